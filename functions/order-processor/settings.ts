@@ -1,0 +1,59 @@
+/**
+ * The processor's environment contract: the infrastructure (modules/processor.ts) sets these,
+ * the handler reads them, and the local poller copies them from the deployed function.
+ */
+export const ENV = {
+  ordersTable: 'ORDERS_TABLE',
+  ingestionsTable: 'INGESTIONS_TABLE',
+  dataBucket: 'DATA_BUCKET',
+  alertsTopicArn: 'ALERTS_TOPIC_ARN',
+  /** Max BatchWriteItem requests in flight per file (default 4). */
+  writeConcurrency: 'WRITE_CONCURRENCY',
+  /** How long to keep retrying throttled/unprocessed writes before failing the record (ms, default 60000). */
+  writeRetryDeadlineMs: 'WRITE_RETRY_DEADLINE_MS',
+  stage: 'STAGE',
+} as const;
+
+/** The four prefixes of the data bucket (DESIGN §4). */
+export const PREFIX = {
+  raw: 'raw-data/',
+  processed: 'processed-data/',
+  archive: 'archive/',
+  failed: 'failed-data/',
+} as const;
+
+/** Powertools names (DESIGN §6). */
+export const METRICS_NAMESPACE = 'OrderPipeline';
+export const SERVICE_NAME = 'order-processor';
+
+/** Metric names emitted by the processor; the dashboard and alarms reference exactly these. */
+export const METRIC = {
+  filesProcessed: 'FilesProcessed',
+  filesPartial: 'FilesPartial',
+  filesFailed: 'FilesFailed',
+  filesDuplicate: 'FilesDuplicate',
+  rowsReceived: 'RowsReceived',
+  rowsWritten: 'RowsWritten',
+  rowsRejected: 'RowsRejected',
+  bytesProcessed: 'BytesProcessed',
+  fileProcessingTime: 'FileProcessingTime',
+} as const;
+
+/** Ingestion ledger statuses (DESIGN §5). */
+export type IngestionStatus = 'PROCESSING' | 'PROCESSED' | 'PARTIAL' | 'FAILED' | 'DUPLICATE';
+
+/**
+ * Ledger table layout (DESIGN §5), shared by the table construct, the ledger adapter and the CLI.
+ * - hash key `pk` (S): `file#<bucket>/<key>#<versionId or etag>` for a file item,
+ *   `content#<sha256>` for the content claim used to detect duplicate files.
+ * - GSI `by-day` (sparse, file items only): hash `ingest_day` (YYYY-MM-DD), range `started_at` (ISO).
+ */
+export const LEDGER = {
+  hashKey: 'pk',
+  byDayIndex: 'by-day',
+  byDayHashKey: 'ingest_day',
+  byDayRangeKey: 'started_at',
+} as const;
+
+/** Orders table hash key. */
+export const ORDERS_HASH_KEY = 'order_id';
