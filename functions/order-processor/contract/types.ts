@@ -44,7 +44,7 @@ export interface ContractContext {
 }
 
 export interface HeaderInfo {
-  /** Header cells exactly as found (BOM removed). */
+  /** Header cells as found, trimmed (BOM removed). */
   raw: string[];
   /** Canonical column per header position, or null for an unknown column. */
   canonical: (string | null)[];

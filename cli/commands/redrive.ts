@@ -1,0 +1,49 @@
+/** `order-pipeline redrive [--max N]`: move DLQ messages back to the ingest queue. */
+import { parseArgs } from 'node:util';
+import { connect } from '../lib/clients.ts';
+import { EXIT, UsageError } from '../lib/exit.ts';
+import { moveMessages, queueDepth } from '../lib/queues.ts';
+import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
+import { err, out } from '../lib/terminal.ts';
+
+export const summary = 'move messages from the dead-letter queue back to the ingest queue';
+
+const HELP = `usage: order-pipeline redrive [--max N] [target options]
+
+Moves the DLQ's messages back to the ingest queue (receive → send → delete; a message leaves the
+DLQ only once it is safely in the ingest queue), so the processor tries them again. Fix the
+cause first (see docs/operations.md), or they return to the DLQ after 3 more deliveries.
+  --max N   move at most N messages
+${TARGET_HELP}`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...TARGET_OPTIONS, max: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    out(HELP);
+    return EXIT.ok;
+  }
+  const max = values.max === undefined ? undefined : Number(values.max);
+  if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new UsageError(`--max must be a positive integer, not "${values.max}"`);
+  const { target, clients } = await connect(values);
+  const o = target.outputs;
+  const before = await queueDepth(clients.sqs, o.dead_letter_queue_url);
+  if (before.visible === 0) {
+    out(`the DLQ is empty${before.inFlight > 0 ? ` (${before.inFlight} in flight: someone is reading it; try again in a minute)` : ''}; nothing to redrive`);
+    return EXIT.ok;
+  }
+  err(`redriving up to ${max ?? before.visible} of ${before.visible} message(s) from ${o.dead_letter_queue_url}`);
+  const result = await moveMessages(clients.sqs, o.dead_letter_queue_url, o.ingest_queue_url, {
+    ...(max !== undefined ? { max } : {}),
+  });
+  const after = await queueDepth(clients.sqs, o.dead_letter_queue_url);
+  out(`moved ${result.moved} message(s) from the DLQ to the ingest queue; ${after.visible} left in the DLQ`);
+  if (result.failed > 0) {
+    out(`${result.failed} message(s) could not be sent and stay in the DLQ`);
+    return EXIT.failure;
+  }
+  out('follow them with `order-pipeline status`');
+  return EXIT.ok;
+}

@@ -1,0 +1,106 @@
+/** `order-pipeline upload <file…> [--wait] [--prefix sub/]`: drop files into raw-data/. */
+import { existsSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { connect } from '../lib/clients.ts';
+import { EXIT, UsageError } from '../lib/exit.ts';
+import { destinationOf, type LedgerItem } from '../lib/ledger-view.ts';
+import { formatBytes, ProgressBar, StatusLine } from '../lib/progress.ts';
+import { renderTable } from '../lib/table.ts';
+import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
+import { out } from '../lib/terminal.ts';
+import { rawKeyFor, uploadFile, waitForOutcome, type Uploaded } from '../lib/upload.ts';
+
+export const summary = 'put files into raw-data/ (multipart for large ones); --wait follows each to its outcome';
+
+const HELP = `usage: order-pipeline upload FILE… [--wait] [--timeout SECONDS] [--prefix SUB/] [--json] [target options]
+
+Puts each FILE into s3://<bucket>/raw-data/[SUB/]<file name> (multipart uploads of 8 MiB parts
+for large files, with a progress bar on stderr).
+  --wait           follow each file through the ingestion ledger to its outcome and print it
+  --timeout S      how long --wait waits for all files (default 300)
+  --prefix SUB/    a folder under raw-data/
+  --json           print the outcomes as JSON (one array)
+${TARGET_HELP}
+
+Exit status: 0 uploaded (and, with --wait, every file handled and none FAILED); 1 a file FAILED,
+did not reach an outcome in time, or could not be uploaded; 64 usage error.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...TARGET_OPTIONS,
+      wait: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '300' },
+      prefix: { type: 'string', default: '' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    out(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError(`no file given\n${HELP}`);
+  for (const file of positionals) {
+    if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`);
+  }
+  const timeoutSeconds = Number(values.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout}"`);
+  let keys: string[];
+  try {
+    keys = positionals.map((f) => rawKeyFor(f, values.prefix));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+
+  const { target, clients } = await connect(values);
+  const bucket = target.outputs.bucket_name;
+  const uploaded: Uploaded[] = [];
+  let failures = 0;
+  for (const [i, file] of positionals.entries()) {
+    const key = keys[i]!;
+    const progress = new ProgressBar(key, statSync(file).size);
+    try {
+      const result = await uploadFile(clients.s3, bucket, file, key, (loaded) => progress.update(loaded));
+      progress.finish(`uploaded ${file} → s3://${bucket}/${key} (${formatBytes(result.size)}${result.versionId ? `, version ${result.versionId}` : ''})`);
+      uploaded.push(result);
+    } catch (e) {
+      progress.finish(`FAILED to upload ${file}: ${(e as Error).message}`);
+      failures += 1;
+    }
+  }
+  if (!values.wait) return failures > 0 ? EXIT.failure : EXIT.ok;
+
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const status = new StatusLine();
+  const outcomes: { uploaded: Uploaded; item: LedgerItem | null }[] = [];
+  for (const u of uploaded) {
+    const item = await waitForOutcome(clients.doc, target.outputs.ingestions_table_name, bucket, u, {
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      onTick: (i) => status.set(`waiting for ${u.key}: ${i?.status ?? 'queued'}…`),
+    });
+    status.clear();
+    outcomes.push({ uploaded: u, item });
+  }
+  if (values.json) {
+    out(JSON.stringify(outcomes.map(({ uploaded: u, item }) => ({ file: u.file, key: u.key, version_id: u.versionId, outcome: item?.status ?? 'PENDING', ledger: item })), null, 2));
+  } else {
+    out(
+      renderTable(
+        ['file', 'outcome', 'rows', 'written', 'rejected', 'where it went / why'],
+        outcomes.map(({ uploaded: u, item }) => [
+          u.key,
+          item?.status ?? `not handled within ${timeoutSeconds} s`,
+          item?.rows ?? '-',
+          item?.written ?? '-',
+          item?.rejected ?? '-',
+          item ? (item.status === 'FAILED' || item.status === 'DUPLICATE' ? `${item.reason ?? ''} → ${destinationOf(item)}` : destinationOf(item)) : 'check `order-pipeline status` (paused? DLQ?)',
+        ]),
+      ),
+    );
+  }
+  const bad = outcomes.filter((o) => !o.item || o.item.status === 'FAILED').length;
+  return failures + bad > 0 ? EXIT.failure : EXIT.ok;
+}

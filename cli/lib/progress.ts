@@ -1,0 +1,72 @@
+/** Progress on stderr: a redrawn bar on a terminal, a few plain lines otherwise. */
+import { errRaw, err, stderrIsTty } from './terminal.ts';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** `[██████······] 50%` — pure, for the bar and its tests. */
+export function bar(fraction: number, width = 24): string {
+  const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+  const full = Math.round(f * width);
+  return `[${'█'.repeat(full)}${'·'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}%`;
+}
+
+export class ProgressBar {
+  private lastPlainStep = -1;
+  private done = false;
+
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly tty = stderrIsTty,
+  ) {}
+
+  update(current: number, suffix = ''): void {
+    if (this.done) return;
+    const fraction = this.total > 0 ? current / this.total : 1;
+    const text = `${bar(fraction)} ${this.label} ${formatBytes(current)}/${formatBytes(this.total)}${suffix ? ' ' + suffix : ''}`;
+    if (this.tty) {
+      errRaw(`\r${text}\u001b[K`);
+      return;
+    }
+    // Without a terminal: a line at each quarter, so logs stay short.
+    const step = Math.floor(fraction * 4);
+    if (step !== this.lastPlainStep) {
+      this.lastPlainStep = step;
+      err(text);
+    }
+  }
+
+  finish(message: string): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.tty) errRaw(`\r${message}\u001b[K\n`);
+    else err(message);
+  }
+}
+
+/** A single status line redrawn in place on a terminal (waiting spinners). */
+export class StatusLine {
+  private last = '';
+  constructor(private readonly tty = stderrIsTty) {}
+
+  set(text: string): void {
+    if (text === this.last) return;
+    this.last = text;
+    if (this.tty) errRaw(`\r${text}\u001b[K`);
+  }
+
+  clear(): void {
+    if (this.tty && this.last) errRaw('\r\u001b[K');
+    this.last = '';
+  }
+}

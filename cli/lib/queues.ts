@@ -1,0 +1,94 @@
+/** Queue depths and DLQ redrive. */
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type MessageAttributeValue,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+
+export interface QueueDepth {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+}
+
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  const a = out.Attributes ?? {};
+  return {
+    visible: Number(a.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
+export interface MoveResult {
+  moved: number;
+  failed: number;
+}
+
+/**
+ * Moves messages from the DLQ back to the source queue by receive → send → delete (what SQS's
+ * StartMessageMoveTask does; moto does not implement that API). A message is deleted from the DLQ
+ * only after the send succeeded, so a crash duplicates at worst, never loses — and the processor's
+ * ledger makes a duplicate delivery harmless.
+ */
+export async function moveMessages(
+  sqs: SQSClient,
+  from: string,
+  to: string,
+  options: { max?: number; onProgress?: (moved: number) => void } = {},
+): Promise<MoveResult> {
+  const max = options.max ?? Number.POSITIVE_INFINITY;
+  let moved = 0;
+  let failed = 0;
+  let emptyReceives = 0;
+  while (moved + failed < max && emptyReceives < 2) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: from,
+        MaxNumberOfMessages: Math.min(10, max - moved - failed),
+        WaitTimeSeconds: 1,
+        // Long enough to send and delete; short so a failure frees them soon.
+        VisibilityTimeout: 30,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) {
+      emptyReceives += 1;
+      continue;
+    }
+    emptyReceives = 0;
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: to,
+        Entries: messages.map((m, i) => ({
+          Id: String(i),
+          MessageBody: m.Body ?? '',
+          ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0
+            ? { MessageAttributes: m.MessageAttributes as Record<string, MessageAttributeValue> }
+            : {}),
+        })),
+      }),
+    );
+    const ok = new Set((sent.Successful ?? []).map((s) => s.Id));
+    const toDelete = messages.map((m, i) => ({ m, id: String(i) })).filter(({ id }) => ok.has(id));
+    if (toDelete.length > 0) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: from, Entries: toDelete.map(({ m, id }) => ({ Id: id, ReceiptHandle: m.ReceiptHandle! })) }),
+      );
+    }
+    moved += toDelete.length;
+    failed += messages.length - toDelete.length;
+    options.onProgress?.(moved);
+  }
+  return { moved, failed };
+}

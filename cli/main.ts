@@ -1,0 +1,69 @@
+/**
+ * `order-pipeline <command> [options]`: dispatches to cli/commands/<command>.ts, each of which
+ * exports `run(argv): Promise<number>` (the exit status) and a one-line `summary`.
+ */
+import { EXIT, UsageError } from './lib/exit.ts';
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: () => import('./commands/validate.ts'),
+  local: () => import('./commands/local.ts'),
+  demo: () => import('./commands/demo.ts'),
+  upload: () => import('./commands/upload.ts'),
+  status: () => import('./commands/status.ts'),
+  redrive: () => import('./commands/redrive.ts'),
+  replay: () => import('./commands/replay.ts'),
+  pause: () => import('./commands/pause.ts'),
+  resume: () => import('./commands/resume.ts'),
+  alerts: () => import('./commands/alerts.ts'),
+  dashboard: () => import('./commands/dashboard.ts'),
+};
+
+async function usage(): Promise<string> {
+  const lines = ['usage: order-pipeline <command> [options]', '', 'commands:'];
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    let summary = '';
+    try {
+      summary = (await load()).summary;
+    } catch {
+      summary = '(unavailable)';
+    }
+    lines.push(`  ${name.padEnd(10)} ${summary}`);
+  }
+  lines.push('', 'Run `order-pipeline <command> --help` for a command\'s options.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const text = await usage();
+    if (name) {
+      process.stdout.write(text + '\n');
+      return EXIT.ok;
+    }
+    process.stderr.write(text + '\n');
+    return EXIT.usage;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`order-pipeline: unknown command '${name}'\n\n${await usage()}\n`);
+    return EXIT.usage;
+  }
+  try {
+    const command = await load();
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`order-pipeline ${name}: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`order-pipeline ${name}: ${message}\n`);
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Header row of the CSV contract (DESIGN §3): normalisation, aliases, required columns.
+ * Pure functions; the reader turns a thrown FileRejectedError into a whole-file rejection.
+ */
+import { FileRejectedError, type HeaderInfo } from './types.ts';
+
+/** The input columns of the contract, in the order the docs and reports list them. */
+export const CANONICAL_COLUMNS = [
+  'order_id',
+  'customer_id',
+  'customer_name',
+  'customer_email',
+  'product_sku',
+  'product_name',
+  'quantity',
+  'unit_price',
+  'currency',
+  'order_date',
+] as const;
+
+export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
+
+/**
+ * Accepted spellings per column, already normalised (see `normalizeHeaderName`): the canonical
+ * name itself always matches. Kept deliberately unambiguous: `name`, `amount`, `total`, `id` of a
+ * customer… are not guessed.
+ */
+export const HEADER_ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
+  order_id: ['orderid', 'order', 'order_no', 'order_number', 'order_num', 'order_ref', 'order_reference', 'id'],
+  customer_id: ['customerid', 'cust_id', 'customer_no', 'customer_number', 'client_id'],
+  customer_name: ['customername', 'customer', 'cust_name', 'client', 'client_name', 'buyer', 'buyer_name'],
+  customer_email: ['customeremail', 'email', 'e_mail', 'email_address', 'customer_e_mail', 'buyer_email'],
+  product_sku: ['productsku', 'sku', 'item_sku', 'product_code', 'item_code'],
+  product_name: ['productname', 'product', 'item', 'item_name', 'product_title'],
+  quantity: ['qty', 'quantity_ordered', 'qty_ordered', 'order_quantity', 'units'],
+  unit_price: ['unitprice', 'price', 'unit_cost', 'price_per_unit', 'item_price', 'price_each'],
+  currency: ['currency_code', 'ccy', 'curr'],
+  order_date: ['orderdate', 'date', 'ordered_at', 'order_datetime', 'order_time', 'order_timestamp', 'purchase_date', 'created_at'],
+};
+
+const ALIAS_TO_CANONICAL: ReadonlyMap<string, CanonicalColumn> = new Map(
+  CANONICAL_COLUMNS.flatMap((column) =>
+    [column, ...HEADER_ALIASES[column]].map((alias) => [alias, column] as [string, CanonicalColumn]),
+  ),
+);
+
+/**
+ * "Order ID", "orderId", "ORDER-ID", " order_id " → "order_id": trim, drop a BOM, split camelCase,
+ * lower-case, and fold every run of other characters (spaces, dashes, dots…) into one underscore.
+ */
+export function normalizeHeaderName(raw: string): string {
+  return raw
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** The canonical column a header cell names, or null when it names none. */
+export function canonicalColumn(raw: string): CanonicalColumn | null {
+  return ALIAS_TO_CANONICAL.get(normalizeHeaderName(raw)) ?? null;
+}
+
+/** Required columns; a tuple means "at least one of". */
+const REQUIRED: readonly (CanonicalColumn | readonly [CanonicalColumn, CanonicalColumn])[] = [
+  'order_id',
+  ['customer_id', 'customer_name'],
+  ['product_sku', 'product_name'],
+  'quantity',
+  'unit_price',
+];
+
+/**
+ * Maps the header row to canonical columns. Throws FileRejectedError (line = the header's line)
+ * when a required column is missing or two cells name the same column.
+ */
+export function mapHeader(cells: readonly string[], line = 1): HeaderInfo {
+  const raw = cells.map((cell) => cell.replace(/^\uFEFF/, '').trim());
+  const canonical: (CanonicalColumn | null)[] = raw.map(canonicalColumn);
+  const unknownColumns = raw.filter((cell, i) => canonical[i] === null && cell !== '');
+
+  const firstAt = new Map<CanonicalColumn, number>();
+  canonical.forEach((column, i) => {
+    if (column === null) return;
+    const first = firstAt.get(column);
+    if (first === undefined) {
+      firstAt.set(column, i);
+      return;
+    }
+    throw new FileRejectedError(
+      `header columns ${quote(raw[first] ?? '')} (column ${first + 1}) and ${quote(raw[i] ?? '')} (column ${i + 1}) ` +
+        `both mean ${column}; expected each column at most once`,
+      line,
+    );
+  });
+
+  const missing = REQUIRED.filter((req) =>
+    typeof req === 'string' ? !firstAt.has(req) : !req.some((column) => firstAt.has(column)),
+  ).map((req) => (typeof req === 'string' ? req : req.join(' or ')));
+  if (missing.length > 0) {
+    const found = raw.map(quote).join(', ');
+    // A one-cell header with ; or tab in it is a CSV written with another separator (European Excel).
+    const separator = raw.length === 1 ? /[;\t|]/.exec(raw[0] ?? '')?.[0] : undefined;
+    const hint = separator
+      ? `; the header has no commas but contains ${quote(separator)}: expected comma-separated values`
+      : '';
+    throw new FileRejectedError(
+      `missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}; found columns: ${found}${hint}`,
+      line,
+    );
+  }
+  return { raw, canonical, unknownColumns };
+}
+
+/** A value as shown inside a reason: JSON-style double quotes, so spaces and empties are visible. */
+export function quote(value: string): string {
+  return JSON.stringify(value);
+}

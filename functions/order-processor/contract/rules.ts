@@ -1,0 +1,278 @@
+/**
+ * Row rules of the CSV contract (DESIGN §3): one data row in, an enriched Order or a RowError out.
+ * Pure: the only state is the caller's map of order_ids already seen in the file.
+ */
+import { DEFAULT_CURRENCY, ISO_4217_CODES } from './currencies.ts';
+import { quote, type CanonicalColumn } from './headers.ts';
+import type { ContractContext, Order, RowError } from './types.ts';
+
+/** Trimmed cells of one row by canonical column; a column absent from the header is undefined. */
+export type RowCells = Partial<Record<CanonicalColumn, string>>;
+
+/** order_id → the line it was first seen on, for the duplicate rule. One map per file. */
+export type SeenOrderIds = Map<string, number>;
+
+export const LIMITS = {
+  orderIdMaxLength: 64,
+  textMaxLength: 256,
+  emailMaxLength: 254,
+  quantityMax: 1_000_000,
+  unitPriceMax: 1_000_000,
+  unitPriceDecimals: 2,
+  /** How far order_date may lie after ctx.now. */
+  futureToleranceMs: 24 * 60 * 60 * 1000,
+} as const;
+
+/** The "expected …" half of every reason, one per column so the docs can list them. */
+export const EXPECTED = {
+  order_id: 'expected 1 to 64 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-"',
+  quantity: 'expected a whole number from 1 to 1,000,000',
+  unit_price: 'expected a decimal number from 0 to 1,000,000 with at most 2 decimals, e.g. 19.99',
+  customer_email: 'expected an address like name@example.com',
+  currency: 'expected a three-letter ISO 4217 code such as USD, EUR or GBP',
+  order_date: 'expected an ISO 8601 date like 2024-03-05 or date-time like 2024-03-05T14:30:00Z',
+} as const;
+
+interface Problem {
+  column: CanonicalColumn;
+  reason: string;
+}
+
+const ORDER_ID_CHARS = /^[A-Za-z0-9._:-]+$/;
+
+/** Length in characters (code points), cheap when UTF-16 length is already within `limit`. */
+function exceeds(value: string, limit: number): number | null {
+  if (value.length <= limit) return null;
+  const length = [...value].length;
+  return length > limit ? length : null;
+}
+
+function checkOrderId(value: string | undefined): Problem | null {
+  const column = 'order_id';
+  if (!value) return { column, reason: `order_id is empty; ${EXPECTED.order_id}` };
+  const length = exceeds(value, LIMITS.orderIdMaxLength) ?? 0;
+  if (length > LIMITS.orderIdMaxLength) {
+    return { column, reason: `order_id ${quote(value)} is ${length} characters long; expected at most ${LIMITS.orderIdMaxLength}` };
+  }
+  if (!ORDER_ID_CHARS.test(value)) {
+    const bad = [...new Set([...value].filter((ch) => !ORDER_ID_CHARS.test(ch)))].map(quote).join(', ');
+    return { column, reason: `order_id ${quote(value)} contains ${bad}; ${EXPECTED.order_id}` };
+  }
+  return null;
+}
+
+/** "At least one of" a pair of text columns, each ≤ 256 characters. */
+function checkEitherText(
+  cells: RowCells,
+  pair: readonly [CanonicalColumn, CanonicalColumn],
+  problems: Problem[],
+): void {
+  const present = pair.filter((column) => cells[column] !== undefined);
+  if (!pair.some((column) => cells[column])) {
+    const [only] = present;
+    const absent = pair.find((column) => column !== only) ?? pair[1];
+    problems.push({
+      column: present[0] ?? pair[0],
+      reason:
+        present.length === 1
+          ? `${only} is empty; expected a value (the file has no ${absent} column)`
+          : `${pair[0]} and ${pair[1]} are both empty; expected at least one of them`,
+    });
+  }
+  for (const column of pair) {
+    const length = exceeds(cells[column] ?? '', LIMITS.textMaxLength);
+    if (length !== null) {
+      problems.push({ column, reason: `${column} is ${length} characters long; expected at most ${LIMITS.textMaxLength}` });
+    }
+  }
+}
+
+const EMAIL = /^[^\s@",;<>()[\]]+@[^\s@",;<>()[\]]+\.[^\s@",;<>()[\]]+$/;
+
+function checkEmail(value: string | undefined): Problem | string | undefined {
+  if (!value) return undefined;
+  if (value.length > LIMITS.emailMaxLength || !EMAIL.test(value) || value.includes('..')) {
+    return {
+      column: 'customer_email',
+      reason: `customer_email ${quote(value)} is not a plausible e-mail address; ${EXPECTED.customer_email}`,
+    };
+  }
+  return value.toLowerCase();
+}
+
+function checkQuantity(value: string | undefined): Problem | number {
+  const column = 'quantity';
+  if (!value) return { column, reason: `quantity is empty; ${EXPECTED.quantity}` };
+  if (!/^\d+$/.test(value)) {
+    return { column, reason: `quantity ${quote(value)} is not a whole number; ${EXPECTED.quantity}` };
+  }
+  const quantity = Number(value);
+  if (quantity < 1 || quantity > LIMITS.quantityMax) {
+    return { column, reason: `quantity ${quote(value)} is out of range; ${EXPECTED.quantity}` };
+  }
+  return quantity;
+}
+
+/** Returns the price in minor units (cents) so totals are exact integers. */
+function checkUnitPrice(value: string | undefined): Problem | number {
+  const column = 'unit_price';
+  if (!value) return { column, reason: `unit_price is empty; ${EXPECTED.unit_price}` };
+  const match = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!match) {
+    return { column, reason: `unit_price ${quote(value)} is not a plain decimal number; ${EXPECTED.unit_price}` };
+  }
+  const [, sign = '', whole = '', fraction = ''] = match;
+  if (sign === '-' && /[1-9]/.test(whole + fraction)) {
+    return { column, reason: `unit_price ${quote(value)} is negative; ${EXPECTED.unit_price}` };
+  }
+  if (sign === '+') {
+    return { column, reason: `unit_price ${quote(value)} is not a plain decimal number; ${EXPECTED.unit_price}` };
+  }
+  if (fraction.length > LIMITS.unitPriceDecimals) {
+    return { column, reason: `unit_price ${quote(value)} has more than 2 decimals; ${EXPECTED.unit_price}` };
+  }
+  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  if (cents > LIMITS.unitPriceMax * 100) {
+    return { column, reason: `unit_price ${quote(value)} is more than 1,000,000; ${EXPECTED.unit_price}` };
+  }
+  return cents;
+}
+
+function checkCurrency(value: string | undefined): Problem | string {
+  if (!value) return DEFAULT_CURRENCY;
+  const code = value.toUpperCase();
+  if (!ISO_4217_CODES.has(code)) {
+    return { column: 'currency', reason: `currency ${quote(value)} is not an ISO 4217 currency code; ${EXPECTED.currency}` };
+  }
+  return code;
+}
+
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/**
+ * Parses an ISO 8601 (extended format) date or date-time to epoch ms, or null when it is not one
+ * or names an impossible calendar date/time. No zone means UTC; a date alone means midnight UTC.
+ */
+export function parseIsoDate(value: string): number | null {
+  const m = ISO_DATE.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // 2000 is a leap year
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (day > daysInMonth || (month === 2 && day === 29 && !leap)) return null;
+  let offsetMinutes = 0;
+  if (zone.toUpperCase() !== 'Z') {
+    const zm = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+    if (!zm) return null;
+    const [, sign, zh = '0', zmin = '0'] = zm;
+    if (Number(zh) > 23 || Number(zmin) > 59) return null;
+    offsetMinutes = (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zmin));
+  }
+  const millis = Number(frac.slice(0, 3).padEnd(3, '0'));
+  let time = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  if (year < 100) {
+    // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear keeps them literal.
+    const date = new Date(time);
+    date.setUTCFullYear(year);
+    time = date.getTime();
+  }
+  return time - offsetMinutes * 60_000;
+}
+
+function checkOrderDate(value: string | undefined, now: Date): Problem | string | undefined {
+  if (!value) return undefined;
+  const column = 'order_date';
+  const time = parseIsoDate(value);
+  if (time === null) {
+    const problem = ISO_DATE.test(value) ? 'is not a real calendar date or time' : 'is not an ISO 8601 date or date-time';
+    return { column, reason: `order_date ${quote(value)} ${problem}; ${EXPECTED.order_date}` };
+  }
+  const latest = now.getTime() + LIMITS.futureToleranceMs;
+  if (time > latest) {
+    return {
+      column,
+      reason: `order_date ${quote(value)} is in the future; expected no later than ${new Date(latest).toISOString()} (1 day after processing)`,
+    };
+  }
+  return new Date(time).toISOString();
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && 'reason' in value;
+}
+
+/**
+ * Validates and enriches one data row. Every failing rule is named (joined by " | "); `column` is
+ * the first failing column in contract order. A well-formed order_id is remembered in `seen` even
+ * when the row fails, so a later row with the same id is reported as its duplicate.
+ */
+export function validateRow(cells: RowCells, line: number, ctx: ContractContext, seen: SeenOrderIds): Order | RowError {
+  const problems: Problem[] = [];
+  const orderId = cells.order_id ?? '';
+  const idProblem = checkOrderId(orderId);
+  if (idProblem) {
+    problems.push(idProblem);
+  } else {
+    const firstLine = seen.get(orderId);
+    if (firstLine !== undefined) {
+      problems.push({
+        column: 'order_id',
+        reason: `duplicate order_id ${quote(orderId)}: first seen on line ${firstLine}; expected each order_id once per file`,
+      });
+    } else {
+      seen.set(orderId, line);
+    }
+  }
+  checkEitherText(cells, ['customer_id', 'customer_name'], problems);
+  const email = checkEmail(cells.customer_email);
+  if (isProblem(email)) problems.push(email);
+  checkEitherText(cells, ['product_sku', 'product_name'], problems);
+  const quantity = checkQuantity(cells.quantity);
+  if (isProblem(quantity)) problems.push(quantity);
+  const cents = checkUnitPrice(cells.unit_price);
+  if (isProblem(cents)) problems.push(cents);
+  const currency = checkCurrency(cells.currency);
+  if (isProblem(currency)) problems.push(currency);
+  const orderDate = checkOrderDate(cells.order_date, ctx.now);
+  if (isProblem(orderDate)) problems.push(orderDate);
+
+  if (problems.length > 0 || isProblem(quantity) || isProblem(cents) || isProblem(currency)) {
+    return {
+      line,
+      order_id: orderId === '' ? null : orderId,
+      column: problems[0]?.column ?? null,
+      reason: problems.map((p) => p.reason).join(' | '),
+    };
+  }
+
+  const order: Order = { order_id: orderId } as Order;
+  if (cells.customer_id) order.customer_id = cells.customer_id;
+  if (cells.customer_name) order.customer_name = cells.customer_name;
+  if (typeof email === 'string') order.customer_email = email;
+  if (cells.product_sku) order.product_sku = cells.product_sku;
+  if (cells.product_name) order.product_name = cells.product_name;
+  order.quantity = quantity;
+  order.unit_price = cents / 100;
+  order.currency = currency;
+  if (typeof orderDate === 'string') order.order_date = orderDate;
+  // Integer minor units: 3 × 1999 = 5997 → 59.97, never 59.970000000000006.
+  order.total_amount = (quantity * cents) / 100;
+  order.source_key = ctx.sourceKey;
+  order.source_line = line;
+  order.ingestion_id = ctx.ingestionId;
+  order.processed_at = ctx.processedAt;
+  return order;
+}
+
+/** Narrowing helper for callers of validateRow. */
+export function isRowError(result: Order | RowError): result is RowError {
+  return 'reason' in result;
+}

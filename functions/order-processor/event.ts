@@ -1,0 +1,171 @@
+/**
+ * Decoding the SQS message that tells us an object landed (DESIGN §1): normally an EventBridge
+ * "Object Created" event; a classic S3 notification (`Records[]`) is accepted as well so a bucket
+ * wired the old way still works.
+ */
+import { PREFIX } from './settings.ts';
+
+/** One S3 object version to handle. */
+export interface ObjectRef {
+  bucket: string;
+  /** The real object key (never URL-encoded). */
+  key: string;
+  size: number;
+  /** Without surrounding quotes. */
+  etag: string;
+  /** null when the bucket is not versioned. */
+  versionId: string | null;
+  /** ISO 8601. */
+  eventTime: string;
+}
+
+export type DecodedMessage =
+  | { kind: 'objects'; objects: ObjectRef[] }
+  /** A well-formed message that needs no work (test event, deletion, …). */
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * The message can never be handled (not JSON, not an S3 event, fields missing). The record fails,
+ * so SQS redelivers it and, after maxReceiveCount, moves it to the DLQ where an operator sees it.
+ */
+export class MalformedEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedEventError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Reads a property whatever its case (moto sends `eTag`, AWS EventBridge sends `etag`). */
+function field(obj: Json, name: string): unknown {
+  if (name in obj) return obj[name];
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(obj)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+function requireString(obj: Json, name: string, where: string): string {
+  const value = field(obj, name);
+  if (typeof value !== 'string' || value === '') {
+    throw new MalformedEventError(`${where}.${name} is missing or not a string`);
+  }
+  return value;
+}
+
+function optionalSize(obj: Json): number {
+  const size = field(obj, 'size');
+  if (typeof size === 'number' && Number.isFinite(size) && size >= 0) return size;
+  if (typeof size === 'string' && /^\d+$/.test(size)) return Number(size);
+  return 0;
+}
+
+function optionalVersion(obj: Json, ...names: string[]): string | null {
+  for (const name of names) {
+    const v = field(obj, name);
+    // S3 reports the literal "null" version for objects written before versioning was enabled.
+    if (typeof v === 'string' && v !== '' && v !== 'null') return v;
+  }
+  return null;
+}
+
+const stripQuotes = (etag: string): string => etag.replace(/^"+|"+$/g, '');
+
+/** EventBridge `time` is ISO 8601 on AWS; moto sends epoch seconds. */
+function toIsoTime(value: unknown, fallback: Date): string {
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    // Heuristic: seconds vs milliseconds since the epoch.
+    return new Date(value < 1e12 ? value * 1000 : value).toISOString();
+  }
+  return fallback.toISOString();
+}
+
+/**
+ * Classic S3 notifications URL-encode the key with `+` for space (form encoding).
+ * A key that is not valid percent-encoding is malformed: better to fail loudly than guess.
+ */
+export function decodeS3NotificationKey(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded.replace(/\+/g, ' '));
+  } catch {
+    throw new MalformedEventError(`object key "${encoded}" is not valid URL encoding`);
+  }
+}
+
+function fromEventBridge(event: Json, now: Date): DecodedMessage {
+  const detailType = event['detail-type'];
+  if (detailType !== 'Object Created') {
+    return { kind: 'ignored', reason: `EventBridge detail-type "${String(detailType)}" is not "Object Created"` };
+  }
+  const detail = event.detail;
+  if (!isObject(detail)) throw new MalformedEventError('EventBridge event has no detail object');
+  const bucket = detail.bucket;
+  const object = detail.object;
+  if (!isObject(bucket) || !isObject(object)) {
+    throw new MalformedEventError('EventBridge event detail lacks bucket or object');
+  }
+  return {
+    kind: 'objects',
+    objects: [
+      {
+        bucket: requireString(bucket, 'name', 'detail.bucket'),
+        // EventBridge keys are not URL-encoded: use the key verbatim (a literal `+` or `%` stays).
+        key: requireString(object, 'key', 'detail.object'),
+        size: optionalSize(object),
+        etag: stripQuotes(requireString(object, 'etag', 'detail.object')),
+        versionId: optionalVersion(object, 'version-id', 'versionId'),
+        eventTime: toIsoTime(event.time, now),
+      },
+    ],
+  };
+}
+
+function fromS3Notification(records: unknown[], now: Date): DecodedMessage {
+  const objects: ObjectRef[] = [];
+  for (const [i, record] of records.entries()) {
+    if (!isObject(record)) throw new MalformedEventError(`Records[${i}] is not an object`);
+    const name = record.eventName;
+    if (typeof name !== 'string' || !name.startsWith('ObjectCreated:')) continue;
+    const s3 = record.s3;
+    if (!isObject(s3) || !isObject(s3.bucket) || !isObject(s3.object)) {
+      throw new MalformedEventError(`Records[${i}].s3 lacks bucket or object`);
+    }
+    objects.push({
+      bucket: requireString(s3.bucket, 'name', `Records[${i}].s3.bucket`),
+      key: decodeS3NotificationKey(requireString(s3.object, 'key', `Records[${i}].s3.object`)),
+      size: optionalSize(s3.object),
+      etag: stripQuotes(requireString(s3.object, 'etag', `Records[${i}].s3.object`)),
+      versionId: optionalVersion(s3.object, 'versionId', 'version-id'),
+      eventTime: toIsoTime(record.eventTime, now),
+    });
+  }
+  if (objects.length === 0) return { kind: 'ignored', reason: 'S3 notification has no ObjectCreated record' };
+  return { kind: 'objects', objects };
+}
+
+/** Decodes one SQS message body. Throws MalformedEventError for anything that is not an S3 event. */
+export function decodeMessageBody(body: string, now: Date = new Date()): DecodedMessage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new MalformedEventError(`message body is not JSON (starts with ${JSON.stringify(body.slice(0, 40))})`);
+  }
+  if (!isObject(parsed)) throw new MalformedEventError('message body is not a JSON object');
+  // S3 sends this once when a notification configuration is saved.
+  if (parsed.Event === 's3:TestEvent') return { kind: 'ignored', reason: 'S3 test event' };
+  if (Array.isArray(parsed.Records)) return fromS3Notification(parsed.Records, now);
+  if (parsed.source === 'aws.s3' && 'detail-type' in parsed) return fromEventBridge(parsed, now);
+  throw new MalformedEventError(
+    'message body is neither an EventBridge S3 event (source "aws.s3") nor an S3 notification (Records[])',
+  );
+}
+
+/** Only the landing zone is processed; anything else reaching the queue is a wiring mistake. */
+export function isLandingKey(key: string): boolean {
+  return key.startsWith(PREFIX.raw) && key.length > PREFIX.raw.length && !key.endsWith('/');
+}

@@ -1,0 +1,24 @@
+/**
+ * order-processor Lambda: an SQS batch of EventBridge "Object Created" events, one file each,
+ * partial batch failures via Powertools. Thin by design (DESIGN §10): see runtime.ts and
+ * process-file.ts.
+ *
+ * Environment (settings.ts ENV): ORDERS_TABLE, INGESTIONS_TABLE, ALERTS_TOPIC_ARN (required);
+ * DATA_BUCKET, WRITE_CONCURRENCY (default 4), WRITE_RETRY_DEADLINE_MS (default 60000), STAGE
+ * (optional); AWS_ENDPOINT_URL (emulator; also switches S3 to path-style); POWERTOOLS_* settings.
+ * Nothing is read at import: a local poller may import this module, then set process.env.
+ */
+import { readOrders } from './contract/reader.ts';
+import { clientsFromEnv, configFromEnv, createSqsHandler, type RecordDeps } from './runtime.ts';
+
+let deps: RecordDeps | undefined;
+
+/** Forgets clients and configuration, e.g. when a local poller switches environments. */
+export function resetHandlerState(): void {
+  deps = undefined;
+}
+
+export const handler = createSqsHandler(() => {
+  deps ??= { ...clientsFromEnv(), config: configFromEnv(), readOrders };
+  return deps;
+});

@@ -1,0 +1,54 @@
+/**
+ * Powertools Logger and Metrics (DESIGN §6). Created on first use, not at import, so a local poller
+ * can set process.env (POWERTOOLS_*, log level) before the first invocation.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './settings.ts';
+import type { FinalStatus } from './ledger.ts';
+
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+let instance: Observability | undefined;
+
+export function observability(): Observability {
+  instance ??= {
+    logger: new Logger({ serviceName: SERVICE_NAME }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+  };
+  return instance;
+}
+
+/** Drops the singletons (tests that change POWERTOOLS_* between cases). */
+export function resetObservability(): void {
+  instance = undefined;
+}
+
+const FILE_METRIC: Record<FinalStatus, string> = {
+  PROCESSED: METRIC.filesProcessed,
+  PARTIAL: METRIC.filesPartial,
+  FAILED: METRIC.filesFailed,
+  DUPLICATE: METRIC.filesDuplicate,
+};
+
+export interface FileMetrics {
+  status: FinalStatus;
+  rows: number;
+  written: number;
+  rejected: number;
+  bytes: number;
+  durationMs: number;
+}
+
+/** Buffers one file's metrics; the handler publishes them once per invocation. */
+export function recordFileMetrics(metrics: Metrics, m: FileMetrics): void {
+  metrics.addMetric(FILE_METRIC[m.status], MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.rowsReceived, MetricUnit.Count, m.rows);
+  metrics.addMetric(METRIC.rowsWritten, MetricUnit.Count, m.written);
+  metrics.addMetric(METRIC.rowsRejected, MetricUnit.Count, m.rejected);
+  metrics.addMetric(METRIC.bytesProcessed, MetricUnit.Bytes, m.bytes);
+  metrics.addMetric(METRIC.fileProcessingTime, MetricUnit.Milliseconds, m.durationMs);
+}

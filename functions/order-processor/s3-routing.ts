@@ -1,0 +1,203 @@
+/**
+ * Where every file goes (DESIGN §4) and the small S3 adapters that move bytes there.
+ * Encryption is by bucket default (SSE configured by the storage module), so no SSE headers here.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { PREFIX } from './settings.ts';
+import type { ObjectRef } from './event.ts';
+
+export interface DestinationKeys {
+  /** Cleaned CSV (valid rows). */
+  processed: string;
+  /** Original bytes of a handled file. */
+  archive: string;
+  /** Original bytes of a rejected / duplicate file. */
+  failed: string;
+  /** `…errors.csv` report. */
+  errors: string;
+}
+
+/** `raw-data/a/b/orders.csv` → `a/b/orders.csv` (sub-folders are kept). */
+export function relativeName(key: string): string {
+  return key.startsWith(PREFIX.raw) ? key.slice(PREFIX.raw.length) : key;
+}
+
+/** Splits `orders.csv.gz` into `orders` + `.csv.gz`; a name without extension has ext ''. */
+export function splitExtension(name: string): { stem: string; ext: string } {
+  const slash = name.lastIndexOf('/');
+  const dir = name.slice(0, slash + 1);
+  const base = name.slice(slash + 1);
+  const match = /^(.+?)((?:\.csv)?\.gz|\.[^.]+)$/i.exec(base);
+  if (!match) return { stem: name, ext: '' };
+  return { stem: dir + (match[1] ?? base), ext: match[2] ?? '' };
+}
+
+/** `YYYY/MM/DD/` in UTC. */
+export function dayPath(day: Date): string {
+  const iso = day.toISOString();
+  return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/`;
+}
+
+/**
+ * Destination keys keep the original name and sub-folders; the ingestion id before the extension
+ * makes them unique per object version, so a later upload of the same name never overwrites an
+ * earlier file, while a retry of the same version rewrites its own (identical) outputs.
+ */
+export function destinationKeys(sourceKey: string, ingestionId: string, day: Date): DestinationKeys {
+  const { stem, ext } = splitExtension(relativeName(sourceKey));
+  const date = dayPath(day);
+  const tagged = `${stem}.${ingestionId}`;
+  return {
+    processed: `${PREFIX.processed}${date}${tagged}.csv`,
+    archive: `${PREFIX.archive}${date}${tagged}${ext}`,
+    failed: `${PREFIX.failed}${date}${tagged}${ext}`,
+    errors: `${PREFIX.failed}${date}${tagged}.errors.csv`,
+  };
+}
+
+/**
+ * CopySource is `bucket/key[?versionId=…]` with the key URL-encoded; `/` stays literal.
+ * encodeURIComponent handles spaces, `+`, `%` and unicode.
+ */
+export function encodeCopySource(bucket: string, key: string, versionId: string | null): string {
+  const path = key.split('/').map(encodeURIComponent).join('/');
+  return `${bucket}/${path}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
+}
+
+export const s3Uri = (bucket: string, key: string): string => `s3://${bucket}/${key}`;
+
+/** Pins reads to the version (or, unversioned, the etag) from the event, so both passes see the same bytes. */
+const pin = (ref: ObjectRef) => (ref.versionId ? { VersionId: ref.versionId } : { IfMatch: `"${ref.etag}"` });
+
+export async function openObject(s3: S3Client, ref: ObjectRef): Promise<Readable> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...pin(ref) }));
+  if (!out.Body) throw new Error(`GetObject returned no body for ${s3Uri(ref.bucket, ref.key)}`);
+  return out.Body as Readable;
+}
+
+/** The object (version) no longer exists or changed: not an infrastructure fault. */
+export function isGoneError(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e?.$metadata?.httpStatusCode;
+  return (
+    e?.name === 'NoSuchKey' ||
+    e?.name === 'NotFound' ||
+    e?.name === 'NoSuchVersion' ||
+    e?.name === 'PreconditionFailed' ||
+    status === 404 ||
+    status === 412
+  );
+}
+
+/** CopyObject's single-request limit. Larger objects would need UploadPartCopy (multipart copy). */
+export const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
+
+export async function copyOriginal(s3: S3Client, ref: ObjectRef, destinationKey: string): Promise<void> {
+  if (ref.size > MAX_SINGLE_COPY_BYTES) {
+    // A CSV this large would not finish inside Lambda's 15 minutes anyway; fail loudly, never silently.
+    throw new Error(
+      `${s3Uri(ref.bucket, ref.key)} is ${ref.size} bytes; copies over 5 GiB need a multipart copy, which is not supported`,
+    );
+  }
+  await s3.send(
+    new CopyObjectCommand({
+      Bucket: ref.bucket,
+      Key: destinationKey,
+      CopySource: encodeCopySource(ref.bucket, ref.key, ref.versionId),
+      ...(ref.versionId ? {} : { CopySourceIfMatch: `"${ref.etag}"` }),
+      MetadataDirective: 'COPY',
+    }),
+  );
+}
+
+/**
+ * Removes the handled object from raw-data/, but only while the key's current object is still the
+ * one we handled: a newer upload under the same key (which has its own event) is left alone.
+ * Versioned buckets get a delete marker (the old version expires by lifecycle; nothing is
+ * destroyed, and no s3:DeleteObjectVersion permission is needed). Returns false when there was
+ * nothing of ours to remove.
+ */
+export async function removeFromLanding(s3: S3Client, ref: ObjectRef): Promise<boolean> {
+  let current;
+  try {
+    current = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+  } catch (error) {
+    if (isGoneError(error)) return false;
+    throw error;
+  }
+  const sameVersion = ref.versionId
+    ? current.VersionId === ref.versionId
+    : (current.ETag ?? '').replace(/"/g, '') === ref.etag;
+  if (!sameVersion) return false;
+  await s3.send(new DeleteObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+  return true;
+}
+
+/** A streamed upload: write text, back-pressure honoured, fails fast if the upload fails. */
+export interface StreamingUpload {
+  readonly key: string;
+  write(text: string): Promise<void>;
+  /** Ends the stream and waits for the upload to complete. */
+  finish(): Promise<void>;
+  /** Aborts (best effort) after a failure elsewhere. */
+  abort(): Promise<void>;
+}
+
+export function startUpload(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  contentType = 'text/csv; charset=utf-8',
+): StreamingUpload {
+  const body = new PassThrough();
+  const upload = new Upload({
+    client: s3,
+    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
+    // 5 MiB parts, two in flight: bounded memory whatever the file size.
+    partSize: 5 * 1024 * 1024,
+    queueSize: 2,
+    leavePartsOnError: false,
+  });
+  let failure: unknown = null;
+  const done = upload.done().catch((error: unknown) => {
+    failure = error;
+    body.destroy();
+  });
+  const failed = done.then(() => {
+    if (failure) throw failure;
+  });
+  // Avoid an unhandled rejection if nobody awaits `failed` before the failure.
+  failed.catch(() => undefined);
+
+  return {
+    key,
+    async write(text) {
+      if (failure) throw failure;
+      if (!body.write(text)) {
+        await Promise.race([new Promise<void>((resolve) => body.once('drain', resolve)), failed]);
+        if (failure) throw failure;
+      }
+    },
+    async finish() {
+      body.end();
+      await done;
+      if (failure) throw failure;
+    },
+    async abort() {
+      try {
+        await upload.abort();
+      } catch {
+        // best effort: lifecycle rules abort incomplete multipart uploads as well
+      }
+      body.destroy();
+    },
+  };
+}

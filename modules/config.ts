@@ -1,0 +1,301 @@
+/**
+ * Deployment configuration (DESIGN §7): read from environment variables and validated in full
+ * before anything is synthesized. `loadConfig` is pure: it takes the environment as a parameter and
+ * either returns a typed configuration or throws one `ConfigError` listing every problem as
+ * `VARIABLE="value": expected …`, so an operator fixes all of them in one go.
+ */
+
+export interface LifecycleDays {
+  /** archive/ → S3 Glacier Instant Retrieval. */
+  archiveToGlacierIr: number;
+  /** archive/ → S3 Glacier Deep Archive. */
+  archiveToDeepArchive: number;
+  /** archive/ objects are deleted. */
+  archiveExpiration: number;
+  /** processed-data/ → S3 Standard-IA. */
+  processedToInfrequentAccess: number;
+  /** failed-data/ objects are deleted. */
+  failedExpiration: number;
+  /** Superseded object versions are deleted (all prefixes). */
+  noncurrentVersionExpiration: number;
+  /** Parts of multipart uploads that never completed are removed. */
+  abortIncompleteMultipartUpload: number;
+}
+
+export interface RemoteStateConfig {
+  bucket: string;
+  key: string;
+  region: string;
+  lockTable?: string;
+}
+
+export interface PipelineConfig {
+  stage: string;
+  region: string;
+  alertEmails: string[];
+  lambdaMemoryMb: number;
+  lambdaTimeoutSeconds: number;
+  logLevel: LogLevel;
+  writeConcurrency: number;
+  writeRetryDeadlineMs: number;
+  ingestBatchSize: number;
+  ingestBatchWindowSeconds: number;
+  ingestMaxConcurrency: number;
+  lifecycle: LifecycleDays;
+  logRetentionDays: number;
+  rejectRatioAlarmThreshold: number;
+  queueAgeAlarmSeconds: number;
+  deletionProtection: boolean;
+  remoteState?: RemoteStateConfig;
+}
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_VALUES = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/** One documented variable: its name, default (as the operator would type it) and meaning. */
+export interface ConfigVariable {
+  name: string;
+  default: string;
+  description: string;
+}
+
+/** Every variable `loadConfig` reads; docs/deploy.md mirrors this list (a test keeps them in step). */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  { name: 'PIPELINE_STAGE', default: 'dev', description: 'Stage name used in every resource name: 1–12 chars, lower-case letters, digits and single hyphens, starting with a letter.' },
+  { name: 'AWS_REGION', default: '`AWS_DEFAULT_REGION`, else `us-east-1`', description: 'Region to deploy into (e.g. `eu-west-1`).' },
+  { name: 'ALERT_EMAILS', default: '(none)', description: 'Comma-separated e-mail addresses subscribed to the alerts topic.' },
+  { name: 'LAMBDA_MEMORY_MB', default: '1024', description: 'Processor memory, integer 128–10240 (CPU scales with it).' },
+  { name: 'LAMBDA_TIMEOUT_SECONDS', default: '300', description: 'Processor timeout, integer 1–900. The ingest queue visibility timeout is 6× this.' },
+  { name: 'LOG_LEVEL', default: 'INFO', description: 'Processor log level: DEBUG, INFO, WARN or ERROR.' },
+  { name: 'WRITE_CONCURRENCY', default: '4', description: 'BatchWriteItem requests in flight per file, integer 1–64.' },
+  { name: 'WRITE_RETRY_DEADLINE_MS', default: '60000', description: 'How long the processor retries throttled writes before failing the message (ms), less than the timeout.' },
+  { name: 'INGEST_BATCH_SIZE', default: '5', description: 'Files (SQS messages) per invocation, integer 1–10000; above 10 needs `INGEST_BATCH_WINDOW_SECONDS` ≥ 1.' },
+  { name: 'INGEST_BATCH_WINDOW_SECONDS', default: '0', description: 'Maximum batching window of the event-source mapping, integer 0–300.' },
+  { name: 'INGEST_MAX_CONCURRENCY', default: '5', description: 'Maximum concurrent invocations fed by the queue, integer 2–1000 (protects DynamoDB).' },
+  { name: 'ARCHIVE_GLACIER_IR_DAYS', default: '30', description: 'Days until `archive/` objects move to Glacier Instant Retrieval.' },
+  { name: 'ARCHIVE_DEEP_ARCHIVE_DAYS', default: '180', description: 'Days until `archive/` objects move to Glacier Deep Archive; at least 90 more than the Glacier IR days.' },
+  { name: 'ARCHIVE_EXPIRATION_DAYS', default: '2555', description: 'Days until `archive/` objects are deleted; at least 180 more than the Deep Archive days.' },
+  { name: 'PROCESSED_IA_DAYS', default: '30', description: 'Days until `processed-data/` objects move to Standard-IA, at least 30.' },
+  { name: 'FAILED_EXPIRATION_DAYS', default: '90', description: 'Days until `failed-data/` objects are deleted.' },
+  { name: 'NONCURRENT_VERSION_EXPIRATION_DAYS', default: '30', description: 'Days until superseded object versions are deleted.' },
+  { name: 'ABORT_INCOMPLETE_MULTIPART_DAYS', default: '7', description: 'Days until parts of unfinished multipart uploads are removed.' },
+  { name: 'LOG_RETENTION_DAYS', default: '30', description: `Processor log retention; one of CloudWatch's values: ${LOG_RETENTION_VALUES.join(', ')}.` },
+  { name: 'REJECT_RATIO_ALARM_THRESHOLD', default: '0.05', description: 'Alarm when rejected rows / received rows over 5 minutes exceeds this fraction (0 < x ≤ 1).' },
+  { name: 'QUEUE_AGE_ALARM_SECONDS', default: '900', description: 'Alarm when the oldest ingest message is older than this, integer 60–1209600.' },
+  { name: 'DELETION_PROTECTION', default: '`true` for stage `prod`, else `false`', description: 'Protect the tables from deletion and keep the bucket on destroy (`true`/`false`). When `false`, `destroy` also empties the bucket.' },
+  { name: 'TF_STATE_BUCKET', default: '(local state)', description: 'S3 bucket for remote Terraform state; unset = state file in the stack directory.' },
+  { name: 'TF_STATE_KEY', default: '`order-pipeline/<stage>/terraform.tfstate`', description: 'Object key of the state file (only with `TF_STATE_BUCKET`).' },
+  { name: 'TF_STATE_REGION', default: 'the deployment region', description: 'Region of the state bucket (only with `TF_STATE_BUCKET`).' },
+  { name: 'TF_STATE_LOCK_TABLE', default: '(none)', description: 'DynamoDB table (hash key `LockID`) for state locking (only with `TF_STATE_BUCKET`).' },
+];
+
+/** All configuration problems at once; `problems` are `VARIABLE="value": expected …` lines. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Collects problems while reading variables, so every bad value is reported, not just the first. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  fail(name: string, value: string, expected: string): void {
+    this.problems.push(`${name}=${JSON.stringify(value)}: expected ${expected}`);
+  }
+
+  integer(name: string, fallback: number, min: number, max: number, hint = ''): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = /^[+]?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      this.fail(name, value, `an integer from ${min} to ${max}${hint}`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  oneOf<T extends string | number>(name: string, fallback: T, allowed: readonly T[], parse: (s: string) => T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = parse(value);
+    if (!allowed.includes(parsed)) {
+      this.fail(name, value, `one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const lower = value.toLowerCase();
+    if (['true', '1', 'yes'].includes(lower)) return true;
+    if (['false', '0', 'no'].includes(lower)) return false;
+    this.fail(name, value, 'true or false');
+    return fallback;
+  }
+
+  matching(name: string, fallback: string, pattern: RegExp, expected: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!pattern.test(value)) this.fail(name, value, expected);
+    return value;
+  }
+}
+
+const STAGE_PATTERN = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,11}$/;
+const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+// Deliberately plain: one @, no spaces, a dotted domain with a 2+ letter TLD. SNS validates the rest.
+const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
+const BUCKET_PATTERN = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const TABLE_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/** Reads and validates the whole configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: Env): PipelineConfig {
+  const r = new Reader(env);
+
+  const stage = r.matching(
+    'PIPELINE_STAGE',
+    'dev',
+    STAGE_PATTERN,
+    '1–12 lower-case letters, digits or single hyphens, starting with a letter and not ending with a hyphen (e.g. "dev", "prod-eu")',
+  );
+  const region = r.matching(
+    'AWS_REGION',
+    r.raw('AWS_DEFAULT_REGION') ?? 'us-east-1',
+    REGION_PATTERN,
+    'an AWS region code such as "us-east-1" or "eu-west-1"',
+  );
+
+  const alertEmails: string[] = [];
+  const emailsRaw = r.raw('ALERT_EMAILS');
+  if (emailsRaw !== undefined) {
+    for (const part of emailsRaw.split(',').map((s) => s.trim())) {
+      if (part === '') continue;
+      if (!EMAIL_PATTERN.test(part)) {
+        r.fail('ALERT_EMAILS', part, 'a comma-separated list of e-mail addresses such as "ops@example.com"');
+      } else if (!alertEmails.some((e) => e.toLowerCase() === part.toLowerCase())) {
+        alertEmails.push(part);
+      }
+    }
+  }
+
+  const lambdaMemoryMb = r.integer('LAMBDA_MEMORY_MB', 1024, 128, 10240, ' (MB)');
+  const lambdaTimeoutSeconds = r.integer('LAMBDA_TIMEOUT_SECONDS', 300, 1, 900, ' (seconds)');
+  const logLevel = r.oneOf<LogLevel>('LOG_LEVEL', 'INFO', LOG_LEVELS, (s) => s.toUpperCase() as LogLevel);
+  const writeConcurrency = r.integer('WRITE_CONCURRENCY', 4, 1, 64);
+  const writeRetryDeadlineMs = r.integer('WRITE_RETRY_DEADLINE_MS', 60_000, 1000, 900_000, ' (ms)');
+  if (writeRetryDeadlineMs >= lambdaTimeoutSeconds * 1000 && r.raw('WRITE_RETRY_DEADLINE_MS') !== undefined) {
+    r.fail('WRITE_RETRY_DEADLINE_MS', String(writeRetryDeadlineMs), `less than the function timeout (${lambdaTimeoutSeconds * 1000} ms)`);
+  }
+  const ingestBatchSize = r.integer('INGEST_BATCH_SIZE', 5, 1, 10_000);
+  const ingestBatchWindowSeconds = r.integer('INGEST_BATCH_WINDOW_SECONDS', 0, 0, 300, ' (seconds)');
+  if (ingestBatchSize > 10 && ingestBatchWindowSeconds < 1) {
+    r.fail('INGEST_BATCH_SIZE', String(ingestBatchSize), 'at most 10 unless INGEST_BATCH_WINDOW_SECONDS is at least 1 (an AWS rule for SQS batches)');
+  }
+  const ingestMaxConcurrency = r.integer('INGEST_MAX_CONCURRENCY', 5, 2, 1000, ' (the range AWS allows for SQS maximum concurrency)');
+
+  const day = 1;
+  const maxDays = 36_500;
+  const archiveToGlacierIr = r.integer('ARCHIVE_GLACIER_IR_DAYS', 30, 0, maxDays, ' (days)');
+  const archiveToDeepArchive = r.integer('ARCHIVE_DEEP_ARCHIVE_DAYS', 180, day, maxDays, ' (days)');
+  const archiveExpiration = r.integer('ARCHIVE_EXPIRATION_DAYS', 2555, day, maxDays, ' (days)');
+  // Glacier IR bills a 90-day minimum and Deep Archive 180 days: transitions/expiry sooner than
+  // that are rejected here because they would cost more than they save.
+  if (archiveToDeepArchive < archiveToGlacierIr + 90) {
+    r.fail('ARCHIVE_DEEP_ARCHIVE_DAYS', String(archiveToDeepArchive), `at least ARCHIVE_GLACIER_IR_DAYS + 90 (${archiveToGlacierIr + 90}): Glacier Instant Retrieval bills 90 days minimum`);
+  }
+  if (archiveExpiration < archiveToDeepArchive + 180) {
+    r.fail('ARCHIVE_EXPIRATION_DAYS', String(archiveExpiration), `at least ARCHIVE_DEEP_ARCHIVE_DAYS + 180 (${archiveToDeepArchive + 180}): Deep Archive bills 180 days minimum`);
+  }
+  const processedToInfrequentAccess = r.integer('PROCESSED_IA_DAYS', 30, 30, maxDays, ' (days; S3 requires at least 30 before Standard-IA)');
+  const failedExpiration = r.integer('FAILED_EXPIRATION_DAYS', 90, day, maxDays, ' (days)');
+  const noncurrentVersionExpiration = r.integer('NONCURRENT_VERSION_EXPIRATION_DAYS', 30, day, maxDays, ' (days)');
+  const abortIncompleteMultipartUpload = r.integer('ABORT_INCOMPLETE_MULTIPART_DAYS', 7, day, maxDays, ' (days)');
+
+  const logRetentionDays = r.oneOf<number>('LOG_RETENTION_DAYS', 30, LOG_RETENTION_VALUES, (s) =>
+    /^\d+$/.test(s) ? Number(s) : Number.NaN,
+  );
+
+  let rejectRatioAlarmThreshold = 0.05;
+  const ratioRaw = r.raw('REJECT_RATIO_ALARM_THRESHOLD');
+  if (ratioRaw !== undefined) {
+    const parsed = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(ratioRaw) ? Number(ratioRaw) : Number.NaN;
+    if (!(parsed > 0 && parsed <= 1)) {
+      r.fail('REJECT_RATIO_ALARM_THRESHOLD', ratioRaw, 'a fraction greater than 0 and at most 1 (e.g. 0.05 for 5 %)');
+    } else {
+      rejectRatioAlarmThreshold = parsed;
+    }
+  }
+  const queueAgeAlarmSeconds = r.integer('QUEUE_AGE_ALARM_SECONDS', 900, 60, 1_209_600, ' (seconds)');
+  const deletionProtection = r.boolean('DELETION_PROTECTION', stage === 'prod');
+
+  let remoteState: RemoteStateConfig | undefined;
+  const stateBucket = r.raw('TF_STATE_BUCKET');
+  if (stateBucket !== undefined) {
+    if (!BUCKET_PATTERN.test(stateBucket)) r.fail('TF_STATE_BUCKET', stateBucket, 'an S3 bucket name (3–63 lower-case letters, digits, dots, hyphens)');
+    const key = r.matching('TF_STATE_KEY', `order-pipeline/${stage}/terraform.tfstate`, /^[^/].{0,1023}$/, 'an object key not starting with "/"');
+    const stateRegion = r.matching('TF_STATE_REGION', region, REGION_PATTERN, 'an AWS region code such as "us-east-1"');
+    const lockTable = r.raw('TF_STATE_LOCK_TABLE');
+    if (lockTable !== undefined && !TABLE_PATTERN.test(lockTable)) {
+      r.fail('TF_STATE_LOCK_TABLE', lockTable, 'a DynamoDB table name (3–255 letters, digits, "_", "-", ".")');
+    }
+    remoteState = { bucket: stateBucket, key, region: stateRegion, ...(lockTable ? { lockTable } : {}) };
+  } else {
+    for (const name of ['TF_STATE_KEY', 'TF_STATE_REGION', 'TF_STATE_LOCK_TABLE']) {
+      const value = r.raw(name);
+      if (value !== undefined) r.fail(name, value, 'to be set only together with TF_STATE_BUCKET');
+    }
+  }
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+
+  return {
+    stage,
+    region,
+    alertEmails,
+    lambdaMemoryMb,
+    lambdaTimeoutSeconds,
+    logLevel,
+    writeConcurrency,
+    writeRetryDeadlineMs,
+    ingestBatchSize,
+    ingestBatchWindowSeconds,
+    ingestMaxConcurrency,
+    lifecycle: {
+      archiveToGlacierIr,
+      archiveToDeepArchive,
+      archiveExpiration,
+      processedToInfrequentAccess,
+      failedExpiration,
+      noncurrentVersionExpiration,
+      abortIncompleteMultipartUpload,
+    },
+    logRetentionDays,
+    rejectRatioAlarmThreshold,
+    queueAgeAlarmSeconds,
+    deletionProtection,
+    ...(remoteState ? { remoteState } : {}),
+  };
+}
+
+/** `order-pipeline-<stage>`: the prefix of every resource name and the CDKTF stack's name. */
+export function namePrefix(stage: string): string {
+  return `order-pipeline-${stage}`;
+}

@@ -1,0 +1,100 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.js';
+import { Construct } from 'constructs';
+import { PREFIX } from '../functions/order-processor/settings.ts';
+import { denyInsecureTransport, policyDocument } from './policy.ts';
+
+export interface IngestionProps {
+  namePrefix: string;
+  bucketName: string;
+  /** The processor's timeout; the queue's visibility timeout is 6× this (DESIGN §9). */
+  functionTimeoutSeconds: number;
+}
+
+/** Receives after which a message is parked in the DLQ (a poison file must not loop forever). */
+export const MAX_RECEIVE_COUNT = 3;
+const FOURTEEN_DAYS = 14 * 24 * 3600;
+const FOUR_DAYS = 4 * 24 * 3600;
+
+/** The S3 event pattern the rule matches: objects created in our bucket under raw-data/. */
+export function objectCreatedPattern(bucketName: string): Record<string, unknown> {
+  return {
+    source: ['aws.s3'],
+    'detail-type': ['Object Created'],
+    detail: {
+      bucket: { name: [bucketName] },
+      object: { key: [{ prefix: PREFIX.raw }] },
+    },
+  };
+}
+
+/** EventBridge rule → SQS ingest queue → (after 3 receives) DLQ (DESIGN §1). */
+export class Ingestion extends Construct {
+  readonly queue: SqsQueue;
+  readonly deadLetterQueue: SqsQueue;
+  readonly rule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: IngestionProps) {
+    super(scope, id);
+
+    // DLQ: messages that failed 3 times and events EventBridge could not deliver. Kept 14 days
+    // (the SQS maximum) so an operator can inspect and `redrive` them after a fix.
+    this.deadLetterQueue = new SqsQueue(this, 'dead-letter-queue', {
+      name: `${props.namePrefix}-ingest-dlq`,
+      messageRetentionSeconds: FOURTEEN_DAYS,
+      sqsManagedSseEnabled: true,
+    });
+
+    // Ingest queue: buffers bursts, bounds concurrency, retries by redelivery. Visibility is 6× the
+    // function timeout so a file still being processed is not handed to a second invocation.
+    this.queue = new SqsQueue(this, 'queue', {
+      name: `${props.namePrefix}-ingest`,
+      visibilityTimeoutSeconds: 6 * props.functionTimeoutSeconds,
+      messageRetentionSeconds: FOUR_DAYS,
+      receiveWaitTimeSeconds: 20,
+      sqsManagedSseEnabled: true,
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: this.deadLetterQueue.arn,
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      }),
+    });
+
+    // The rule: S3 "Object Created" events for our bucket's landing prefix only.
+    this.rule = new CloudwatchEventRule(this, 'object-created', {
+      name: `${props.namePrefix}-raw-object-created`,
+      description: `S3 objects created under ${PREFIX.raw} in ${props.bucketName} → ingest queue`,
+      eventPattern: JSON.stringify(objectCreatedPattern(props.bucketName)),
+    });
+
+    // Target with its own retry policy and DLQ: if EventBridge cannot deliver (e.g. a queue policy
+    // mistake), the event lands in the same DLQ, alarms, and can be redriven like any other.
+    new CloudwatchEventTarget(this, 'to-queue', {
+      rule: this.rule.name,
+      targetId: 'ingest-queue',
+      arn: this.queue.arn,
+      retryPolicy: { maximumEventAgeInSeconds: 24 * 3600, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+    });
+
+    // Only this rule may send to the queues (aws:SourceArn), and only over TLS.
+    for (const [name, queue] of [
+      ['queue', this.queue],
+      ['dead-letter-queue', this.deadLetterQueue],
+    ] as const) {
+      const policy = policyDocument(this, `${name}-policy-document`, [
+        {
+          sid: 'AllowObjectCreatedRule',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.arn],
+          condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [this.rule.arn] }],
+        },
+        denyInsecureTransport(['sqs:*'], [queue.arn]),
+      ]);
+      new SqsQueuePolicy(this, `${name}-policy`, { queueUrl: queue.url, policy: policy.json });
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Alerts } from './alerts.ts';
+import { namePrefix, type PipelineConfig } from './config.ts';
+import { Ingestion } from './ingestion.ts';
+import { Monitoring } from './monitoring.ts';
+import { Processor } from './processor.ts';
+import { Storage } from './storage.ts';
+import { Tables } from './tables.ts';
+
+export interface OrderPipelineStackProps {
+  config: PipelineConfig;
+  /** Directory with the processor's esbuild bundle (scripts/bundle-processor.ts). */
+  bundleDir: string;
+}
+
+/** The names of the stack's Terraform outputs; cli/lib/terraform.ts reads exactly these. */
+export const OUTPUT_NAMES = [
+  'bucket_name',
+  'orders_table_name',
+  'ingestions_table_name',
+  'alerts_topic_arn',
+  'ingest_queue_url',
+  'dead_letter_queue_url',
+  'processor_function_name',
+  'dashboard_name',
+  'region',
+] as const;
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+
+/** The whole pipeline for one stage: the constructs of modules/ wired together (DESIGN §1). */
+export class OrderPipelineStack extends TerraformStack {
+  readonly storage: Storage;
+  readonly tables: Tables;
+  readonly alerts: Alerts;
+  readonly ingestion: Ingestion;
+  readonly processor: Processor;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: OrderPipelineStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const prefix = namePrefix(config.stage);
+
+    // Plain provider: AWS_ENDPOINT_URL (the emulator) and the credential chain come from the environment.
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: { Project: 'order-pipeline', Stage: config.stage, ManagedBy: 'cdktf' } }],
+    });
+
+    // Remote state when configured; otherwise a state file in the stack directory (relative path:
+    // Terraform resolves it against its working directory, so re-synthesizing keeps the state).
+    if (!config.remoteState) {
+      new LocalBackend(this, { path: 'terraform.tfstate' });
+    } else {
+      new S3Backend(this, {
+        bucket: config.remoteState.bucket,
+        key: config.remoteState.key,
+        region: config.remoteState.region,
+        encrypt: true,
+        ...(config.remoteState.lockTable ? { dynamodbTable: config.remoteState.lockTable } : {}),
+      });
+    }
+
+    // The account id makes the bucket name globally unique; the partition keeps ARNs portable.
+    const identity = new DataAwsCallerIdentity(this, 'caller');
+    const partition = new DataAwsPartition(this, 'partition');
+
+    this.storage = new Storage(this, 'storage', {
+      namePrefix: prefix,
+      accountId: identity.accountId,
+      region: config.region,
+      lifecycle: config.lifecycle,
+      deletionProtection: config.deletionProtection,
+    });
+    this.tables = new Tables(this, 'tables', { namePrefix: prefix, deletionProtection: config.deletionProtection });
+    this.alerts = new Alerts(this, 'alerts', {
+      namePrefix: prefix,
+      accountId: identity.accountId,
+      partition: partition.partition,
+      alertEmails: config.alertEmails,
+    });
+    this.ingestion = new Ingestion(this, 'ingestion', {
+      namePrefix: prefix,
+      bucketName: this.storage.bucket.bucket,
+      functionTimeoutSeconds: config.lambdaTimeoutSeconds,
+    });
+    this.processor = new Processor(this, 'processor', {
+      namePrefix: prefix,
+      stage: config.stage,
+      bundleDir: props.bundleDir,
+      memoryMb: config.lambdaMemoryMb,
+      timeoutSeconds: config.lambdaTimeoutSeconds,
+      logLevel: config.logLevel,
+      logRetentionDays: config.logRetentionDays,
+      writeConcurrency: config.writeConcurrency,
+      writeRetryDeadlineMs: config.writeRetryDeadlineMs,
+      batchSize: config.ingestBatchSize,
+      batchWindowSeconds: config.ingestBatchWindowSeconds,
+      maxConcurrency: config.ingestMaxConcurrency,
+      bucketName: this.storage.bucket.bucket,
+      bucketArn: this.storage.bucket.arn,
+      ordersTableName: this.tables.orders.name,
+      ordersTableArn: this.tables.orders.arn,
+      ingestionsTableName: this.tables.ingestions.name,
+      ingestionsTableArn: this.tables.ingestions.arn,
+      topicArn: this.alerts.topic.arn,
+      topicKeyArn: this.alerts.key.arn,
+      queueArn: this.ingestion.queue.arn,
+    });
+    this.monitoring = new Monitoring(this, 'monitoring', {
+      namePrefix: prefix,
+      region: config.region,
+      topicArn: this.alerts.topic.arn,
+      functionName: this.processor.function.functionName,
+      queueName: this.ingestion.queue.name,
+      deadLetterQueueName: this.ingestion.deadLetterQueue.name,
+      ordersTableName: this.tables.orders.name,
+      ingestionsTableName: this.tables.ingestions.name,
+      rejectRatioThreshold: config.rejectRatioAlarmThreshold,
+      queueAgeAlarmSeconds: config.queueAgeAlarmSeconds,
+    });
+
+    const outputs: Record<OutputName, string> = {
+      bucket_name: this.storage.bucket.bucket,
+      orders_table_name: this.tables.orders.name,
+      ingestions_table_name: this.tables.ingestions.name,
+      alerts_topic_arn: this.alerts.topic.arn,
+      ingest_queue_url: this.ingestion.queue.url,
+      dead_letter_queue_url: this.ingestion.deadLetterQueue.url,
+      processor_function_name: this.processor.function.functionName,
+      dashboard_name: this.monitoring.dashboard.dashboardName,
+      region: config.region,
+    };
+    for (const name of OUTPUT_NAMES) new TerraformOutput(this, name, { value: outputs[name] });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Bundles the order processor (functions/order-processor/handler.ts) with esbuild into one
+ * CommonJS file for Lambda: `npm run build:processor` → dist/order-processor/index.js (+ .map).
+ * The stack zips that directory as a TerraformAsset (modules/processor.ts).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const PROCESSOR_ENTRY = join(REPO_ROOT, 'functions', 'order-processor', 'handler.ts');
+export const PROCESSOR_BUNDLE_DIR = join(REPO_ROOT, 'dist', 'order-processor');
+
+export interface BundleOptions {
+  entry?: string;
+  outDir?: string;
+}
+
+export interface BundleResult {
+  outDir: string;
+  file: string;
+  bytes: number;
+}
+
+/** Bundles the handler; throws a clear error when it does not exist or does not export `handler`. */
+export async function bundleProcessor(options: BundleOptions = {}): Promise<BundleResult> {
+  const entry = options.entry ?? PROCESSOR_ENTRY;
+  const outDir = options.outDir ?? PROCESSOR_BUNDLE_DIR;
+  if (!existsSync(entry)) {
+    throw new Error(
+      `Cannot bundle the order processor: ${relative(process.cwd(), entry) || entry} does not exist. ` +
+        'The stack deploys that file\'s exported `handler`; write it (or restore it) and run `npm run build:processor` again.',
+    );
+  }
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'index.js');
+  let result;
+  try {
+    result = await build({
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    // Node 20 syntax: the same bundle runs on Lambda's nodejs22.x and in-process on Node 20.
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: true,
+    // The AWS SDK is bundled too, so the deployed code runs the versions the tests ran.
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+    });
+  } catch (err) {
+    throw new Error(`Cannot bundle the order processor (${relative(process.cwd(), entry)}):\n${(err as Error).message}`);
+  }
+  const exported = await exportsOf(entry);
+  if (!exported.includes('handler')) {
+    throw new Error(`${relative(process.cwd(), entry)} does not export \`handler\` (it exports: ${exported.join(', ') || 'nothing'}).`);
+  }
+  // The repository is "type": "module"; mark the bundle directory as CommonJS so Node loads it the
+  // way Lambda does if someone requires it locally.
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+  const bytes = Object.entries(result.metafile.outputs).find(([path]) => resolve(path) === resolve(file))?.[1].bytes ?? 0;
+  return { outDir, file, bytes };
+}
+
+/** The names a module exports (a CommonJS bundle's metafile does not list them, an ESM transform does). */
+async function exportsOf(entry: string): Promise<string[]> {
+  const probe = await build({ entryPoints: [entry], bundle: false, write: false, format: 'esm', metafile: true, logLevel: 'silent', outdir: 'probe' });
+  return Object.values(probe.metafile.outputs).flatMap((o) => o.exports);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  try {
+    const { file, bytes } = await bundleProcessor();
+    process.stdout.write(`Bundled order processor → ${relative(process.cwd(), file)} (${(bytes / 1024).toFixed(0)} KiB)\n`);
+  } catch (err) {
+    process.stderr.write(`build:processor: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

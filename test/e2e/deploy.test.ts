@@ -1,0 +1,239 @@
+/**
+ * End to end: `terraform apply` of the synthesized stack, unchanged, against the moto emulator
+ * (once for this file), then the deployed resources read back through the AWS SDK, a real file
+ * drop arriving on the ingest queue, and `terraform destroy`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketNotificationConfigurationCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEnv, startMoto, type MotoServer } from '../../cli/lib/moto.ts';
+import { deployStack, destroyStack, type StackOutputs } from '../../cli/lib/terraform.ts';
+import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/settings.ts';
+import { clientConfigFor, TEST_REGION } from '../support/moto.ts';
+
+const STAGE = 'e2e';
+const TIMEOUT_SECONDS = 120;
+
+describe('deploy to the emulator', () => {
+  let moto: MotoServer;
+  let outputs: StackOutputs;
+  let env: Record<string, string>;
+  const outDir = mkdtempSync(join(tmpdir(), 'order-pipeline-e2e-'));
+  const log: string[] = [];
+  let deploySeconds = 0;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    env = {
+      ...emulatorEnv(moto.endpoint, TEST_REGION),
+      PIPELINE_STAGE: STAGE,
+      ALERT_EMAILS: 'ops@example.com',
+      LAMBDA_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS),
+      INGEST_BATCH_SIZE: '4',
+      INGEST_MAX_CONCURRENCY: '3',
+    };
+    const started = Date.now();
+    try {
+      ({ outputs } = await deployStack({ env, outDir, onLine: (line) => log.push(line) }));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- terraform output (last 40 lines) ---\n${log.slice(-40).join('\n')}`);
+    }
+    deploySeconds = (Date.now() - started) / 1000;
+  }, 300_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  const config = () => clientConfigFor(moto.endpoint, TEST_REGION);
+  const queueArn = (url: string) => {
+    const [, account, name] = new URL(url).pathname.split('/');
+    return `arn:aws:sqs:${TEST_REGION}:${account}:${name}`;
+  };
+
+  it('GIVEN the apply WHEN outputs are read THEN every output names a stage resource', () => {
+    expect(outputs).toMatchObject({
+      bucket_name: `order-pipeline-${STAGE}-data-123456789012-${TEST_REGION}`,
+      orders_table_name: `order-pipeline-${STAGE}-orders`,
+      ingestions_table_name: `order-pipeline-${STAGE}-ingestions`,
+      alerts_topic_arn: `arn:aws:sns:${TEST_REGION}:123456789012:order-pipeline-${STAGE}-alerts`,
+      processor_function_name: `order-pipeline-${STAGE}-processor`,
+      dashboard_name: `order-pipeline-${STAGE}`,
+      region: TEST_REGION,
+    });
+    expect(outputs.ingest_queue_url).toMatch(new RegExp(`/order-pipeline-${STAGE}-ingest$`));
+    expect(outputs.dead_letter_queue_url).toMatch(new RegExp(`/order-pipeline-${STAGE}-ingest-dlq$`));
+    expect(log.join('\n')).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./);
+    process.stdout.write(`deployed to moto in ${deploySeconds.toFixed(0)} s\n`);
+  });
+
+  it('WHEN the bucket is read back THEN it sends events to EventBridge, is versioned, encrypted and private', async () => {
+    // Prepare
+    const s3 = new S3Client(config());
+    const Bucket = outputs.bucket_name;
+
+    // Act
+    const notification = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket }));
+    const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket }));
+    const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
+    const publicAccess = await s3.send(new GetPublicAccessBlockCommand({ Bucket }));
+
+    // Assess
+    expect(notification.EventBridgeConfiguration).toBeDefined();
+    expect(versioning.Status).toBe('Enabled');
+    expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256');
+    expect(publicAccess.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('WHEN the rule is read back THEN it matches our raw-data/ objects and targets the ingest queue with a DLQ', async () => {
+    // Prepare
+    const events = new EventBridgeClient(config());
+    const Name = `order-pipeline-${STAGE}-raw-object-created`;
+
+    // Act
+    const rule = await events.send(new DescribeRuleCommand({ Name }));
+    const { Targets } = await events.send(new ListTargetsByRuleCommand({ Rule: Name }));
+
+    // Assess
+    expect(JSON.parse(rule.EventPattern ?? '{}')).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: [outputs.bucket_name] }, object: { key: [{ prefix: 'raw-data/' }] } },
+    });
+    expect(Targets).toHaveLength(1);
+    expect(Targets?.[0]).toMatchObject({
+      Arn: queueArn(outputs.ingest_queue_url),
+      DeadLetterConfig: { Arn: queueArn(outputs.dead_letter_queue_url) },
+      RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+    });
+  });
+
+  it('WHEN the queues are read back THEN the ingest queue redrives after 3 receives with 6× visibility', async () => {
+    // Prepare
+    const sqs = new SQSClient(config());
+
+    // Act
+    const ingest = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.ingest_queue_url, AttributeNames: ['All'] }));
+    const dlq = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.dead_letter_queue_url, AttributeNames: ['All'] }));
+    const redrive = JSON.parse(ingest.Attributes?.RedrivePolicy ?? '{}') as { maxReceiveCount: unknown; deadLetterTargetArn: string };
+
+    // Assess
+    expect(Number(redrive.maxReceiveCount)).toBe(3);
+    expect(redrive.deadLetterTargetArn).toBe(queueArn(outputs.dead_letter_queue_url));
+    expect(ingest.Attributes?.VisibilityTimeout).toBe(String(6 * TIMEOUT_SECONDS));
+    expect(ingest.Attributes?.SqsManagedSseEnabled).toBe('true');
+    expect(dlq.Attributes?.MessageRetentionPeriod).toBe('1209600');
+    expect(JSON.stringify(JSON.parse(ingest.Attributes?.Policy ?? '{}'))).toContain('aws:SourceArn');
+  });
+
+  it('WHEN the function is read back THEN runtime, architecture, environment and queue mapping are as synthesized', async () => {
+    // Prepare
+    const lambda = new LambdaClient(config());
+
+    // Act
+    const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.processor_function_name }));
+    const { EventSourceMappings } = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: outputs.processor_function_name }));
+
+    // Assess
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('index.handler');
+    expect(fn.Timeout).toBe(TIMEOUT_SECONDS);
+    expect(fn.Environment?.Variables).toMatchObject({
+      [ENV.ordersTable]: outputs.orders_table_name,
+      [ENV.ingestionsTable]: outputs.ingestions_table_name,
+      [ENV.dataBucket]: outputs.bucket_name,
+      [ENV.alertsTopicArn]: outputs.alerts_topic_arn,
+      [ENV.stage]: STAGE,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(EventSourceMappings).toHaveLength(1);
+    expect(EventSourceMappings?.[0]).toMatchObject({ EventSourceArn: queueArn(outputs.ingest_queue_url), BatchSize: 4 });
+  });
+
+  it('WHEN the alarms are read back THEN all seven notify the topic on ALARM and OK, missing data not breaching', async () => {
+    // Prepare
+    const cloudwatch = new CloudWatchClient(config());
+
+    // Act
+    const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `order-pipeline-${STAGE}-` }));
+
+    // Assess
+    expect(MetricAlarms.map((a) => a.AlarmName?.replace(`order-pipeline-${STAGE}-`, '')).sort()).toEqual([
+      'dlq-not-empty',
+      'dynamodb-throttling',
+      'files-failed',
+      'ingest-queue-age',
+      'processor-errors',
+      'processor-throttles',
+      'rejected-row-ratio',
+    ]);
+    for (const alarm of MetricAlarms) {
+      expect(alarm).toMatchObject({ AlarmActions: [outputs.alerts_topic_arn], OKActions: [outputs.alerts_topic_arn], TreatMissingData: 'notBreaching' });
+    }
+    expect(MetricAlarms.find((a) => a.AlarmName?.endsWith('dlq-not-empty'))?.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+  });
+
+  it('WHEN the dashboard is read back THEN it charts every metric the processor emits', async () => {
+    // Act
+    const dashboard = await new CloudWatchClient(config()).send(new GetDashboardCommand({ DashboardName: outputs.dashboard_name }));
+    const body = JSON.parse(dashboard.DashboardBody ?? '{}') as { widgets: { properties: { metrics?: string[][] } }[] };
+    const charted = new Set(body.widgets.flatMap((w) => w.properties.metrics ?? []).filter((m) => m[0] === METRICS_NAMESPACE).map((m) => m[1]));
+
+    // Assess
+    expect([...charted].sort()).toEqual(Object.values(METRIC).sort());
+  });
+
+  it('GIVEN a CSV dropped under raw-data/ WHEN the ingest queue is polled THEN its Object Created event is there (and nothing from other prefixes)', async () => {
+    // Prepare
+    const s3 = new S3Client(config());
+    const sqs = new SQSClient(config());
+    const key = 'raw-data/e2e/orders-2026-11-22.csv';
+    const csv = 'order_id,customer_name,product_name,quantity,unit_price\nE2E-1,Ada,Widget,2,9.99\n';
+    await s3.send(new PutObjectCommand({ Bucket: outputs.bucket_name, Key: 'processed-data/not-an-input.csv', Body: csv }));
+
+    // Act
+    await s3.send(new PutObjectCommand({ Bucket: outputs.bucket_name, Key: key, Body: csv }));
+    const received: Message[] = [];
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline && !received.some((m) => m.Body?.includes(key))) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: outputs.ingest_queue_url, MaxNumberOfMessages: 10, WaitTimeSeconds: 5 }));
+      received.push(...Messages);
+    }
+    const events = received.map((m) => JSON.parse(m.Body ?? '{}') as { 'detail-type': string; source: string; detail: { bucket: { name: string }; object: { key: string } } });
+
+    // Assess
+    expect(events.map((e) => e.detail.object.key)).toEqual([key]);
+    expect(events[0]).toMatchObject({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: outputs.bucket_name } } });
+  }, 60_000);
+
+  it('GIVEN the deployed stack WHEN destroyed THEN terraform removes every resource', async () => {
+    // Act
+    const lines: string[] = [];
+    await destroyStack({ env, outDir, onLine: (line) => lines.push(line) });
+
+    // Assess
+    expect(lines.join('\n')).toMatch(/Destroy complete! Resources: \d+ destroyed\./);
+  }, 180_000);
+});

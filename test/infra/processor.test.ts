@@ -1,0 +1,138 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/settings.ts';
+import { Processor, type ProcessorProps } from '../../modules/processor.ts';
+import { blocksOfType, FIXTURE_BUNDLE_DIR, onlyBlockOfType, synthConstruct } from './synth.ts';
+
+const BUCKET_ARN = 'arn:aws:s3:::the-bucket';
+const ORDERS_ARN = 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders';
+const LEDGER_ARN = 'arn:aws:dynamodb:eu-west-1:111122223333:table/ingestions';
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:alerts';
+const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/abc';
+const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:111122223333:ingest';
+
+function processorProps(overrides: Partial<ProcessorProps> = {}): ProcessorProps {
+  return {
+    namePrefix: 'order-pipeline-test',
+    stage: 'test',
+    bundleDir: FIXTURE_BUNDLE_DIR,
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    logLevel: 'INFO',
+    logRetentionDays: 30,
+    writeConcurrency: 4,
+    writeRetryDeadlineMs: 60_000,
+    batchSize: 5,
+    batchWindowSeconds: 0,
+    maxConcurrency: 5,
+    bucketName: 'the-bucket',
+    bucketArn: BUCKET_ARN,
+    ordersTableName: 'orders',
+    ordersTableArn: ORDERS_ARN,
+    ingestionsTableName: 'ingestions',
+    ingestionsTableArn: LEDGER_ARN,
+    topicArn: TOPIC_ARN,
+    topicKeyArn: KEY_ARN,
+    queueArn: QUEUE_ARN,
+    ...overrides,
+  };
+}
+
+describe('Processor', () => {
+  // GIVEN the processor construct
+  const synth = synthConstruct((stack) => new Processor(stack, 'processor', processorProps()));
+  const fn = onlyBlockOfType(synth, LambdaFunction.tfResourceType);
+
+  it('WHEN synthesized THEN the function runs nodejs22.x on arm64 from the zipped bundle', () => {
+    expect(fn).toMatchObject({
+      function_name: 'order-pipeline-test-processor',
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      memory_size: 1024,
+      timeout: 300,
+      filename: expect.stringMatching(/^assets\/processor_bundle_\w+\/\w+\/archive\.zip$/),
+      source_code_hash: expect.any(String),
+    });
+  });
+
+  it('WHEN synthesized THEN the environment wires the settings.ts contract, Powertools and source maps', () => {
+    expect(fn.environment).toEqual({
+      variables: {
+        [ENV.ordersTable]: 'orders',
+        [ENV.ingestionsTable]: 'ingestions',
+        [ENV.dataBucket]: 'the-bucket',
+        [ENV.alertsTopicArn]: TOPIC_ARN,
+        [ENV.writeConcurrency]: '4',
+        [ENV.writeRetryDeadlineMs]: '60000',
+        [ENV.stage]: 'test',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  });
+
+  it('WHEN synthesized THEN its log group exists first, with retention', () => {
+    expect(Testing.toHaveResourceWithProperties(synth, CloudwatchLogGroup.tfResourceType, {
+      name: '/aws/lambda/order-pipeline-test-processor',
+      retention_in_days: 30,
+    })).toBe(true);
+    expect(fn.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\./)]);
+  });
+
+  it('WHEN synthesized THEN the queue mapping reports partial batch failures, with batch size and max concurrency', () => {
+    expect(Testing.toHaveResourceWithProperties(synth, LambdaEventSourceMapping.tfResourceType, {
+      event_source_arn: QUEUE_ARN,
+      batch_size: 5,
+      maximum_batching_window_in_seconds: 0,
+      function_response_types: ['ReportBatchItemFailures'],
+      scaling_config: { maximum_concurrency: 5 },
+    })).toBe(true);
+  });
+
+  it('WHEN synthesized THEN the role policy grants exactly the actions on exactly the resources the handler uses', () => {
+    // Act
+    const documents = blocksOfType(synth, DataAwsIamPolicyDocument.tfResourceType, 'data');
+    const permissions = documents.find((d) => (d.statement as { sid?: string }[]).some((s) => s.sid === 'WriteOrders'));
+    const grants = (permissions?.statement as { actions: string[]; resources: string[] }[]).map((s) => [s.actions, s.resources]);
+
+    // Assess
+    expect(grants).toEqual([
+      [['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'], [`${BUCKET_ARN}/raw-data/*`]],
+      [['s3:PutObject', 's3:AbortMultipartUpload'], [`${BUCKET_ARN}/processed-data/*`, `${BUCKET_ARN}/archive/*`, `${BUCKET_ARN}/failed-data/*`]],
+      [['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], [ORDERS_ARN]],
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [LEDGER_ARN, `${LEDGER_ARN}/index/by-day`]],
+      [['sns:Publish'], [TOPIC_ARN]],
+      [['kms:GenerateDataKey', 'kms:Decrypt'], [KEY_ARN]],
+      [['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], [QUEUE_ARN]],
+      [['logs:CreateLogStream', 'logs:PutLogEvents'], [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.processor_log-group_\w+\.arn\}:log-stream:\*$/)]],
+    ]);
+  });
+
+  it('WHEN synthesized THEN only Lambda may assume the role', () => {
+    expect(Testing.toHaveDataSourceWithProperties(synth, DataAwsIamPolicyDocument.tfResourceType, {
+      statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }],
+    })).toBe(true);
+  });
+
+  it('GIVEN other sizes WHEN synthesized THEN memory, timeout, batch and concurrency follow', () => {
+    // Act
+    const sized = synthConstruct(
+      (stack) => new Processor(stack, 'p', processorProps({ memoryMb: 2048, timeoutSeconds: 60, batchSize: 20, batchWindowSeconds: 5, maxConcurrency: 50, logLevel: 'DEBUG' })),
+    );
+
+    // Assess
+    expect(Testing.toHaveResourceWithProperties(sized, LambdaFunction.tfResourceType, { memory_size: 2048, timeout: 60 })).toBe(true);
+    expect(Testing.toHaveResourceWithProperties(sized, LambdaEventSourceMapping.tfResourceType, {
+      batch_size: 20,
+      maximum_batching_window_in_seconds: 5,
+      scaling_config: { maximum_concurrency: 50 },
+    })).toBe(true);
+  });
+});

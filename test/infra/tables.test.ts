@@ -1,0 +1,46 @@
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { LEDGER, ORDERS_HASH_KEY } from '../../functions/order-processor/settings.ts';
+import { Tables } from '../../modules/tables.ts';
+import { synthConstruct } from './synth.ts';
+
+describe('Tables', () => {
+  // GIVEN the tables construct without deletion protection
+  const synth = synthConstruct((stack) => new Tables(stack, 'tables', { namePrefix: 'order-pipeline-test', deletionProtection: false }));
+
+  it('WHEN synthesized THEN the orders table is keyed by order_id, on demand, encrypted, with PITR', () => {
+    expect(Testing.toHaveResourceWithProperties(synth, DynamodbTable.tfResourceType, {
+      name: 'order-pipeline-test-orders',
+      hash_key: ORDERS_HASH_KEY,
+      attribute: [{ name: ORDERS_HASH_KEY, type: 'S' }],
+      billing_mode: 'PAY_PER_REQUEST',
+      server_side_encryption: { enabled: true },
+      point_in_time_recovery: { enabled: true },
+      deletion_protection_enabled: false,
+    })).toBe(true);
+  });
+
+  it('WHEN synthesized THEN the ledger has the pk key and the by-day index projecting everything', () => {
+    expect(Testing.toHaveResourceWithProperties(synth, DynamodbTable.tfResourceType, {
+      name: 'order-pipeline-test-ingestions',
+      hash_key: LEDGER.hashKey,
+      billing_mode: 'PAY_PER_REQUEST',
+      server_side_encryption: { enabled: true },
+      point_in_time_recovery: { enabled: true },
+      global_secondary_index: [
+        { name: 'by-day', hash_key: 'ingest_day', range_key: 'started_at', projection_type: 'ALL' },
+      ],
+    })).toBe(true);
+  });
+
+  it('GIVEN deletion protection WHEN synthesized THEN both tables are protected', () => {
+    // Act
+    const protectedSynth = synthConstruct((stack) => new Tables(stack, 'tables', { namePrefix: 'p', deletionProtection: true }));
+
+    // Assess
+    for (const name of ['p-orders', 'p-ingestions']) {
+      expect(Testing.toHaveResourceWithProperties(protectedSynth, DynamodbTable.tfResourceType, { name, deletion_protection_enabled: true })).toBe(true);
+    }
+  });
+});
