@@ -55,7 +55,7 @@ export async function runDelivery(verb: 'pause' | 'resume', argv: string[]): Pro
     out(
       enabled
         ? `resumed: the local poller (standing in for event-source mapping ${mapping.uuid}) delivers from the ingest queue again (was ${was}); ${waiting}.`
-        : `paused: the local poller (standing in for event-source mapping ${mapping.uuid}) stops receiving within a second (was ${was}). ` +
+        : `paused: the local poller (standing in for event-source mapping ${mapping.uuid}) stops receiving within 2 seconds (after the long poll in progress) (was ${was}). ` +
             `New files keep queuing in the ingest queue; \`order-pipeline resume\` drains them. ${waiting}.`,
     );
     if (!pollerRunning) out('note: no local poller is running right now; the state applies when `local up` runs it.');

@@ -9,6 +9,7 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { emulatorEnv, isAlive, startMoto, stopProcess, type MotoServer } from './moto.ts';
 import { makeClients, type Clients } from './clients.ts';
 import { writeDeliveryState } from './delivery.ts';
+import { relaxTlsOnlyBucketPolicy } from './emulator-fixups.ts';
 import { findMapping, getFunctionDetails, setMappingEnabled, type FunctionDetails, type MappingInfo } from './mapping.ts';
 import { LocalPoller, type PollerEvent } from './poller.ts';
 import { deployStack, TerraformProgress } from './stack.ts';
@@ -112,6 +113,10 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
 
     const clients = makeClients({ region: LOCAL_REGION, endpoint: moto.endpoint });
     const outputs0 = deployed.outputs;
+
+    if (await relaxTlsOnlyBucketPolicy(clients.s3, outputs0.bucket_name)) {
+      say('emulator: removed the TLS-only Deny from the emulator\'s bucket policy (moto cannot evaluate aws:SecureTransport and would deny every request over plain HTTP)');
+    }
 
     // Alert capture: SNS sends no e-mail here; an SQS subscriber sees exactly what was published.
     const capture = await clients.sqs.send(new CreateQueueCommand({ QueueName: CAPTURE_QUEUE_NAME }));

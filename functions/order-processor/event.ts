@@ -156,6 +156,10 @@ export function decodeMessageBody(body: string, now: Date = new Date()): Decoded
     throw new MalformedEventError(`message body is not JSON (starts with ${JSON.stringify(body.slice(0, 40))})`);
   }
   if (!isObject(parsed)) throw new MalformedEventError('message body is not a JSON object');
+  // Delivered through an SNS topic without raw message delivery: unwrap the envelope once.
+  if (parsed.Type === 'Notification' && typeof parsed.Message === 'string' && 'TopicArn' in parsed) {
+    return decodeMessageBody(parsed.Message, now);
+  }
   // S3 sends this once when a notification configuration is saved.
   if (parsed.Event === 's3:TestEvent') return { kind: 'ignored', reason: 'S3 test event' };
   if (Array.isArray(parsed.Records)) return fromS3Notification(parsed.Records, now);

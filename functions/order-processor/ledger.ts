@@ -138,7 +138,8 @@ export class Ledger {
           TableName: this.tableName,
           Key: { [LEDGER.hashKey]: pk },
           UpdateExpression: `${set.expression} ADD #attempts :one`,
-          ConditionExpression: 'attribute_not_exists(#pk) OR (#status = :processing AND #lease_expires_at < :nowMs)',
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR (#status = :processing AND (attribute_not_exists(#lease_expires_at) OR #lease_expires_at < :nowMs))',
           ExpressionAttributeNames: { ...set.names, '#pk': LEDGER.hashKey, '#attempts': 'attempts' },
           ExpressionAttributeValues: {
             ...set.values,
@@ -165,33 +166,60 @@ export class Ledger {
    * Claims the content fingerprint for this file. Returns null when the claim is ours (new
    * content, or our own earlier attempt), else the pk of the file that already holds it.
    */
+  /**
+   * Claims a content fingerprint for a file. Returns null when the claim is ours, or the file pk of
+   * the file that already holds it (→ DUPLICATE). A holder that can no longer finish — its file
+   * item is gone, FAILED, or PROCESSING with an expired lease (a timed-out attempt whose message
+   * went to the DLQ) — does not count: its claim is taken over, so re-uploading such a file under
+   * another key is processed instead of being called a duplicate forever.
+   */
   async claimContent(sha256: string, file: { pk: string; ingestionId: string; bucket: string; key: string }, now: Date): Promise<string | null> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            [LEDGER.hashKey]: contentLedgerKey(sha256),
-            file_pk: file.pk,
-            ingestion_id: file.ingestionId,
-            bucket: file.bucket,
-            key: file.key,
-            claimed_at: now.toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk) OR attribute_not_exists(#file_pk) OR #file_pk = :mine',
-          ExpressionAttributeNames: { '#pk': LEDGER.hashKey, '#file_pk': 'file_pk' },
-          ExpressionAttributeValues: { ':mine': file.pk },
-        }),
-      );
-      return null;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    const ck = contentLedgerKey(sha256);
+    let takeOverFrom: string | null = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              [LEDGER.hashKey]: ck,
+              file_pk: file.pk,
+              ingestion_id: file.ingestionId,
+              bucket: file.bucket,
+              key: file.key,
+              claimed_at: now.toISOString(),
+            },
+            ConditionExpression: takeOverFrom
+              ? '#file_pk = :stale'
+              : 'attribute_not_exists(#pk) OR attribute_not_exists(#file_pk) OR #file_pk = :mine',
+            ExpressionAttributeNames: takeOverFrom ? { '#file_pk': 'file_pk' } : { '#pk': LEDGER.hashKey, '#file_pk': 'file_pk' },
+            ExpressionAttributeValues: takeOverFrom ? { ':stale': takeOverFrom } : { ':mine': file.pk },
+          }),
+        );
+        return null;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const holder = await this.get(ck);
+      const holderPk = (holder as unknown as { file_pk?: string } | null)?.file_pk;
+      if (!holderPk) {
+        takeOverFrom = null;
+        continue;
+      }
+      if (!(await this.isStaleHolder(holderPk, now))) return holderPk;
+      takeOverFrom = holderPk;
     }
-    const holder = await this.get(contentLedgerKey(sha256));
-    const holderPk = (holder as unknown as { file_pk?: string } | null)?.file_pk;
-    if (!holderPk) throw new Error(`content claim ${contentLedgerKey(sha256)} changed while claiming it; retry`);
-    return holderPk;
+    throw new Error(`content claim ${ck} kept changing while claiming it; retry`);
   }
+
+  /** A content holder whose file can no longer become PROCESSED/PARTIAL. */
+  private async isStaleHolder(holderPk: string, now: Date): Promise<boolean> {
+    const item = await this.get(holderPk);
+    if (!item) return true;
+    if (item.status === 'FAILED') return true;
+    return item.status === 'PROCESSING' && (item.lease_expires_at ?? 0) < now.getTime();
+  }
+
 
   /**
    * Gives the fingerprint back after an infrastructure fault, so content whose only holder never

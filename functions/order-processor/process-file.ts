@@ -26,6 +26,7 @@ import {
   copyOriginal,
   destinationKeys,
   isGoneError,
+  MAX_SINGLE_COPY_BYTES,
   openObject,
   removeFromLanding,
   s3Uri,
@@ -226,6 +227,7 @@ class FileRun {
 
   async execute(): Promise<FileOutcome> {
     const { ref, deps } = this;
+    if (ref.size > MAX_SINGLE_COPY_BYTES) return this.tooLarge();
     const body1 = await this.open();
     if (!body1) return this.objectGone();
     const source = new HashingSource(body1);
@@ -342,6 +344,22 @@ class FileRun {
       if (isGoneError(error)) return null;
       throw error;
     }
+  }
+
+  /**
+   * Over CopyObject's 5 GiB limit (and far beyond what two passes can read within Lambda's 15
+   * minutes): decided before reading anything; the original stays in raw-data/ for an operator.
+   */
+  private tooLarge(): Promise<FileOutcome> {
+    const gib = (this.ref.size / 1024 ** 3).toFixed(1);
+    return this.conclude('FAILED', emptyCounts(), {
+      reason: `the file is ${gib} GiB; files over 5 GiB are not processed - split it into smaller files and upload those`,
+      firstErrors: [],
+      written: 0,
+      bytes: 0,
+      routeTo: null,
+      errorsKey: null,
+    });
   }
 
   /** Deleted or overwritten before we could read it: nothing to route; the newer version has its own event. */

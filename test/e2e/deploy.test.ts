@@ -11,7 +11,7 @@ import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from
 import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import {
   GetBucketEncryptionCommand,
-  GetBucketNotificationConfigurationCommand,
+  GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   PutObjectCommand,
@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relaxTlsOnlyBucketPolicy } from '../../cli/lib/emulator-fixups.ts';
 import { emulatorEnv, startMoto, type MotoServer } from '../../cli/lib/moto.ts';
 import { deployStack, destroyStack, type StackOutputs } from '../../cli/lib/terraform.ts';
 import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/settings.ts';
@@ -81,19 +82,18 @@ describe('deploy to the emulator', () => {
     process.stdout.write(`deployed to moto in ${deploySeconds.toFixed(0)} s\n`);
   });
 
-  it('WHEN the bucket is read back THEN it sends events to EventBridge, is versioned, encrypted and private', async () => {
+  it('WHEN the bucket is read back THEN it is versioned, encrypted, private and TLS-only', async () => {
     // Prepare
     const s3 = new S3Client(config());
     const Bucket = outputs.bucket_name;
 
     // Act
-    const notification = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket }));
     const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket }));
     const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
     const publicAccess = await s3.send(new GetPublicAccessBlockCommand({ Bucket }));
+    const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? '{}') as { Statement: unknown[] };
 
     // Assess
-    expect(notification.EventBridgeConfiguration).toBeDefined();
     expect(versioning.Status).toBe('Enabled');
     expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256');
     expect(publicAccess.PublicAccessBlockConfiguration).toEqual({
@@ -102,6 +102,9 @@ describe('deploy to the emulator', () => {
       BlockPublicPolicy: true,
       RestrictPublicBuckets: true,
     });
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
   });
 
   it('WHEN the rule is read back THEN it matches our raw-data/ objects and targets the ingest queue with a DLQ', async () => {
@@ -151,7 +154,8 @@ describe('deploy to the emulator', () => {
 
     // Act
     const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.processor_function_name }));
-    const { EventSourceMappings } = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: outputs.processor_function_name }));
+    // Filter by queue: moto 5.2.1 matches FunctionName only against the full function ARN.
+    const { EventSourceMappings } = await lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: queueArn(outputs.ingest_queue_url) }));
 
     // Assess
     expect(fn.Runtime).toBe('nodejs22.x');
@@ -169,7 +173,12 @@ describe('deploy to the emulator', () => {
       NODE_OPTIONS: '--enable-source-maps',
     });
     expect(EventSourceMappings).toHaveLength(1);
-    expect(EventSourceMappings?.[0]).toMatchObject({ EventSourceArn: queueArn(outputs.ingest_queue_url), BatchSize: 4 });
+    expect(EventSourceMappings?.[0]).toMatchObject({
+      FunctionArn: fn.FunctionArn,
+      BatchSize: 4,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
   });
 
   it('WHEN the alarms are read back THEN all seven notify the topic on ALARM and OK, missing data not breaching', async () => {
@@ -205,11 +214,17 @@ describe('deploy to the emulator', () => {
     expect([...charted].sort()).toEqual(Object.values(METRIC).sort());
   });
 
+  // This is also the check that the bucket's EventBridge notifications are on: moto only forwards
+  // S3 events to EventBridge when they are, and moto 5.2.1's GetBucketNotificationConfiguration
+  // leaves EventBridgeConfiguration out of its answer, so it cannot be read back directly.
   it('GIVEN a CSV dropped under raw-data/ WHEN the ingest queue is polled THEN its Object Created event is there (and nothing from other prefixes)', async () => {
     // Prepare
     const s3 = new S3Client(config());
     const sqs = new SQSClient(config());
     const key = 'raw-data/e2e/orders-2026-11-22.csv';
+    // moto ignores the policy's aws:SecureTransport condition and would deny every plain-HTTP request:
+    // relax the emulator's copy exactly as `order-pipeline local up` does (the stack stays unchanged).
+    expect(await relaxTlsOnlyBucketPolicy(s3, outputs.bucket_name)).toBe(true);
     const csv = 'order_id,customer_name,product_name,quantity,unit_price\nE2E-1,Ada,Widget,2,9.99\n';
     await s3.send(new PutObjectCommand({ Bucket: outputs.bucket_name, Key: 'processed-data/not-an-input.csv', Body: csv }));
 

@@ -73,6 +73,14 @@ describe('Ingestion', () => {
     }
   });
 
+  it('WHEN synthesized THEN each queue policy also denies plain-HTTP requests', () => {
+    for (const document of blocksOfType(synth, DataAwsIamPolicyDocument.tfResourceType, 'data')) {
+      expect(document.statement).toContainEqual(
+        expect.objectContaining({ effect: 'Deny', actions: ['sqs:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] }),
+      );
+    }
+  });
+
   it('GIVEN a 900 s function timeout WHEN synthesized THEN visibility is 5400 s', () => {
     // Act
     const long = synthConstruct((stack) => new Ingestion(stack, 'i', { namePrefix: 'p', bucketName: 'b', functionTimeoutSeconds: 900 }));

@@ -438,6 +438,22 @@ describe('handler', () => {
     expect((await receiveAlerts()).map((a) => a.subject)).toHaveLength(1);
   });
 
+  it('refuses a file over 5 GiB before reading it, leaving it in raw-data/', async () => {
+    // Prepare: the event reports the size; the stored object may stay small
+    const obj = await putRaw('raw-data/huge.csv', validCsv('HG', 1));
+    const huge = { ...obj, size: 6 * 1024 ** 3 };
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(huge)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', rows: 0, written: 0, rejected: 0, failed_key: null });
+    expect(item?.reason).toMatch(/6\.0 GiB; files over 5 GiB are not processed/);
+    expect(await keysUnder('raw-data/huge.csv')).toEqual(['raw-data/huge.csv']);
+    expect(await orders(['HG-1'])).toEqual([]);
+    expect((await receiveAlerts()).map((a) => a.subject)).toEqual(['[order-pipeline it] FAILED: huge.csv (file rejected, nothing written)']);
+  });
+
   it('fails a file whose every row is rejected, with the full report', async () => {
     // Prepare
     const obj = await putRaw('raw-data/all-bad.csv', `${HEADER}\nX-1,Ann,Pen,-1,1\nX-2,Bob,Ink,1,abc\n`);
@@ -469,6 +485,7 @@ describe('handler', () => {
     const second = await ledgerItem(obj);
     expect(second).toEqual(first);
     expect(second?.attempts).toBe(1);
+    expectConservation(second);
     expect(await keysUnder('archive/')).toEqual(archived);
     expect(metricSum('FilesProcessed')).toBe(0);
     expect(logLines().some((l) => l.message === 'File already handled: redelivery ignored' && l.s3_key === obj.key)).toBe(true);
@@ -499,6 +516,29 @@ describe('handler', () => {
     expect(alerts[0]?.subject).toContain('DUPLICATE: dup-copy.csv');
     expect(alerts[0]?.message).toContain(`s3://${BUCKET}/${original.key}`);
     expect(metricSum('FilesDuplicate')).toBe(1);
+  });
+
+  it('processes re-uploaded content whose earlier holder timed out and can no longer finish', async () => {
+    // Prepare: a file that claimed its content, then died mid-way (lease expired, message in the DLQ)
+    const content = validCsv('STALE', 3);
+    const stuck = await putRaw('raw-data/stale-original.csv', content);
+    const stuckPk = fileLedgerKey({ bucket: BUCKET, key: stuck.key, versionId: stuck.versionId, etag: stuck.etag });
+    await doc.send(new PutCommand({ TableName: INGESTIONS, Item: { [LEDGER.hashKey]: stuckPk, status: 'PROCESSING', lease_expires_at: Date.now() - 1000, ingestion_id: 'stuck', bucket: BUCKET, key: stuck.key } }));
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256').update(content).digest('hex');
+    await doc.send(new PutCommand({ TableName: INGESTIONS, Item: { [LEDGER.hashKey]: `content#${sha}`, file_pk: stuckPk, ingestion_id: 'stuck', bucket: BUCKET, key: stuck.key } }));
+    const again = await putRaw('raw-data/stale-reupload.csv', content);
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(again)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(again);
+    expect(item).toMatchObject({ status: 'PROCESSED', written: 3, rows: 3 });
+    expectConservation(item);
+    expect((await orders(['STALE-1'])).map((o) => o.source_key)).toEqual([again.key]);
+    const claim = await doc.send(new GetCommand({ TableName: INGESTIONS, Key: { [LEDGER.hashKey]: `content#${sha}` } }));
+    expect(claim.Item?.file_pk).toBe(item?.pk);
+    await receiveAlerts();
   });
 
   it.each([
@@ -541,6 +581,7 @@ describe('handler', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(await ledgerItem(obj)).toMatchObject({ status: 'PROCESSED', written: 2 });
+    expectConservation(await ledgerItem(obj));
   });
 
   it('processes a gzip file and keeps its original bytes in archive/', async () => {
@@ -588,6 +629,8 @@ describe('handler', () => {
     await run(sqsEvent(objectCreatedBody(v2)));
     // Assess
     expect(await ledgerItem(v2)).toMatchObject({ status: 'PROCESSED', written: 3 });
+    expectConservation(await ledgerItem(v2));
+    expectConservation(first);
     expect(await keysUnder('raw-data/versioned.csv')).toEqual([]);
   });
 
@@ -602,6 +645,8 @@ describe('handler', () => {
     expect(failures.length).toBeLessThanOrEqual(1);
     const item = await ledgerItem(obj);
     expect(item).toMatchObject({ status: 'PROCESSED', attempts: 1, written: 30 });
+    expectConservation(item);
+    expect(await orders(Array.from({ length: 30 }, (_, i) => `CC-${i + 1}`))).toHaveLength(30);
     expect(metricSum('FilesProcessed')).toBe(1);
     expect(metricSum('RowsWritten')).toBe(30);
   });
@@ -671,6 +716,8 @@ describe('handler', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect((await ledgerItem(a))?.status).toBe('PROCESSED');
     expect((await ledgerItem(b))?.status).toBe('FAILED');
+    expectConservation(await ledgerItem(a));
+    expectConservation(await ledgerItem(b));
     await receiveAlerts(0);
   });
 });

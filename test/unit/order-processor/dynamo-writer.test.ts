@@ -69,7 +69,7 @@ describe('DynamoBatchWriter', () => {
     let maxInFlight = 0;
     const releases: (() => void)[] = [];
     const writer = new DynamoBatchWriter(
-      async (items) => {
+      async () => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await new Promise<void>((r) => releases.push(r));

@@ -100,6 +100,15 @@ describe('decodeMessageBody', () => {
     expect(decoded.kind === 'objects' && decoded.objects[0]).toMatchObject({ key: expected, etag: 'abc', versionId: 'v9' });
   });
 
+  it('unwraps an SNS envelope around an S3 notification', () => {
+    // Prepare
+    const body = JSON.stringify({ Type: 'Notification', TopicArn: 'arn:aws:sns:us-east-1:1:t', Message: s3NotificationBody('raw-data/a+b.csv') });
+    // Act
+    const decoded = decodeMessageBody(body, NOW);
+    // Assess
+    expect(decoded.kind === 'objects' && decoded.objects[0]?.key).toBe('raw-data/a b.csv');
+  });
+
   it('ignores Object Deleted events, S3 test events and non-create notifications', () => {
     expect(decodeMessageBody(eventBridgeBody('raw-data/x.csv', {}, { 'detail-type': 'Object Deleted' })).kind).toBe('ignored');
     expect(decodeMessageBody(JSON.stringify({ Event: 's3:TestEvent', Bucket: 'b' })).kind).toBe('ignored');

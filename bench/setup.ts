@@ -1,0 +1,128 @@
+/**
+ * The AWS resources the benchmark needs, created on a moto server with the real SDK, laid out like
+ * test/integration/order-processor.test.ts (whose setup lives inside the test file and imports
+ * vitest, so it cannot be reused from a plain script).
+ */
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { emulatorEnv } from '../cli/lib/moto.ts';
+import { LEDGER, ORDERS_HASH_KEY } from '../functions/order-processor/settings.ts';
+
+export const BENCH_REGION = 'us-east-1';
+
+/** Names of everything the benchmark creates. */
+export interface BenchResources {
+  endpoint: string;
+  bucket: string;
+  /** The processor's orders table. */
+  ordersTable: string;
+  ingestionsTable: string;
+  /** The peers' baseline writes here, so both item counts can be checked apart. */
+  peerOrdersTable: string;
+  topicArn: string;
+}
+
+/** SDK client configuration for the emulator (path-style S3, dummy credentials). */
+export function benchClientConfig(endpoint: string) {
+  return {
+    endpoint,
+    region: BENCH_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
+}
+
+function ordersTableCommand(name: string): CreateTableCommand {
+  return new CreateTableCommand({
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: ORDERS_HASH_KEY, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: ORDERS_HASH_KEY, KeyType: 'HASH' }],
+  });
+}
+
+/** Creates the bucket (versioned, like the stack), both orders tables, the ledger and the alerts topic. */
+export async function createBenchResources(endpoint: string, suffix = 'bench'): Promise<BenchResources> {
+  const cfg = benchClientConfig(endpoint);
+  const s3 = new S3Client(cfg);
+  const ddb = new DynamoDBClient(cfg);
+  const sns = new SNSClient(cfg);
+  const res: BenchResources = {
+    endpoint,
+    bucket: `order-pipeline-${suffix}-data`,
+    ordersTable: `order-pipeline-${suffix}-orders`,
+    ingestionsTable: `order-pipeline-${suffix}-ingestions`,
+    peerOrdersTable: `order-pipeline-${suffix}-peer-orders`,
+    topicArn: '',
+  };
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: res.bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: res.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await ddb.send(ordersTableCommand(res.ordersTable));
+    await ddb.send(ordersTableCommand(res.peerOrdersTable));
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: res.ingestionsTable,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: LEDGER.hashKey, AttributeType: 'S' },
+          { AttributeName: LEDGER.byDayHashKey, AttributeType: 'S' },
+          { AttributeName: LEDGER.byDayRangeKey, AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: LEDGER.hashKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: LEDGER.byDayIndex,
+            KeySchema: [
+              { AttributeName: LEDGER.byDayHashKey, KeyType: 'HASH' },
+              { AttributeName: LEDGER.byDayRangeKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+    res.topicArn = (await sns.send(new CreateTopicCommand({ Name: `order-pipeline-${suffix}-alerts` }))).TopicArn ?? '';
+  } finally {
+    s3.destroy();
+    ddb.destroy();
+    sns.destroy();
+  }
+  return res;
+}
+
+/** The processor's environment contract (settings.ts ENV) for these resources. */
+export function processorEnv(res: BenchResources, writeConcurrency: number): Record<string, string> {
+  return {
+    ...emulatorEnv(res.endpoint, BENCH_REGION),
+    ORDERS_TABLE: res.ordersTable,
+    INGESTIONS_TABLE: res.ingestionsTable,
+    ALERTS_TOPIC_ARN: res.topicArn,
+    DATA_BUCKET: res.bucket,
+    STAGE: 'bench',
+    WRITE_CONCURRENCY: String(writeConcurrency),
+    // Logs at WARN (retries, faults) and no EMF lines: the benchmark measures the work, not stdout.
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+}
+
+/** Items in a table, by a paginated COUNT scan (moto's DescribeTable ItemCount is not to be trusted). */
+export async function countItems(endpoint: string, table: string): Promise<number> {
+  const ddb = new DynamoDBClient(benchClientConfig(endpoint));
+  try {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await ddb.send(
+        new ScanCommand({ TableName: table, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start as never } : {}) }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
+  } finally {
+    ddb.destroy();
+  }
+}

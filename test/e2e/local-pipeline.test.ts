@@ -1,0 +1,287 @@
+/**
+ * End to end, as a user runs it: `order-pipeline local up` in a child process (moto + the real
+ * Terraform stack + the in-process handler), then the CLI's own commands against it — upload the
+ * sample files, follow them to their outcomes, and check every outcome in the table, the bucket,
+ * the ledger, the captured e-mails and the metrics; a poison message walks to the DLQ and
+ * `redrive` brings it back; `pause` holds delivery and `resume` drains it.
+ *
+ * Fails (never skips) without moto or terraform: `local up` exits with a message saying how to
+ * install them, and the test prints it.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { freePort, isAlive } from '../../cli/lib/moto.ts';
+import { parseSampleReadme } from '../../cli/lib/sample-expectations.ts';
+import type { LocalOutputs } from '../../cli/lib/target.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'order-pipeline.js');
+const SAMPLES = join(ROOT, 'sample-data');
+
+const home = mkdtempSync(join(tmpdir(), 'order-pipeline-e2e-'));
+const env = { ...process.env, ORDER_PIPELINE_HOME: home, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `order-pipeline …args` as a user would. */
+function cli(...args: string[]): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [BIN, ...args], { env, cwd: ROOT, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(500);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
+
+let upProcess: ChildProcess;
+let upOutput = '';
+let outputs: LocalOutputs;
+let clientConfig: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+
+interface StatusJson {
+  delivery: { enabled: boolean };
+  queues: { ingest: { visible: number; inFlight: number }; dead_letter: { visible: number; inFlight: number } };
+  alarms: { name: string; state: string }[];
+  ingestions: { key: string; status: string; rows?: number; written?: number; rejected?: number }[];
+}
+
+async function status(): Promise<StatusJson> {
+  const r = await cli('status', '--json', '--limit', '100');
+  if (r.code !== 0) throw new Error(`status failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as StatusJson;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  upProcess = spawn(process.execPath, [BIN, 'local', 'up', '--port', String(port)], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  upProcess.stdout!.on('data', (c: Buffer) => (upOutput += c.toString()));
+  upProcess.stderr!.on('data', (c: Buffer) => (upOutput += c.toString()));
+  const exited = new Promise<number | null>((r) => upProcess.once('exit', (code) => r(code)));
+  const ready = (async () => {
+    while (!upOutput.includes('poller: receiving')) await sleep(250);
+  })();
+  const result = await Promise.race([ready.then(() => 'ready' as const), exited.then((code) => code)]);
+  if (result !== 'ready') {
+    throw new Error(`\`order-pipeline local up\` exited (${result}) before it was ready:\n${upOutput}`);
+  }
+  outputs = JSON.parse(readFileSync(join(home, 'outputs.json'), 'utf8')) as LocalOutputs;
+  clientConfig = { region: outputs.region, endpoint: outputs.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+}, 420_000);
+
+afterAll(async () => {
+  if (upProcess && upProcess.exitCode === null) {
+    const exited = new Promise<number | null>((r) => upProcess.once('exit', (code) => r(code)));
+    upProcess.kill('SIGINT');
+    const code = await Promise.race([exited, sleep(20_000).then(() => 'timeout' as const)]);
+    if (code === 'timeout') upProcess.kill('SIGKILL');
+  }
+  rmSync(home, { recursive: true, force: true });
+}, 60_000);
+
+describe('order-pipeline local up', () => {
+  it('writes .local/outputs.json with the endpoint, the region and every Terraform output', () => {
+    // Assess
+    expect(outputs.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const name of ['bucket_name', 'orders_table_name', 'ingestions_table_name', 'alerts_topic_arn', 'ingest_queue_url', 'dead_letter_queue_url', 'processor_function_name', 'dashboard_name', 'region']) {
+      expect(outputs[name], name).toEqual(expect.any(String));
+    }
+    expect(upOutput).toContain('terraform: Apply complete!');
+  });
+
+  it('handles every sample file end to end: ledger, table, prefixes, alert e-mails, metrics', async () => {
+    // Prepare
+    const expected = parseSampleReadme(readFileSync(join(SAMPLES, 'README.md'), 'utf8'));
+    const files = expected.map((e) => join(SAMPLES, e.file));
+    expect(files.length).toBeGreaterThanOrEqual(8);
+
+    // Act
+    const upload = await cli('upload', ...files, '--wait', '--json', '--timeout', '180');
+
+    // Assess: each file's outcome in the ledger, as sample-data/README.md documents it
+    const outcomes = JSON.parse(upload.stdout) as { file: string; key: string; outcome: string; ledger: { rows?: number; written?: number; rejected?: number; blank?: number } }[];
+    expect(upload.code, upload.stderr).toBe(expected.some((e) => e.status === 'FAILED') ? 1 : 0);
+    for (const e of expected) {
+      const o = outcomes.find((x) => x.key === `raw-data/${e.file}`);
+      expect(o?.outcome, e.file).toBe(e.status);
+      if (e.status !== 'FAILED') {
+        expect({ file: e.file, rows: o?.ledger.rows, written: o?.ledger.written, rejected: o?.ledger.rejected }).toEqual({
+          file: e.file,
+          rows: e.rows,
+          written: e.valid,
+          rejected: e.rejected,
+        });
+        // Conservation: every data row is written or rejected.
+        expect((o?.ledger.written ?? 0) + (o?.ledger.rejected ?? 0)).toBe(o?.ledger.rows);
+      } else {
+        expect(o?.ledger.written ?? 0, e.file).toBe(0);
+      }
+    }
+
+    // Assess: the orders table holds exactly the valid rows (order ids are unique across samples)
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig));
+    const scan = await doc.send(new ScanCommand({ TableName: outputs.orders_table_name, Select: 'COUNT' }));
+    expect(scan.Count).toBe(expected.reduce((sum, e) => sum + (e.status === 'FAILED' ? 0 : e.valid), 0));
+
+    // Assess: the bucket's prefixes (DESIGN §4)
+    const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
+    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: outputs.bucket_name }))).Contents ?? []).map((o) => o.Key!);
+    const under = (prefix: string) => keys.filter((k) => k.startsWith(prefix));
+    expect(under('raw-data/')).toEqual([]);
+    const loaded = expected.filter((e) => e.status !== 'FAILED');
+    expect(under('processed-data/')).toHaveLength(loaded.length);
+    expect(under('archive/')).toHaveLength(loaded.length);
+    for (const e of expected) {
+      const stem = e.file.replace(/(\.csv)?(\.gz)?$/, '');
+      if (e.status === 'FAILED') expect(under('failed-data/').some((k) => k.includes(`/${stem}.`) && !k.endsWith('.errors.csv')), e.file).toBe(true);
+      else expect(under('processed-data/').some((k) => k.includes(`/${stem}.`)), e.file).toBe(true);
+      if (e.status === 'PARTIAL') expect(under('failed-data/').some((k) => k.includes(`/${stem}.`) && k.endsWith('.errors.csv')), e.file).toBe(true);
+    }
+
+    // Assess: one readable alert e-mail per file that was not fully processed
+    const needingAlert = expected.filter((e) => e.status !== 'PROCESSED');
+    const mails = await eventually(
+      'the alert e-mails',
+      async () => {
+        const r = await cli('alerts', '--json');
+        const list = JSON.parse(r.stdout) as { subject: string; text: string }[];
+        return list.length >= needingAlert.length ? list : null;
+      },
+      20_000,
+    );
+    expect(mails).toHaveLength(needingAlert.length);
+    for (const e of needingAlert) {
+      const mail = mails.find((m) => m.subject.includes(e.file));
+      expect(mail, `alert for ${e.file}`).toBeDefined();
+      expect(mail!.text).toMatch(/^From: .+\nTo: .+\nSubject: .+\nDate: .+/);
+      expect(mail!.text).toContain(`raw-data/${e.file}`);
+    }
+
+    // Assess: the processor's EMF metrics reached the emulator's CloudWatch (via the dashboard)
+    const count = (s: string) => expected.filter((e) => e.status === s).length;
+    const want = {
+      FilesProcessed: count('PROCESSED'),
+      FilesPartial: count('PARTIAL'),
+      FilesFailed: count('FAILED'),
+      RowsWritten: loaded.reduce((sum, e) => sum + e.valid, 0),
+    };
+    const totals = await eventually(
+      'the metrics in GetMetricData',
+      async () => {
+        const r = await cli('dashboard', '--json', '--hours', '1');
+        const data = JSON.parse(r.stdout) as { widgets: { series: { spec: { metricName: string; namespace: string }; total: number | null }[] }[] };
+        const got: Record<string, number | null> = {};
+        for (const w of data.widgets) for (const s of w.series) if (s.spec.namespace === 'OrderPipeline') got[s.spec.metricName] = s.total;
+        return Object.entries(want).every(([k, v]) => got[k] === v) ? got : null;
+      },
+      20_000,
+    );
+    expect(totals).toMatchObject(want);
+  }, 300_000);
+
+  it('moves a poison message to the DLQ after 3 receives, and `redrive` brings it back', async () => {
+    // Prepare
+    const sqs = new SQSClient(clientConfig);
+
+    // Act
+    await sqs.send(new SendMessageCommand({ QueueUrl: outputs.ingest_queue_url, MessageBody: 'this is not an S3 event' }));
+
+    // Assess: the poller reported each failed delivery, and the emulator's redrive moved it
+    const inDlq = await eventually('the poison message in the DLQ', async () => ((await status()).queues.dead_letter.visible === 1 ? true : null), 90_000);
+    expect(inDlq).toBe(true);
+    expect(upOutput).toMatch(/retry {2}message \S+ \(delivery 3\): message body is not JSON/);
+    expect((await status()).queues.ingest.visible).toBe(0);
+
+    // Act
+    const redrive = await cli('redrive');
+
+    // Assess: out of the DLQ, back through the ingest queue (and, still poison, back to the DLQ)
+    expect(redrive.code, redrive.stderr).toBe(0);
+    expect(redrive.stdout).toContain('moved 1 message(s) from the DLQ to the ingest queue; 0 left in the DLQ');
+    const deliveriesBefore = (upOutput.match(/message body is not JSON/g) ?? []).length;
+    await eventually('a redelivery of the redriven message', async () => (upOutput.match(/message body is not JSON/g) ?? []).length > deliveriesBefore, 30_000);
+    await eventually('the redriven message back in the DLQ', async () => ((await status()).queues.dead_letter.visible === 1 ? true : null), 90_000);
+  }, 240_000);
+
+  it('`pause` holds files in the ingest queue and `resume` drains them', async () => {
+    // Act: pause, then drop a file
+    const pause = await cli('pause');
+    expect(pause.code, pause.stderr).toBe(0);
+    expect(pause.stdout).toContain('paused:');
+    await sleep(3000); // a long poll already in progress may still complete
+    const upload = await cli('upload', join(SAMPLES, 'orders-minimal.csv'), '--prefix', 'during-pause/');
+    expect(upload.code, upload.stderr).toBe(0);
+    await sleep(4000);
+
+    // Assess: queued, not processed
+    const held = await status();
+    expect(held.delivery.enabled).toBe(false);
+    expect(held.queues.ingest.visible).toBe(1);
+    expect(held.ingestions.some((i) => i.key === 'raw-data/during-pause/orders-minimal.csv')).toBe(false);
+
+    // Act
+    const resume = await cli('resume');
+
+    // Assess: delivered and handled — the same bytes as an earlier file, so DUPLICATE
+    expect(resume.code, resume.stderr).toBe(0);
+    expect(resume.stdout).toContain('resumed:');
+    const handled = await eventually(
+      'the held file to be handled',
+      async () => (await status()).ingestions.find((i) => i.key === 'raw-data/during-pause/orders-minimal.csv' && i.status !== 'PROCESSING'),
+      30_000,
+    );
+    expect(handled.status).toBe('DUPLICATE');
+  }, 120_000);
+
+  it('stops the poller and the emulator cleanly on Ctrl-C', async () => {
+    // Prepare
+    const pids = JSON.parse(readFileSync(join(home, 'pids.json'), 'utf8')) as { moto: number };
+    const exited = new Promise<number | null>((r) => upProcess.once('exit', (code) => r(code)));
+
+    // Act
+    upProcess.kill('SIGINT');
+
+    // Assess
+    expect(await exited).toBe(0);
+    expect(isAlive(pids.moto)).toBe(false);
+    expect(existsSync(join(home, 'outputs.json'))).toBe(false);
+    const after = await cli('status');
+    expect(after.code).toBe(64);
+    expect(after.stderr).toContain('order-pipeline local up');
+
+    // Act: a stale outputs file pointing at the stopped emulator
+    writeFileSync(join(home, 'outputs.json'), JSON.stringify(outputs));
+    const stale = await cli('status');
+
+    // Assess
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`no local emulator answering on ${outputs.endpoint} — start it with \`order-pipeline local up\``);
+  }, 60_000);
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { compactNumber, sparkline } from '../../../cli/lib/sparkline.ts';
+import { bar } from '../../../cli/lib/progress.ts';
+import { renderTable } from '../../../cli/lib/table.ts';
+
+describe('sparkline', () => {
+  it('scales values from zero to the maximum', () => {
+    // Assess
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
+  });
+
+  it('shows periods without data as spaces', () => {
+    // Assess
+    expect(sparkline([null, 4, null, 8])).toBe(' ▄ █');
+  });
+
+  it('draws a flat series as the lowest tick, and no data as blanks', () => {
+    // Assess
+    expect(sparkline([0, 0, 0])).toBe('▁▁▁');
+    expect(sparkline([null, null])).toBe('  ');
+  });
+});
+
+describe('compactNumber', () => {
+  it.each([
+    [950, '950'],
+    [12_345, '12.3k'],
+    [3_400_000, '3.4M'],
+    [2.5, '2.50'],
+  ])('%d → %s', (n, text) => {
+    // Assess
+    expect(compactNumber(n)).toBe(text);
+  });
+});
+
+describe('bar', () => {
+  it('fills in proportion and clamps', () => {
+    // Assess
+    expect(bar(0.5, 10)).toBe('[█████·····]  50%');
+    expect(bar(2, 4)).toBe('[████] 100%');
+    expect(bar(Number.NaN, 4)).toBe('[····]   0%');
+  });
+});
+
+describe('renderTable', () => {
+  it('aligns text left and numbers right', () => {
+    // Act
+    const text = renderTable(['file', 'rows'], [['a.csv', 10], ['longer.csv', 7]]);
+
+    // Assess
+    expect(text.split('\n')).toEqual(['file        rows', '----------  ----', 'a.csv         10', 'longer.csv     7']);
+  });
+
+  it('ignores colour codes when measuring', () => {
+    // Act
+    const text = renderTable(['s'], [['\u001b[32mOK\u001b[0m'], ['FAILED']]);
+
+    // Assess
+    expect(text.split('\n')[1]).toBe('------');
+  });
+});
