@@ -3,7 +3,7 @@
  * test/integration/order-processor.test.ts (whose setup lives inside the test file and imports
  * vitest, so it cannot be reused from a plain script).
  */
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { emulatorEnv } from '../cli/lib/moto.ts';
@@ -102,27 +102,9 @@ export function processorEnv(res: BenchResources, writeConcurrency: number): Rec
     DATA_BUCKET: res.bucket,
     STAGE: 'bench',
     WRITE_CONCURRENCY: String(writeConcurrency),
-    // Logs at WARN (retries, faults) and no EMF lines: the benchmark measures the work, not stdout.
+    // Logs at WARN (retries, faults): the benchmark measures the work, not per-file INFO lines.
+    // Metrics stay on, as deployed (one EMF line per invocation).
     POWERTOOLS_LOG_LEVEL: 'WARN',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_METRICS_DISABLED: 'false',
   };
-}
-
-/** Items in a table, by a paginated COUNT scan (moto's DescribeTable ItemCount is not to be trusted). */
-export async function countItems(endpoint: string, table: string): Promise<number> {
-  const ddb = new DynamoDBClient(benchClientConfig(endpoint));
-  try {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb.send(
-        new ScanCommand({ TableName: table, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start as never } : {}) }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return count;
-  } finally {
-    ddb.destroy();
-  }
 }

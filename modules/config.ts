@@ -68,7 +68,7 @@ export interface ConfigVariable {
 /** Every variable `loadConfig` reads; docs/deploy.md mirrors this list (a test keeps them in step). */
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'PIPELINE_STAGE', default: 'dev', description: 'Stage name used in every resource name: 1–12 chars, lower-case letters, digits and single hyphens, starting with a letter.' },
-  { name: 'AWS_REGION', default: '`AWS_DEFAULT_REGION`, else `us-east-1`', description: 'Region to deploy into (e.g. `eu-west-1`).' },
+  { name: 'AWS_REGION', default: '`AWS_DEFAULT_REGION`, else `us-east-1`', description: 'Region to deploy into (e.g. `eu-west-1`). A profile\'s configured region is not consulted: set it here.' },
   { name: 'ALERT_EMAILS', default: '(none)', description: 'Comma-separated e-mail addresses subscribed to the alerts topic.' },
   { name: 'LAMBDA_MEMORY_MB', default: '1024', description: 'Processor memory, integer 128–10240 (CPU scales with it).' },
   { name: 'LAMBDA_TIMEOUT_SECONDS', default: '300', description: 'Processor timeout, integer 1–900. The ingest queue visibility timeout is 6× this.' },

@@ -62,66 +62,31 @@ export class Monitoring extends Construct {
     // A message in the DLQ is a file that failed 3 times or an event that could not be delivered.
     alarm(ALARM.deadLetterQueue, {
       alarmDescription: 'Messages are waiting in the dead-letter queue: inspect them, fix the cause, then `order-pipeline redrive`.',
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: props.deadLetterQueueName },
-      statistic: 'Maximum',
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
+      ...above(0, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: props.deadLetterQueueName }, 'Maximum', 60),
     });
 
     // Unhandled errors: the handler reports bad files as partial failures, so this means a bug or an outage.
     alarm(ALARM.processorErrors, {
       alarmDescription: 'The order processor failed invocations (not bad rows): check its logs.',
-      namespace: 'AWS/Lambda',
-      metricName: 'Errors',
-      dimensions: { FunctionName: props.functionName },
-      statistic: 'Sum',
-      period: FIVE_MINUTES,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
+      ...above(0, 'AWS/Lambda', 'Errors', { FunctionName: props.functionName }),
     });
 
     // Throttles: account concurrency is exhausted; files wait in the queue.
     alarm(ALARM.processorThrottles, {
       alarmDescription: 'The order processor is being throttled: check account concurrency and INGEST_MAX_CONCURRENCY.',
-      namespace: 'AWS/Lambda',
-      metricName: 'Throttles',
-      dimensions: { FunctionName: props.functionName },
-      statistic: 'Sum',
-      period: FIVE_MINUTES,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
+      ...above(0, 'AWS/Lambda', 'Throttles', { FunctionName: props.functionName }),
     });
 
     // Backlog: files are arriving faster than they are processed, or delivery is paused.
     alarm(ALARM.queueAge, {
       alarmDescription: `The oldest file waiting in the ingest queue is older than ${props.queueAgeAlarmSeconds} s.`,
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateAgeOfOldestMessage',
-      dimensions: { QueueName: props.queueName },
-      statistic: 'Maximum',
-      period: FIVE_MINUTES,
-      evaluationPeriods: 1,
-      threshold: props.queueAgeAlarmSeconds,
-      comparisonOperator: 'GreaterThanThreshold',
+      ...above(props.queueAgeAlarmSeconds, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: props.queueName }, 'Maximum'),
     });
 
     // Whole files rejected (missing columns, not CSV, undecodable): a producer is sending bad files.
     alarm(ALARM.filesFailed, {
       alarmDescription: 'Whole files were rejected: see failed-data/ and the alert e-mails for the reasons.',
-      namespace: METRICS_NAMESPACE,
-      metricName: METRIC.filesFailed,
-      dimensions: SERVICE_DIMENSION,
-      statistic: 'Sum',
-      period: FIVE_MINUTES,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
+      ...above(0, METRICS_NAMESPACE, METRIC.filesFailed, SERVICE_DIMENSION),
     });
 
     // Data quality: the share of rejected rows, not their count, so big files do not page more.
@@ -167,6 +132,18 @@ export class Monitoring extends Construct {
       dashboardBody: JSON.stringify(dashboardBody(props)),
     });
   }
+}
+
+/** A single-metric alarm that fires when one period's statistic exceeds `threshold`. */
+function above(
+  threshold: number,
+  namespace: string,
+  metricName: string,
+  dimensions: Record<string, string>,
+  statistic = 'Sum',
+  period = FIVE_MINUTES,
+): AlarmSpec {
+  return { namespace, metricName, dimensions, statistic, period, evaluationPeriods: 1, threshold, comparisonOperator: 'GreaterThanThreshold' };
 }
 
 function customMetricQuery(id: string, metricName: string): CloudwatchMetricAlarmMetricQuery {

@@ -6,7 +6,7 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { ENV, LEDGER, METRICS_NAMESPACE, PREFIX, SERVICE_NAME } from '../functions/order-processor/settings.ts';
+import { ENV, METRICS_NAMESPACE, PREFIX, SERVICE_NAME } from '../functions/order-processor/settings.ts';
 import type { LogLevel } from './config.ts';
 import { policyDocument } from './policy.ts';
 
@@ -131,32 +131,45 @@ function processorStatements(props: ProcessorProps, logGroupArn: string): DataAw
   const objects = (prefix: string) => `${props.bucketArn}/${prefix}*`;
   return [
     {
-      // Read the dropped file (any version), and remove it from the landing zone once handled.
+      // Read the dropped file (any version; CopyObject also reads its tags), and remove it from the
+      // landing zone once handled.
       sid: 'ReadAndRemoveRawFiles',
       effect: 'Allow',
-      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'],
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:DeleteObject'],
       resources: [objects(PREFIX.raw)],
     },
     {
-      // Write cleaned output, the archived original and error reports (multipart uploads included).
+      // Without ListBucket, S3 answers 403 instead of 404 for a key that is gone (a redelivered event
+      // for a file already handled), and the handler could not tell "already done" from "forbidden".
+      // Scoped to this one bucket and to listing keys; no s3:prefix condition, since that key is only
+      // present on ListObjects requests and not on the existence check behind GetObject/HeadObject.
+      sid: 'DistinguishMissingObjects',
+      effect: 'Allow',
+      actions: ['s3:ListBucket'],
+      resources: [props.bucketArn],
+    },
+    {
+      // Write cleaned output, the archived original (with its tags) and error reports (multipart
+      // uploads included).
       sid: 'WriteRoutedFiles',
       effect: 'Allow',
-      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
       resources: [objects(PREFIX.processed), objects(PREFIX.archive), objects(PREFIX.failed)],
     },
     {
-      // Upsert validated orders.
+      // Upsert validated orders (BatchWriteItem puts only).
       sid: 'WriteOrders',
       effect: 'Allow',
-      actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+      actions: ['dynamodb:BatchWriteItem'],
       resources: [props.ordersTableArn],
     },
     {
-      // The ingestion ledger: conditional claims, status updates and duplicate lookups.
+      // The ingestion ledger: conditional claims, status updates and duplicate lookups (by key:
+      // the processor never queries the by-day index, only the CLI does).
       sid: 'MaintainLedger',
       effect: 'Allow',
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-      resources: [props.ingestionsTableArn, `${props.ingestionsTableArn}/index/${LEDGER.byDayIndex}`],
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [props.ingestionsTableArn],
     },
     {
       // Alerts go to the encrypted topic; SNS needs the publisher to use its key.

@@ -7,6 +7,7 @@ import { Alerts } from './alerts.ts';
 import { namePrefix, type PipelineConfig } from './config.ts';
 import { Ingestion } from './ingestion.ts';
 import { Monitoring } from './monitoring.ts';
+import { OUTPUT_NAMES, type StackOutputs } from './outputs.ts';
 import { Processor } from './processor.ts';
 import { Storage } from './storage.ts';
 import { Tables } from './tables.ts';
@@ -17,19 +18,7 @@ export interface OrderPipelineStackProps {
   bundleDir: string;
 }
 
-/** The names of the stack's Terraform outputs; cli/lib/terraform.ts reads exactly these. */
-export const OUTPUT_NAMES = [
-  'bucket_name',
-  'orders_table_name',
-  'ingestions_table_name',
-  'alerts_topic_arn',
-  'ingest_queue_url',
-  'dead_letter_queue_url',
-  'processor_function_name',
-  'dashboard_name',
-  'region',
-] as const;
-export type OutputName = (typeof OUTPUT_NAMES)[number];
+export { OUTPUT_NAMES, type OutputName } from './outputs.ts';
 
 /** The whole pipeline for one stage: the constructs of modules/ wired together (DESIGN §1). */
 export class OrderPipelineStack extends TerraformStack {
@@ -124,7 +113,7 @@ export class OrderPipelineStack extends TerraformStack {
       queueAgeAlarmSeconds: config.queueAgeAlarmSeconds,
     });
 
-    const outputs: Record<OutputName, string> = {
+    const outputs: StackOutputs = {
       bucket_name: this.storage.bucket.bucket,
       orders_table_name: this.tables.orders.name,
       ingestions_table_name: this.tables.ingestions.name,

@@ -87,7 +87,7 @@ async function up(values: { port?: string; detach?: boolean; verbose?: boolean }
     out(`  emulator  ${stack.outputs.endpoint} (pid ${stack.moto.pid})`);
     out(`  poller    pid ${child.pid} (log: ${join(paths.logs, 'poller.log')})`);
     out(`  bucket    s3://${stack.outputs.bucket_name}/raw-data/`);
-    out('  next      order-pipeline upload sample-data/valid-orders.csv --wait');
+    out('  next      order-pipeline upload sample-data/orders-valid.csv --wait');
     out('  stop      order-pipeline local down');
     return EXIT.ok;
   }

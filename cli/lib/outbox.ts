@@ -73,6 +73,7 @@ export function formatAlertEmail(n: SnsNotification, recipients: string[]): stri
 export function subjectSlug(subject: string): string {
   const slug = subject
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\w\s-]/g, ' ')
     .trim()
     .toLowerCase()

@@ -132,7 +132,17 @@ async function deployedOutputs(): Promise<{ outputs: PipelineOutputs; source: st
     throw new Error(`several stacks in ${stacksDir} (${stacks.join(', ')}); pass --outputs FILE to choose one`);
   }
   const stackDir = join(stacksDir, stacks[0]!);
-  const raw = await readOutputs(stackDir, process.env);
+  let raw: unknown;
+  try {
+    raw = await readOutputs(stackDir, process.env);
+  } catch (e) {
+    const message = (e as Error).message;
+    const why = /Error: (.*)/.exec(message)?.[1] ?? message.split('\n')[0];
+    throw new Error(
+      `cannot read the Terraform outputs of ${stackDir} (${why}). Has the stack been applied with \`npm run deploy\`? ` +
+        'Otherwise pass --outputs FILE (the JSON of `terraform output -json`).',
+    );
+  }
   return { outputs: checkOutputs(normaliseOutputs(raw, stackDir), stackDir), source: `terraform outputs of ${stackDir}` };
 }
 

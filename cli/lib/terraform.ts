@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OUTPUT_NAMES, type StackOutputs } from '../../modules/outputs.ts';
 
 type EnvOverrides = Record<string, string | undefined>;
 
@@ -20,30 +21,10 @@ const MAIN_TS = join(REPO_ROOT, 'main.ts');
 export const TERRAFORM_INSTALL_HINT =
   'install Terraform ≥ 1.5 from https://developer.hashicorp.com/terraform/install (or your package manager) and make sure `terraform` is on PATH';
 
-/** The stack's Terraform outputs (modules/stack.ts OUTPUT_NAMES). */
-export interface StackOutputs {
-  bucket_name: string;
-  orders_table_name: string;
-  ingestions_table_name: string;
-  alerts_topic_arn: string;
-  ingest_queue_url: string;
-  dead_letter_queue_url: string;
-  processor_function_name: string;
-  dashboard_name: string;
-  region: string;
-}
+export type { StackOutputs } from '../../modules/outputs.ts';
 
-const OUTPUT_KEYS: readonly (keyof StackOutputs)[] = [
-  'bucket_name',
-  'orders_table_name',
-  'ingestions_table_name',
-  'alerts_topic_arn',
-  'ingest_queue_url',
-  'dead_letter_queue_url',
-  'processor_function_name',
-  'dashboard_name',
-  'region',
-];
+/** Every output the CLI relies on; the type check keeps it equal to StackOutputs' keys. */
+const OUTPUT_KEYS: readonly (keyof StackOutputs)[] = OUTPUT_NAMES;
 
 function mergedEnv(overrides: EnvOverrides): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -76,8 +57,8 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
 
   const hasAws = (dir: string) => isDirectory(join(dir, 'registry.terraform.io', 'hashicorp', 'aws'));
   const home = env.HOME ?? homedir();
+  // Terraform's implied local mirror directories first, then a shallow search of the machine.
   const wellKnown = [
-    '/opt/tf-plugins',
     join(home, '.terraform.d', 'plugins'),
     join(home, '.local', 'share', 'terraform', 'plugins'),
     '/usr/local/share/terraform/plugins',
@@ -200,6 +181,12 @@ export async function synthStack(opts: { env: EnvOverrides; outDir: string; onLi
 /** `terraform init` in the stack directory: from the provider mirror when there is one, else the registry. */
 export async function initStack(stackDir: string, opts: { env: EnvOverrides; onLine?: (line: string) => void; backend?: boolean }): Promise<void> {
   const mirror = findProviderMirror(mergedEnv(opts.env));
+  if (mirror && !isDirectory(join(mirror, 'registry.terraform.io', 'hashicorp', 'aws'))) {
+    throw new Error(
+      `the provider mirror ${mirror} (TF_PLUGIN_DIR) has no registry.terraform.io/hashicorp/aws: ` +
+        'point TF_PLUGIN_DIR at a directory made with `terraform providers mirror DIR`, or unset it to use the registry',
+    );
+  }
   const args = ['init', '-input=false', '-no-color'];
   if (mirror) args.push(`-plugin-dir=${mirror}`);
   if (opts.backend === false) args.push('-backend=false');

@@ -210,8 +210,12 @@ describe('deploy to the emulator', () => {
     const body = JSON.parse(dashboard.DashboardBody ?? '{}') as { widgets: { properties: { metrics?: string[][] } }[] };
     const charted = new Set(body.widgets.flatMap((w) => w.properties.metrics ?? []).filter((m) => m[0] === METRICS_NAMESPACE).map((m) => m[1]));
 
-    // Assess
+    // Assess: the custom metrics, and the references to the deployed resources resolved by Terraform
     expect([...charted].sort()).toEqual(Object.values(METRIC).sort());
+    for (const name of [outputs.processor_function_name, outputs.orders_table_name, `order-pipeline-${STAGE}-ingest-dlq`]) {
+      expect(dashboard.DashboardBody).toContain(`"${name}"`);
+    }
+    expect(dashboard.DashboardBody).not.toContain('${');
   });
 
   // This is also the check that the bucket's EventBridge notifications are on: moto only forwards

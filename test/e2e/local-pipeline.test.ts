@@ -21,11 +21,14 @@ import { freePort, isAlive } from '../../cli/lib/moto.ts';
 import { parseSampleReadme } from '../../cli/lib/sample-expectations.ts';
 import type { LocalOutputs } from '../../cli/lib/target.ts';
 
+// The SDK's Node 22 notice would clutter the test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'order-pipeline.js');
 const SAMPLES = join(ROOT, 'sample-data');
 
-const home = mkdtempSync(join(tmpdir(), 'order-pipeline-e2e-'));
+const home = mkdtempSync(join(tmpdir(), 'order-pipeline-local-e2e-'));
 const env = { ...process.env, ORDER_PIPELINE_HOME: home, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 interface CliResult {

@@ -104,10 +104,11 @@ describe('Processor', () => {
 
     // Assess
     expect(grants).toEqual([
-      [['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'], [`${BUCKET_ARN}/raw-data/*`]],
-      [['s3:PutObject', 's3:AbortMultipartUpload'], [`${BUCKET_ARN}/processed-data/*`, `${BUCKET_ARN}/archive/*`, `${BUCKET_ARN}/failed-data/*`]],
-      [['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], [ORDERS_ARN]],
-      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], [LEDGER_ARN, `${LEDGER_ARN}/index/by-day`]],
+      [['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:DeleteObject'], [`${BUCKET_ARN}/raw-data/*`]],
+      [['s3:ListBucket'], [BUCKET_ARN]],
+      [['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [`${BUCKET_ARN}/processed-data/*`, `${BUCKET_ARN}/archive/*`, `${BUCKET_ARN}/failed-data/*`]],
+      [['dynamodb:BatchWriteItem'], [ORDERS_ARN]],
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [LEDGER_ARN]],
       [['sns:Publish'], [TOPIC_ARN]],
       [['kms:GenerateDataKey', 'kms:Decrypt'], [KEY_ARN]],
       [['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], [QUEUE_ARN]],

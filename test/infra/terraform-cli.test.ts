@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertTerraformInstalled, findProviderMirror, readOutputs, terraform } from '../../cli/lib/terraform.ts';
+import { spawnSync } from 'node:child_process';
+import { assertTerraformInstalled, findProviderMirror, initStack, readOutputs, terraform } from '../../cli/lib/terraform.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'order-pipeline-tfcli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -43,6 +44,27 @@ describe('terraform', () => {
     // Assess
     await expect(attempt).rejects.toThrow(/terraform plan failed \(exit 1\)[\s\S]*missing\.tfvars/);
   }, 60_000);
+});
+
+describe('initStack', () => {
+  it('GIVEN TF_PLUGIN_DIR without the AWS provider WHEN initialising THEN the error says what the mirror must contain', async () => {
+    // Act
+    const attempt = initStack(scratch, { env: { TF_PLUGIN_DIR: scratch } });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/has no registry\.terraform\.io\/hashicorp\/aws: point TF_PLUGIN_DIR at a directory made with `terraform providers mirror DIR`/);
+  });
+});
+
+describe('scripts/terraform.ts', () => {
+  it('GIVEN an unknown action WHEN run THEN it prints the usage and exits 64', () => {
+    // Act
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/terraform.ts', 'plan'], { encoding: 'utf8' });
+
+    // Assess
+    expect(result.status).toBe(64);
+    expect(result.stderr).toContain('usage: tsx scripts/terraform.ts <apply|destroy> [-auto-approve]');
+  });
 });
 
 describe('readOutputs', () => {

@@ -11,7 +11,7 @@ describe('sparkline', () => {
 
   it('shows periods without data as spaces', () => {
     // Assess
-    expect(sparkline([null, 4, null, 8])).toBe(' ▄ █');
+    expect(sparkline([null, 2, null, 7])).toBe(' ▃ █');
   });
 
   it('draws a flat series as the lowest tick, and no data as blanks', () => {

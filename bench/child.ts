@@ -1,0 +1,50 @@
+/**
+ * Each measurement runs in its own node process (tsx, --expose-gc), so peak memory belongs to that
+ * measurement alone and one run's heap does not inflate the next. Results and progress come back
+ * over the IPC channel; the child's stdout (the handler's logs) is kept only to explain a failure.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Messages a worker sends to the coordinator. */
+export type WorkerMessage =
+  | { type: 'progress'; text: string }
+  | { type: 'result'; data: unknown }
+  | { type: 'error'; message: string };
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+export interface RunWorkerOptions {
+  env?: Record<string, string>;
+  onProgress?: (text: string) => void;
+}
+
+/** Runs `task` in a fresh process and resolves with what it reports. */
+export function runWorker<T>(task: string, args: unknown, options: RunWorkerOptions = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', WORKER, task, JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, ...options.env },
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    let result: { data: unknown } | undefined;
+    let failure: string | undefined;
+    child.on('message', (raw) => {
+      const msg = raw as WorkerMessage;
+      if (msg.type === 'progress') options.onProgress?.(msg.text);
+      else if (msg.type === 'result') result = { data: msg.data };
+      else failure = msg.message;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (result && code === 0) return resolve(result.data as T);
+      const why = failure ?? `exited with ${signal ?? `code ${code}`}`;
+      reject(new Error(`bench worker "${task}" failed: ${why}\n--- last output ---\n${output.trim()}`));
+    });
+  });
+}

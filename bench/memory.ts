@@ -1,0 +1,117 @@
+/**
+ * Peak memory, sampled: a timer reads RSS and V8 heap every few milliseconds while the work runs.
+ * Timers only fire when the work yields to the event loop; every path measured here awaits I/O
+ * per chunk or per request, so the samples are dense enough to catch the peaks that matter.
+ */
+import { memoryUsage } from 'node:process';
+
+export interface MemoryReport {
+  /** After a forced GC, before the work started. */
+  baselineRssBytes: number;
+  baselineHeapBytes: number;
+  peakRssBytes: number;
+  peakHeapBytes: number;
+  /** Peak heap minus the baseline: what the work itself held at its worst (garbage included). */
+  heapGrowthBytes: number;
+  /** Peak RSS minus the baseline RSS. */
+  rssGrowthBytes: number;
+  /**
+   * Peak of heapUsed right after a forced full GC, minus the baseline: the live data the work
+   * holds, without the garbage V8 has not collected yet. Null unless live sampling was asked for.
+   */
+  liveHeapGrowthBytes: number | null;
+  samples: number;
+}
+
+/** Collects garbage when node runs with --expose-gc (the bench workers do), so baselines are clean. */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+}
+
+export class MemorySampler {
+  private timer: NodeJS.Timeout | undefined;
+  private peakRss = 0;
+  private peakHeap = 0;
+  private samples = 0;
+  private baselineRss = 0;
+  private baselineHeap = 0;
+  private liveTimer: NodeJS.Timeout | undefined;
+  private peakLive: number | null = null;
+
+  /**
+   * `liveEveryMs`: also force a full GC that often and record the heap left (slows the work a
+   * little; used for the memory-versus-size runs, not for throughput).
+   */
+  start(intervalMs = 10, liveEveryMs = 0): this {
+    collectGarbage();
+    const m = memoryUsage();
+    this.baselineRss = m.rss;
+    this.baselineHeap = m.heapUsed;
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    if (liveEveryMs > 0 && (globalThis as { gc?: () => void }).gc) {
+      this.peakLive = 0;
+      this.liveTimer = setInterval(() => this.sampleLive(), liveEveryMs);
+    }
+    return this;
+  }
+
+  /** Forces a full GC and records the heap left (no-op unless live sampling was started). */
+  sampleLive(): void {
+    if (this.peakLive === null) return;
+    this.sample();
+    collectGarbage();
+    const live = memoryUsage().heapUsed;
+    if (this.peakLive !== null && live > this.peakLive) this.peakLive = live;
+  }
+
+  /** Also callable by the work itself at points it knows are peaks. */
+  sample(): void {
+    const m = memoryUsage();
+    this.samples++;
+    if (m.rss > this.peakRss) this.peakRss = m.rss;
+    if (m.heapUsed > this.peakHeap) this.peakHeap = m.heapUsed;
+  }
+
+  stop(): MemoryReport {
+    this.sample();
+    if (this.liveTimer) {
+      this.sampleLive();
+      clearInterval(this.liveTimer);
+    }
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.liveTimer = undefined;
+    return {
+      baselineRssBytes: this.baselineRss,
+      baselineHeapBytes: this.baselineHeap,
+      peakRssBytes: this.peakRss,
+      peakHeapBytes: this.peakHeap,
+      heapGrowthBytes: Math.max(0, this.peakHeap - this.baselineHeap),
+      rssGrowthBytes: Math.max(0, this.peakRss - this.baselineRss),
+      liveHeapGrowthBytes: this.peakLive === null ? null : Math.max(0, this.peakLive - this.baselineHeap),
+      samples: this.samples,
+    };
+  }
+}
+
+/**
+ * Heap held by a Map of `count` order ids like the contract's duplicate-id set (rules.ts
+ * SeenOrderIds: id → first line). The one structure that must grow with the file: it is what
+ * "memory stays flat apart from the duplicate-id set" subtracts.
+ */
+export function idSetHeapBytes(ids: (i: number) => string, count: number): number {
+  collectGarbage();
+  const before = memoryUsage().heapUsed;
+  const seen = new Map<string, number>();
+  for (let i = 1; i <= count; i++) seen.set(ids(i), i + 1);
+  collectGarbage();
+  const after = memoryUsage().heapUsed;
+  // Keep the map alive until after the measurement.
+  if (seen.size !== count) throw new Error('id set lost entries');
+  return Math.max(0, after - before);
+}

@@ -1,0 +1,86 @@
+/**
+ * Part 1b: the AWS SDK's client-side cost per item, without the network: DocumentClient
+ * marshalling, JSON serialisation, SigV4 signing and response parsing of real BatchWriteItem and
+ * PutItem commands, with the HTTP send replaced by an empty 200 response at the very end of the
+ * middleware stack. Not a test of AWS behaviour (nothing is asserted about DynamoDB); it splits
+ * the processor's CPU between the parser and the SDK so "what dominates cost" has a number.
+ */
+import { Readable } from 'node:stream';
+import { cpuUsage } from 'node:process';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { MAX_BATCH_SIZE } from '../functions/order-processor/dynamo-writer.ts';
+
+export interface SdkCostResult {
+  items: number;
+  batchWrite: { requests: number; cpuMs: number; microsPerItem: number };
+  putItem: { requests: number; cpuMs: number; microsPerItem: number };
+}
+
+/** An order item shaped like the processor's (process-file.ts toItem), all optional columns set. */
+function sampleItem(i: number): Record<string, unknown> {
+  return {
+    order_id: `GEN-7-${String(i).padStart(9, '0')}`,
+    customer_id: 'C-012345',
+    customer_name: 'Chloé Dubois',
+    customer_email: 'chloe.dubois12345@example.com',
+    product_sku: 'SKU-HD-03',
+    product_name: 'USB-C hub, 7 ports',
+    quantity: 3,
+    unit_price: 34.5,
+    currency: 'EUR',
+    order_date: '2025-06-01T10:20:30.000Z',
+    total_amount: 103.5,
+    source_key: 'raw-data/bench/orders.csv',
+    source_line: i + 1,
+    ingestion_id: '20261122T041500Z-1a2b3c4d',
+    processed_at: '2026-11-22T04:15:00.000Z',
+  };
+}
+
+function offlineDocumentClient(): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  // After signing, answer instead of sending: everything but the socket is the real SDK path.
+  client.middlewareStack.add(
+    () => async () => ({
+      response: { statusCode: 200, reason: 'OK', headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from('{}')]) },
+    }),
+    { step: 'finalizeRequest', priority: 'low', name: 'benchOfflineResponse' },
+  );
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const c0 = cpuUsage();
+  await run();
+  const c = cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+export async function measureSdkCost(args: { items: number }): Promise<SdkCostResult> {
+  const doc = offlineDocumentClient();
+  const items = Math.max(MAX_BATCH_SIZE, args.items);
+  // Warm up both paths (module loading, JIT) before measuring.
+  for (let i = 0; i < 200; i++) await doc.send(new PutCommand({ TableName: 'orders', Item: sampleItem(i) }));
+  const batches = Math.floor(items / MAX_BATCH_SIZE);
+  const batchMs = await timed(async () => {
+    for (let b = 0; b < batches; b++) {
+      const Items = Array.from({ length: MAX_BATCH_SIZE }, (_, k) => ({ PutRequest: { Item: sampleItem(b * MAX_BATCH_SIZE + k) } }));
+      await doc.send(new BatchWriteCommand({ RequestItems: { orders: Items } }));
+    }
+  });
+  const putMs = await timed(async () => {
+    for (let i = 0; i < items; i++) await doc.send(new PutCommand({ TableName: 'orders', Item: sampleItem(i) }));
+  });
+  doc.destroy();
+  const batchItems = batches * MAX_BATCH_SIZE;
+  return {
+    items,
+    batchWrite: { requests: batches, cpuMs: batchMs, microsPerItem: (batchMs * 1000) / batchItems },
+    putItem: { requests: items, cpuMs: putMs, microsPerItem: (putMs * 1000) / items },
+  };
+}
