@@ -163,6 +163,7 @@ export async function analysePeer(path: string, text: string): Promise<PeerAnaly
   const headers = (lines[0] ?? '').split(',').map((h) => h.trim());
   const a: PeerAnalysis = { contractRows: truth.size, peerRows: 0, exact: 0, wrongValues: 0, lost: 0, phantom: 0, examples: [] };
   const stored = new Set<string>();
+  let unstored = 0;
   const example = (kind: string, n: number, line: string) => {
     if (n <= 2) a.examples.push(`${kind}, line ${line}`);
   };
@@ -171,7 +172,12 @@ export async function analysePeer(path: string, text: string): Promise<PeerAnaly
     if (!line) continue;
     a.peerRows++;
     const item = peerParseLine(headers, line);
-    if (!item || wouldFailToMarshall(item) || !item.order_id) continue;
+    if (!item || wouldFailToMarshall(item) || !item.order_id) {
+      unstored++;
+      const why = item ? 'PutItem would fail: an attribute is undefined' : 'skipped: order_id, quantity or unit_price unusable';
+      example(`not stored (${why})`, unstored, `${i + 1}: ${line.slice(0, 90)}`);
+      continue;
+    }
     const expected = truth.get(item.order_id);
     if (!expected) {
       a.phantom++;

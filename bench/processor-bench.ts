@@ -22,6 +22,8 @@ export interface ProcessorRunArgs {
   expectedRows: number;
   writeConcurrency: number;
   label: string;
+  /** Force a full GC this often to record the live heap (0 = off: it costs node CPU and time). */
+  liveHeapEveryMs: number;
 }
 
 export interface ProcessorRunResult {
@@ -51,7 +53,7 @@ export async function measureProcessor(args: ProcessorRunArgs, progress: (text: 
   const event = objectCreatedEvent(obj);
 
   const counter = new RequestCounter().start();
-  const sampler = new MemorySampler().start();
+  const sampler = new MemorySampler().start(10, args.liveHeapEveryMs);
   const cpu0 = cpuUsage();
   const t0 = performance.now();
   const ticker = setInterval(() => {

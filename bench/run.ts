@@ -10,8 +10,9 @@
  *     time-boxed, and what it stores wrongly.
  * Prints tables, writes bench/out/results.json. Timings live here only, never in tests.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../cli/lib/progress.ts';
@@ -22,19 +23,25 @@ import { runWorker } from './child.ts';
 import type { ContractRunResult, ReadAllResult } from './contract-bench.ts';
 import { benchFile, OUT_DIR, type BenchFile } from './data.ts';
 import type { ProcessorRunResult } from './processor-bench.ts';
+import type { SdkCostResult } from './sdk-bench.ts';
 import { createBenchResources, processorEnv } from './setup.ts';
 
 const USAGE = `usage: npm run bench -- [--rows N] [--sweep A,B] [--concurrency C1,C2] [--peer-budget SECONDS]
-                        [--multiline-every N] [--seed S] [--no-aws]
+                        [--multiline-every N] [--seed S] [--live-heap] [--no-aws]
   --rows N             rows of the main file (default 50000)
   --sweep A,B          file sizes for the memory comparison (default 20000,200000)
   --concurrency C,…    WRITE_CONCURRENCY values to run the processor with (default 4)
   --peer-budget S      seconds the peers' baseline may write before it is stopped (default 20; 0 = whole file)
   --multiline-every N  every Nth row gets a quoted product name spanning two lines (default 500; 0 = none)
   --seed S             generator seed (default 7)
+  --live-heap          also record the processor's live heap (a forced full GC every second; this
+                       slows the processor run, so its times are not comparable)
   --no-aws             only the CSV contract part (no moto)`;
 
 class UsageError extends Error {}
+
+/** Items for the SDK cost measurement (PutItem costs ~0.3 ms each: keep it short). */
+const SDK_ITEMS = 10_000;
 
 /** Memory runs force a full GC this often to see the live heap (throughput runs never do). */
 const LIVE_HEAP_EVERY_MS = 100;
@@ -60,6 +67,7 @@ export interface BenchOptions {
   peerBudget: number;
   multilineEvery: number;
   seed: number;
+  liveHeap: boolean;
   aws: boolean;
 }
 
@@ -73,6 +81,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       'peer-budget': { type: 'string' },
       'multiline-every': { type: 'string' },
       seed: { type: 'string' },
+      'live-heap': { type: 'boolean', default: false },
       'no-aws': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -85,6 +94,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     peerBudget: intOption('peer-budget', values['peer-budget'], 20, 0),
     multilineEvery: intOption('multiline-every', values['multiline-every'], 500, 0),
     seed: intOption('seed', values.seed, 7, 0),
+    liveHeap: values['live-heap'] ?? false,
     aws: !values['no-aws'],
   };
 }
@@ -110,6 +120,11 @@ function processCpuMs(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+function motoVersion(): string | null {
+  const probe = spawnSync(process.env.PYTHON ?? 'python3', ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : null;
 }
 
 // ---------- the run ----------
@@ -140,6 +155,9 @@ async function main(argv: string[]): Promise<number> {
     memory: formatBytes(totalmem()),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    moto: o.aws ? motoVersion() : null,
+    /** 1-minute load average at the start and the end: other work on the machine skews every number. */
+    loadAverage: { start: loadavg()[0] ?? 0, end: 0 },
   };
   say(`machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memory} RAM, node ${machine.node}`);
 
@@ -175,6 +193,9 @@ async function main(argv: string[]): Promise<number> {
     sweep.push({ rows: file.rows, ours, peers });
   }
 
+  say('sdk: client-side cost of BatchWriteItem and PutItem per item (no network)…');
+  const sdk = await runWorker<SdkCostResult>('sdk', { items: SDK_ITEMS });
+
   // 2 and 3. Against moto.
   const processor: ProcessorEntry[] = [];
   let peer: PeerEntry | null = null;
@@ -193,7 +214,7 @@ async function main(argv: string[]): Promise<number> {
         const cpu0 = processCpuMs(moto.pid);
         const result = await runWorker<ProcessorRunResult>(
           'processor',
-          { resources, path: input.path, expectedRows: input.rows, writeConcurrency: concurrency, label },
+          { resources, path: input.path, expectedRows: input.rows, writeConcurrency: concurrency, label, liveHeapEveryMs: o.liveHeap ? 1000 : 0 },
           { env: processorEnv(resources, concurrency), onProgress: say },
         );
         const cpu1 = processCpuMs(moto.pid);
@@ -213,8 +234,14 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Report.
+  machine.loadAverage.end = loadavg()[0] ?? 0;
   const out: string[] = [];
-  out.push('', `Machine: ${machine.cpus} cores, ${machine.cpuModel}, ${machine.memory} RAM, node ${machine.node}`);
+  out.push('', `Machine: ${machine.cpus} cores, ${machine.cpuModel}, ${machine.memory} RAM, node ${machine.node}${machine.moto ? `, moto ${machine.moto}` : ''}; ` +
+      `load average ${fixed(machine.loadAverage.start, 2)} at start, ${fixed(machine.loadAverage.end, 2)} at end`);
+  // The benchmark itself keeps about two processes busy (moto and one worker).
+  if (Math.max(machine.loadAverage.start, machine.loadAverage.end) > machine.cpus + 1) {
+    out.push(`WARNING: other work was running (1-minute load average above ${machine.cpus + 1}; the benchmark itself accounts for ~2): timings are skewed.`);
+  }
   out.push(
     `Input: ${int(input.rows)} generated rows (${mib(input.bytes)}; gzip ${mib(mainGz.bytes)}), ` +
       `${int(input.multilineRows)} with a quoted line break, ~1 in 8 with a quoted comma`,
@@ -246,6 +273,19 @@ async function main(argv: string[]): Promise<number> {
         mib(s.peers.memory.heapGrowthBytes),
         mib(s.peers.memory.rssGrowthBytes),
       ]),
+    ),
+    '',
+  );
+  const parserMicros = (contract[0]?.cpuMs ?? 0) * 1000 / Math.max(1, contract[0]?.counts.rows ?? 1);
+  out.push('   CPU per row or item, single core: parser (readOrders, one pass) vs AWS SDK client side (marshal, serialise, sign, parse; no network)');
+  out.push(
+    renderTable(
+      ['work', 'µs per row/item', 'measured over'],
+      [
+        ['readOrders, one pass (plain)', fixed(parserMicros), `${int(contract[0]?.counts.rows ?? 0)} rows`],
+        ['BatchWriteItem, 25 per request', fixed(sdk.batchWrite.microsPerItem), `${int(sdk.batchWrite.requests)} requests`],
+        ['PutItem, one per request', fixed(sdk.putItem.microsPerItem), `${int(sdk.putItem.requests)} requests`],
+      ],
     ),
     '',
   );
@@ -285,7 +325,13 @@ async function main(argv: string[]): Promise<number> {
       const failed = p.conservation.checks.filter((c) => !c.ok);
       out.push(
         `   ours (c=${p.writeConcurrency}): ${p.ledger?.status ?? 'no ledger item'}, rows ${int(p.ledger?.rows ?? 0)} = written ${int(p.ledger?.written ?? 0)} + rejected ${int(p.ledger?.rejected ?? 0)}; ` +
-          `first write after ${p.secondsToFirstWrite === null ? '-' : fixed(p.secondsToFirstWrite, 2)} s (claim + pass 1); requests ${JSON.stringify(p.requests)}`,
+          `first write after ${p.secondsToFirstWrite === null ? '-' : fixed(p.secondsToFirstWrite, 2)} s (claim + pass 1)` +
+          (p.memory.liveHeapGrowthBytes === null ? '' : `; live heap ${mib(p.memory.liveHeapGrowthBytes)} (forced GC every second: times not comparable)`),
+      );
+      const rows = Math.max(1, p.ledger?.rows ?? 1);
+      out.push(
+        `     CPU per row: node ${fixed((p.cpuMs * 1000) / rows)} µs, moto ${p.motoCpuMs === null ? '-' : fixed((p.motoCpuMs * 1000) / rows)} µs; ` +
+          `requests ${JSON.stringify(p.requests)}`,
       );
       for (const c of failed) out.push(`   CONSERVATION CHECK FAILED: ${c.name}: ${c.detail}`);
     }
@@ -296,8 +342,8 @@ async function main(argv: string[]): Promise<number> {
         `   peers, whole file replayed against the contract: ${int(a.peerRows)} rows counted for ${int(a.contractRows)} records; ` +
           `${int(a.exact)} stored exactly, ${int(a.wrongValues)} stored with wrong values, ${int(a.lost)} lost, ${int(a.phantom)} phantom items`,
       );
-      out.push(`   peers, in the time box: ${int(peer.stats.rowsSeen)} rows seen, ${int(peer.stats.written)} written, ${int(peer.stats.skipped)} skipped, ${int(peer.stats.failed)} failed PutItem`);
-      for (const e of a.examples.slice(0, 6)) out.push(`     e.g. ${e}`);
+      out.push(`   peers, ${peer.stats.stoppedEarly ? 'in the time box' : 'whole run'}: ${int(peer.stats.rowsSeen)} rows seen, ${int(peer.stats.written)} written, ${int(peer.stats.skipped)} skipped, ${int(peer.stats.failed)} failed PutItem`);
+      for (const e of a.examples.slice(0, 8)) out.push(`     e.g. ${e}`);
       for (const e of peer.stats.firstErrors) out.push(`     e.g. failed ${e}`);
     }
   }
@@ -307,7 +353,7 @@ async function main(argv: string[]): Promise<number> {
   const resultsPath = join(OUT_DIR, 'results.json');
   writeFileSync(
     resultsPath,
-    `${JSON.stringify({ finishedAt: new Date().toISOString(), machine, options: o, input: { main: input, gzip: mainGz, sweep: sweepFiles }, contract, sweep, processor, peer }, null, 2)}\n`,
+    `${JSON.stringify({ finishedAt: new Date().toISOString(), machine, options: o, input: { main: input, gzip: mainGz, sweep: sweepFiles }, contract, sweep, sdk, processor, peer }, null, 2)}\n`,
   );
   say(`results written to ${resultsPath} (${fixed((performance.now() - started) / 1000)} s in all)`);
   return processor.every((p) => p.conservation.ok) ? 0 : 1;

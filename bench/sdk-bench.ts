@@ -1,8 +1,8 @@
 /**
  * Part 1b: the AWS SDK's client-side cost per item, without the network: DocumentClient
  * marshalling, JSON serialisation, SigV4 signing and response parsing of real BatchWriteItem and
- * PutItem commands, with the HTTP send replaced by an empty 200 response at the very end of the
- * middleware stack. Not a test of AWS behaviour (nothing is asserted about DynamoDB); it splits
+ * PutItem commands, with the HTTP send replaced by an empty 200 response (a request handler that
+ * answers at once). Not a test of AWS behaviour (nothing is asserted about DynamoDB); it splits
  * the processor's CPU between the parser and the SDK so "what dominates cost" has a number.
  */
 import { Readable } from 'node:stream';
@@ -39,18 +39,26 @@ function sampleItem(i: number): Record<string, unknown> {
 }
 
 function offlineDocumentClient(): DynamoDBDocumentClient {
+  // The request handler is the SDK's only network piece: answer instead of sending. Everything
+  // before it (marshalling, serialisation, signing, retries) and after it (deserialisation) runs.
+  const requestHandler = {
+    handle: async () => ({
+      response: {
+        statusCode: 200,
+        reason: 'OK',
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: Readable.from([Buffer.from('{}')]),
+      },
+    }),
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+  };
   const client = new DynamoDBClient({
     region: 'us-east-1',
     endpoint: 'http://127.0.0.1:9',
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    requestHandler,
   });
-  // After signing, answer instead of sending: everything but the socket is the real SDK path.
-  client.middlewareStack.add(
-    () => async () => ({
-      response: { statusCode: 200, reason: 'OK', headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from('{}')]) },
-    }),
-    { step: 'finalizeRequest', priority: 'low', name: 'benchOfflineResponse' },
-  );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

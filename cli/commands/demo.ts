@@ -11,11 +11,11 @@ import { PREFIX } from '../../functions/order-processor/settings.ts';
 import type { Clients } from '../lib/clients.ts';
 import { getDashboardWidgets, loadWidgetData, timeWindow } from '../lib/dashboard-data.ts';
 import { EXIT, UsageError } from '../lib/exit.ts';
-import { destinationOf, getLedgerItem, filePk, isFinal, type LedgerItem } from '../lib/ledger-view.ts';
+import { filePk, getLedgerItem, isFinal, prefixesOf, type LedgerItem } from '../lib/ledger-view.ts';
 import { localDown, localUp, startPoller } from '../lib/local-stack.ts';
 import { emailBody, listOutbox } from '../lib/outbox.ts';
 import { describePollerEvent } from '../lib/poller-report.ts';
-import { StatusLine } from '../lib/progress.ts';
+import { StatusLine, stepPrinter } from '../lib/progress.ts';
 import { queueDepth } from '../lib/queues.ts';
 import { parseSampleReadme, type ExpectedOutcome } from '../lib/sample-expectations.ts';
 import { compactNumber, sparkline } from '../lib/sparkline.ts';
@@ -86,16 +86,23 @@ export async function run(argv: string[]): Promise<number> {
   const started = Date.now();
   out(bold('order-pipeline demo') + ' — S3 → EventBridge → SQS → processor → DynamoDB, on the moto emulator (no AWS account)');
   out(dim('step 1/4: start the emulator and apply the real Terraform stack into it'));
-  const stack = await localUp({ ...(port ? { port } : {}), onProgress: (line) => err(dim(`  ${line}`)) });
+  const stack = await localUp({ ...(port ? { port } : {}), onProgress: stepPrinter(err, (line) => dim(`  ${line}`)) });
   let interrupted = false;
-  const poller = await startPoller(stack, {
-    verbose: values.verbose,
-    onEvent: (e) => {
-      if (e.type === 'batch') return;
-      const line = describePollerEvent(e);
-      if (line) out(line);
-    },
-  });
+  let poller: Awaited<ReturnType<typeof startPoller>>;
+  try {
+    poller = await startPoller(stack, {
+      verbose: values.verbose,
+      onEvent: (e) => {
+        if (e.type === 'batch') return;
+        const line = describePollerEvent(e);
+        if (line) out(line);
+      },
+    });
+  } catch (e) {
+    await stack.moto.stop();
+    await localDown(stack.paths.home);
+    throw e;
+  }
   const onSignal = () => {
     interrupted = true;
   };
@@ -134,19 +141,16 @@ export async function run(argv: string[]): Promise<number> {
     out(bold('Files'));
     out(
       renderTable(
-        ['file', 'outcome', 'rows', 'written', 'rejected', 'where it went / why'],
+        ['file', 'outcome', 'rows', 'written', 'rejected', 'where it went', 'why'],
         dropped.map((d) => {
           const status = d.item?.status ?? 'NOT HANDLED';
           const mark = !d.item ? red(status) : d.expected && d.expected !== status ? yellow(`${status} (expected ${d.expected})`) : green(status);
-          const where = !d.item
-            ? `no outcome within ${values.timeout} s`
-            : d.item.status === 'FAILED' || d.item.status === 'DUPLICATE'
-              ? `${d.item.reason ?? ''} → ${destinationOf(d.item)}`
-              : destinationOf(d.item);
-          return [d.uploaded.key, mark, d.item?.rows ?? '-', d.item?.written ?? '-', d.item?.rejected ?? '-', where];
+          const why = !d.item ? `no outcome within ${values.timeout} s` : d.item.status === 'FAILED' || d.item.status === 'DUPLICATE' ? (d.item.reason ?? '') : '';
+          return [d.uploaded.key, mark, d.item?.rows ?? '-', d.item?.written ?? '-', d.item?.rejected ?? '-', d.item ? prefixesOf(d.item) : '-', why];
         }),
       ),
     );
+    out(dim('(the full object keys are in the per-file lines of step 2)'));
     const unhandled = dropped.filter((d) => !isFinal(d.item));
     if (unhandled.length > 0) code = EXIT.failure;
 

@@ -9,6 +9,7 @@ import { EXIT, UsageError } from '../lib/exit.ts';
 import { attachLocal, localDown, localUp, readPids, startPoller, writePids } from '../lib/local-stack.ts';
 import { isAlive } from '../lib/moto.ts';
 import { describePollerEvent } from '../lib/poller-report.ts';
+import { stepPrinter } from '../lib/progress.ts';
 import { localHome, localPaths, PROJECT_ROOT } from '../lib/target.ts';
 import { bold, err, out } from '../lib/terminal.ts';
 
@@ -71,7 +72,7 @@ async function up(values: { port?: string; detach?: boolean; verbose?: boolean }
   const stack = await localUp({
     ...(port ? { port } : {}),
     detached: values.detach ?? false,
-    onProgress: (line) => err(line),
+    onProgress: stepPrinter(err),
   });
   const paths = stack.paths;
   if (values.detach) {
@@ -110,13 +111,20 @@ async function pollForeground(verbose: boolean, detached: boolean): Promise<numb
 }
 
 async function runPoller(stack: Awaited<ReturnType<typeof attachLocal>>, verbose: boolean, onStop: () => Promise<void>): Promise<number> {
-  const poller = await startPoller(stack, {
-    verbose,
-    onEvent: (e) => {
-      const line = describePollerEvent(e);
-      if (line) out(line);
-    },
-  });
+  let poller: Awaited<ReturnType<typeof startPoller>>;
+  try {
+    poller = await startPoller(stack, {
+      verbose,
+      onEvent: (e) => {
+        const line = describePollerEvent(e);
+        if (line) out(line);
+      },
+    });
+  } catch (e) {
+    await onStop();
+    await forgetIfForeground();
+    throw e;
+  }
   out(`poller: receiving from ${stack.outputs.ingest_queue_url} (batch size ${stack.mapping.batchSize}, ${stack.fn.functionName} in-process)`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -127,14 +135,15 @@ async function runPoller(stack: Awaited<ReturnType<typeof attachLocal>>, verbose
   await poller.stop();
   await poller.drainAlerts().catch(() => undefined);
   await onStop();
-  const paths = localPaths(localHome());
-  const pids = readPids(paths.pids);
-  if (pids && pids.poller === process.pid) {
-    // Foreground run: the emulator is gone with us; forget it.
-    if (!isAlive(pids.moto)) await localDown();
-  }
+  await forgetIfForeground();
   out('stopped.');
   return EXIT.ok;
+}
+
+/** A foreground run's emulator is gone with it: remove its outputs and PIDs. */
+async function forgetIfForeground(): Promise<void> {
+  const pids = readPids(localPaths(localHome()).pids);
+  if (pids && pids.poller === process.pid && !isAlive(pids.moto)) await localDown();
 }
 
 async function down(): Promise<number> {

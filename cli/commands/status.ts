@@ -2,15 +2,13 @@
 import { parseArgs } from 'node:util';
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { connect } from '../lib/clients.ts';
-import { readDeliveryState } from '../lib/delivery.ts';
 import { EXIT, UsageError } from '../lib/exit.ts';
 import { destinationOf, recentIngestions } from '../lib/ledger-view.ts';
-import { findMapping } from '../lib/mapping.ts';
 import { queueDepth } from '../lib/queues.ts';
 import { renderTable } from '../lib/table.ts';
-import { localPaths, TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
+import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
 import { bold, green, out, red, yellow } from '../lib/terminal.ts';
-import { queueArn } from '../lib/clients.ts';
+import { deliveryState } from '../lib/delivery-control.ts';
 
 export const summary = 'recent ingestions (ledger), ingest/DLQ depths, delivery and alarm states';
 
@@ -124,20 +122,4 @@ async function describeAlarms(cloudwatch: import('@aws-sdk/client-cloudwatch').C
     nextToken = res.NextToken;
   } while (nextToken);
   return alarms.sort((a, b) => (a.AlarmName ?? '').localeCompare(b.AlarmName ?? ''));
-}
-
-/** Local: the poller's state (.local/delivery.json); AWS: the event-source mapping's. */
-async function deliveryState(
-  kind: 'local' | 'aws',
-  clients: import('../lib/clients.ts').Clients,
-  functionName: string,
-  ingestQueueUrl: string,
-): Promise<{ enabled: boolean; detail: string }> {
-  if (kind === 'local') {
-    const state = readDeliveryState(localPaths().delivery);
-    const enabled = state?.enabled ?? true;
-    return { enabled, detail: `local poller ${enabled ? 'delivers' : 'holds'} messages (${localPaths().delivery})` };
-  }
-  const mapping = await findMapping(clients.lambda, functionName, await queueArn(clients.sqs, ingestQueueUrl));
-  return { enabled: mapping.enabled, detail: `event-source mapping ${mapping.uuid} is ${mapping.state}` };
 }

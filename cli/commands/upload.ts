@@ -2,12 +2,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connect } from '../lib/clients.ts';
+import { deliveryState } from '../lib/delivery-control.ts';
 import { EXIT, UsageError } from '../lib/exit.ts';
 import { destinationOf, type LedgerItem } from '../lib/ledger-view.ts';
 import { formatBytes, ProgressBar, StatusLine } from '../lib/progress.ts';
 import { renderTable } from '../lib/table.ts';
 import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
-import { out } from '../lib/terminal.ts';
+import { err, out } from '../lib/terminal.ts';
 import { rawKeyFor, uploadFile, waitForOutcome, type Uploaded } from '../lib/upload.ts';
 
 export const summary = 'put files into raw-data/ (multipart for large ones); --wait follows each to its outcome';
@@ -73,6 +74,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!values.wait) return failures > 0 ? EXIT.failure : EXIT.ok;
 
+  const delivery = await deliveryState(target.kind, clients, target.outputs.processor_function_name, target.outputs.ingest_queue_url).catch(
+    () => null,
+  );
+  if (delivery && !delivery.enabled) {
+    err(`note: delivery is PAUSED (${delivery.detail}): the files wait in the ingest queue until \`order-pipeline resume\``);
+  }
   const deadline = Date.now() + timeoutSeconds * 1000;
   const status = new StatusLine();
   const outcomes: { uploaded: Uploaded; item: LedgerItem | null }[] = [];

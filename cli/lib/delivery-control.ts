@@ -1,6 +1,6 @@
 /** `pause` / `resume`: stop or restart delivery of queued files to the processor. */
 import { parseArgs } from 'node:util';
-import { connect, queueArn } from './clients.ts';
+import { connect, queueArn, type Clients } from './clients.ts';
 import { readDeliveryState, writeDeliveryState } from './delivery.ts';
 import { EXIT } from './exit.ts';
 import { readPids } from './local-stack.ts';
@@ -54,8 +54,8 @@ export async function runDelivery(verb: 'pause' | 'resume', argv: string[]): Pro
     const was = before ? (before.enabled ? 'enabled' : 'paused') : 'enabled';
     out(
       enabled
-        ? `resumed: the local poller (standing in for event-source mapping ${mapping.uuid}) delivers from the ingest queue again (was ${was}); ${waiting}.`
-        : `paused: the local poller (standing in for event-source mapping ${mapping.uuid}) stops receiving within 2 seconds (after the long poll in progress) (was ${was}). ` +
+        ? `resumed (was ${was}): the local poller, standing in for event-source mapping ${mapping.uuid}, delivers from the ingest queue again; ${waiting}.`
+        : `paused (was ${was}): the local poller, standing in for event-source mapping ${mapping.uuid}, stops receiving within 2 seconds (once the long poll in progress returns). ` +
             `New files keep queuing in the ingest queue; \`order-pipeline resume\` drains them. ${waiting}.`,
     );
     if (!pollerRunning) out('note: no local poller is running right now; the state applies when `local up` runs it.');
@@ -67,9 +67,25 @@ export async function runDelivery(verb: 'pause' | 'resume', argv: string[]): Pro
   const updated = await setMappingEnabled(clients.lambda, mapping.uuid, enabled);
   out(
     enabled
-      ? `resumed: event-source mapping ${mapping.uuid} (${arn} → ${target.outputs.processor_function_name}) is ${updated.state} (was ${mapping.state}); Lambda drains the queue — ${waiting}.`
-      : `paused: event-source mapping ${mapping.uuid} (${arn} → ${target.outputs.processor_function_name}) is ${updated.state} (was ${mapping.state}). ` +
+      ? `resumed (was ${mapping.state}): event-source mapping ${mapping.uuid} (${arn} → ${target.outputs.processor_function_name}) is ${updated.state}; Lambda drains the queue — ${waiting}.`
+      : `paused (was ${mapping.state}): event-source mapping ${mapping.uuid} (${arn} → ${target.outputs.processor_function_name}) is ${updated.state}. ` +
           `Batches already running finish; new files keep queuing in the ingest queue (retention applies) until \`order-pipeline resume\`. ${waiting}.`,
   );
   return EXIT.ok;
+}
+
+/** Local: the poller's state (.local/delivery.json); AWS: the event-source mapping's. */
+export async function deliveryState(
+  kind: 'local' | 'aws',
+  clients: Clients,
+  functionName: string,
+  ingestQueueUrl: string,
+): Promise<{ enabled: boolean; detail: string }> {
+  if (kind === 'local') {
+    const state = readDeliveryState(localPaths().delivery);
+    const enabled = state?.enabled ?? true;
+    return { enabled, detail: `local poller ${enabled ? 'delivers' : 'holds'} messages (${localPaths().delivery})` };
+  }
+  const mapping = await findMapping(clients.lambda, functionName, await queueArn(clients.sqs, ingestQueueUrl));
+  return { enabled: mapping.enabled, detail: `event-source mapping ${mapping.uuid} is ${mapping.state}` };
 }

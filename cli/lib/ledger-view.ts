@@ -71,3 +71,14 @@ export function destinationOf(item: LedgerItem): string {
   if (parts.length === 0 && item.archive_key) parts.push(item.archive_key);
   return parts.join(', ') || '-';
 }
+
+/** Where a handled file went, by prefix only: `processed-data/ + archive/`, `failed-data/ (original, errors report)`. */
+export function prefixesOf(item: LedgerItem): string {
+  const top = (key: string | null | undefined) => (key ? key.slice(0, key.indexOf('/') + 1) : null);
+  const parts: string[] = [];
+  if (item.processed_key) parts.push(top(item.processed_key)!);
+  if (item.archive_key) parts.push(top(item.archive_key)!);
+  const failed = [item.failed_key ? 'original' : null, item.errors_key ? 'errors report' : null].filter(Boolean);
+  if (failed.length > 0) parts.push(`failed-data/ (${failed.join(', ')})`);
+  return parts.join(' + ') || '-';
+}

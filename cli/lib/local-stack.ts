@@ -3,7 +3,8 @@
  * loopback, the real synthesized stack applied into it, an SQS queue capturing the alerts topic,
  * .local/outputs.json, and the poller that plays Lambda's event-source mapping.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { emulatorEnv, isAlive, startMoto, stopProcess, type MotoServer } from './moto.ts';
@@ -45,8 +46,8 @@ export interface LocalUpOptions {
   port?: number;
   /** moto outlives this process (`local up --detach`). */
   detached?: boolean;
-  /** Progress lines (terraform, steps). */
-  onProgress: (line: string) => void;
+  /** Progress lines (terraform, steps); `transient` ones may be redrawn in place on a terminal. */
+  onProgress: (line: string, transient?: boolean) => void;
   /** Extra configuration for the stack (e.g. ALERT_EMAILS). */
   stackEnv?: Record<string, string>;
 }
@@ -73,6 +74,14 @@ function prepareHome(paths: ReturnType<typeof localPaths>): void {
   }
   // A fresh emulator starts empty: old outputs, alerts and logs would describe nothing.
   for (const p of [paths.outputs, paths.pids, paths.delivery, paths.outbox, paths.logs]) rmSync(p, { recursive: true, force: true });
+  // Terraform state of an earlier run describes resources of an emulator that is gone; the
+  // providers in .terraform/ stay, so init is quick.
+  const stacks = join(paths.cdktfOut, 'stacks');
+  if (existsSync(stacks)) {
+    for (const stack of readdirSync(stacks)) {
+      for (const file of ['terraform.tfstate', 'terraform.tfstate.backup']) rmSync(join(stacks, stack, file), { force: true });
+    }
+  }
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(paths.outbox, { recursive: true });
 }
@@ -101,7 +110,7 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
         onLine: (line) => {
           appendFileSync(paths.terraformLog, line.endsWith('\n') ? line : line + '\n');
           const shown = progress.line(line);
-          if (shown) say(shown);
+          if (shown) say(shown, /^terraform: \d+\//.test(shown));
         },
       });
     } catch (e) {

@@ -277,7 +277,7 @@ export class LocalPoller {
   }
 
   private async alertLoop(queueUrl: string): Promise<void> {
-    const { clients, outputs } = this.options;
+    const { clients } = this.options;
     const signal = this.abort.signal;
     while (!signal.aborted) {
       let messages: Message[];
@@ -293,13 +293,16 @@ export class LocalPoller {
         await sleep(1000, signal);
         continue;
       }
-      for (const m of messages) {
-        const notification = parseSnsNotification(m.Body ?? '', outputs.alerts_topic_arn);
-        const path = writeOutboxEmail(this.options.outboxDir, notification.subject, formatAlertEmail(notification, this.recipients));
-        this.options.onEvent({ type: 'alert', subject: notification.subject, path });
-        await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! })).catch(() => undefined);
-      }
+      for (const m of messages) await this.captureAlert(queueUrl, m);
     }
+  }
+
+  /** One notification → one e-mail in the outbox; deleted from the capture queue once written. */
+  private async captureAlert(queueUrl: string, m: Message): Promise<void> {
+    const notification = parseSnsNotification(m.Body ?? '', this.options.outputs.alerts_topic_arn);
+    const path = writeOutboxEmail(this.options.outboxDir, notification.subject, formatAlertEmail(notification, this.recipients));
+    this.options.onEvent({ type: 'alert', subject: notification.subject, path });
+    await this.options.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! })).catch(() => undefined);
   }
 
   /** Drains the alert capture queue once (used before shutting down so no e-mail is left behind). */
@@ -310,12 +313,7 @@ export class LocalPoller {
       const out = await this.options.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
       const messages = out.Messages ?? [];
       if (messages.length === 0) return;
-      for (const m of messages) {
-        const notification = parseSnsNotification(m.Body ?? '', this.options.outputs.alerts_topic_arn);
-        const path = writeOutboxEmail(this.options.outboxDir, notification.subject, formatAlertEmail(notification, this.recipients));
-        this.options.onEvent({ type: 'alert', subject: notification.subject, path });
-        await this.options.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! })).catch(() => undefined);
-      }
+      for (const m of messages) await this.captureAlert(queueUrl, m);
     }
   }
 }

@@ -70,3 +70,23 @@ export class StatusLine {
     this.last = '';
   }
 }
+
+/**
+ * A progress printer for step lines: transient lines (resource N of M) are redrawn in place on a
+ * terminal and printed one per line otherwise; other lines are always printed.
+ */
+export function stepPrinter(
+  print: (line: string) => void,
+  format: (line: string) => string = (line) => line,
+  tty = stderrIsTty,
+): (line: string, transient?: boolean) => void {
+  const status = new StatusLine(tty);
+  return (line, transient = false) => {
+    if (transient && tty) {
+      status.set(format(line));
+      return;
+    }
+    status.clear();
+    print(format(line));
+  };
+}

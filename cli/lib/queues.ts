@@ -2,8 +2,10 @@
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  StartMessageMoveTaskCommand,
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -91,4 +93,30 @@ export async function moveMessages(
     options.onProgress?.(moved);
   }
   return { moved, failed };
+}
+
+/**
+ * SQS's own DLQ redrive (StartMessageMoveTask), followed until it completes or `timeoutMs`
+ * passes. AWS only: the emulator does not implement it.
+ */
+export async function startMoveTask(
+  sqs: SQSClient,
+  sourceArn: string,
+  destinationArn: string,
+  options: { timeoutMs?: number; onProgress?: (moved: number, toMove: number | undefined) => void } = {},
+): Promise<{ taskHandle: string; status: string; moved: number; failureReason?: string }> {
+  const started = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }));
+  const taskHandle = started.TaskHandle ?? '';
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    const list = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 10 }));
+    const task = (list.Results ?? []).find((t) => t.TaskHandle === taskHandle) ?? list.Results?.[0];
+    const status = task?.Status ?? 'UNKNOWN';
+    const moved = task?.ApproximateNumberOfMessagesMoved ?? 0;
+    options.onProgress?.(moved, task?.ApproximateNumberOfMessagesToMove);
+    if (status !== 'RUNNING' || Date.now() > deadline) {
+      return { taskHandle, status, moved, ...(task?.FailureReason ? { failureReason: task.FailureReason } : {}) };
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }

@@ -7,21 +7,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OUTPUT_NAMES, type StackOutputs } from '../../modules/outputs.ts';
 import { UsageError } from './exit.ts';
 import { readOutputs } from './stack.ts';
 
-/** Terraform outputs of the stack, named exactly as the stack declares them. */
-export interface PipelineOutputs {
-  bucket_name: string;
-  orders_table_name: string;
-  ingestions_table_name: string;
-  alerts_topic_arn: string;
-  ingest_queue_url: string;
-  dead_letter_queue_url: string;
-  processor_function_name: string;
-  dashboard_name: string;
-  region: string;
-}
+/** Terraform outputs of the stack, named exactly as the stack declares them (modules/outputs.ts). */
+export type PipelineOutputs = StackOutputs;
 
 /** .local/outputs.json: the emulator endpoint, the region and every Terraform output. */
 export interface LocalOutputs extends PipelineOutputs {
@@ -32,17 +23,7 @@ export interface LocalOutputs extends PipelineOutputs {
   [name: string]: unknown;
 }
 
-export const REQUIRED_OUTPUTS: (keyof PipelineOutputs)[] = [
-  'bucket_name',
-  'orders_table_name',
-  'ingestions_table_name',
-  'alerts_topic_arn',
-  'ingest_queue_url',
-  'dead_letter_queue_url',
-  'processor_function_name',
-  'dashboard_name',
-  'region',
-];
+export const REQUIRED_OUTPUTS: readonly (keyof PipelineOutputs)[] = OUTPUT_NAMES;
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 

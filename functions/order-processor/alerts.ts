@@ -27,11 +27,41 @@ export interface FileOutcome {
 }
 
 export const MAX_ALERT_ERRORS = 10;
-const SUBJECT_LIMIT = 100;
+/** Per-text cap for what the ledger item and the alert repeat (the errors report keeps it all). */
+export const MAX_SUMMARY_CHARS = 1000;
+
+/** Clips to at most `max` UTF-16 units, never between the two halves of a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * The first errors as the ledger and the alert carry them: at most MAX_ALERT_ERRORS, each text
+ * clipped. A cell can hold up to a megabyte, and a DynamoDB item (400 KB) or an SNS message
+ * (256 KB) that is too large would fail the record for ever: bad data must not reach the DLQ.
+ */
+export function summarizeErrors(errors: readonly RowError[]): RowError[] {
+  return errors.slice(0, MAX_ALERT_ERRORS).map((e) => ({
+    line: e.line,
+    order_id: e.order_id === null ? null : clip(e.order_id, 100),
+    column: e.column,
+    reason: clip(e.reason, MAX_SUMMARY_CHARS),
+  }));
+}
+
+/** A file-level reason as the ledger and the alert carry it. */
+export const summarizeReason = (reason: string | null): string | null =>
+  reason === null ? null : clip(reason, 2 * MAX_SUMMARY_CHARS);
+/** SNS: "less than 100 characters" (the API rejects longer subjects and the publish would fail for ever). */
+const SUBJECT_LIMIT = 99;
 
 export const needsAlert = (status: FinalStatus): boolean => status !== 'PROCESSED';
 
-/** SNS subjects must be ASCII without control characters and under 100 characters. */
+/** SNS subjects must be ASCII without line breaks or control characters and under 100 characters. */
 export function alertSubject(outcome: FileOutcome, stage?: string): string {
   const name = outcome.key.split('/').pop() ?? outcome.key;
   const what =
@@ -74,7 +104,9 @@ export function alertBody(outcome: FileOutcome): string {
     `File:       s3://${outcome.bucket}/${outcome.key}${outcome.versionId ? ` (version ${outcome.versionId})` : ''}`,
     `Outcome:    ${outcome.status}${outcome.reason ? ` - ${outcome.reason}` : ''}`,
     `Ingestion:  ${outcome.ingestionId}`,
-    `Rows:       ${outcome.rows} data rows: ${outcome.written} written, ${outcome.rejected} rejected; ${outcome.blank} blank lines skipped`,
+    outcome.status === 'FAILED' && outcome.rows === 0
+      ? 'Rows:       none loaded: the file was rejected as a whole, so no row counts (see the reason above)'
+      : `Rows:       ${outcome.rows} data rows: ${outcome.written} written, ${outcome.rejected} rejected; ${outcome.blank} blank lines skipped`,
   ];
   if (outcome.duplicateOf) lines.push(`Same content as: ${outcome.duplicateOf}`);
   if (outcome.errorsReport) lines.push(`Errors report:   ${outcome.errorsReport}`);

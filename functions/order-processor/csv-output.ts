@@ -24,10 +24,11 @@ export function quoteCsvCell(value: string): string {
 
 /**
  * Spreadsheet formula-injection guard (OWASP "CSV Injection"): a cell starting with
- * = + - @ TAB or CR is prefixed with an apostrophe so spreadsheets show it as text.
+ * = + - @ TAB CR or LF, also behind leading whitespace (some spreadsheets skip it), is prefixed
+ * with an apostrophe so spreadsheets show it as text.
  */
 export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^\s*[=+\-@]|^[\t\r\n]/.test(value) ? `'${value}` : value;
 }
 
 const toCell = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
@@ -40,11 +41,17 @@ export const cleanedHeaderLine = (): string => csvLine(CLEANED_COLUMNS);
 
 /**
  * One cleaned-CSV line. People open these files in spreadsheets too, so text cells are
- * neutralised like the report's; numbers are never negative here, so they are never touched.
+ * neutralised like the report's; number cells are never touched.
  * DynamoDB keeps the exact values.
  */
 export function cleanedRowLine(order: Order): string {
-  return csvLine(CLEANED_COLUMNS.map((column) => neutralizeFormula(toCell(order[column]))));
+  return csvLine(
+    CLEANED_COLUMNS.map((column) => {
+      const value = order[column];
+      // Only text can smuggle a formula; numbers (and the ISO dates) stay as they are.
+      return typeof value === 'string' ? neutralizeFormula(value) : toCell(value);
+    }),
+  );
 }
 
 export const errorReportHeaderLine = (): string => csvLine(ERROR_REPORT_COLUMNS);

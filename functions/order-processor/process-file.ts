@@ -16,7 +16,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { FileRejectedError, type ContractContext, type ContractEvent, type FileCounts, type Order, type RowError } from './contract/types.ts';
-import { MAX_ALERT_ERRORS, needsAlert, publishAlert, type FileOutcome } from './alerts.ts';
+import { fileNameProblem } from './contract/file-name.ts';
+import { MAX_ALERT_ERRORS, needsAlert, publishAlert, summarizeErrors, summarizeReason, type FileOutcome } from './alerts.ts';
 import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from './csv-output.ts';
 import { DynamoBatchWriter, documentClientSender, type WriteItem, type WriterOptions } from './dynamo-writer.ts';
 import type { ObjectRef } from './event.ts';
@@ -29,6 +30,7 @@ import {
   MAX_SINGLE_COPY_BYTES,
   openObject,
   removeFromLanding,
+  resolveEventKey,
   s3Uri,
   startUpload,
   type DestinationKeys,
@@ -145,8 +147,9 @@ async function scan(input: AsyncIterable<Uint8Array>, ctx: ContractContext, read
     }
   } catch (error) {
     if (error instanceof FileRejectedError) {
-      counts.rows = counts.valid + counts.rejected;
-      return { counts, firstErrors, fileError: error };
+      // Like `validate` (contract/summary.ts FileTally.reject): a file rejected as a whole counts
+      // zero rows, whatever was read before the line that stopped it (nothing of it is loaded).
+      return { counts: emptyCounts(), firstErrors: [], fileError: error };
     }
     throw error;
   }
@@ -157,8 +160,13 @@ async function scan(input: AsyncIterable<Uint8Array>, ctx: ContractContext, read
 const sameCounts = (a: FileCounts, b: FileCounts) =>
   a.rows === b.rows && a.valid === b.valid && a.rejected === b.rejected && a.blank === b.blank;
 
-export async function processFile(ref: ObjectRef, deps: ProcessorDeps): Promise<FileResult> {
+export async function processFile(eventRef: ObjectRef, deps: ProcessorDeps): Promise<FileResult> {
   const { s3, logger, config } = deps;
+  const ref = await resolveEventKey(s3, eventRef);
+  if (ref.key !== eventRef.key) {
+    logger.appendKeys({ s3_key: ref.key });
+    logger.info('The event carried the key URL-encoded; using the decoded key', { event_key: eventRef.key });
+  }
   const now = deps.now ?? (() => new Date());
   const ledger = new Ledger(deps.doc, config.ingestionsTable);
   const pk = fileLedgerKey(ref);
@@ -228,6 +236,8 @@ class FileRun {
   async execute(): Promise<FileOutcome> {
     const { ref, deps } = this;
     if (ref.size > MAX_SINGLE_COPY_BYTES) return this.tooLarge();
+    const nameProblem = fileNameProblem(ref.key);
+    if (nameProblem) return this.rejectWholeFile('FAILED', emptyCounts(), { reason: nameProblem, bytes: 0 });
     const body1 = await this.open();
     if (!body1) return this.objectGone();
     const source = new HashingSource(body1);
@@ -467,6 +477,8 @@ class FileRun {
       throw new ConservationError(`rows ${counts.rows} ≠ written ${o.written} + rejected ${counts.rejected}`);
     }
     if (o.routeTo) await copyOriginal(deps.s3, ref, o.routeTo);
+    const reason = summarizeReason(o.reason);
+    const firstErrors = summarizeErrors(o.firstErrors);
 
     const outcome: FileOutcome = {
       status,
@@ -478,8 +490,8 @@ class FileRun {
       written: o.written,
       rejected: counts.rejected,
       blank: counts.blank,
-      reason: o.reason,
-      firstErrors: o.firstErrors,
+      reason,
+      firstErrors,
       errorsReport: o.errorsKey ? this.uri(o.errorsKey) : null,
       original: o.routeTo ? this.uri(o.routeTo) : null,
       processed: o.processedKey ? this.uri(o.processedKey) : null,
@@ -500,18 +512,19 @@ class FileRun {
       written: o.written,
       rejected: counts.rejected,
       blank: counts.blank,
-      reason: o.reason,
+      reason,
       duplicate_of: o.duplicateOf ?? null,
       processed_key: o.processedKey ?? null,
       archive_key: status === 'PROCESSED' || status === 'PARTIAL' ? o.routeTo : null,
       failed_key: status === 'PROCESSED' || status === 'PARTIAL' ? null : o.routeTo,
       errors_key: o.errorsKey,
-      first_errors: o.firstErrors.slice(0, MAX_ALERT_ERRORS),
+      first_errors: firstErrors,
     });
     // From here on the fingerprint belongs to a finished file and is never released.
     this.heldContent = null;
-    if (o.routeTo) await removeFromLanding(deps.s3, ref);
 
+    // Counted now that the outcome is final, exactly once: if removing the original fails below,
+    // the retry finds the file final and only removes it (the handler publishes metrics either way).
     recordFileMetrics(deps.metrics, {
       status,
       rows: counts.rows,
@@ -527,12 +540,13 @@ class FileRun {
       written: o.written,
       rejected: counts.rejected,
       blank: counts.blank,
-      reason: o.reason,
+      reason,
       duration_ms: durationMs,
       destination: o.routeTo,
       errors_report: o.errorsKey,
       processed: o.processedKey ?? null,
     });
+    if (o.routeTo) await removeFromLanding(deps.s3, ref);
     return outcome;
   }
 }

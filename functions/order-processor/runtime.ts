@@ -114,6 +114,11 @@ export async function handleRecord(record: SQSRecord, context: Context | undefin
   for (const ref of decoded.objects) {
     logger.appendKeys({ s3_key: ref.key, bucket: ref.bucket, version_id: ref.versionId });
     logger.setCorrelationId(`s3://${ref.bucket}/${ref.key}`);
+    if (ref.key.endsWith('/')) {
+      // The S3 console's "Create folder" writes an empty object named like this: not a file.
+      logger.info('Ignoring a folder placeholder', { size: ref.size });
+      continue;
+    }
     if (!isLandingKey(ref.key)) {
       logger.warn(`Ignoring an object outside ${PREFIX.raw}`, { size: ref.size });
       continue;

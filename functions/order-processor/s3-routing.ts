@@ -83,6 +83,35 @@ export async function openObject(s3: S3Client, ref: ObjectRef): Promise<Readable
   return out.Body as Readable;
 }
 
+/**
+ * The key as it exists in the bucket. EventBridge keys are believed not to be URL-encoded (DESIGN
+ * §9), but if one arrives encoded like a classic notification (`+` for space, `%xx`), the verbatim
+ * key is not found while its decoded form is. Only keys with `+` or `%` cost a HeadObject; both
+ * lookups are pinned to the event's version/etag, so a different object can never be picked up.
+ */
+export async function resolveEventKey(s3: S3Client, ref: ObjectRef): Promise<ObjectRef> {
+  if (!/[+%]/.test(ref.key)) return ref;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(ref.key.replace(/\+/g, ' '));
+  } catch {
+    return ref;
+  }
+  if (decoded === ref.key || (await exists(s3, ref))) return ref;
+  const candidate = { ...ref, key: decoded };
+  return (await exists(s3, candidate)) ? candidate : ref;
+}
+
+async function exists(s3: S3Client, ref: ObjectRef): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...pin(ref) }));
+    return true;
+  } catch (error) {
+    if (isGoneError(error)) return false;
+    throw error;
+  }
+}
+
 /** The object (version) no longer exists or changed: not an infrastructure fault. */
 export function isGoneError(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };

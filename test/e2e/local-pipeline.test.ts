@@ -237,7 +237,7 @@ describe('order-pipeline local up', () => {
     // Act: pause, then drop a file
     const pause = await cli('pause');
     expect(pause.code, pause.stderr).toBe(0);
-    expect(pause.stdout).toContain('paused:');
+    expect(pause.stdout).toMatch(/^paused \(was enabled\): /);
     await sleep(3000); // a long poll already in progress may still complete
     const upload = await cli('upload', join(SAMPLES, 'orders-minimal.csv'), '--prefix', 'during-pause/');
     expect(upload.code, upload.stderr).toBe(0);
@@ -254,7 +254,7 @@ describe('order-pipeline local up', () => {
 
     // Assess: delivered and handled — the same bytes as an earlier file, so DUPLICATE
     expect(resume.code, resume.stderr).toBe(0);
-    expect(resume.stdout).toContain('resumed:');
+    expect(resume.stdout).toMatch(/^resumed \(was paused\): /);
     const handled = await eventually(
       'the held file to be handled',
       async () => (await status()).ingestions.find((i) => i.key === 'raw-data/during-pause/orders-minimal.csv' && i.status !== 'PROCESSING'),
@@ -262,6 +262,31 @@ describe('order-pipeline local up', () => {
     );
     expect(handled.status).toBe('DUPLICATE');
   }, 120_000);
+
+  it('`replay` puts a failed original back into raw-data/ under its name, and it is handled again', async () => {
+    // Prepare
+    const before = await status();
+    const failed = before.ingestions.find((i) => i.key === 'raw-data/orders-invalid-header.csv' && i.status === 'FAILED') as
+      | { failed_key?: string; started_at?: string }
+      | undefined;
+    expect(failed?.failed_key).toMatch(/^failed-data\/\d{4}\/\d{2}\/\d{2}\/orders-invalid-header\..+\.csv$/);
+
+    // Act
+    const replay = await cli('replay', failed!.failed_key!);
+
+    // Assess
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain('→ s3://' + outputs.bucket_name + '/raw-data/orders-invalid-header.csv');
+    const again = await eventually(
+      'the replayed file to be handled',
+      async () =>
+        (await status()).ingestions.find(
+          (i) => i.key === 'raw-data/orders-invalid-header.csv' && (i as { started_at?: string }).started_at !== failed!.started_at && i.status === 'FAILED',
+        ),
+      30_000,
+    );
+    expect(again.status).toBe('FAILED');
+  }, 60_000);
 
   it('stops the poller and the emulator cleanly on Ctrl-C', async () => {
     // Prepare

@@ -3,6 +3,7 @@
  * Lambda would deliver, and assertions on DynamoDB, S3 prefixes, the ledger, the SNS alert
  * (captured by an SQS subscription) and the EMF metrics printed on stdout.
  */
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,6 +21,7 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { handler, resetHandlerState } from '../../functions/order-processor/handler.ts';
 import { readOrders } from '../../functions/order-processor/contract/reader.ts';
+import { validateFile } from '../../functions/order-processor/contract/summary.ts';
 import { fileLedgerKey, type LedgerItem } from '../../functions/order-processor/ledger.ts';
 import { resetObservability } from '../../functions/order-processor/observability.ts';
 import { createSqsHandler, type RecordDeps } from '../../functions/order-processor/runtime.ts';
@@ -610,7 +612,8 @@ describe('handler', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]?.messageId }]);
     expect(await ledgerItem(outside)).toBeUndefined();
-    expect(logLines().some((l) => typeof l.message === 'string' && l.message.startsWith('Unusable message'))).toBe(true);
+    const why = logLines().find((l) => typeof l.message === 'string' && l.message.startsWith('Unusable message'));
+    expect(why).toMatchObject({ level: 'ERROR', reason: 'message body is not JSON (starts with "this is not json")', body_start: 'this is not json' });
   });
 
   it('processes the version named in the event and leaves a newer upload of the same key in raw-data/', async () => {
@@ -729,6 +732,8 @@ describe('handler under injected faults', () => {
     throttled: number;
     unprocessed: number;
     alwaysThrottle: boolean;
+    /** How many DeleteObject calls fail with a 503 before they work again. */
+    deleteFailures?: number;
   }
 
   /** A handler whose clients fail the way real AWS can and moto never does. */
@@ -762,7 +767,11 @@ describe('handler under injected faults', () => {
     );
     const faultyS3 = new S3Client(cfg);
     faultyS3.middlewareStack.add(
-      (next) => async (args) => {
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteObjectCommand' && (faults.deleteFailures ?? 0) > 0) {
+          faults.deleteFailures = (faults.deleteFailures ?? 0) - 1;
+          throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
+        }
         if (faults.s3Unavailable) {
           throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
         }
@@ -832,6 +841,27 @@ describe('handler under injected faults', () => {
     expectConservation(done);
     expect(await orders(Array.from({ length: 40 }, (_, i) => `TH-${i + 1}`))).toHaveLength(40);
     expect(await keysUnder('raw-data/throttled.csv')).toEqual([]);
+  });
+
+  it('counts a file in the metrics exactly once when removing the original fails after the outcome is recorded', async () => {
+    // Prepare
+    const faults = { ...noFaults(), deleteFailures: 1 };
+    const obj = await putRaw('raw-data/delete-fails.csv', validCsv('DF', 4));
+    const event = sqsEvent(objectCreatedBody(obj));
+    // Act: the first delivery records PROCESSED, then cannot delete the original
+    const failed = await run(event, faultyHandler(faults));
+    // Assess
+    expect(failed.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+    expect(await ledgerItem(obj)).toMatchObject({ status: 'PROCESSED', written: 4 });
+    expect(await keysUnder('raw-data/delete-fails.csv')).toEqual(['raw-data/delete-fails.csv']);
+    // Act: SQS redelivers; the retry only removes the original
+    const retried = await run(event, faultyHandler(faults));
+    // Assess
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await keysUnder('raw-data/delete-fails.csv')).toEqual([]);
+    expect(metricSum('FilesProcessed')).toBe(1);
+    expect(metricSum('RowsReceived')).toBe(4);
+    expect(metricSum('RowsWritten')).toBe(4);
   });
 
   it('reports the record in batchItemFailures when S3 is unavailable, leaving the ledger not final', async () => {
@@ -915,5 +945,116 @@ describe('handler on an unversioned bucket', () => {
     expect(await orders(['OV2-1', 'OV2-2', 'OV2-3'])).toHaveLength(3);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: PLAIN }));
     expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([done?.archive_key, done?.processed_key].sort());
+  });
+});
+
+describe('handler on inputs found in review', () => {
+  it('counts a file rejected mid-way like validate does: zero rows, nothing written', async () => {
+    // Prepare: 3,000 good rows (several chunks of the stream), then a Latin-1 byte on line 3002
+    const body = Buffer.concat([Buffer.from(validCsv('MW', 3000)), Buffer.from('MW-X,Jos\xe9,Pen,1,1\n', 'latin1')]);
+    const obj = await putRaw('raw-data/mid-way.csv', body);
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', rows: 0, written: 0, rejected: 0, blank: 0 });
+    expect(item?.reason).toMatch(/^line 3002 contains bytes that are not valid UTF-8/);
+    const local = await validateFile(Readable.from([body]));
+    expect(local).toMatchObject({ status: 'REJECTED', rows: item?.rows, rejected: item?.rejected, blank: item?.blank, reason: item?.reason });
+    expect(metricSum('RowsReceived')).toBe(0);
+    expect(metricSum('RowsRejected')).toBe(0);
+    expect(await orders(['MW-1', 'MW-2'])).toEqual([]);
+    await receiveAlerts(0);
+  });
+
+  it('ignores a folder placeholder quietly: no ledger item, no alert, no failure', async () => {
+    // Prepare: what the S3 console's "Create folder" writes
+    const obj = await putRaw('raw-data/new-folder/', Buffer.alloc(0));
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await ledgerItem(obj)).toBeUndefined();
+    expect(await receiveAlerts(0)).toEqual([]);
+    const logs = logLines();
+    expect(logs.some((l) => l.message === 'Ignoring a folder placeholder' && l.level === 'INFO')).toBe(true);
+    expect(logs.some((l) => l.level === 'WARN' || l.level === 'ERROR')).toBe(false);
+  });
+
+  it.each([
+    ['raw-data/ext/orders.txt', false],
+    ['raw-data/ext/orders.xlsx', false],
+    ['raw-data/ext/orders', false],
+    ['raw-data/ext/orders.csv.zip', false],
+    ['raw-data/ext/ORDERS-UPPER.CSV', true],
+    ['raw-data/ext/orders-mixed.Csv.GZ', true],
+  ])('judges %s by its name as DESIGN §3 says (.csv or .csv.gz only)', async (key, accepted) => {
+    // Prepare: the same valid CSV under each name
+    const prefix = `EXT${key.length}${accepted ? 'A' : 'R'}`;
+    const content = key.toLowerCase().endsWith('.gz') ? gzipSync(Buffer.from(validCsv(prefix, 2))) : validCsv(prefix, 2);
+    const obj = await putRaw(key, content);
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expectConservation(item);
+    expect(await keysUnder(key)).toEqual([]);
+    if (accepted) {
+      expect(item).toMatchObject({ status: 'PROCESSED', rows: 2, written: 2 });
+      await receiveAlerts(0);
+      return;
+    }
+    expect(item).toMatchObject({ status: 'FAILED', rows: 0, written: 0, rejected: 0 });
+    expect(item?.reason).toMatch(/^the file name .* does not end in \.csv or \.csv\.gz; expected a CSV file named \*\.csv or \*\.csv\.gz/);
+    expect(await bytes(item?.failed_key ?? '')).toEqual(Buffer.from(content));
+    expect(await orders([`${prefix}-1`])).toEqual([]);
+    expect((await receiveAlerts()).map((a) => a.subject)).toHaveLength(1);
+  });
+
+  it('finds the object when an EventBridge event carries the key URL-encoded (classic-notification style)', async () => {
+    // Prepare: DESIGN §9 — EventBridge keys are only *believed* not to be encoded; be safe either way
+    const obj = await putRaw('raw-data/encoded key+1 ü.csv', validCsv('ENC', 2));
+    const body = objectCreatedBody({ ...obj, key: 'raw-data/encoded+key%2B1+%C3%BC.csv' }, 'aws');
+    // Act
+    const response = await run(sqsEvent(body));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'PROCESSED', written: 2, key: obj.key });
+    expect((await orders(['ENC-1']))[0]).toMatchObject({ source_key: obj.key });
+    expect(await keysUnder('raw-data/encoded')).toEqual([]);
+    await receiveAlerts(0);
+  });
+
+  it('acknowledges an S3 TestEvent without sending it to the DLQ', async () => {
+    // Prepare
+    const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: new Date().toISOString(), Bucket: BUCKET, RequestId: 'R', HostId: 'H' });
+    // Act
+    const response = await run(sqsEvent(body));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(logLines().some((l) => l.message === 'Message needs no processing' && l.reason === 'S3 test event')).toBe(true);
+  });
+
+  it('keeps huge values out of the ledger and the alert, so a bad file is FAILED, not sent to the DLQ', async () => {
+    // Prepare: 12 rows whose quantity and order_id are 60,000 characters each (S3 reports are fine;
+    // the ledger item is capped at 400 KB by DynamoDB and an SNS message at 256 KB)
+    const huge = (c: string, i: number) => `${c.repeat(60_000)}${i}`;
+    const rows = Array.from({ length: 12 }, (_, i) => `${huge('I', i)},Ann,Pen,${huge('9', i)},1`);
+    const obj = await putRaw('raw-data/huge-cells.csv', `${HEADER}\n${rows.join('\n')}\n`);
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', rows: 12, written: 0, rejected: 12 });
+    expect(item?.first_errors).toHaveLength(10);
+    expect(JSON.stringify(item).length).toBeLessThan(100_000);
+    expect(item?.first_errors?.[0]?.reason).toMatch(/^order_id "I{20,}…" \(60001 characters\) is 60001 characters long/);
+    const alerts = await receiveAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.message.length).toBeLessThan(50_000);
   });
 });

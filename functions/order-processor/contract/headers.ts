@@ -30,7 +30,7 @@ export const HEADER_ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>
   customer_id: ['customerid', 'cust_id', 'customer_no', 'customer_number', 'client_id'],
   customer_name: ['customername', 'customer', 'cust_name', 'client', 'client_name', 'buyer', 'buyer_name'],
   customer_email: ['customeremail', 'email', 'e_mail', 'email_address', 'customer_e_mail', 'buyer_email'],
-  product_sku: ['productsku', 'sku', 'item_sku', 'product_code', 'item_code'],
+  product_sku: ['productsku', 'sku', 'item_sku', 'product_code', 'item_code', 'product_id', 'item_id'],
   product_name: ['productname', 'product', 'item', 'item_name', 'product_title'],
   quantity: ['qty', 'quantity_ordered', 'qty_ordered', 'order_quantity', 'units'],
   unit_price: ['unitprice', 'price', 'unit_cost', 'price_per_unit', 'item_price', 'price_each'],
@@ -59,9 +59,17 @@ export function normalizeHeaderName(raw: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+const squash = (name: string): string => name.replace(/_/g, '');
+
+/** The same names without underscores: all-caps exports run words together (ORDERNUMBER, EMAILADDRESS). */
+const SQUASHED_TO_CANONICAL: ReadonlyMap<string, CanonicalColumn> = new Map(
+  [...ALIAS_TO_CANONICAL].map(([alias, column]) => [squash(alias), column] as [string, CanonicalColumn]),
+);
+
 /** The canonical column a header cell names, or null when it names none. */
 export function canonicalColumn(raw: string): CanonicalColumn | null {
-  return ALIAS_TO_CANONICAL.get(normalizeHeaderName(raw)) ?? null;
+  const name = normalizeHeaderName(raw);
+  return ALIAS_TO_CANONICAL.get(name) ?? SQUASHED_TO_CANONICAL.get(squash(name)) ?? null;
 }
 
 /** Required columns; a tuple means "at least one of". */
@@ -101,7 +109,8 @@ export function mapHeader(cells: readonly string[], line = 1): HeaderInfo {
     typeof req === 'string' ? !firstAt.has(req) : !req.some((column) => firstAt.has(column)),
   ).map((req) => (typeof req === 'string' ? req : req.join(' or ')));
   if (missing.length > 0) {
-    const found = raw.map(quote).join(', ');
+    const more = raw.length - MAX_LISTED_COLUMNS;
+    const found = raw.slice(0, MAX_LISTED_COLUMNS).map(quote).join(', ') + (more > 0 ? ` and ${more} more` : '');
     // A one-cell header with ; or tab in it is a CSV written with another separator (European Excel).
     const separator = raw.length === 1 ? /[;\t|]/.exec(raw[0] ?? '')?.[0] : undefined;
     const hint = separator
@@ -115,7 +124,20 @@ export function mapHeader(cells: readonly string[], line = 1): HeaderInfo {
   return { raw, canonical, unknownColumns };
 }
 
-/** A value as shown inside a reason: JSON-style double quotes, so spaces and empties are visible. */
+/** Values longer than this (in characters) are shown clipped inside reasons. */
+export const MAX_QUOTED_CHARS = 100;
+
+/**
+ * A value as shown inside a reason: JSON-style double quotes, so spaces and empties are visible.
+ * A very long value is clipped (its length said) so that a reason stays readable and small enough
+ * for the ledger item, the alert and the log line, whatever a cell holds.
+ */
 export function quote(value: string): string {
-  return JSON.stringify(value);
+  if (value.length <= MAX_QUOTED_CHARS) return JSON.stringify(value);
+  const chars = [...value];
+  if (chars.length <= MAX_QUOTED_CHARS) return JSON.stringify(value);
+  return `${JSON.stringify(`${chars.slice(0, MAX_QUOTED_CHARS / 2).join('')}…`)} (${chars.length} characters)`;
 }
+
+/** How many header cells a "found columns" list names before summarising the rest. */
+const MAX_LISTED_COLUMNS = 30;

@@ -107,8 +107,13 @@ export async function* readOrders(input: ByteSource, ctx: ContractContext): Asyn
     dataRows++;
     const expected = header.raw.length;
     if (cells.length !== expected) {
+      const extra = cells.length - expected;
       const hint =
-        cells.length > expected ? '; a value that contains a comma must be enclosed in double quotes' : '';
+        extra <= 0
+          ? ''
+          : isBlank(cells.slice(expected))
+            ? `; the row ends with ${extra} empty field${extra === 1 ? '' : 's'} more than the header has (a trailing comma?)`
+            : '; a value that contains a comma must be enclosed in double quotes';
       yield {
         kind: 'rejected',
         error: {

@@ -3,6 +3,8 @@
  * `validate` command (local dry run) and the processor, so both judge a file the same way.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { fileNameProblem } from './file-name.ts';
 import { readOrders, type ByteSource } from './reader.ts';
 import { FileRejectedError, type ContractContext, type ContractEvent, type FileCounts, type RowError } from './types.ts';
 
@@ -115,6 +117,16 @@ export async function validateFile(source: string | ByteSource, options: Validat
   // Like the processor, rely on the gzip magic bytes rather than the name, so both judge alike.
   if (options.gzip) ctx.gzip = true;
   const tally = new FileTally(file, options.maxErrors);
+  // Judged by name like the processor judges the S3 key (a stream has no name to judge); a path
+  // that cannot be read at all says so first.
+  const nameProblem = typeof source === 'string' ? fileNameProblem(source) : null;
+  if (nameProblem && typeof source === 'string') {
+    const unreadable = await stat(source).then(
+      (s) => (s.isDirectory() ? 'it is a directory, not a file' : null),
+      (err: unknown) => (isSystemError(err) ? describeSystemError(err) : null),
+    );
+    return tally.reject(unreadable ? `cannot read the file: ${unreadable}` : nameProblem);
+  }
   try {
     const input = isPath ? createReadStream(source) : source;
     for await (const event of readOrders(input, ctx)) tally.observe(event);

@@ -6,6 +6,7 @@ import { checkOutputs, normaliseOutputs } from '../../../cli/lib/target.ts';
 import { rawKeyFor } from '../../../cli/lib/upload.ts';
 import { replayKeyFor } from '../../../cli/commands/replay.ts';
 import { describePollerEvent } from '../../../cli/lib/poller-report.ts';
+import { prefixesOf } from '../../../cli/lib/ledger-view.ts';
 
 const OUTPUTS = {
   bucket_name: 'b',
@@ -149,5 +150,16 @@ describe('describePollerEvent', () => {
 
     // Assess
     expect(line).toBe('  retry  message m1 (delivery 3): message body is not JSON; after 3 deliveries SQS moves it to the DLQ');
+  });
+});
+
+describe('prefixesOf', () => {
+  it('names the prefixes a file went to', () => {
+    // Assess
+    expect(prefixesOf({ processed_key: 'processed-data/2026/a.csv', archive_key: 'archive/2026/a.csv' } as never)).toBe('processed-data/ + archive/');
+    expect(prefixesOf({ processed_key: 'processed-data/a.csv', archive_key: 'archive/a.csv', errors_key: 'failed-data/a.errors.csv' } as never)).toBe(
+      'processed-data/ + archive/ + failed-data/ (errors report)',
+    );
+    expect(prefixesOf({ failed_key: 'failed-data/a.csv', errors_key: 'failed-data/a.errors.csv' } as never)).toBe('failed-data/ (original, errors report)');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compactNumber, sparkline } from '../../../cli/lib/sparkline.ts';
-import { bar } from '../../../cli/lib/progress.ts';
+import { bar, stepPrinter } from '../../../cli/lib/progress.ts';
 import { renderTable } from '../../../cli/lib/table.ts';
 
 describe('sparkline', () => {
@@ -57,5 +57,21 @@ describe('renderTable', () => {
 
     // Assess
     expect(text.split('\n')[1]).toBe('------');
+  });
+});
+
+describe('stepPrinter', () => {
+  it('prints every line when not on a terminal', () => {
+    // Prepare
+    const printed: string[] = [];
+    const step = stepPrinter((l) => printed.push(l), (l) => `  ${l}`, false);
+
+    // Act
+    step('terraform: 1/2 a', true);
+    step('terraform: 2/2 b', true);
+    step('terraform: Apply complete!');
+
+    // Assess
+    expect(printed).toEqual(['  terraform: 1/2 a', '  terraform: 2/2 b', '  terraform: Apply complete!']);
   });
 });

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +89,20 @@ describe('order-pipeline validate', () => {
         errors: [],
       },
     ]);
+  });
+
+  it('rejects a file not named .csv or .csv.gz (exit 2), as the processor would', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'validate-cli-'));
+    const path = join(dir, 'orders.xlsx');
+    copyFileSync(join(ROOT, sample('orders-valid.csv')), path);
+    // Act
+    const result = await runCli([path, '--json']);
+    // Assess
+    expect(result.code).toBe(2);
+    const [report] = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(report).toMatchObject({ file: path, status: 'REJECTED', rows: 0, valid: 0, rejected: 0, blank: 0, errors: [] });
+    expect(report?.['reason']).toMatch(/^the file name "orders\.xlsx" does not end in \.csv or \.csv\.gz;/);
   });
 
   it.each([

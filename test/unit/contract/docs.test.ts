@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fileNameProblem } from '../../../functions/order-processor/contract/file-name.ts';
+import { CANONICAL_COLUMNS, HEADER_ALIASES } from '../../../functions/order-processor/contract/headers.ts';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { statusOf } from '../../../functions/order-processor/contract/summary.ts';
 import { FileRejectedError, type ContractEvent } from '../../../functions/order-processor/contract/types.ts';
@@ -47,6 +49,7 @@ const cases: [string, string | Buffer][] = [
   ['enormous line', `${H}\n` + 'x'.repeat(1_100_000)],
   ['too few fields', `${H}\nA-1,Ann,Pen,1\nA-2,B,C,1,1\n`],
   ['too many fields', `${H}\nA-1,Ann,Pen, blue,1,1\nA-2,B,C,1,1\n`],
+  ['trailing comma', `${H}\nA-1,Ann,Pen,1,1,\nA-2,B,C,1,1\n`],
   ['text after quote', `${H}\nA-1,"Ann"x,Pen,1,1\nA-2,B,C,1,1\n`],
   ['quote never closed', `${H}\nA-2,B,C,1,1\nA-1,"Ann,Pen,1,1\n`],
   [
@@ -78,6 +81,7 @@ const cases: [string, string | Buffer][] = [
     ].join('\n'),
   ],
   ['single columns of a pair', `${H}\nA-1,,Pen,1,1\nA-2,Ann,,1,1\n`],
+  ['a clipped long value', `${H}\nA-1,Ann,Pen,${'9'.repeat(60_000)},1\n`],
 ];
 
 describe('docs/csv-format.md', () => {
@@ -88,6 +92,24 @@ describe('docs/csv-format.md', () => {
     // Assess
     expect(reasons.length).toBeGreaterThan(0);
     for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
+  it('documents the file-name reason with its example', () => {
+    // Act
+    const reason = fileNameProblem('raw-data/orders.xlsx');
+    // Assess
+    expect(DOC).toContain(reason);
+  });
+
+  it('lists exactly the code\'s aliases in the alias table', () => {
+    for (const column of CANONICAL_COLUMNS) {
+      // Prepare
+      const row = DOC.split('\n').find((line) => line.startsWith(`| \`${column}\` | \``));
+      // Act
+      const documented = [...(row?.split('|')[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      // Assess
+      expect(documented, column).toEqual(HEADER_ALIASES[column]);
+    }
   });
 
   it('documents the Latin-1 sample reason and the derived file reasons', async () => {

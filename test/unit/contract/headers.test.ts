@@ -5,6 +5,7 @@ import {
   canonicalColumn,
   mapHeader,
   normalizeHeaderName,
+  quote,
 } from '../../../functions/order-processor/contract/headers.ts';
 import { FileRejectedError } from '../../../functions/order-processor/contract/types.ts';
 
@@ -31,6 +32,31 @@ describe('normalizeHeaderName', () => {
 });
 
 describe('canonicalColumn', () => {
+  it.each([
+    ['ORDERNUMBER', 'order_id'],
+    ['EMAILADDRESS', 'customer_email'],
+    ['E-Mail Address', 'customer_email'],
+    ['CURRENCYCODE', 'currency'],
+    ['QUANTITYORDERED', 'quantity'],
+    ['PRICEEACH', 'unit_price'],
+    ['Product ID', 'product_sku'],
+    ['ItemID', 'product_sku'],
+    ['Order Number', 'order_id'],
+    ['order-id', 'order_id'],
+    ['Customer', 'customer_name'],
+    ['Item', 'product_name'],
+    ['Unit Price', 'unit_price'],
+    ['Order Date', 'order_date'],
+    ['date', 'order_date'],
+  ])('maps the export header %j to %s', (raw, column) => {
+    // Act / Assess
+    expect(canonicalColumn(raw)).toBe(column);
+  });
+
+  it('keeps ambiguous names unmapped, with or without underscores', () => {
+    for (const raw of ['name', 'amount', 'total', 'TOTALAMOUNT']) expect(canonicalColumn(raw), raw).toBeNull();
+  });
+
   it('maps every canonical name and every documented alias to its column', () => {
     for (const column of CANONICAL_COLUMNS) {
       // Act / Assess
@@ -121,5 +147,38 @@ describe('mapHeader', () => {
       'header columns "qty" (column 4) and "Quantity" (column 6) both mean quantity; expected each column at most once',
     );
     expect((error as FileRejectedError).line).toBe(1);
+  });
+});
+
+describe('quote', () => {
+  it('shows a value of up to 100 characters in full, JSON-quoted', () => {
+    // Act / Assess
+    expect(quote(' a "b" ')).toBe('" a \\"b\\" "');
+    expect(quote('é'.repeat(100))).toBe(`"${'é'.repeat(100)}"`);
+  });
+
+  it('clips a longer value and says how long it was, so reasons stay small whatever a cell holds', () => {
+    // Act / Assess
+    expect(quote('x'.repeat(1_000_000))).toBe(`"${'x'.repeat(50)}…" (1000000 characters)`);
+    expect(quote('😀'.repeat(101))).toBe(`"${'😀'.repeat(50)}…" (101 characters)`);
+  });
+});
+
+describe('mapHeader with a very wide header', () => {
+  it('names at most 30 of the columns it found when a required one is missing', () => {
+    // Prepare
+    const cells = Array.from({ length: 5000 }, (_, i) => `col${i}`);
+    // Act
+    const reason = (() => {
+      try {
+        mapHeader(cells);
+        return '';
+      } catch (err) {
+        return (err as FileRejectedError).reason;
+      }
+    })();
+    // Assess
+    expect(reason).toMatch(/found columns: "col0", .*"col29" and 4970 more$/);
+    expect(reason.length).toBeLessThan(1000);
   });
 });

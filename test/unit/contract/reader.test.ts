@@ -165,6 +165,20 @@ describe('readOrders', () => {
     ]);
   });
 
+  it('says "trailing comma" when the extra fields of a row are all empty', async () => {
+    // Prepare: the header has no trailing comma, the data rows have one
+    const csv = `${MINIMAL_HEADER}\nA-1,Ann,Pen,1,1,\nA-2,Bob,Ink,1,1,,\n`;
+
+    // Act
+    const { events } = await readAll(csv);
+
+    // Assess
+    expect(rejections(events).map((e) => e.reason)).toEqual([
+      'expected 5 fields (one per header column), found 6; the row ends with 1 empty field more than the header has (a trailing comma?)',
+      'expected 5 fields (one per header column), found 7; the row ends with 2 empty fields more than the header has (a trailing comma?)',
+    ]);
+  });
+
   it('rejects a row with text after a closing quote and resumes on the next line', async () => {
     // Prepare
     const csv = `${MINIMAL_HEADER}\nA-1,"Ann"x,Pen,1,1\nA-2,Bob,Ink,1,1\n`;

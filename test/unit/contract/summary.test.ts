@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -149,6 +150,33 @@ describe('validateFile', () => {
   it('reports a missing file as REJECTED instead of throwing', async () => {
     const report = await validateFile(join(SAMPLE_DIR, 'no-such-file.csv'));
     expect(report).toMatchObject({ status: 'REJECTED', reason: 'cannot read the file: no such file', rows: 0 });
+  });
+
+  it('rejects a file that is not named .csv or .csv.gz, like the processor does, without reading it', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'validate-name-'));
+    const path = join(dir, 'orders.txt');
+    writeFileSync(path, readFileSync(join(SAMPLE_DIR, 'orders-valid.csv')));
+    // Act
+    const report = await validateFile(path);
+    // Assess
+    expect(report).toMatchObject({ status: 'REJECTED', rows: 0, valid: 0, rejected: 0, blank: 0, errors: [] });
+    expect(report.reason).toMatch(/^the file name "orders\.txt" does not end in \.csv or \.csv\.gz;/);
+  });
+
+  it('counts a file rejected mid-way as zero rows, so rows = valid + rejected still holds', async () => {
+    // Prepare: valid rows first, then a Latin-1 byte far into the file (a later chunk)
+    const good = readFileSync(join(SAMPLE_DIR, 'orders-valid.csv'), 'utf8').trimEnd().split('\n');
+    const lines = [good[0], ...Array.from({ length: 3000 }, (_, i) => (good[1] ?? '').replace(/^[^,]+/, `MID-${i}`))];
+    const bytes = Buffer.concat([Buffer.from(`${lines.join('\n')}\n`), Buffer.from('MID-X,Jos\xe9\n', 'latin1')]);
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096);
+    }
+    // Act
+    const report = await validateFile(chunks(), { now: NOW });
+    // Assess
+    expect(report).toMatchObject({ status: 'REJECTED', rows: 0, valid: 0, rejected: 0, blank: 0 });
+    expect(report.reason).toMatch(/^line 3002 contains bytes that are not valid UTF-8/);
   });
 
   it('reports a directory as REJECTED instead of throwing', async () => {

@@ -43,6 +43,9 @@ describe('neutralizeFormula', () => {
   it.each(['=1+1', '+1', '-2', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://x","y")'])('prefixes %j with an apostrophe', (v) => {
     expect(neutralizeFormula(v)).toBe(`'${v}`);
   });
+  it.each([' =1+1', '  @SUM(A1)', '\u00a0+1', '\n=1+1'])('also prefixes %j, a formula behind leading whitespace', (v) => {
+    expect(neutralizeFormula(v)).toBe(`'${v}`);
+  });
   it('leaves ordinary text alone', () => {
     expect(neutralizeFormula('quantity must be an integer')).toBe('quantity must be an integer');
   });
@@ -56,6 +59,13 @@ describe('cleaned CSV', () => {
     // Assess
     expect(header).toBe(`${CLEANED_COLUMNS.join(',')}\r\n`);
     expect(line).toBe('A-1,,"Smith, Jane ""JJ""",,,Widget,2,9.99,USD,,19.98,raw-data/o.csv,2,ing,2026-11-22T04:00:00.000Z\r\n');
+  });
+
+  it('leaves numbers and dates intact: only text cells are neutralised', () => {
+    // Act: a negative number cannot pass the contract, but the writer must not turn one into text
+    const line = cleanedRowLine(order({ order_id: '-7', quantity: -1, unit_price: -0.5, total_amount: -0.5, order_date: '2024-03-05T00:00:00.000Z' }));
+    // Assess
+    expect(line).toMatch(/^'-7,.*,-1,-0\.5,USD,2024-03-05T00:00:00\.000Z,-0\.5,/);
   });
 
   it('neutralises text cells that a spreadsheet would run as formulas', () => {
