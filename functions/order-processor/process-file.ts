@@ -177,7 +177,8 @@ export async function processFile(eventRef: ObjectRef, deps: ProcessorDeps): Pro
     logger.appendKeys({ ingestion_id: claim.item.ingestion_id });
     logger.info('File already handled: redelivery ignored', { status: claim.item.status, finished_at: claim.item.finished_at });
     // An earlier attempt may have recorded the outcome and then failed to remove the original.
-    await removeFromLanding(s3, ref);
+    // Only when a copy was routed: a file left in raw-data/ on purpose (over 5 GiB) must stay.
+    if (claim.item.archive_key || claim.item.failed_key) await removeFromLanding(s3, ref);
     return { kind: 'skipped', reason: `already ${claim.item.status}` };
   }
   if (claim.kind === 'busy') {
@@ -192,7 +193,8 @@ export async function processFile(eventRef: ObjectRef, deps: ProcessorDeps): Pro
   const ctx: ContractContext = {
     sourceKey: ref.key,
     ingestionId,
-    processedAt: attemptStart.toISOString(),
+    // The first attempt's start: a retry of the same file writes identical items (idempotent upserts).
+    processedAt: claim.item.started_at,
     now: attemptStart,
   };
   logger.info('Processing file', { size: ref.size, attempt: claim.item.attempts });

@@ -454,6 +454,9 @@ describe('handler', () => {
     expect(await keysUnder('raw-data/huge.csv')).toEqual(['raw-data/huge.csv']);
     expect(await orders(['HG-1'])).toEqual([]);
     expect((await receiveAlerts()).map((a) => a.subject)).toEqual(['[order-pipeline it] FAILED: huge.csv (file rejected, nothing written)']);
+    // A redelivery of the same event must not delete the only copy left in raw-data/.
+    expect((await run(sqsEvent(objectCreatedBody(huge)))).batchItemFailures).toEqual([]);
+    expect(await keysUnder('raw-data/huge.csv')).toEqual(['raw-data/huge.csv']);
   });
 
   it('fails a file whose every row is rejected, with the full report', async () => {

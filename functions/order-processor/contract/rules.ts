@@ -228,7 +228,8 @@ export function validateRow(cells: RowCells, line: number, ctx: ContractContext,
         reason: `duplicate order_id ${quote(orderId)}: first seen on line ${firstLine}; expected each order_id once per file`,
       });
     } else {
-      seen.set(orderId, line);
+      // Copy the id: a slice of the record text would keep the whole chunk it came from alive.
+      seen.set(Buffer.from(orderId, 'utf8').toString('utf8'), line);
     }
   }
   checkEitherText(cells, ['customer_id', 'customer_name'], problems);
