@@ -3,11 +3,11 @@
  * test/integration/order-processor.test.ts (whose setup lives inside the test file and imports
  * vitest, so it cannot be reused from a plain script).
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { emulatorEnv } from '../cli/lib/moto.ts';
-import { LEDGER, ORDERS_HASH_KEY } from '../functions/order-processor/settings.ts';
+import { ledgerTableCommand, ordersTableCommand } from '../test/support/tables.ts';
 
 export const BENCH_REGION = 'us-east-1';
 
@@ -33,15 +33,6 @@ export function benchClientConfig(endpoint: string) {
   };
 }
 
-function ordersTableCommand(name: string): CreateTableCommand {
-  return new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: ORDERS_HASH_KEY, AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: ORDERS_HASH_KEY, KeyType: 'HASH' }],
-  });
-}
-
 /** Creates the bucket (versioned, like the stack), both orders tables, the ledger and the alerts topic. */
 export async function createBenchResources(endpoint: string, suffix = 'bench'): Promise<BenchResources> {
   const cfg = benchClientConfig(endpoint);
@@ -61,28 +52,7 @@ export async function createBenchResources(endpoint: string, suffix = 'bench'): 
     await s3.send(new PutBucketVersioningCommand({ Bucket: res.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     await ddb.send(ordersTableCommand(res.ordersTable));
     await ddb.send(ordersTableCommand(res.peerOrdersTable));
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: res.ingestionsTable,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: LEDGER.hashKey, AttributeType: 'S' },
-          { AttributeName: LEDGER.byDayHashKey, AttributeType: 'S' },
-          { AttributeName: LEDGER.byDayRangeKey, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: LEDGER.hashKey, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: LEDGER.byDayIndex,
-            KeySchema: [
-              { AttributeName: LEDGER.byDayHashKey, KeyType: 'HASH' },
-              { AttributeName: LEDGER.byDayRangeKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
+    await ddb.send(ledgerTableCommand(res.ingestionsTable));
     res.topicArn = (await sns.send(new CreateTopicCommand({ Name: `order-pipeline-${suffix}-alerts` }))).TopicArn ?? '';
   } finally {
     s3.destroy();

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -27,6 +27,7 @@ import { resetObservability } from '../../functions/order-processor/observabilit
 import { createSqsHandler, type RecordDeps } from '../../functions/order-processor/runtime.ts';
 import { LEDGER } from '../../functions/order-processor/settings.ts';
 import { emulatorEnv, useMoto } from '../support/moto.ts';
+import { ledgerTableCommand, ordersTableCommand } from '../support/tables.ts';
 
 const moto = useMoto();
 
@@ -235,36 +236,8 @@ beforeAll(async () => {
   const sns = new SNSClient(cfg);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: ORDERS,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'order_id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'order_id', KeyType: 'HASH' }],
-    }),
-  );
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: INGESTIONS,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: LEDGER.hashKey, AttributeType: 'S' },
-        { AttributeName: LEDGER.byDayHashKey, AttributeType: 'S' },
-        { AttributeName: LEDGER.byDayRangeKey, AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: LEDGER.hashKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: LEDGER.byDayIndex,
-          KeySchema: [
-            { AttributeName: LEDGER.byDayHashKey, KeyType: 'HASH' },
-            { AttributeName: LEDGER.byDayRangeKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await ddb.send(ordersTableCommand(ORDERS));
+  await ddb.send(ledgerTableCommand(INGESTIONS));
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'order-pipeline-it-alerts' }))).TopicArn ?? '';
   alertsQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'order-pipeline-it-alerts-capture' }))).QueueUrl ?? '';
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: alertsQueueUrl, AttributeNames: ['QueueArn'] }));
