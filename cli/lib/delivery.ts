@@ -7,8 +7,7 @@
  * `local up` disables moto's copy of the mapping right after the apply and keeps the mapping's
  * logical state in .local/delivery.json, which the poller reads before every receive.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readJsonFile, writeJsonFile } from './json-file.ts';
 
 export interface DeliveryState {
   enabled: boolean;
@@ -20,15 +19,9 @@ export interface DeliveryState {
 }
 
 export function readDeliveryState(file: string): DeliveryState | null {
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as DeliveryState;
-  } catch {
-    return null;
-  }
+  return readJsonFile<DeliveryState>(file);
 }
 
 export function writeDeliveryState(file: string, state: DeliveryState): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(state, null, 2) + '\n');
+  writeJsonFile(file, state);
 }

@@ -3,7 +3,7 @@
  * loopback, the real synthesized stack applied into it, an SQS queue capturing the alerts topic,
  * .local/outputs.json, and the poller that plays Lambda's event-source mapping.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
@@ -15,6 +15,7 @@ import { findMapping, getFunctionDetails, setMappingEnabled, type FunctionDetail
 import { LocalPoller, type PollerEvent } from './poller.ts';
 import { deployStack, TerraformProgress } from './stack.ts';
 import { localPaths, readLocalOutputs, type LocalOutputs } from './target.ts';
+import { readJsonFile, writeJsonFile } from './json-file.ts';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
@@ -29,16 +30,11 @@ export interface LocalPids {
 }
 
 export function readPids(file: string): LocalPids | null {
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LocalPids;
-  } catch {
-    return null;
-  }
+  return readJsonFile<LocalPids>(file);
 }
 
 export function writePids(file: string, pids: LocalPids): void {
-  writeFileSync(file, JSON.stringify(pids, null, 2) + '\n');
+  writeJsonFile(file, pids);
 }
 
 export interface LocalUpOptions {
