@@ -5,38 +5,12 @@
  */
 import type { Context, SQSEvent } from 'aws-lambda';
 import { lambdaContext, toSqsEvent } from '../cli/lib/sqs-event.ts';
+import { objectCreatedBody, type CreatedObject } from '../test/support/events.ts';
 
-export interface UploadedObject {
-  bucket: string;
-  key: string;
-  etag: string;
-  versionId: string | null;
-  size: number;
-}
+export type UploadedObject = CreatedObject;
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-
-function objectCreatedBody(obj: UploadedObject): string {
-  return JSON.stringify({
-    version: '0',
-    id: '17793124-05d4-b198-2fde-7ededc63b103',
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: ACCOUNT,
-    time: Math.floor(Date.now() / 1000),
-    region: REGION,
-    resources: [`arn:aws:s3:::${obj.bucket}`],
-    detail: {
-      version: '0',
-      bucket: { name: obj.bucket },
-      object: { key: obj.key, size: obj.size, eTag: obj.etag, 'version-id': obj.versionId, sequencer: '617f08299329d189' },
-      'request-id': 'N4N7GDK58NMKJ12R',
-      requester: ACCOUNT,
-      reason: 'PutObject',
-    },
-  });
-}
 
 export function objectCreatedEvent(obj: UploadedObject): SQSEvent {
   const now = String(Date.now());

@@ -28,6 +28,7 @@ import { createSqsHandler, type RecordDeps } from '../../functions/order-process
 import { LEDGER } from '../../functions/order-processor/settings.ts';
 import { emulatorEnv, useMoto } from '../support/moto.ts';
 import { ledgerTableCommand, ordersTableCommand } from '../support/tables.ts';
+import { objectCreatedBody as createdBody } from '../support/events.ts';
 
 const moto = useMoto();
 
@@ -69,22 +70,8 @@ async function putRaw(key: string, body: string | Uint8Array): Promise<PutResult
   return { key, etag: (out.ETag ?? '').replace(/"/g, ''), versionId: out.VersionId ?? null, size: bytes.byteLength };
 }
 
-/** The EventBridge "Object Created" event as moto emits it (eTag, version-id, epoch time, constant ids). */
-function objectCreatedBody(obj: PutResult, shape: 'moto' | 'aws' = 'moto'): string {
-  const object: Record<string, unknown> = { key: obj.key, size: obj.size, 'version-id': obj.versionId, sequencer: '617f08299329d189' };
-  object[shape === 'moto' ? 'eTag' : 'etag'] = obj.etag;
-  return JSON.stringify({
-    version: '0',
-    id: '17793124-05d4-b198-2fde-7ededc63b103',
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: '123456789012',
-    time: shape === 'moto' ? Math.floor(Date.now() / 1000) : new Date().toISOString(),
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${BUCKET}`],
-    detail: { version: '0', bucket: { name: BUCKET }, object, 'request-id': 'N4N7GDK58NMKJ12R', requester: '123456789012', reason: 'PutObject' },
-  });
-}
+/** The EventBridge "Object Created" event for an object of our bucket (moto's shape unless told). */
+const objectCreatedBody = (obj: PutResult, shape: 'moto' | 'aws' = 'moto'): string => createdBody({ bucket: BUCKET, ...obj }, { shape });
 
 let messageSeq = 0;
 function sqsEvent(...bodies: string[]): SQSEvent {

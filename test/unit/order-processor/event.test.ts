@@ -5,29 +5,14 @@ import {
   isLandingKey,
   MalformedEventError,
 } from '../../../functions/order-processor/event.ts';
+import { objectCreatedBody } from '../../support/events.ts';
 
 const NOW = new Date('2026-11-22T04:00:00.000Z');
 
 /** EventBridge "Object Created" event as AWS sends it (etag lower-case, ISO time). */
 function eventBridgeBody(key: string, object: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    version: '0',
-    id: '17793124-05d4-b198-2fde-7ededc63b103',
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: '123456789012',
-    time: '2026-11-22T03:59:58Z',
-    region: 'us-east-1',
-    resources: ['arn:aws:s3:::orders-bucket'],
-    detail: {
-      version: '0',
-      bucket: { name: 'orders-bucket' },
-      object: { key, size: 120, etag: 'b1946ac92492d2347c6235b4d2611184', 'version-id': 'v1', sequencer: '00617F', ...object },
-      'request-id': 'N4N7GDK58NMKJ12R',
-      reason: 'PutObject',
-    },
-    ...extra,
-  });
+  const obj = { bucket: 'orders-bucket', key, size: 120, etag: 'b1946ac92492d2347c6235b4d2611184', versionId: 'v1' };
+  return objectCreatedBody(obj, { shape: 'aws', time: '2026-11-22T03:59:58Z', object, extra });
 }
 
 function s3NotificationBody(encodedKey: string, eventName = 'ObjectCreated:Put'): string {
