@@ -4,8 +4,8 @@
  * wrapped by the same builders the local poller uses (cli/lib/sqs-event.ts).
  */
 import type { Context, SQSEvent } from 'aws-lambda';
-import { lambdaContext, toSqsEvent } from '../cli/lib/sqs-event.ts';
-import { objectCreatedBody, type CreatedObject } from '../test/support/events.ts';
+import { lambdaContext, toSqsEvent } from '../tooling/lambda-events.ts';
+import { objectCreatedBody, type CreatedObject } from '../tooling/object-created.ts';
 
 export type UploadedObject = CreatedObject;
 

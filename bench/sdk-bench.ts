@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { cpuUsage } from 'node:process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { MAX_BATCH_SIZE } from '../functions/order-processor/dynamo-writer.ts';
+import { MAX_BATCH_SIZE } from '../functions/order-processor/adapters/dynamo-writer.ts';
 
 export interface SdkCostResult {
   items: number;

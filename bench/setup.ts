@@ -6,8 +6,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { emulatorEnv } from '../cli/lib/moto.ts';
-import { ledgerTableCommand, ordersTableCommand } from '../test/support/tables.ts';
+import { emulatorEnv } from '../tooling/emulator.ts';
+import { ledgerTableCommand, ordersTableCommand } from '../tooling/tables.ts';
 
 export const BENCH_REGION = 'us-east-1';
 

@@ -2,7 +2,7 @@
  * `order-pipeline <command> [options]`: dispatches to cli/commands/<command>.ts, each of which
  * exports `run(argv): Promise<number>` (the exit status) and a one-line `summary`.
  */
-import { EXIT, UsageError } from './lib/exit.ts';
+import { EXIT, UsageError } from './exit.ts';
 
 export interface Command {
   summary: string;

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { assertTerraformInstalled, initStack, readOutputs, synthStack } from '../cli/lib/terraform.ts';
+import { assertTerraformInstalled, initStack, readOutputs, synthStack } from '../tooling/terraform.ts';
 
 const USAGE = 'usage: tsx scripts/terraform.ts <apply|destroy> [-auto-approve] [other terraform arguments]';
 

@@ -1,11 +1,11 @@
 /** `order-pipeline alerts [--show N|--all]`: the alert e-mails captured by the local pipeline. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError } from '../lib/exit.ts';
-import { listOutbox } from '../lib/outbox.ts';
-import { renderTable } from '../lib/table.ts';
-import { localPaths } from '../lib/target.ts';
-import { out } from '../lib/terminal.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { listOutbox } from '../../local/outbox.ts';
+import { renderTable } from '../render/table.ts';
+import { localPaths } from '../../deployment/target.ts';
+import { out } from '../render/terminal.ts';
 
 export const summary = 'list the alert e-mails captured locally (.local/outbox/); --show N prints one';
 

@@ -1,13 +1,13 @@
 /** `order-pipeline dashboard [--html FILE] [--hours N]`: the deployed dashboard's metric widgets. */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect } from '../lib/clients.ts';
-import { getDashboardWidgets, loadWidgetData, timeWindow } from '../lib/dashboard-data.ts';
-import { dashboardHtml } from '../lib/dashboard-html.ts';
-import { EXIT, UsageError } from '../lib/exit.ts';
-import { compactNumber, sparkline } from '../lib/sparkline.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
-import { bold, dim, out } from '../lib/terminal.ts';
+import { connect } from '../../deployment/connect.ts';
+import { getDashboardWidgets, loadWidgetData, timeWindow } from '../../deployment/dashboard-data.ts';
+import { dashboardHtml } from '../render/dashboard-html.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { compactNumber, sparkline } from '../render/sparkline.ts';
+import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
+import { bold, dim, out } from '../render/terminal.ts';
 
 export const summary = 'render the deployed dashboard from GetMetricData: terminal sparklines or --html FILE';
 

@@ -7,22 +7,23 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { PREFIX } from '../../functions/order-processor/settings.ts';
-import type { Clients } from '../lib/clients.ts';
-import { getDashboardWidgets, loadWidgetData, timeWindow } from '../lib/dashboard-data.ts';
-import { EXIT, UsageError } from '../lib/exit.ts';
-import { filePk, getLedgerItem, isFinal, prefixesOf, type LedgerItem } from '../lib/ledger-view.ts';
-import { localDown, localUp, startPoller } from '../lib/local-stack.ts';
-import { emailBody, listOutbox } from '../lib/outbox.ts';
-import { describePollerEvent } from '../lib/poller-report.ts';
-import { StatusLine, stepPrinter } from '../lib/progress.ts';
-import { queueDepth } from '../lib/queues.ts';
-import { parseSampleReadme, type ExpectedOutcome } from '../lib/sample-expectations.ts';
-import { compactNumber, sparkline } from '../lib/sparkline.ts';
-import { renderTable } from '../lib/table.ts';
-import { PROJECT_ROOT } from '../lib/target.ts';
-import { bold, dim, err, green, out, red, yellow } from '../lib/terminal.ts';
-import { rawKeyFor, uploadFile, type Uploaded } from '../lib/upload.ts';
+import { PREFIX } from '../../functions/order-processor/index.ts';
+import type { Clients } from '../../deployment/connect.ts';
+import { getDashboardWidgets, loadWidgetData, timeWindow } from '../../deployment/dashboard-data.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { getLedgerItem, isFinal, prefixesOf, type LedgerItem } from '../../deployment/ledger-view.ts';
+import { fileLedgerKey } from '../../functions/order-processor/index.ts';
+import { localDown, localUp, startPoller } from '../../local/stack.ts';
+import { emailBody, listOutbox } from '../../local/outbox.ts';
+import { describePollerEvent } from '../render/poller-report.ts';
+import { StatusLine, stepPrinter } from '../render/progress.ts';
+import { queueDepth } from '../../deployment/queues.ts';
+import { parseSampleReadme, type ExpectedOutcome } from '../../local/sample-expectations.ts';
+import { compactNumber, sparkline } from '../render/sparkline.ts';
+import { renderTable } from '../render/table.ts';
+import { PROJECT_ROOT } from '../../deployment/target.ts';
+import { bold, dim, err, green, out, red, yellow } from '../render/terminal.ts';
+import { rawKeyFor, uploadFile, type Uploaded } from '../../deployment/uploads.ts';
 
 export const summary = 'the whole pipeline in one go on the local emulator: sample files in, results out (npm start)';
 
@@ -204,7 +205,7 @@ async function waitAll(clients: Clients, table: string, bucket: string, dropped:
   while (Date.now() < deadline && !stop()) {
     for (const d of dropped) {
       if (isFinal(d.item)) continue;
-      d.item = await getLedgerItem(clients.doc, table, filePk(bucket, d.uploaded.key, d.uploaded.versionId ?? d.uploaded.etag));
+      d.item = await getLedgerItem(clients.doc, table, fileLedgerKey({ bucket, key: d.uploaded.key, versionId: d.uploaded.versionId, etag: d.uploaded.etag }));
     }
     const done = dropped.filter((d) => isFinal(d.item)).length;
     status.set(`  handled ${done}/${dropped.length} files…`);

@@ -5,13 +5,13 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError } from '../lib/exit.ts';
-import { attachLocal, localDown, localUp, readPids, startPoller, writePids } from '../lib/local-stack.ts';
-import { isAlive } from '../lib/moto.ts';
-import { describePollerEvent } from '../lib/poller-report.ts';
-import { stepPrinter } from '../lib/progress.ts';
-import { localHome, localPaths, PROJECT_ROOT } from '../lib/target.ts';
-import { bold, err, out } from '../lib/terminal.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { attachLocal, localDown, localUp, readPids, startPoller, writePids } from '../../local/stack.ts';
+import { isAlive } from '../../tooling/emulator.ts';
+import { describePollerEvent } from '../render/poller-report.ts';
+import { stepPrinter } from '../render/progress.ts';
+import { localHome, localPaths, PROJECT_ROOT } from '../../deployment/target.ts';
+import { bold, err, out } from '../render/terminal.ts';
 
 export const summary = 'run the whole pipeline on the local emulator (up [--port N] [--detach] | down)';
 

@@ -1,5 +1,5 @@
 /** `order-pipeline pause`: stop delivering queued files to the processor (maintenance). */
-import { runDelivery } from '../lib/delivery-control.ts';
+import { runDelivery } from '../delivery-control.ts';
 
 export const summary = 'stop delivery to the processor (files keep queuing); undo with resume';
 

@@ -1,10 +1,10 @@
 /** `order-pipeline redrive [--max N]`: move DLQ messages back to the ingest queue. */
 import { parseArgs } from 'node:util';
-import { connect, queueArn } from '../lib/clients.ts';
-import { EXIT, UsageError } from '../lib/exit.ts';
-import { moveMessages, queueDepth, startMoveTask } from '../lib/queues.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
-import { err, out } from '../lib/terminal.ts';
+import { connect, queueArn } from '../../deployment/connect.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { moveMessages, queueDepth, startMoveTask } from '../../deployment/queues.ts';
+import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
+import { err, out } from '../render/terminal.ts';
 
 export const summary = 'move messages from the dead-letter queue back to the ingest queue';
 

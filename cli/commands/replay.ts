@@ -1,11 +1,11 @@
 /** `order-pipeline replay <key>`: put an archived or failed original back into raw-data/. */
 import { parseArgs } from 'node:util';
 import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { PREFIX } from '../../functions/order-processor/settings.ts';
-import { connect } from '../lib/clients.ts';
-import { EXIT, UsageError } from '../lib/exit.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
-import { out } from '../lib/terminal.ts';
+import { encodeCopySource, PREFIX, routedOriginal } from '../../functions/order-processor/index.ts';
+import { connect } from '../../deployment/connect.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
+import { out } from '../render/terminal.ts';
 
 export const summary = 'copy an archived or failed original back into raw-data/ to process it again';
 
@@ -19,20 +19,20 @@ there, in which case pass --as NAME. The copy is a new upload: the processor han
 ${TARGET_HELP}`;
 
 /**
- * raw-data/<original name> for an archived/failed key: strips the prefix and the YYYY/MM/DD/
- * folders the processor adds.
+ * raw-data/<original name> for an archived/failed original: the inverse of the processor's own
+ * destination naming (routedOriginal), so the two can never drift apart.
  */
 export function replayKeyFor(key: string, as?: string): string {
   if (as) return as.startsWith(PREFIX.raw) ? as : PREFIX.raw + as.replace(/^\/+/, '');
-  let rest: string;
-  if (key.startsWith(PREFIX.archive)) rest = key.slice(PREFIX.archive.length);
-  else if (key.startsWith(PREFIX.failed)) rest = key.slice(PREFIX.failed.length);
-  else throw new UsageError(`"${key}" is neither under ${PREFIX.archive} nor under ${PREFIX.failed}`);
-  if (rest.endsWith('.errors.csv')) throw new UsageError(`"${key}" is an error report, not an original file`);
-  // The processor names destinations <stem>.<ingestion id><ext>, the id being 20261122T040512Z-1a2b3c4d.
-  rest = rest.replace(/^\d{4}\/\d{2}\/\d{2}\//, '').replace(/\.\d{8}T\d{6}Z-[0-9a-f]+(?=[^/]*$)/, '');
-  if (rest === '') throw new UsageError(`"${key}" names no file`);
-  return PREFIX.raw + rest;
+  if (!key.startsWith(PREFIX.archive) && !key.startsWith(PREFIX.failed)) {
+    throw new UsageError(`"${key}" is neither under ${PREFIX.archive} nor under ${PREFIX.failed}`);
+  }
+  if (key.endsWith('.errors.csv')) throw new UsageError(`"${key}" is an error report, not an original file`);
+  const original = routedOriginal(key);
+  if (!original) {
+    throw new UsageError(`"${key}" is not named like a routed original (<day>/<name>.<ingestion id><ext>); pass --as NAME`);
+  }
+  return original.rawKey;
 }
 
 async function exists(s3: import('@aws-sdk/client-s3').S3Client, bucket: string, key: string): Promise<boolean> {
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
     new CopyObjectCommand({
       Bucket: bucket,
       Key: destination,
-      CopySource: `${bucket}/${source.split('/').map(encodeURIComponent).join('/')}`,
+      CopySource: encodeCopySource(bucket, source, null),
       MetadataDirective: 'COPY',
     }),
   );

@@ -1,5 +1,5 @@
 /** `order-pipeline resume`: restart delivery after `pause`; the queue drains. */
-import { runDelivery } from '../lib/delivery-control.ts';
+import { runDelivery } from '../delivery-control.ts';
 
 export const summary = 'restart delivery to the processor after pause; queued files drain';
 

@@ -1,14 +1,14 @@
 /** `order-pipeline status [--json] [--limit N]`: recent ingestions, queue depths, alarm states. */
 import { parseArgs } from 'node:util';
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { connect } from '../lib/clients.ts';
-import { EXIT, UsageError } from '../lib/exit.ts';
-import { destinationOf, recentIngestions } from '../lib/ledger-view.ts';
-import { queueDepth } from '../lib/queues.ts';
-import { renderTable } from '../lib/table.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
-import { bold, green, out, red, yellow } from '../lib/terminal.ts';
-import { deliveryState } from '../lib/delivery-control.ts';
+import { connect } from '../../deployment/connect.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { destinationOf, recentIngestions } from '../../deployment/ledger-view.ts';
+import { queueDepth } from '../../deployment/queues.ts';
+import { renderTable } from '../render/table.ts';
+import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
+import { bold, green, out, red, yellow } from '../render/terminal.ts';
+import { deliveryState } from '../delivery-control.ts';
 
 export const summary = 'recent ingestions (ledger), ingest/DLQ depths, delivery and alarm states';
 

@@ -1,15 +1,15 @@
 /** `order-pipeline upload <file…> [--wait] [--prefix sub/]`: drop files into raw-data/. */
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect } from '../lib/clients.ts';
-import { deliveryState } from '../lib/delivery-control.ts';
-import { EXIT, UsageError } from '../lib/exit.ts';
-import { destinationOf, type LedgerItem } from '../lib/ledger-view.ts';
-import { formatBytes, ProgressBar, StatusLine } from '../lib/progress.ts';
-import { renderTable } from '../lib/table.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../lib/target.ts';
-import { err, out } from '../lib/terminal.ts';
-import { rawKeyFor, uploadFile, waitForOutcome, type Uploaded } from '../lib/upload.ts';
+import { connect } from '../../deployment/connect.ts';
+import { deliveryState } from '../delivery-control.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { destinationOf, type LedgerItem } from '../../deployment/ledger-view.ts';
+import { formatBytes, ProgressBar, StatusLine } from '../render/progress.ts';
+import { renderTable } from '../render/table.ts';
+import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
+import { err, out } from '../render/terminal.ts';
+import { rawKeyFor, uploadFile, waitForOutcome, type Uploaded } from '../../deployment/uploads.ts';
 
 export const summary = 'put files into raw-data/ (multipart for large ones); --wait follows each to its outcome';
 

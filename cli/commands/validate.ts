@@ -3,8 +3,8 @@
  * A dry run before uploading: same reader, same rules, same reasons.
  */
 import { parseArgs } from 'node:util';
-import { validateFile, type FileReport } from '../../functions/order-processor/contract/summary.ts';
-import { EXIT, UsageError } from '../lib/exit.ts';
+import { validateFile, type FileReport } from '../../functions/order-processor/index.ts';
+import { EXIT, UsageError } from '../exit.ts';
 
 export const summary = 'check order CSV files against the contract locally (no AWS)';
 

@@ -11,7 +11,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeMessageBody, isLandingKey, MalformedEventError } from './event.ts';
 import { observability } from './observability.ts';
-import { FileBusyError, processFile, type ProcessorConfig, type ProcessorDeps } from './process-file.ts';
+import { FileBusyError, processFile, type ProcessorConfig, type ProcessorDeps } from './pipeline/process-file.ts';
 import { ENV, PREFIX } from './settings.ts';
 
 /** A required variable is missing or invalid: a deployment fault, so the record fails (and is retried). */

@@ -19,9 +19,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relaxTlsOnlyBucketPolicy } from '../../cli/lib/emulator-fixups.ts';
-import { emulatorEnv, startMoto, type MotoServer } from '../../cli/lib/moto.ts';
-import { deployStack, destroyStack, type StackOutputs } from '../../cli/lib/terraform.ts';
+import { relaxTlsOnlyBucketPolicy } from '../../local/emulator-fixups.ts';
+import { emulatorEnv, startMoto, type MotoServer } from '../../tooling/emulator.ts';
+import { deployStack, destroyStack, type StackOutputs } from '../../tooling/terraform.ts';
 import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/settings.ts';
 import { clientConfigFor, TEST_REGION } from '../support/moto.ts';
 

@@ -17,9 +17,9 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { freePort, isAlive } from '../../cli/lib/moto.ts';
-import { parseSampleReadme } from '../../cli/lib/sample-expectations.ts';
-import type { LocalOutputs } from '../../cli/lib/target.ts';
+import { freePort, isAlive } from '../../tooling/emulator.ts';
+import { parseSampleReadme } from '../../local/sample-expectations.ts';
+import type { LocalOutputs } from '../../deployment/target.ts';
 
 // The SDK's Node 22 notice would clutter the test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

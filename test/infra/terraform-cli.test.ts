@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { assertTerraformInstalled, findProviderMirror, initStack, readOutputs, terraform } from '../../cli/lib/terraform.ts';
+import { assertTerraformInstalled, findProviderMirror, initStack, readOutputs, terraform } from '../../tooling/terraform.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'order-pipeline-tfcli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

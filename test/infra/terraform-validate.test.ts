@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertTerraformInstalled, findProviderMirror, initStack, synthStack, terraform } from '../../cli/lib/terraform.ts';
+import { assertTerraformInstalled, findProviderMirror, initStack, synthStack, terraform } from '../../tooling/terraform.ts';
 import { FIXTURE_BUNDLE_DIR } from './synth.ts';
 
 const NO_MIRROR =

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { emulatorEnv, startMoto, type MotoServer } from '../../cli/lib/moto.ts';
+import { emulatorEnv, startMoto, type MotoServer } from '../../tooling/emulator.ts';
 
 export const TEST_REGION = 'us-east-1';
 

@@ -5,7 +5,7 @@ import {
   isLandingKey,
   MalformedEventError,
 } from '../../../functions/order-processor/event.ts';
-import { objectCreatedBody } from '../../support/events.ts';
+import { objectCreatedBody } from '../../../tooling/object-created.ts';
 
 const NOW = new Date('2026-11-22T04:00:00.000Z');
 

@@ -1,0 +1,244 @@
+/**
+ * The ingestion ledger (DESIGN §5, layout in settings.ts LEDGER): one item per S3 object version,
+ * claimed with a conditional write before any work so repeated or concurrent deliveries of the
+ * same object do not process it twice, plus `content#<sha256>` items that detect the same bytes
+ * arriving under another key.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LEDGER } from '../settings.ts';
+import type { ObjectRef } from '../event.ts';
+import { contentLedgerKey, fileLedgerKey, newIngestionId, type FinalStatus, type LedgerItem } from '../ledger-item.ts';
+
+export type ClaimResult =
+  | { kind: 'claimed'; item: LedgerItem; attemptId: string }
+  /** Already handled with a final status: a redelivery, nothing to do. */
+  | { kind: 'final'; item: LedgerItem }
+  /** Another attempt holds a live lease: fail the record so SQS retries later. */
+  | { kind: 'busy'; item: LedgerItem };
+
+export interface ClaimOptions {
+  now: Date;
+  /** How long the claim is ours; after that a stuck PROCESSING item may be taken over. */
+  leaseMs: number;
+  ingestionId?: string;
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+
+/** Builds `SET a = :a, …` with every attribute name aliased (status, key, size are reserved words). */
+function setExpression(values: Record<string, unknown>, ifNotExists: ReadonlySet<string> = new Set()) {
+  const names: Record<string, string> = {};
+  const vals: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    names[`#${name}`] = name;
+    vals[`:${name}`] = value;
+    parts.push(ifNotExists.has(name) ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`);
+  }
+  return { expression: `SET ${parts.join(', ')}`, names, values: vals };
+}
+
+export class Ledger {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(pk: string): Promise<LedgerItem | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { [LEDGER.hashKey]: pk }, ConsistentRead: true }),
+    );
+    return (out.Item as LedgerItem | undefined) ?? null;
+  }
+
+  /**
+   * Claims the file: creates it as PROCESSING, or takes over a PROCESSING item whose lease
+   * expired (a crashed or timed-out attempt). The ingestion id, start time and day survive a
+   * takeover, so a retry writes to the same destination keys instead of creating new ones.
+   */
+  async claimFile(ref: ObjectRef, options: ClaimOptions): Promise<ClaimResult> {
+    const pk = fileLedgerKey(ref);
+    const attemptId = randomBytes(8).toString('hex');
+    const startedAt = options.now.toISOString();
+    const set = setExpression(
+      {
+        status: 'PROCESSING',
+        attempt_id: attemptId,
+        lease_expires_at: options.now.getTime() + options.leaseMs,
+        attempt_started_at: startedAt,
+        ingestion_id: options.ingestionId ?? newIngestionId(options.now),
+        started_at: startedAt,
+        [LEDGER.byDayHashKey]: startedAt.slice(0, 10),
+        bucket: ref.bucket,
+        key: ref.key,
+        version_id: ref.versionId,
+        etag: ref.etag,
+        size: ref.size,
+        event_time: ref.eventTime,
+      },
+      new Set(['ingestion_id', 'started_at', LEDGER.byDayHashKey]),
+    );
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [LEDGER.hashKey]: pk },
+          UpdateExpression: `${set.expression} ADD #attempts :one`,
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR (#status = :processing AND (attribute_not_exists(#lease_expires_at) OR #lease_expires_at < :nowMs))',
+          ExpressionAttributeNames: { ...set.names, '#pk': LEDGER.hashKey, '#attempts': 'attempts' },
+          ExpressionAttributeValues: {
+            ...set.values,
+            ':one': 1,
+            ':processing': 'PROCESSING',
+            ':nowMs': options.now.getTime(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { kind: 'claimed', item: out.Attributes as LedgerItem, attemptId };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const existing = await this.get(pk);
+    if (!existing) {
+      // Vanished between the two calls (deleted by an operator): let SQS retry the claim.
+      throw new Error(`ledger item ${pk} changed while claiming it; retry`);
+    }
+    return existing.status === 'PROCESSING' ? { kind: 'busy', item: existing } : { kind: 'final', item: existing };
+  }
+
+  /**
+   * Claims the content fingerprint for this file. Returns null when the claim is ours (new
+   * content, or our own earlier attempt), else the pk of the file that already holds it.
+   */
+  /**
+   * Claims a content fingerprint for a file. Returns null when the claim is ours, or the file pk of
+   * the file that already holds it (→ DUPLICATE). A holder that can no longer finish — its file
+   * item is gone, FAILED, or PROCESSING with an expired lease (a timed-out attempt whose message
+   * went to the DLQ) — does not count: its claim is taken over, so re-uploading such a file under
+   * another key is processed instead of being called a duplicate forever.
+   */
+  async claimContent(sha256: string, file: { pk: string; ingestionId: string; bucket: string; key: string }, now: Date): Promise<string | null> {
+    const ck = contentLedgerKey(sha256);
+    let takeOverFrom: string | null = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              [LEDGER.hashKey]: ck,
+              file_pk: file.pk,
+              ingestion_id: file.ingestionId,
+              bucket: file.bucket,
+              key: file.key,
+              claimed_at: now.toISOString(),
+            },
+            ConditionExpression: takeOverFrom
+              ? '#file_pk = :stale'
+              : 'attribute_not_exists(#pk) OR attribute_not_exists(#file_pk) OR #file_pk = :mine',
+            ExpressionAttributeNames: takeOverFrom ? { '#file_pk': 'file_pk' } : { '#pk': LEDGER.hashKey, '#file_pk': 'file_pk' },
+            ExpressionAttributeValues: takeOverFrom ? { ':stale': takeOverFrom } : { ':mine': file.pk },
+          }),
+        );
+        return null;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const holder = await this.get(ck);
+      const holderPk = (holder as unknown as { file_pk?: string } | null)?.file_pk;
+      if (!holderPk) {
+        takeOverFrom = null;
+        continue;
+      }
+      if (!(await this.isStaleHolder(holderPk, now))) return holderPk;
+      takeOverFrom = holderPk;
+    }
+    throw new Error(`content claim ${ck} kept changing while claiming it; retry`);
+  }
+
+  /** A content holder whose file can no longer become PROCESSED/PARTIAL. */
+  private async isStaleHolder(holderPk: string, now: Date): Promise<boolean> {
+    const item = await this.get(holderPk);
+    if (!item) return true;
+    if (item.status === 'FAILED') return true;
+    return item.status === 'PROCESSING' && (item.lease_expires_at ?? 0) < now.getTime();
+  }
+
+
+  /**
+   * Gives the fingerprint back after an infrastructure fault, so content whose only holder never
+   * finished (e.g. ended in the DLQ) is not reported as a duplicate later. Best effort.
+   */
+  async releaseContent(sha256: string, filePk: string): Promise<void> {
+    try {
+      // An update, not a delete: the ledger role needs no dynamodb:DeleteItem.
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [LEDGER.hashKey]: contentLedgerKey(sha256) },
+          UpdateExpression: 'REMOVE #file_pk SET #released_by = :mine',
+          ConditionExpression: '#file_pk = :mine',
+          ExpressionAttributeNames: { '#file_pk': 'file_pk', '#released_by': 'released_by' },
+          ExpressionAttributeValues: { ':mine': filePk },
+        }),
+      );
+    } catch {
+      // best effort: a retry of the same file re-claims its own fingerprint anyway
+    }
+  }
+
+  /** Records the outcome; only the attempt that holds the claim may do so. */
+  async finish(pk: string, attemptId: string, outcome: Partial<LedgerItem> & { status: FinalStatus }): Promise<void> {
+    const set = setExpression({ ...outcome });
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [LEDGER.hashKey]: pk },
+          UpdateExpression: `${set.expression} REMOVE #lease_expires_at`,
+          ConditionExpression: '#attempt_id = :attempt',
+          ExpressionAttributeNames: { ...set.names, '#lease_expires_at': 'lease_expires_at', '#attempt_id': 'attempt_id' },
+          ExpressionAttributeValues: { ...set.values, ':attempt': attemptId },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new Error(`ledger item ${pk} was taken over by another attempt before this one finished; retry`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * After an infrastructure fault: keep the item PROCESSING (not final) but expire the lease so
+   * the SQS retry can take it over at once. Best effort; a stale lease expires by itself.
+   */
+  async release(pk: string, attemptId: string, reason: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [LEDGER.hashKey]: pk },
+          UpdateExpression: 'SET #lease_expires_at = :zero, #last_error = :reason',
+          ConditionExpression: '#attempt_id = :attempt AND #status = :processing',
+          ExpressionAttributeNames: {
+            '#lease_expires_at': 'lease_expires_at',
+            '#last_error': 'last_error',
+            '#attempt_id': 'attempt_id',
+            '#status': 'status',
+          },
+          ExpressionAttributeValues: { ':zero': 0, ':reason': reason.slice(0, 1000), ':attempt': attemptId, ':processing': 'PROCESSING' },
+        }),
+      );
+    } catch {
+      // best effort (DynamoDB may be the thing that is down)
+    }
+  }
+}

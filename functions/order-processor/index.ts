@@ -1,0 +1,11 @@
+/**
+ * The processor's public entry: what the CLI, the local runtime, scripts, the benchmark and the
+ * tests may use without reaching into its internals. Each rule has one home, here re-exported:
+ * ledger keys and statuses, destination naming and its inverse, the CSV contract for `validate`,
+ * message decoding, and the names the infrastructure shares with the function.
+ */
+export { contentLedgerKey, fileLedgerKey, FINAL_STATUSES, isFinalStatus, type FinalStatus, type LedgerItem } from './ledger-item.ts';
+export { destinationKeys, encodeCopySource, routedOriginal, s3Uri, type DestinationKeys, type RoutedOriginal } from './naming.ts';
+export { validateFile, FileTally, statusOf, type FileReport, type FileStatus, type ValidateOptions } from './contract/summary.ts';
+export { decodeMessageBody, MalformedEventError, type DecodedMessage, type ObjectRef } from './event.ts';
+export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './settings.ts';

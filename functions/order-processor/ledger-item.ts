@@ -1,0 +1,63 @@
+/**
+ * What the ingestion ledger holds (docs/architecture.md, "Tables"), as plain data: the item keys,
+ * the statuses and the item's shape. The ledger adapter (adapters/ledger.ts) writes these items;
+ * the CLI reads them with the same keys and statuses.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IngestionStatus } from './settings.ts';
+import type { RowError } from './contract/types.ts';
+import type { ObjectRef } from './event.ts';
+
+export type FinalStatus = Exclude<IngestionStatus, 'PROCESSING'>;
+export const FINAL_STATUSES: readonly FinalStatus[] = ['PROCESSED', 'PARTIAL', 'FAILED', 'DUPLICATE'];
+
+/** A status no attempt will change again. */
+export const isFinalStatus = (status: IngestionStatus | undefined): status is FinalStatus =>
+  (FINAL_STATUSES as readonly string[]).includes(status ?? '');
+
+/** Keyed on bucket + key + version (or etag): never on the event id, which moto keeps constant. */
+export function fileLedgerKey(ref: Pick<ObjectRef, 'bucket' | 'key' | 'versionId' | 'etag'>): string {
+  return `file#${ref.bucket}/${ref.key}#${ref.versionId ?? ref.etag}`;
+}
+
+export const contentLedgerKey = (sha256: string): string => `content#${sha256}`;
+
+/** Sortable, readable, unique: `20261122T040512Z-1a2b3c4d`. */
+export function newIngestionId(now: Date, random: () => Buffer = () => randomBytes(4)): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${random().toString('hex')}`;
+}
+
+/** The ledger item as stored (snake_case attributes). */
+export interface LedgerItem {
+  pk: string;
+  status: IngestionStatus;
+  ingestion_id: string;
+  attempt_id?: string;
+  attempts?: number;
+  bucket: string;
+  key: string;
+  version_id: string | null;
+  etag: string;
+  size: number;
+  event_time?: string;
+  ingest_day: string;
+  started_at: string;
+  lease_expires_at?: number;
+  finished_at?: string;
+  duration_ms?: number;
+  fingerprint?: string | null;
+  rows?: number;
+  written?: number;
+  rejected?: number;
+  blank?: number;
+  reason?: string | null;
+  duplicate_of?: string | null;
+  processed_key?: string | null;
+  archive_key?: string | null;
+  failed_key?: string | null;
+  errors_key?: string | null;
+  first_errors?: RowError[];
+  last_error?: string;
+}
+

@@ -1,0 +1,139 @@
+/**
+ * SNS alerts a person can act on (DESIGN §6): which file, what happened, counts, first errors,
+ * where the report is, what to do next.
+ */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { RowError } from '../contract/types.ts';
+import type { FinalStatus } from '../ledger-item.ts';
+
+export interface FileOutcome {
+  status: FinalStatus;
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  ingestionId: string;
+  rows: number;
+  written: number;
+  rejected: number;
+  blank: number;
+  /** File-level reason (rejection, duplicate, all rows rejected), or null. */
+  reason: string | null;
+  firstErrors: RowError[];
+  /** s3:// URIs. */
+  errorsReport: string | null;
+  original: string | null;
+  processed: string | null;
+  duplicateOf: string | null;
+}
+
+export const MAX_ALERT_ERRORS = 10;
+/** Per-text cap for what the ledger item and the alert repeat (the errors report keeps it all). */
+export const MAX_SUMMARY_CHARS = 1000;
+
+/** Clips to at most `max` UTF-16 units, never between the two halves of a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * The first errors as the ledger and the alert carry them: at most MAX_ALERT_ERRORS, each text
+ * clipped. A cell can hold up to a megabyte, and a DynamoDB item (400 KB) or an SNS message
+ * (256 KB) that is too large would fail the record for ever: bad data must not reach the DLQ.
+ */
+export function summarizeErrors(errors: readonly RowError[]): RowError[] {
+  return errors.slice(0, MAX_ALERT_ERRORS).map((e) => ({
+    line: e.line,
+    order_id: e.order_id === null ? null : clip(e.order_id, 100),
+    column: e.column,
+    reason: clip(e.reason, MAX_SUMMARY_CHARS),
+  }));
+}
+
+/** A file-level reason as the ledger and the alert carry it. */
+export const summarizeReason = (reason: string | null): string | null =>
+  reason === null ? null : clip(reason, 2 * MAX_SUMMARY_CHARS);
+/** SNS: "less than 100 characters" (the API rejects longer subjects and the publish would fail for ever). */
+const SUBJECT_LIMIT = 99;
+
+export const needsAlert = (status: FinalStatus): boolean => status !== 'PROCESSED';
+
+/** SNS subjects must be ASCII without line breaks or control characters and under 100 characters. */
+export function alertSubject(outcome: FileOutcome, stage?: string): string {
+  const name = outcome.key.split('/').pop() ?? outcome.key;
+  const what =
+    outcome.status === 'PARTIAL'
+      ? `${outcome.rejected} of ${outcome.rows} rows rejected`
+      : outcome.status === 'DUPLICATE'
+        ? 'duplicate file, nothing written'
+        : 'file rejected, nothing written';
+  const prefix = `[order-pipeline${stage ? ` ${stage}` : ''}] ${outcome.status}: `;
+  const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
+  const subject = ascii(`${prefix}${name} (${what})`);
+  return subject.length <= SUBJECT_LIMIT ? subject : `${subject.slice(0, SUBJECT_LIMIT - 3)}...`;
+}
+
+function nextSteps(outcome: FileOutcome): string[] {
+  switch (outcome.status) {
+    case 'PARTIAL':
+      return [
+        `${outcome.written} valid rows were written; the ${outcome.rejected} rejected rows were not.`,
+        'Fix the rejected rows listed in the errors report, save them as a new CSV with the same header,',
+        'and upload that file to raw-data/. Re-uploading the whole file is safe: writes are idempotent upserts.',
+      ];
+    case 'DUPLICATE':
+      return [
+        'The same bytes were already processed, so nothing was written again.',
+        'If this upload was intentional (e.g. a correction), change the content and upload again;',
+        'otherwise no action is needed.',
+      ];
+    default:
+      return [
+        'Nothing from this file was written.',
+        'Fix the problem named above (see docs/csv-format.md for the format), then upload the corrected file to raw-data/.',
+        `Check it first with: order-pipeline validate <file>`,
+      ];
+  }
+}
+
+export function alertBody(outcome: FileOutcome): string {
+  const lines = [
+    `File:       s3://${outcome.bucket}/${outcome.key}${outcome.versionId ? ` (version ${outcome.versionId})` : ''}`,
+    `Outcome:    ${outcome.status}${outcome.reason ? ` - ${outcome.reason}` : ''}`,
+    `Ingestion:  ${outcome.ingestionId}`,
+    outcome.status === 'FAILED' && outcome.rows === 0
+      ? 'Rows:       none loaded: the file was rejected as a whole, so no row counts (see the reason above)'
+      : `Rows:       ${outcome.rows} data rows: ${outcome.written} written, ${outcome.rejected} rejected; ${outcome.blank} blank lines skipped`,
+  ];
+  if (outcome.duplicateOf) lines.push(`Same content as: ${outcome.duplicateOf}`);
+  if (outcome.errorsReport) lines.push(`Errors report:   ${outcome.errorsReport}`);
+  if (outcome.original) lines.push(`Original file:   ${outcome.original}`);
+  if (outcome.processed) lines.push(`Cleaned CSV:     ${outcome.processed}`);
+  if (outcome.firstErrors.length > 0) {
+    const shown = outcome.firstErrors.slice(0, MAX_ALERT_ERRORS);
+    lines.push('', `First ${shown.length} error(s)${outcome.rejected > shown.length ? ` of ${outcome.rejected}` : ''}:`);
+    for (const e of shown) {
+      const where = [`line ${e.line}`, e.order_id ? `order ${e.order_id}` : null, e.column ? `column ${e.column}` : null];
+      lines.push(`  - ${where.filter(Boolean).join(', ')}: ${e.reason}`);
+    }
+  }
+  lines.push('', 'What to do next:', ...nextSteps(outcome).map((s) => `  ${s}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export async function publishAlert(sns: SNSClient, topicArn: string, outcome: FileOutcome, stage?: string): Promise<void> {
+  await sns.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: alertSubject(outcome, stage),
+      Message: alertBody(outcome),
+      MessageAttributes: {
+        status: { DataType: 'String', StringValue: outcome.status },
+        ingestion_id: { DataType: 'String', StringValue: outcome.ingestionId },
+      },
+    }),
+  );
+}

@@ -1,0 +1,224 @@
+/**
+ * `local up` as a library (used by `local`, `demo` and the e2e test): the moto emulator on
+ * loopback, the real synthesized stack applied into it, an SQS queue capturing the alerts topic,
+ * .local/outputs.json, and the poller that plays Lambda's event-source mapping.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { emulatorEnv, isAlive, startMoto, stopProcess, type MotoServer } from '../tooling/emulator.ts';
+import { makeClients, type Clients } from '../deployment/connect.ts';
+import { writeDeliveryState } from './delivery-state.ts';
+import { relaxTlsOnlyBucketPolicy } from './emulator-fixups.ts';
+import { findMapping, getFunctionDetails, setMappingEnabled, type FunctionDetails, type MappingInfo } from '../deployment/event-source-mapping.ts';
+import { LocalPoller, type PollerEvent } from './poller.ts';
+import { deployStack, TerraformProgress } from '../tooling/terraform-progress.ts';
+import { localPaths, readLocalOutputs, type LocalOutputs } from '../deployment/target.ts';
+import { readJsonFile, writeJsonFile } from '../tooling/json-file.ts';
+
+export const LOCAL_STAGE = 'local';
+export const LOCAL_REGION = 'us-east-1';
+export const CAPTURE_QUEUE_NAME = 'order-pipeline-local-alert-capture';
+
+/** .local/pids.json: what `local down` stops. */
+export interface LocalPids {
+  endpoint: string;
+  moto: number;
+  poller?: number;
+  started_at: string;
+}
+
+export function readPids(file: string): LocalPids | null {
+  return readJsonFile<LocalPids>(file);
+}
+
+export function writePids(file: string, pids: LocalPids): void {
+  writeJsonFile(file, pids);
+}
+
+export interface LocalUpOptions {
+  home?: string;
+  port?: number;
+  /** moto outlives this process (`local up --detach`). */
+  detached?: boolean;
+  /** Progress lines (terraform, steps); `transient` ones may be redrawn in place on a terminal. */
+  onProgress: (line: string, transient?: boolean) => void;
+  /** Extra configuration for the stack (e.g. ALERT_EMAILS). */
+  stackEnv?: Record<string, string>;
+}
+
+export interface LocalStack {
+  outputs: LocalOutputs;
+  clients: Clients;
+  moto: MotoServer;
+  mapping: MappingInfo;
+  fn: FunctionDetails;
+  queueArn: string;
+  paths: ReturnType<typeof localPaths>;
+  timings: { motoMs: number; applyMs: number };
+}
+
+/** Refuses to start a second pipeline on the same home; clears what a dead one left. */
+function prepareHome(paths: ReturnType<typeof localPaths>): void {
+  const pids = readPids(paths.pids);
+  if (pids && isAlive(pids.moto)) {
+    throw new Error(
+      `a local pipeline is already running (emulator ${pids.endpoint}, pid ${pids.moto}) — ` +
+        'use it, or stop it with `order-pipeline local down`',
+    );
+  }
+  // A fresh emulator starts empty: old outputs, alerts and logs would describe nothing.
+  for (const p of [paths.outputs, paths.pids, paths.delivery, paths.outbox, paths.logs]) rmSync(p, { recursive: true, force: true });
+  // Terraform state of an earlier run describes resources of an emulator that is gone; the
+  // providers in .terraform/ stay, so init is quick.
+  const stacks = join(paths.cdktfOut, 'stacks');
+  if (existsSync(stacks)) {
+    for (const stack of readdirSync(stacks)) {
+      for (const file of ['terraform.tfstate', 'terraform.tfstate.backup']) rmSync(join(stacks, stack, file), { force: true });
+    }
+  }
+  mkdirSync(paths.logs, { recursive: true });
+  mkdirSync(paths.outbox, { recursive: true });
+}
+
+export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
+  const paths = localPaths(options.home);
+  prepareHome(paths);
+  const say = options.onProgress;
+
+  const t0 = Date.now();
+  const moto = await startMoto({ ...(options.port ? { port: options.port } : {}), detached: options.detached ?? false });
+  const motoMs = Date.now() - t0;
+  say(`emulator: moto listening on ${moto.endpoint} (pid ${moto.pid})`);
+  writePids(paths.pids, { endpoint: moto.endpoint, moto: moto.pid, started_at: new Date().toISOString() });
+
+  try {
+    const env = emulatorEnv(moto.endpoint, LOCAL_REGION);
+    const t1 = Date.now();
+    say(`terraform: synthesizing and applying the stack (stage "${LOCAL_STAGE}") into the emulator — about a minute`);
+    const progress = new TerraformProgress();
+    let deployed;
+    try {
+      deployed = await deployStack({
+        env: { ...process.env, ...env, PIPELINE_STAGE: LOCAL_STAGE, ...(options.stackEnv ?? {}) },
+        outDir: paths.cdktfOut,
+        onLine: (line) => {
+          appendFileSync(paths.terraformLog, line.endsWith('\n') ? line : line + '\n');
+          const shown = progress.line(line);
+          if (shown) say(shown, /^terraform: \d+\//.test(shown));
+        },
+      });
+    } catch (e) {
+      const detail = progress.errors.length > 0 ? `\n  ${progress.errors.slice(0, 12).join('\n  ')}` : '';
+      throw new Error(`terraform apply into the emulator failed: ${(e as Error).message}${detail}\n  (full log: ${paths.terraformLog})`);
+    }
+    const applyMs = Date.now() - t1;
+    say(`terraform: applied in ${(applyMs / 1000).toFixed(1)} s (log: ${paths.terraformLog})`);
+
+    const clients = makeClients({ region: LOCAL_REGION, endpoint: moto.endpoint });
+    const outputs0 = deployed.outputs;
+
+    if (await relaxTlsOnlyBucketPolicy(clients.s3, outputs0.bucket_name)) {
+      say('emulator: removed the TLS-only Deny from the emulator\'s bucket policy (moto cannot evaluate aws:SecureTransport and would deny every request over plain HTTP)');
+    }
+
+    // Alert capture: SNS sends no e-mail here; an SQS subscriber sees exactly what was published.
+    const capture = await clients.sqs.send(new CreateQueueCommand({ QueueName: CAPTURE_QUEUE_NAME }));
+    const captureUrl = capture.QueueUrl!;
+    const captureArn = (
+      await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: captureUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes!.QueueArn!;
+    await clients.sns.send(new SubscribeCommand({ TopicArn: outputs0.alerts_topic_arn, Protocol: 'sqs', Endpoint: captureArn }));
+    say(`alerts: captured from ${outputs0.alerts_topic_arn} into ${paths.outbox}`);
+
+    const queueArn = (
+      await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs0.ingest_queue_url, AttributeNames: ['QueueArn'] }))
+    ).Attributes!.QueueArn!;
+    const mapping = await findMapping(clients.lambda, outputs0.processor_function_name, queueArn);
+    const fn = await getFunctionDetails(clients.lambda, outputs0.processor_function_name);
+    // See delivery.ts: moto would act on the enabled mapping itself (via Docker); the poller plays it.
+    await setMappingEnabled(clients.lambda, mapping.uuid, false);
+    writeDeliveryState(paths.delivery, {
+      enabled: mapping.enabled,
+      mapping_uuid: mapping.uuid,
+      batch_size: mapping.batchSize,
+      changed_at: new Date().toISOString(),
+      reason: 'as deployed',
+    });
+
+    const outputs: LocalOutputs = {
+      endpoint: moto.endpoint,
+      ...outputs0,
+      region: outputs0.region || LOCAL_REGION,
+      stage: LOCAL_STAGE,
+      alert_capture_queue_url: captureUrl,
+      event_source_mapping_uuid: mapping.uuid,
+      stack_dir: deployed.stackDir,
+    };
+    writeFileSync(paths.outputs, JSON.stringify(outputs, null, 2) + '\n');
+    say(`outputs: ${paths.outputs}`);
+    return { outputs, clients, moto, mapping, fn, queueArn, paths, timings: { motoMs, applyMs } };
+  } catch (e) {
+    await moto.stop();
+    rmSync(paths.pids, { force: true });
+    throw e;
+  }
+}
+
+/** What the poller needs of a stack that is up (from `localUp`, or re-read by `attachLocal`). */
+export type RunningStack = Pick<LocalStack, 'outputs' | 'clients' | 'mapping' | 'fn' | 'queueArn' | 'paths'>;
+
+/** Re-reads a running local stack from .local/outputs.json (the detached poller process). */
+export async function attachLocal(home?: string): Promise<RunningStack> {
+  const paths = localPaths(home);
+  const outputs = readLocalOutputs(home);
+  if (!outputs) throw new Error(`${paths.outputs} does not exist — start the pipeline with \`order-pipeline local up\``);
+  const clients = makeClients({ region: outputs.region, endpoint: outputs.endpoint });
+  const queueArn = (
+    await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.ingest_queue_url, AttributeNames: ['QueueArn'] }))
+  ).Attributes!.QueueArn!;
+  const mapping = await findMapping(clients.lambda, outputs.processor_function_name, queueArn);
+  const fn = await getFunctionDetails(clients.lambda, outputs.processor_function_name);
+  return { outputs, clients, mapping, fn, queueArn, paths };
+}
+
+/** Starts the poller for a stack that is up. */
+export async function startPoller(
+  stack: RunningStack,
+  options: { verbose?: boolean; onEvent: (e: PollerEvent) => void; waitSeconds?: number },
+): Promise<LocalPoller> {
+  const poller = new LocalPoller({
+    clients: stack.clients,
+    outputs: stack.outputs,
+    queueArn: stack.queueArn,
+    mapping: stack.mapping,
+    fn: stack.fn,
+    deliveryFile: stack.paths.delivery,
+    outboxDir: stack.paths.outbox,
+    processorLog: stack.paths.processorLog,
+    onEvent: options.onEvent,
+    ...(options.verbose !== undefined ? { verbose: options.verbose } : {}),
+    ...(options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {}),
+  });
+  await poller.start();
+  return poller;
+}
+
+/** Stops what `local up` started and forgets it (keeps outbox and logs for reading afterwards). */
+export async function localDown(home?: string): Promise<{ stopped: string[] }> {
+  const paths = localPaths(home);
+  const pids = readPids(paths.pids);
+  const stopped: string[] = [];
+  if (pids?.poller && pids.poller !== process.pid && isAlive(pids.poller)) {
+    await stopProcess(pids.poller, 8000);
+    stopped.push(`poller (pid ${pids.poller})`);
+  }
+  if (pids?.moto && isAlive(pids.moto)) {
+    await stopProcess(pids.moto);
+    stopped.push(`emulator ${pids.endpoint} (pid ${pids.moto})`);
+  }
+  rmSync(paths.pids, { force: true });
+  rmSync(paths.outputs, { force: true });
+  return { stopped };
+}

@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SAMPLE_OUTCOMES } from '../../../support/sample-data.ts';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const BIN = join(ROOT, 'bin/order-pipeline.js');
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI entry point, as a user would. */
+function runCli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, 'validate', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const sample = (name: string) => join('sample-data', name);
+
+describe('order-pipeline validate', () => {
+  it('gives the documented outcome for every sample file with --json, and exits 2', async () => {
+    // Act
+    const names = Object.keys(SAMPLE_OUTCOMES);
+    const result = await runCli([...names.map(sample), '--json']);
+
+    // Assess
+    expect(result.code).toBe(2);
+    const reports = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(reports).toHaveLength(names.length);
+    reports.forEach((report, i) => {
+      const name = names[i] as string;
+      const expected = SAMPLE_OUTCOMES[name];
+      expect(Object.keys(report)).toEqual(['file', 'status', 'rows', 'valid', 'rejected', 'blank', 'reason', 'errors']);
+      expect(report).toMatchObject({
+        file: sample(name),
+        status: expected?.status,
+        rows: expected?.rows,
+        valid: expected?.valid,
+        rejected: expected?.rejected,
+        blank: expected?.blank,
+        reason: expected?.reason,
+      });
+      const errors = report['errors'] as Record<string, unknown>[];
+      expect(errors.map((e) => e['line'])).toEqual(expected?.errorLines);
+      for (const error of errors) expect(Object.keys(error)).toEqual(['line', 'order_id', 'column', 'reason']);
+    });
+  });
+
+  it('exits 0 when every file is VALID', async () => {
+    const result = await runCli([sample('orders-valid.csv'), sample('orders-minimal.csv'), sample('orders-valid.csv.gz')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('VALID    sample-data/orders-valid.csv: rows 10, valid 10, rejected 0, blank 0');
+  });
+
+  it('exits 1 when some rows are rejected, printing file:line column: reason', async () => {
+    // Act
+    const result = await runCli([sample('orders-valid.csv'), sample('orders-duplicate-ids.csv')]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('PARTIAL  sample-data/orders-duplicate-ids.csv: rows 5, valid 3, rejected 2, blank 0');
+    expect(result.stdout).toContain(
+      '  sample-data/orders-duplicate-ids.csv:4 order_id: duplicate order_id "ORD-5001": first seen on line 2; expected each order_id once per file',
+    );
+  });
+
+  it('reports a missing file as REJECTED (exit 2) instead of crashing', async () => {
+    const result = await runCli(['sample-data/nope.csv', '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual([
+      {
+        file: 'sample-data/nope.csv',
+        status: 'REJECTED',
+        rows: 0,
+        valid: 0,
+        rejected: 0,
+        blank: 0,
+        reason: 'cannot read the file: no such file',
+        errors: [],
+      },
+    ]);
+  });
+
+  it('rejects a file not named .csv or .csv.gz (exit 2), as the processor would', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'validate-cli-'));
+    const path = join(dir, 'orders.xlsx');
+    copyFileSync(join(ROOT, sample('orders-valid.csv')), path);
+    // Act
+    const result = await runCli([path, '--json']);
+    // Assess
+    expect(result.code).toBe(2);
+    const [report] = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(report).toMatchObject({ file: path, status: 'REJECTED', rows: 0, valid: 0, rejected: 0, blank: 0, errors: [] });
+    expect(report?.['reason']).toMatch(/^the file name "orders\.xlsx" does not end in \.csv or \.csv\.gz;/);
+  });
+
+  it.each([
+    [[], 'no files given'],
+    [['--bogus', sample('orders-valid.csv')], "Unknown option '--bogus'"],
+  ])('exits 64 on a usage error (%j)', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('usage: order-pipeline validate <file…> [--json]');
+  });
+
+  it('prints usage and exits 0 with --help', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('exit status: 0 all files VALID, 1 some rows rejected, 2 some file REJECTED, 64 usage error');
+  });
+});
+
+describe('formatHuman', () => {
+  it('shows the first 10 errors and says how many more there are', async () => {
+    // Prepare
+    const { formatHuman } = await import('../../../../cli/commands/validate.ts');
+    const errors = Array.from({ length: 12 }, (_, i) => ({ line: i + 2, order_id: `A-${i}`, column: 'quantity', reason: 'r' }));
+
+    // Act
+    const text = formatHuman({
+      file: 'f.csv',
+      status: 'PARTIAL',
+      rows: 20,
+      valid: 8,
+      rejected: 12,
+      blank: 0,
+      reason: null,
+      errors,
+      unknownColumns: ['notes'],
+    });
+
+    // Assess
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('PARTIAL  f.csv: rows 20, valid 8, rejected 12, blank 0');
+    expect(lines[1]).toBe('  ignored unknown columns: "notes"');
+    expect(lines.filter((l) => l.startsWith('  f.csv:'))).toHaveLength(10);
+    expect(lines[2]).toBe('  f.csv:2 quantity: r');
+    expect(lines.at(-1)).toBe('  … and 2 more rejected rows (use --json for all)');
+  });
+});

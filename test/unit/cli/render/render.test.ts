@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { compactNumber, sparkline } from '../../../../cli/render/sparkline.ts';
+import { bar, stepPrinter } from '../../../../cli/render/progress.ts';
+import { renderTable } from '../../../../cli/render/table.ts';
+
+describe('sparkline', () => {
+  it('scales values from zero to the maximum', () => {
+    // Assess
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7])).toBe('▁▂▃▄▅▆▇█');
+  });
+
+  it('shows periods without data as spaces', () => {
+    // Assess
+    expect(sparkline([null, 2, null, 7])).toBe(' ▃ █');
+  });
+
+  it('draws a flat series as the lowest tick, and no data as blanks', () => {
+    // Assess
+    expect(sparkline([0, 0, 0])).toBe('▁▁▁');
+    expect(sparkline([null, null])).toBe('  ');
+  });
+});
+
+describe('compactNumber', () => {
+  it.each([
+    [950, '950'],
+    [12_345, '12.3k'],
+    [3_400_000, '3.4M'],
+    [2.5, '2.50'],
+  ])('%d → %s', (n, text) => {
+    // Assess
+    expect(compactNumber(n)).toBe(text);
+  });
+});
+
+describe('bar', () => {
+  it('fills in proportion and clamps', () => {
+    // Assess
+    expect(bar(0.5, 10)).toBe('[█████·····]  50%');
+    expect(bar(2, 4)).toBe('[████] 100%');
+    expect(bar(Number.NaN, 4)).toBe('[····]   0%');
+  });
+});
+
+describe('renderTable', () => {
+  it('aligns text left and numbers right', () => {
+    // Act
+    const text = renderTable(['file', 'rows'], [['a.csv', 10], ['longer.csv', 7]]);
+
+    // Assess
+    expect(text.split('\n')).toEqual(['file        rows', '----------  ----', 'a.csv         10', 'longer.csv     7']);
+  });
+
+  it('ignores colour codes when measuring', () => {
+    // Act
+    const text = renderTable(['s'], [['\u001b[32mOK\u001b[0m'], ['FAILED']]);
+
+    // Assess
+    expect(text.split('\n')[1]).toBe('------');
+  });
+});
+
+describe('stepPrinter', () => {
+  it('prints every line when not on a terminal', () => {
+    // Prepare
+    const printed: string[] = [];
+    const step = stepPrinter((l) => printed.push(l), (l) => `  ${l}`, false);
+
+    // Act
+    step('terraform: 1/2 a', true);
+    step('terraform: 2/2 b', true);
+    step('terraform: Apply complete!');
+
+    // Assess
+    expect(printed).toEqual(['  terraform: 1/2 a', '  terraform: 2/2 b', '  terraform: Apply complete!']);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * docs/csv-format.md promises that its reasons are exactly what the code says. This test produces
+ * each documented reason by running the real reader on a small input and checks the doc holds it.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fileNameProblem } from '../../../../functions/order-processor/contract/file-name.ts';
+import { CANONICAL_COLUMNS, HEADER_ALIASES } from '../../../../functions/order-processor/contract/headers.ts';
+import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
+import { statusOf } from '../../../../functions/order-processor/contract/summary.ts';
+import { FileRejectedError, type ContractEvent } from '../../../../functions/order-processor/contract/types.ts';
+
+const DOC = readFileSync(new URL('../../../../docs/csv-format.md', import.meta.url), 'utf8');
+const H = 'order_id,customer_name,product_name,quantity,unit_price';
+const NOW = new Date('2026-01-15T12:00:00.000Z');
+
+/** Every reason the reader gives for `data`: the file-level one, or those of the rejected rows. */
+async function reasonsFor(data: string | Buffer): Promise<string[]> {
+  const reasons: string[] = [];
+  const ctx = { sourceKey: 'doc.csv', ingestionId: 'doc', processedAt: NOW.toISOString(), now: NOW };
+  async function* source(): AsyncGenerator<Uint8Array> {
+    yield typeof data === 'string' ? Buffer.from(data) : data;
+  }
+  try {
+    for await (const event of readOrders(source(), ctx) as AsyncGenerator<ContractEvent>) {
+      if (event.kind === 'rejected') reasons.push(event.error.reason);
+    }
+  } catch (err) {
+    if (!(err instanceof FileRejectedError)) throw err;
+    reasons.push(err.reason);
+  }
+  return reasons;
+}
+
+const cases: [string, string | Buffer][] = [
+  ['empty', ''],
+  ['header only', `${H}\n`],
+  ['one missing column', 'order_id,customer_name,product_name,qty\nA,B,C,1\n'],
+  ['several missing', 'id,notes\nA,B\n'],
+  ['repeated column', 'order_id,customer,product,qty,price,Quantity\nA,B,C,1,1,1\n'],
+  ['malformed header', '"order_id"x,customer_name\nA,B\n'],
+  ['cut UTF-8', Buffer.concat([Buffer.from(`${H}\nA-1,Ann,Pen,1,1\n`), Buffer.from([0xe2, 0x82])])],
+  ['ZIP', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00])],
+  ['UTF-16', Buffer.from(`\uFEFF${H}\n`, 'utf16le')],
+  ['PDF', Buffer.from('%PDF-1.7\n', 'latin1')],
+  ['semicolons', 'order_id;customer_name;product_name;quantity;unit_price\nA;B;C;1;1\n'],
+  ['NUL', Buffer.concat([Buffer.from(`${H}\nA-1,Ann,Pen,1,1\n`), Buffer.from([0x50, 0x00])])],
+  ['never-closed quote, large', `${H}\nA-1,"Ann,Pen,1,1\n` + 'x,y,z,1,1\n'.repeat(110_000)],
+  ['enormous line', `${H}\n` + 'x'.repeat(1_100_000)],
+  ['too few fields', `${H}\nA-1,Ann,Pen,1\nA-2,B,C,1,1\n`],
+  ['too many fields', `${H}\nA-1,Ann,Pen, blue,1,1\nA-2,B,C,1,1\n`],
+  ['trailing comma', `${H}\nA-1,Ann,Pen,1,1,\nA-2,B,C,1,1\n`],
+  ['text after quote', `${H}\nA-1,"Ann"x,Pen,1,1\nA-2,B,C,1,1\n`],
+  ['quote never closed', `${H}\nA-2,B,C,1,1\nA-1,"Ann,Pen,1,1\n`],
+  [
+    'row rules',
+    [
+      'order_id,customer_id,customer_name,customer_email,product_sku,product_name,quantity,unit_price,currency,order_date',
+      'ORD-1,C,C,,S,P,1,1,,',
+      'ORD-1,C,C,,S,P,1,1,,',
+      ',C,C,,S,P,1,1,,',
+      `${'X'.repeat(65)},C,C,,S,P,1,1,,`,
+      'ORD 1/#,C,C,,S,P,1,1,,',
+      'A-1,,,,S,P,1,1,,',
+      'A-2,C,C,,,,1,1,,',
+      `A-3,C,C,,S,${'p'.repeat(257)},1,1,,`,
+      'A-4,C,C,bob@,S,P,1,1,,',
+      'A-5,C,C,,S,P,,1,,',
+      'A-6,C,C,,S,P,1.5,1,,',
+      'A-7,C,C,,S,P,0,1,,',
+      'A-8,C,C,,S,P,1,,,',
+      'A-9,C,C,,S,P,1,$5,,',
+      'A-10,C,C,,S,P,1,-1,,',
+      'A-11,C,C,,S,P,1,1.999,,',
+      'A-12,C,C,,S,P,1,1000000.01,,',
+      'A-13,C,C,,S,P,1,1,XYZ,',
+      'A-14,C,C,,S,P,1,1,,05/03/2024',
+      'A-15,C,C,,S,P,1,1,,2023-02-29',
+      'A-16,C,C,,S,P,1,1,,2099-01-01',
+      'A-17,C,C,,S,P,abc,$5,,',
+    ].join('\n'),
+  ],
+  ['single columns of a pair', `${H}\nA-1,,Pen,1,1\nA-2,Ann,,1,1\n`],
+  ['a clipped long value', `${H}\nA-1,Ann,Pen,${'9'.repeat(60_000)},1\n`],
+];
+
+describe('docs/csv-format.md', () => {
+  it.each(cases)('documents the exact reason for: %s', async (_name, data) => {
+    // Act
+    const reasons = await reasonsFor(data);
+
+    // Assess
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
+  it('documents the file-name reason with its example', () => {
+    // Act
+    const reason = fileNameProblem('raw-data/orders.xlsx');
+    // Assess
+    expect(DOC).toContain(reason);
+  });
+
+  it('lists exactly the code\'s aliases in the alias table', () => {
+    for (const column of CANONICAL_COLUMNS) {
+      // Prepare
+      const row = DOC.split('\n').find((line) => line.startsWith(`| \`${column}\` | \``));
+      // Act
+      const documented = [...(row?.split('|')[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      // Assess
+      expect(documented, column).toEqual(HEADER_ALIASES[column]);
+    }
+  });
+
+  it('documents the Latin-1 sample reason and the derived file reasons', async () => {
+    const [latin1] = await reasonsFor(readFileSync(new URL('../../../../sample-data/orders-latin1.csv', import.meta.url)));
+    expect(DOC).toContain(latin1);
+    expect(DOC).toContain(statusOf({ rows: 8, valid: 0, rejected: 8, blank: 0 }).reason);
+    expect(DOC).toContain(statusOf({ rows: 1, valid: 0, rejected: 1, blank: 0 }).reason);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { Order } from '../../../../functions/order-processor/contract/types.ts';
+import {
+  CLEANED_COLUMNS,
+  cleanedHeaderLine,
+  cleanedRowLine,
+  errorReportHeaderLine,
+  errorReportLine,
+  neutralizeFormula,
+  quoteCsvCell,
+} from '../../../../functions/order-processor/reports/csv-output.ts';
+
+function order(overrides: Partial<Order> = {}): Order {
+  return {
+    order_id: 'A-1',
+    customer_name: 'Smith, Jane "JJ"',
+    product_name: 'Widget',
+    quantity: 2,
+    unit_price: 9.99,
+    currency: 'USD',
+    total_amount: 19.98,
+    source_key: 'raw-data/o.csv',
+    source_line: 2,
+    ingestion_id: 'ing',
+    processed_at: '2026-11-22T04:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('quoteCsvCell', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['two\nlines', '"two\nlines"'],
+    [' padded', '" padded"'],
+  ])('%j → %j', (input, expected) => {
+    expect(quoteCsvCell(input)).toBe(expected);
+  });
+});
+
+describe('neutralizeFormula', () => {
+  it.each(['=1+1', '+1', '-2', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://x","y")'])('prefixes %j with an apostrophe', (v) => {
+    expect(neutralizeFormula(v)).toBe(`'${v}`);
+  });
+  it.each([' =1+1', '  @SUM(A1)', '\u00a0+1', '\n=1+1'])('also prefixes %j, a formula behind leading whitespace', (v) => {
+    expect(neutralizeFormula(v)).toBe(`'${v}`);
+  });
+  it('leaves ordinary text alone', () => {
+    expect(neutralizeFormula('quantity must be an integer')).toBe('quantity must be an integer');
+  });
+});
+
+describe('cleaned CSV', () => {
+  it('writes canonical then derived columns, empty cells for absent ones, quoted where needed', () => {
+    // Act
+    const header = cleanedHeaderLine();
+    const line = cleanedRowLine(order());
+    // Assess
+    expect(header).toBe(`${CLEANED_COLUMNS.join(',')}\r\n`);
+    expect(line).toBe('A-1,,"Smith, Jane ""JJ""",,,Widget,2,9.99,USD,,19.98,raw-data/o.csv,2,ing,2026-11-22T04:00:00.000Z\r\n');
+  });
+
+  it('leaves numbers and dates intact: only text cells are neutralised', () => {
+    // Act: a negative number cannot pass the contract, but the writer must not turn one into text
+    const line = cleanedRowLine(order({ order_id: '-7', quantity: -1, unit_price: -0.5, total_amount: -0.5, order_date: '2024-03-05T00:00:00.000Z' }));
+    // Assess
+    expect(line).toMatch(/^'-7,.*,-1,-0\.5,USD,2024-03-05T00:00:00\.000Z,-0\.5,/);
+  });
+
+  it('neutralises text cells that a spreadsheet would run as formulas', () => {
+    expect(cleanedRowLine(order({ customer_name: '@SUM(A1)', product_name: '+cmd' }))).toMatch(/^A-1,,'@SUM\(A1\),,,'\+cmd,2,9\.99,/);
+  });
+});
+
+describe('errors report', () => {
+  it('has the documented header', () => {
+    expect(errorReportHeaderLine()).toBe('line,order_id,column,reason\r\n');
+  });
+
+  it('neutralises formulas in every cell and quotes the result', () => {
+    // Act
+    const line = errorReportLine({ line: 7, order_id: '=cmd|"/c calc"!A1', column: 'quantity', reason: '-5 is below 1, "x"' });
+    // Assess
+    expect(line).toBe(`7,"'=cmd|""/c calc""!A1",quantity,"'-5 is below 1, ""x"""\r\n`);
+  });
+
+  it('writes null order_id and column as empty cells', () => {
+    expect(errorReportLine({ line: 3, order_id: null, column: null, reason: 'wrong number of fields' })).toBe(
+      '3,,,wrong number of fields\r\n',
+    );
+  });
+});
