@@ -12,6 +12,10 @@ export const ENV = {
   /** How long to keep retrying throttled/unprocessed writes before failing the record (ms, default 60000). */
   writeRetryDeadlineMs: 'WRITE_RETRY_DEADLINE_MS',
   stage: 'STAGE',
+  /** Whole-file cap on decompressed bytes, in MiB (the CSV contract's limits; `validate` reads it too). */
+  maxFileMb: 'MAX_FILE_MB',
+  /** Whole-file cap on physical lines (the CSV contract's limits; `validate` reads it too). */
+  maxFileLines: 'MAX_FILE_LINES',
 } as const;
 
 /** The four prefixes of the data bucket (DESIGN §4). */
@@ -37,6 +41,8 @@ export const METRIC = {
   rowsRejected: 'RowsRejected',
   bytesProcessed: 'BytesProcessed',
   fileProcessingTime: 'FileProcessingTime',
+  /** An alert could not be published after retries; the file's outcome is recorded regardless. */
+  alertsFailed: 'AlertsFailed',
 } as const;
 
 /** Ingestion ledger statuses (DESIGN §5). */
