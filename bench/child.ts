@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { typescriptArgv } from '../tooling/project.ts';
 
 /** Messages a worker sends to the coordinator. */
 export type WorkerMessage =
@@ -22,7 +23,7 @@ export interface RunWorkerOptions {
 /** Runs `task` in a fresh process and resolves with what it reports. */
 export function runWorker<T>(task: string, args: unknown, options: RunWorkerOptions = {}): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', WORKER, task, JSON.stringify(args)], {
+    const child = spawn(process.execPath, typescriptArgv(WORKER, [task, JSON.stringify(args)], ['--expose-gc']), {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, ...options.env },
     });

@@ -1,11 +1,10 @@
 /**
  * The SQS event Lambda's event-source mapping would hand the function for one uploaded object:
  * an EventBridge "Object Created" event in the shape moto emits (eTag, version-id, epoch time),
- * wrapped by the same builders the local poller uses (cli/lib/sqs-event.ts).
+ * wrapped by the same builders the local poller uses (tooling/lambda-events.ts).
  */
 import type { Context, SQSEvent } from 'aws-lambda';
-import { lambdaContext, toSqsEvent } from '../tooling/lambda-events.ts';
-import { objectCreatedBody, type CreatedObject } from '../tooling/object-created.ts';
+import { lambdaContext, objectCreatedBody, toSqsEvent, type CreatedObject } from '../tooling/lambda-events.ts';
 
 export type UploadedObject = CreatedObject;
 

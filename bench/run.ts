@@ -22,6 +22,7 @@ import type { PeerRunResult } from './baseline-peer.ts';
 import { runWorker } from './child.ts';
 import type { ContractRunResult, ReadAllResult } from './contract-bench.ts';
 import { benchFile, OUT_DIR, type BenchFile } from './data.ts';
+import { runHostileBench } from './hostile.ts';
 import type { ProcessorRunResult } from './processor-bench.ts';
 import type { SdkCostResult } from './sdk-bench.ts';
 import { createBenchResources, processorEnv } from './setup.ts';
@@ -161,6 +162,9 @@ async function main(argv: string[]): Promise<number> {
   };
   say(`machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memory} RAM, node ${machine.node}`);
 
+  // 0. Hostile inputs against validate: time and peak RSS (bench/hostile.ts; BENCH_QUICK=1 shrinks them).
+  const hostile = await runHostileBench({ quick: process.env.BENCH_QUICK === '1', say });
+
   // Files.
   const spec = { seed: o.seed, multilineEvery: o.multilineEvery };
   const input = await benchFile({ ...spec, rows: o.rows, gzip: false }, say);
@@ -247,6 +251,7 @@ async function main(argv: string[]): Promise<number> {
       `${int(input.multilineRows)} with a quoted line break, ~1 in 8 with a quoted comma`,
     '',
   );
+  out.push(...hostile.report);
   out.push('1. CSV contract alone (readOrders, local file, no AWS)');
   out.push(
     renderTable(
@@ -353,10 +358,10 @@ async function main(argv: string[]): Promise<number> {
   const resultsPath = join(OUT_DIR, 'results.json');
   writeFileSync(
     resultsPath,
-    `${JSON.stringify({ finishedAt: new Date().toISOString(), machine, options: o, input: { main: input, gzip: mainGz, sweep: sweepFiles }, contract, sweep, sdk, processor, peer }, null, 2)}\n`,
+    `${JSON.stringify({ finishedAt: new Date().toISOString(), machine, options: o, input: { main: input, gzip: mainGz, sweep: sweepFiles }, contract, sweep, sdk, processor, peer, hostile: hostile.results }, null, 2)}\n`,
   );
   say(`results written to ${resultsPath} (${fixed((performance.now() - started) / 1000)} s in all)`);
-  return processor.every((p) => p.conservation.ok) ? 0 : 1;
+  return processor.every((p) => p.conservation.ok) && hostile.ok ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -10,6 +10,7 @@ import { cpuUsage } from 'node:process';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_BATCH_SIZE } from '../functions/order-processor/adapters/dynamo-writer.ts';
+import { clientConfig } from '../tooling/aws-clients.ts';
 
 export interface SdkCostResult {
   items: number;
@@ -53,12 +54,7 @@ function offlineDocumentClient(): DynamoDBDocumentClient {
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),
   };
-  const client = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    requestHandler,
-  });
+  const client = new DynamoDBClient({ ...clientConfig({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }), requestHandler });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

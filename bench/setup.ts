@@ -1,12 +1,12 @@
 /**
  * The AWS resources the benchmark needs, created on a moto server with the real SDK, laid out like
- * test/integration/order-processor.test.ts (whose setup lives inside the test file and imports
- * vitest, so it cannot be reused from a plain script).
+ * the integration tests' (tables from tooling/tables.ts; the tests' own setup imports vitest, so
+ * it cannot be reused from a plain script).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { emulatorEnv } from '../tooling/emulator.ts';
+import { clientConfig, emulatorEnv } from '../tooling/aws-clients.ts';
 import { ledgerTableCommand, ordersTableCommand } from '../tooling/tables.ts';
 
 export const BENCH_REGION = 'us-east-1';
@@ -23,14 +23,9 @@ export interface BenchResources {
   topicArn: string;
 }
 
-/** SDK client configuration for the emulator (path-style S3, dummy credentials). */
+/** SDK client configuration for the emulator (tooling/aws-clients.ts) in the benchmark's region. */
 export function benchClientConfig(endpoint: string) {
-  return {
-    endpoint,
-    region: BENCH_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  };
+  return clientConfig({ endpoint, region: BENCH_REGION });
 }
 
 /** Creates the bucket (versioned, like the stack), both orders tables, the ledger and the alerts topic. */

@@ -1,6 +1,7 @@
 /**
- * `order-pipeline <command> [options]`: dispatches to cli/commands/<command>.ts, each of which
- * exports `run(argv): Promise<number>` (the exit status) and a one-line `summary`.
+ * `order-pipeline <command> [options]`: dispatches to a module of cli/commands/, which exports
+ * `run(argv): Promise<number>` (the exit status) and a one-line `summary` (pause and resume share
+ * one module, commands/delivery.ts).
  */
 import { EXIT, UsageError } from './exit.ts';
 
@@ -9,30 +10,51 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  validate: () => import('./commands/validate.ts'),
-  local: () => import('./commands/local.ts'),
-  demo: () => import('./commands/demo.ts'),
-  upload: () => import('./commands/upload.ts'),
-  status: () => import('./commands/status.ts'),
-  redrive: () => import('./commands/redrive.ts'),
-  replay: () => import('./commands/replay.ts'),
-  pause: () => import('./commands/pause.ts'),
-  resume: () => import('./commands/resume.ts'),
-  alerts: () => import('./commands/alerts.ts'),
-  dashboard: () => import('./commands/dashboard.ts'),
-};
+type Loader = () => Promise<Command>;
+
+/** The commands by topic, as `order-pipeline --help` lists them; each lives in cli/commands/. */
+const TOPICS: { topic: string; commands: Record<string, Loader> }[] = [
+  {
+    topic: 'check a file (no AWS)',
+    commands: { validate: () => import('./commands/validate.ts') },
+  },
+  {
+    topic: 'run the pipeline on this machine',
+    commands: {
+      local: () => import('./commands/local.ts'),
+      demo: () => import('./commands/demo.ts'),
+    },
+  },
+  {
+    topic: 'operate a deployment (local or AWS)',
+    commands: {
+      upload: () => import('./commands/upload.ts'),
+      status: () => import('./commands/status.ts'),
+      redrive: () => import('./commands/redrive.ts'),
+      replay: () => import('./commands/replay.ts'),
+      pause: () => import('./commands/delivery.ts').then((m) => m.pause),
+      resume: () => import('./commands/delivery.ts').then((m) => m.resume),
+      alerts: () => import('./commands/alerts.ts'),
+      dashboard: () => import('./commands/dashboard.ts'),
+    },
+  },
+];
+
+const COMMANDS: Record<string, Loader> = Object.assign({}, ...TOPICS.map((t) => t.commands));
 
 async function usage(): Promise<string> {
-  const lines = ['usage: order-pipeline <command> [options]', '', 'commands:'];
-  for (const [name, load] of Object.entries(COMMANDS)) {
-    let summary = '';
-    try {
-      summary = (await load()).summary;
-    } catch {
-      summary = '(unavailable)';
+  const lines = ['usage: order-pipeline <command> [options]'];
+  for (const { topic, commands } of TOPICS) {
+    lines.push('', `${topic}:`);
+    for (const [name, load] of Object.entries(commands)) {
+      let summary = '';
+      try {
+        summary = (await load()).summary;
+      } catch {
+        summary = '(unavailable)';
+      }
+      lines.push(`  ${name.padEnd(10)} ${summary}`);
     }
-    lines.push(`  ${name.padEnd(10)} ${summary}`);
   }
   lines.push('', 'Run `order-pipeline <command> --help` for a command\'s options.');
   return lines.join('\n');

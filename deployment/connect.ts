@@ -1,57 +1,10 @@
 /**
- * AWS SDK clients for a target: the emulator endpoint with dummy credentials locally, the standard
- * credential chain on AWS. Commands get everything they need from `connect()`.
+ * Connecting to a target: SDK clients for it (tooling/aws-clients.ts), after checking that it
+ * answers and holds the stack, with a message saying what to do when it does not.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { err } from '../cli/render/terminal.ts';
-import { assertReachable, resolveTarget, type Target } from './target.ts';
-
-// The SDK warns on every run that releases from 2027 need Node 22; the CLI supports Node 20 today.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-export interface Clients {
-  s3: S3Client;
-  sqs: SQSClient;
-  ddb: DynamoDBClient;
-  doc: DynamoDBDocumentClient;
-  lambda: LambdaClient;
-  cloudwatch: CloudWatchClient;
-  sns: SNSClient;
-}
-
-export interface ClientOptions {
-  region: string;
-  endpoint?: string;
-}
-
-export function clientConfig(options: ClientOptions) {
-  if (!options.endpoint) return { region: options.region };
-  return {
-    region: options.region,
-    endpoint: options.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'testing' },
-  };
-}
-
-export function makeClients(options: ClientOptions): Clients {
-  const config = clientConfig(options);
-  const ddb = new DynamoDBClient(config);
-  return {
-    s3: new S3Client({ ...config, forcePathStyle: Boolean(options.endpoint) }),
-    sqs: new SQSClient(config),
-    ddb,
-    doc: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }),
-    lambda: new LambdaClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    sns: new SNSClient(config),
-  };
-}
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { makeClients, type Clients } from '../tooling/aws-clients.ts';
+import { assertReachable, type Target } from './target.ts';
 
 export function clientsFor(target: Target): Clients {
   return makeClients({ region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
@@ -70,13 +23,8 @@ export interface Connection {
   clients: Clients;
 }
 
-/**
- * Resolves the target, says on stderr which one is used (unless quiet), checks that it answers,
- * and returns clients for it.
- */
-export async function connect(values: { target?: string; outputs?: string }, options: { quiet?: boolean } = {}): Promise<Connection> {
-  const target = await resolveTarget(values);
-  if (!options.quiet) err(`target: ${target.description}`);
+/** Checks that the target answers and has its ingest queue, and returns clients for it. */
+export async function connect(target: Target): Promise<Connection> {
   await assertReachable(target);
   const clients = clientsFor(target);
   try {

@@ -2,7 +2,7 @@
  * The deployed dashboard's metric widgets, evaluated with GetMetricData: parsing the dashboard
  * body (pure) and fetching the series.
  *
- * moto's CloudWatch drops the namespace filter when dimensions are given (DESIGN §9), so the data
+ * moto's CloudWatch drops the namespace filter when dimensions are given (docs/local.md), so the data
  * of a query is matched back to its request by query id only, and a query that the emulator
  * rejects (e.g. percentile statistics) is reported as unsupported instead of failing the page.
  */

@@ -2,7 +2,7 @@
  * Reading the ingestion ledger (docs/architecture.md, "Tables") for the operator: per file, per day,
  * waiting for outcomes. Keys and statuses come from the processor's public entry, never re-derived.
  */
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fileLedgerKey, isFinalStatus, LEDGER, type LedgerItem } from '../functions/order-processor/index.ts';
 
 export type { LedgerItem };
@@ -12,6 +12,22 @@ export const isFinal = (item: LedgerItem | null | undefined): boolean => isFinal
 export async function getLedgerItem(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<LedgerItem | null> {
   const out = await doc.send(new GetCommand({ TableName: table, Key: { [LEDGER.hashKey]: pk }, ConsistentRead: true }));
   return (out.Item as LedgerItem | undefined) ?? null;
+}
+
+/** The items of these keys (consistent reads, 100 keys per request); absent keys are left out. */
+export async function getLedgerItems(doc: DynamoDBDocumentClient, table: string, pks: readonly string[]): Promise<Map<string, LedgerItem>> {
+  const found = new Map<string, LedgerItem>();
+  const unique = [...new Set(pks)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((pk) => ({ [LEDGER.hashKey]: pk }));
+    // DynamoDB may return some keys unprocessed (throughput); ask again for those.
+    for (let round = 0; keys && keys.length > 0 && round < 10; round++) {
+      const out: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of (out.Responses?.[table] ?? []) as LedgerItem[]) found.set(item.pk, item);
+      keys = out.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return found;
 }
 
 /** UTC days, newest first: today, yesterday, … */

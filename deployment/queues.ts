@@ -31,6 +31,17 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<Queu
   };
 }
 
+/** Waits until the queue has nothing visible or in flight (its consumer is idle); false when `maxMs` passed first. */
+export async function waitUntilIdle(sqs: SQSClient, queueUrl: string, maxMs: number, intervalMs = 300): Promise<boolean> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const d = await queueDepth(sqs, queueUrl);
+    if (d.visible === 0 && d.inFlight === 0 && d.delayed === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
 export interface MoveResult {
   moved: number;
   failed: number;

@@ -5,48 +5,24 @@
  * Chosen explicitly with --target; without it, local when .local/outputs.json exists.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { OUTPUT_NAMES, type StackOutputs } from '../modules/outputs.ts';
-import { UsageError } from '../cli/exit.ts';
-import { readOutputs } from '../tooling/terraform-progress.ts';
+import { join } from 'node:path';
+import { localHome, localPaths, readLocalOutputs, type LocalOutputs } from '../local/home.ts';
+import { PROJECT_PATHS } from '../tooling/project.ts';
+import { checkOutputs, normaliseOutputs, type StackOutputs } from '../tooling/stack-outputs.ts';
+import { readOutputs } from '../tooling/terraform.ts';
 
 /** Terraform outputs of the stack, named exactly as the stack declares them (modules/outputs.ts). */
 export type PipelineOutputs = StackOutputs;
 
-/** .local/outputs.json: the emulator endpoint, the region and every Terraform output. */
-export interface LocalOutputs extends PipelineOutputs {
-  endpoint: string;
-  /** Extra local-only resources and processes. */
-  alert_capture_queue_url?: string;
-  stage?: string;
-  [name: string]: unknown;
+export type TargetKind = 'local' | 'aws';
+
+/** No target was named and none can be found: the caller has to choose one. */
+export class NoTargetError extends Error {
+  override name = 'NoTargetError';
 }
-
-export const REQUIRED_OUTPUTS: readonly (keyof PipelineOutputs)[] = OUTPUT_NAMES;
-
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
-/** Where local state lives: $ORDER_PIPELINE_HOME, else <project>/.local. */
-export function localHome(): string {
-  return resolve(process.env.ORDER_PIPELINE_HOME ?? join(PROJECT_ROOT, '.local'));
-}
-
-export const localPaths = (home = localHome()) => ({
-  home,
-  outputs: join(home, 'outputs.json'),
-  pids: join(home, 'pids.json'),
-  delivery: join(home, 'delivery.json'),
-  outbox: join(home, 'outbox'),
-  logs: join(home, 'logs'),
-  processorLog: join(home, 'logs', 'processor.log'),
-  terraformLog: join(home, 'logs', 'terraform.log'),
-  motoLog: join(home, 'logs', 'moto.log'),
-  cdktfOut: join(home, 'cdktf.out'),
-});
 
 export interface Target {
-  kind: 'local' | 'aws';
+  kind: TargetKind;
   outputs: PipelineOutputs;
   region: string;
   /** Emulator endpoint (local only). */
@@ -56,52 +32,9 @@ export interface Target {
   local?: LocalOutputs;
 }
 
-/** parseArgs options every operating command accepts. */
-export const TARGET_OPTIONS = {
-  target: { type: 'string' },
-  outputs: { type: 'string' },
-} as const;
-
-export const TARGET_HELP = [
-  '  --target local|aws  what to operate: the local emulator (.local/outputs.json, written by',
-  '                      `order-pipeline local up`) or the AWS deployment (Terraform outputs of',
-  '                      the applied stack + the standard AWS credential chain). Default: local',
-  '                      when .local/outputs.json exists.',
-  '  --outputs FILE      AWS: read the stack outputs from FILE (`terraform output -json` or flat JSON)',
-].join('\n');
-
-/** Accepts `terraform output -json` ({name: {value}}) and flat ({name: value}) shapes. */
-export function normaliseOutputs(raw: unknown, source: string): Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new Error(`${source}: expected a JSON object of Terraform outputs`);
-  }
-  const flat: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    flat[name] = typeof value === 'object' && value !== null && 'value' in value ? (value as { value: unknown }).value : value;
-  }
-  return flat;
-}
-
-export function checkOutputs(flat: Record<string, unknown>, source: string): PipelineOutputs {
-  const missing = REQUIRED_OUTPUTS.filter((name) => typeof flat[name] !== 'string' || flat[name] === '');
-  if (missing.length > 0) {
-    throw new Error(`${source} lacks the stack output(s) ${missing.join(', ')} — is it the output of this stack?`);
-  }
-  return flat as unknown as PipelineOutputs;
-}
-
-export function readLocalOutputs(home = localHome()): LocalOutputs | null {
-  const file = localPaths(home).outputs;
-  if (!existsSync(file)) return null;
-  const flat = normaliseOutputs(JSON.parse(readFileSync(file, 'utf8')), file);
-  checkOutputs(flat, file);
-  if (typeof flat.endpoint !== 'string') throw new Error(`${file} lacks "endpoint"`);
-  return flat as LocalOutputs;
-}
-
 /** Outputs of the stack applied with `npm run deploy` (cdktf.out/stacks/<stack>). */
 async function deployedOutputs(): Promise<{ outputs: PipelineOutputs; source: string }> {
-  const stacksDir = join(PROJECT_ROOT, 'cdktf.out', 'stacks');
+  const stacksDir = join(PROJECT_PATHS.cdktfOut, 'stacks');
   const stacks = existsSync(stacksDir) ? readdirSync(stacksDir) : [];
   if (stacks.length === 0) {
     throw new Error(
@@ -113,9 +46,9 @@ async function deployedOutputs(): Promise<{ outputs: PipelineOutputs; source: st
     throw new Error(`several stacks in ${stacksDir} (${stacks.join(', ')}); pass --outputs FILE to choose one`);
   }
   const stackDir = join(stacksDir, stacks[0]!);
-  let raw: unknown;
+  let outputs: PipelineOutputs;
   try {
-    raw = await readOutputs(stackDir, process.env);
+    outputs = await readOutputs(stackDir, process.env);
   } catch (e) {
     const message = (e as Error).message;
     const why = /Error: (.*)/.exec(message)?.[1] ?? message.split('\n')[0];
@@ -124,14 +57,15 @@ async function deployedOutputs(): Promise<{ outputs: PipelineOutputs; source: st
         'Otherwise pass --outputs FILE (the JSON of `terraform output -json`).',
     );
   }
-  return { outputs: checkOutputs(normaliseOutputs(raw, stackDir), stackDir), source: `terraform outputs of ${stackDir}` };
+  return { outputs, source: `terraform outputs of ${stackDir}` };
 }
 
-export async function resolveTarget(values: { target?: string; outputs?: string }): Promise<Target> {
-  const requested = values.target ?? (values.outputs ? 'aws' : undefined);
-  if (requested !== undefined && requested !== 'local' && requested !== 'aws') {
-    throw new UsageError(`--target must be "local" or "aws", not "${requested}"`);
-  }
+/**
+ * The target to operate: `kind` when given (AWS also when only an outputs file is given), else
+ * local when .local/outputs.json exists.
+ */
+export async function resolveTarget(values: { kind?: TargetKind; outputsFile?: string }): Promise<Target> {
+  const requested = values.kind ?? (values.outputsFile ? 'aws' : undefined);
   const home = localHome();
   if (requested === 'local' || requested === undefined) {
     const local = readLocalOutputs(home);
@@ -139,7 +73,7 @@ export async function resolveTarget(values: { target?: string; outputs?: string 
       if (requested === 'local') {
         throw new Error(`no local pipeline: ${localPaths(home).outputs} does not exist — start it with \`order-pipeline local up\``);
       }
-      throw new UsageError(
+      throw new NoTargetError(
         `no target: ${localPaths(home).outputs} does not exist. Start the local pipeline with ` +
           '`order-pipeline local up`, or operate AWS with `--target aws`.',
       );
@@ -153,10 +87,10 @@ export async function resolveTarget(values: { target?: string; outputs?: string 
       description: `local emulator ${local.endpoint} (${localPaths(home).outputs})`,
     };
   }
-  if (values.outputs) {
-    const flat = normaliseOutputs(JSON.parse(readFileSync(values.outputs, 'utf8')), values.outputs);
-    const outputs = checkOutputs(flat, values.outputs);
-    return { kind: 'aws', outputs, region: outputs.region, description: `AWS ${outputs.region} (outputs from ${values.outputs})` };
+  if (values.outputsFile) {
+    const file = values.outputsFile;
+    const outputs = checkOutputs(normaliseOutputs(JSON.parse(readFileSync(file, 'utf8')), file), file);
+    return { kind: 'aws', outputs, region: outputs.region, description: `AWS ${outputs.region} (outputs from ${file})` };
   }
   const { outputs, source } = await deployedOutputs();
   return { kind: 'aws', outputs, region: outputs.region, description: `AWS ${outputs.region} (${source})` };

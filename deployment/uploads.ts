@@ -4,9 +4,8 @@ import { basename } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
-import { PREFIX } from '../functions/order-processor/index.ts';
-import { getLedgerItem, isFinal, latestForKey, type LedgerItem } from './ledger-view.ts';
-import { fileLedgerKey } from '../functions/order-processor/index.ts';
+import { fileLedgerKey, PREFIX } from '../functions/order-processor/index.ts';
+import { getLedgerItems, isFinal, latestForKey, type LedgerItem } from './ledger-view.ts';
 
 /** Multipart above this size (lib-storage uploads parts of PART_SIZE, QUEUE_SIZE at a time). */
 export const PART_SIZE = 8 * 1024 * 1024;
@@ -59,29 +58,48 @@ export async function uploadFile(
   };
 }
 
+/** The ledger key of an upload's file item (bucket/key#version, or #etag on an unversioned bucket). */
+export function uploadLedgerKey(bucket: string, uploaded: Pick<Uploaded, 'key' | 'versionId' | 'etag'>): string {
+  return fileLedgerKey({ bucket, key: uploaded.key, versionId: uploaded.versionId, etag: uploaded.etag });
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  /** After each poll: how many have a final status, of how many. */
+  onTick?: (done: number, total: number, items: readonly (LedgerItem | null)[]) => void;
+  signal?: AbortSignal;
+  stop?: () => boolean;
+}
+
 /**
- * Polls the ledger until the file item of this upload (bucket/key#version, or #etag on an
- * unversioned bucket) has a final status; null when the deadline passes first.
+ * Polls the ledger until every upload's file item has a final status, or the deadline passes.
+ * Returns the items in the order of `uploads`; null for a file with no final status by then.
  */
-export async function waitForOutcome(
+export async function waitForOutcomes(
   doc: DynamoDBDocumentClient,
   table: string,
   bucket: string,
-  uploaded: Pick<Uploaded, 'key' | 'versionId' | 'etag'>,
-  options: { timeoutMs: number; intervalMs?: number; onTick?: (item: LedgerItem | null) => void; signal?: AbortSignal },
-): Promise<LedgerItem | null> {
+  uploads: readonly Pick<Uploaded, 'key' | 'versionId' | 'etag'>[],
+  options: WaitOptions,
+): Promise<(LedgerItem | null)[]> {
   const deadline = Date.now() + options.timeoutMs;
-  const pk = fileLedgerKey({ bucket, key: uploaded.key, versionId: uploaded.versionId, etag: uploaded.etag });
-  let polls = 0;
-  let item: LedgerItem | null = null;
-  while (Date.now() < deadline && !options.signal?.aborted) {
-    item = await getLedgerItem(doc, table, pk);
-    // Rarely useful fallback (a ledger keyed differently than expected): look the key up by day.
-    if (!item && uploaded.versionId === null && polls % 10 === 9) item = await latestForKey(doc, table, bucket, uploaded.key);
-    options.onTick?.(item);
-    if (isFinal(item)) return item;
-    polls += 1;
+  const pks = uploads.map((u) => uploadLedgerKey(bucket, u));
+  const items: (LedgerItem | null)[] = uploads.map(() => null);
+  for (let polls = 0; ; polls++) {
+    const pending = pks.flatMap((pk, i) => (isFinal(items[i]) ? [] : [{ pk, i }]));
+    const found = await getLedgerItems(doc, table, pending.map((p) => p.pk));
+    for (const { pk, i } of pending) {
+      items[i] = found.get(pk) ?? null;
+      // Rarely useful fallback (a ledger keyed differently than expected): look the key up by day.
+      const u = uploads[i]!;
+      if (!items[i] && u.versionId === null && polls % 10 === 9) items[i] = await latestForKey(doc, table, bucket, u.key);
+    }
+    const done = items.filter(isFinal).length;
+    options.onTick?.(done, items.length, items);
+    if (done === items.length || Date.now() >= deadline || options.signal?.aborted || options.stop?.()) {
+      return items.map((item) => (isFinal(item) ? item : null));
+    }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 500));
   }
-  return isFinal(item) ? item : null;
 }

@@ -1,6 +1,7 @@
 /**
  * Where moto cannot evaluate what the real stack declares, the local runtime adjusts the
- * emulator's copy after the apply — never the stack itself (DESIGN §8). Each fix-up says why.
+ * emulator's copy after the apply — never the stack itself (docs/local.md, "Where the emulator
+ * differs"). Each fix-up says why.
  */
 import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
 

@@ -1,42 +1,25 @@
 /**
- * The local stand-in for Lambda's SQS event-source mapping (DESIGN §8): long-polls the ingest
- * queue with the deployed mapping's batch size, calls the real handler in-process with the
- * function's deployed environment and an event shaped exactly as Lambda's, deletes what succeeded
- * and leaves failures for redelivery — so retries and the DLQ are the emulator's own SQS redrive.
- * Alongside, it captures alert e-mails from the SNS→SQS capture queue and forwards the EMF
- * metrics the handler prints to the emulator's CloudWatch.
+ * The local stand-in for the Lambda service around the processor: the function's execution
+ * environments (worker threads running the real handler, lambda/environment-pool.ts), the poller
+ * that plays its SQS event-source mapping (lambda/mapping-poller.ts) with the deployed batch size
+ * and maximum concurrency, and beside them the function's logs and metrics (function-logs.ts) and
+ * the alert e-mails (alert-capture.ts). Reports one event per batch, file, alert and problem.
  */
-import { mkdirSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  type Message,
-} from '@aws-sdk/client-sqs';
-import { decodeMessageBody } from '../functions/order-processor/index.ts';
-import type { Clients } from '../deployment/connect.ts';
-import { readDeliveryState } from './delivery-state.ts';
-import { emfToPutMetricData, type EmfDocument } from './emf-bridge.ts';
-import { getLedgerItem, type LedgerItem } from '../deployment/ledger-view.ts';
-import { fileLedgerKey } from '../functions/order-processor/index.ts';
+import type { Message } from '@aws-sdk/client-sqs';
+import { decodeMessageBody, fileLedgerKey } from '../functions/order-processor/index.ts';
 import type { FunctionDetails, MappingInfo } from '../deployment/event-source-mapping.ts';
-import { formatAlertEmail, parseSnsNotification, writeOutboxEmail } from './outbox.ts';
-import { captureProcessOutput } from './output-capture.ts';
-import { lambdaContext, retryVisibilitySeconds, succeededMessages, toSqsEvent } from '../tooling/lambda-events.ts';
-import { PROJECT_ROOT, type LocalOutputs } from '../deployment/target.ts';
-
-export type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
-
-export const HANDLER_MODULE = join(PROJECT_ROOT, 'functions', 'order-processor', 'handler.ts');
+import { getLedgerItem, type LedgerItem } from '../deployment/ledger-view.ts';
+import type { Clients } from '../tooling/aws-clients.ts';
+import { PROJECT_PATHS } from '../tooling/project.ts';
+import { AlertCapture } from './alert-capture.ts';
+import { FunctionLogs, MetricsForwarder } from './function-logs.ts';
+import { readDeliveryState, type LocalOutputs } from './home.ts';
+import { EnvironmentPool } from './lambda/environment-pool.ts';
+import { functionEnvironment } from './lambda/function-environment.ts';
+import { MappingPoller, mappingConcurrency, type BatchReport } from './lambda/mapping-poller.ts';
 
 export type PollerEvent =
-  | { type: 'batch'; received: number; succeeded: number; failed: number; ms: number }
+  | { type: 'batch'; received: number; succeeded: number; failed: number; ms: number; environment: number | null; concurrent: number }
   | { type: 'file'; key: string; item: LedgerItem | null; receiveCount: number; failed: boolean }
   | { type: 'invalid-message'; messageId: string; receiveCount: number; reason: string }
   | { type: 'alert'; subject: string; path: string }
@@ -61,100 +44,109 @@ export interface PollerOptions {
   onEvent: (event: PollerEvent) => void;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-
-const isAbort = (e: unknown) => (e as { name?: string })?.name === 'AbortError' || (e as { name?: string })?.name === 'TimeoutError';
-
-/** The Lambda runtime variables a function sees besides its own environment. */
-export function lambdaRuntimeEnv(fn: FunctionDetails, region: string): Record<string, string> {
-  return {
-    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: fn.version,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    _HANDLER: fn.handler,
-  };
+export interface PollerStats {
+  batches: number;
+  /** The most batches that ran at once. */
+  peakConcurrency: number;
+  /** The mapping's maximum concurrency, as played locally. */
+  concurrency: number;
+  /** Execution environments started (cold starts). */
+  environments: number;
+  metricsForwarded: number;
 }
 
 export class LocalPoller {
   private readonly abort = new AbortController();
   private loops: Promise<void>[] = [];
-  private pendingMetrics = new Set<Promise<void>>();
-  private restoreOutput: (() => void) | null = null;
-  private handler: Handler | null = null;
-  private recipients: string[] = [];
+  private pool: EnvironmentPool | null = null;
+  private pollers: MappingPoller[] = [];
+  private alerts: AlertCapture | null = null;
   private lastEnabled: boolean | null = null;
-  metricsForwarded = 0;
-  batches = 0;
+  private readonly metrics: MetricsForwarder;
+  private readonly logs: FunctionLogs;
 
-  constructor(private readonly options: PollerOptions) {}
-
-  /** Loads the handler with the function's environment and starts both loops. */
-  async start(): Promise<void> {
-    const { fn, outputs, clients } = this.options;
-    // The function's deployed environment, as Lambda would set it, pointed at the emulator.
-    Object.assign(process.env, fn.environment, lambdaRuntimeEnv(fn, outputs.region), {
-      AWS_ENDPOINT_URL: outputs.endpoint,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_SESSION_TOKEN: 'testing',
+  constructor(private readonly options: PollerOptions) {
+    const onError = (message: string) => options.onEvent({ type: 'error', message });
+    this.metrics = new MetricsForwarder(options.clients.cloudwatch, onError);
+    this.logs = new FunctionLogs({
+      logFile: options.processorLog,
+      onEmf: (doc) => this.metrics.forward(doc),
+      terminal: options.verbose ? (stream, line) => process[stream].write(line + '\n') : null,
     });
-    // Powertools disables metrics under POWERTOOLS_DEV; the dashboard needs them.
-    process.env.POWERTOOLS_METRICS_DISABLED ??= 'false';
-
-    mkdirSync(join(this.options.processorLog, '..'), { recursive: true });
-    this.restoreOutput = captureProcessOutput({
-      logFile: this.options.processorLog,
-      passThrough: this.options.verbose ?? false,
-      onEmf: (doc) => this.forwardMetrics(doc),
-    });
-    const mod = (await import(pathToFileURL(this.options.handlerModule ?? HANDLER_MODULE).href)) as { handler?: Handler };
-    if (typeof mod.handler !== 'function') throw new Error(`${this.options.handlerModule ?? HANDLER_MODULE} exports no handler()`);
-    this.handler = mod.handler;
-
-    try {
-      const subs = await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: outputs.alerts_topic_arn }));
-      this.recipients = (subs.Subscriptions ?? []).filter((s) => s.Protocol === 'email').map((s) => s.Endpoint ?? '').filter(Boolean);
-    } catch {
-      this.recipients = [];
-    }
-    this.loops = [this.ingestLoop(), ...(outputs.alert_capture_queue_url ? [this.alertLoop(outputs.alert_capture_queue_url)] : [])];
   }
 
-  /** Stops receiving, lets the running batch finish, flushes metrics, restores the output streams. */
+  /** Starts the first execution environment (failing if the handler cannot load), then the loops. */
+  async start(): Promise<void> {
+    const { fn, outputs, clients, mapping } = this.options;
+    const onError = (message: string) => this.options.onEvent({ type: 'error', message });
+    // Every mapping of the function draws on one pool, as they share the function's concurrency on
+    // AWS; a second queue (another mapping) gets a MappingPoller of its own on the same pool.
+    this.pool = new EnvironmentPool({
+      handlerModule: this.options.handlerModule ?? PROJECT_PATHS.processorHandler,
+      env: functionEnvironment(fn, { endpoint: outputs.endpoint, region: outputs.region }),
+      memoryMb: fn.memoryMb,
+      maxEnvironments: mappingConcurrency(mapping),
+      onOutput: (environment, stream, text) => this.logs.push(environment, stream, text),
+    });
+    this.pollers = [
+      new MappingPoller({
+        sqs: clients.sqs,
+        queue: { url: outputs.ingest_queue_url, arn: this.options.queueArn, region: outputs.region },
+        mapping,
+        fn,
+        pool: this.pool,
+        isEnabled: () => this.deliveryEnabled(),
+        ...(this.options.waitSeconds !== undefined ? { waitSeconds: this.options.waitSeconds } : {}),
+        onBatch: (report) => this.reportBatch(report),
+        onError,
+      }),
+    ];
+    await this.pool.warm();
+
+    if (outputs.alert_capture_queue_url) {
+      this.alerts = new AlertCapture({
+        sqs: clients.sqs,
+        sns: clients.sns,
+        queueUrl: outputs.alert_capture_queue_url,
+        topicArn: outputs.alerts_topic_arn,
+        outboxDir: this.options.outboxDir,
+        ...(this.options.waitSeconds !== undefined ? { waitSeconds: this.options.waitSeconds } : {}),
+        onAlert: (subject, path) => this.options.onEvent({ type: 'alert', subject, path }),
+        onError,
+      });
+      await this.alerts.loadRecipients();
+    }
+    const signal = this.abort.signal;
+    this.loops = [...this.pollers.map((p) => p.run(signal)), ...(this.alerts ? [this.alerts.run(signal)] : [])];
+  }
+
+  /** Stops receiving, lets the batches in flight finish, stops the environments, flushes logs and metrics. */
   async stop(): Promise<void> {
     this.abort.abort();
     await Promise.allSettled(this.loops);
-    await Promise.allSettled([...this.pendingMetrics]);
-    this.restoreOutput?.();
-    this.restoreOutput = null;
+    await this.pool?.close();
+    this.logs.flush();
+    await this.metrics.flush();
   }
 
   /** Resolves once nothing is pending in metric forwarding (tests, demo). */
   async flushMetrics(): Promise<void> {
-    await Promise.allSettled([...this.pendingMetrics]);
+    await this.metrics.flush();
   }
 
-  private forwardMetrics(doc: EmfDocument): void {
-    for (const input of emfToPutMetricData(doc)) {
-      const p = this.options.clients.cloudwatch
-        .send(new PutMetricDataCommand(input))
-        .then(() => {
-          this.metricsForwarded += input.MetricData?.length ?? 0;
-        })
-        .catch((e: unknown) => this.options.onEvent({ type: 'error', message: `PutMetricData failed: ${(e as Error).message}` }))
-        .finally(() => this.pendingMetrics.delete(p));
-      this.pendingMetrics.add(p);
-    }
+  /** Drains the alert capture queue once (used before shutting down so no e-mail is left behind). */
+  async drainAlerts(): Promise<void> {
+    await this.alerts?.drain();
+  }
+
+  stats(): PollerStats {
+    return {
+      batches: this.pollers.reduce((n, p) => n + p.batches, 0),
+      peakConcurrency: Math.max(0, ...this.pollers.map((p) => p.peakConcurrency)),
+      concurrency: this.pollers.reduce((n, p) => n + p.concurrency, 0),
+      environments: this.pool?.started ?? 0,
+      metricsForwarded: this.metrics.forwarded,
+    };
   }
 
   private deliveryEnabled(): boolean {
@@ -165,93 +157,21 @@ export class LocalPoller {
     return enabled;
   }
 
-  private async ingestLoop(): Promise<void> {
-    const { clients, outputs, mapping } = this.options;
-    const signal = this.abort.signal;
-    while (!signal.aborted) {
-      if (!this.deliveryEnabled()) {
-        await sleep(500, signal);
-        continue;
-      }
-      let messages: Message[];
-      try {
-        const out = await clients.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: outputs.ingest_queue_url,
-            MaxNumberOfMessages: Math.min(10, Math.max(1, mapping.batchSize)),
-            WaitTimeSeconds: this.options.waitSeconds ?? 2,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-          { abortSignal: signal },
-        );
-        messages = out.Messages ?? [];
-      } catch (e) {
-        if (signal.aborted || isAbort(e)) break;
-        this.options.onEvent({ type: 'error', message: `ReceiveMessage failed: ${(e as Error).message}` });
-        await sleep(1000, signal);
-        continue;
-      }
-      if (messages.length === 0) continue;
-      await this.invoke(messages);
-    }
+  private async reportBatch(report: BatchReport): Promise<void> {
+    const { messages, failedIds } = report;
+    this.options.onEvent({
+      type: 'batch',
+      received: messages.length,
+      succeeded: messages.length - failedIds.size,
+      failed: failedIds.size,
+      ms: report.ms,
+      environment: report.environment,
+      concurrent: report.concurrent,
+    });
+    for (const m of messages) await this.reportMessage(m, failedIds.has(m.MessageId ?? ''));
   }
 
-  /** One Lambda invocation: the batch, the partial-failure response, delete / back off. */
-  private async invoke(messages: Message[]): Promise<void> {
-    const { clients, outputs, fn, queueArn } = this.options;
-    const started = Date.now();
-    const event = toSqsEvent(messages, { arn: queueArn, region: outputs.region });
-    const context = lambdaContext({ ...fn, logGroupName: `/aws/lambda/${fn.functionName}` });
-    let failures: { itemIdentifier: string }[];
-    try {
-      const timeoutMs = fn.timeoutSeconds * 1000;
-      let timer: NodeJS.Timeout | undefined;
-      const response = await Promise.race([
-        this.handler!(event, context),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Task timed out after ${fn.timeoutSeconds} seconds`)), timeoutMs);
-        }),
-      ]).finally(() => clearTimeout(timer));
-      // Without ReportBatchItemFailures Lambda ignores the response: success means all succeeded.
-      failures = this.options.mapping.reportsBatchItemFailures ? (response?.batchItemFailures ?? []) : [];
-    } catch (e) {
-      // A thrown error (or a timeout) fails the whole batch, as on Lambda.
-      this.options.onEvent({ type: 'error', message: `handler failed the whole batch: ${(e as Error).message}` });
-      failures = messages.map((m) => ({ itemIdentifier: m.MessageId ?? '' }));
-    }
-    const { succeeded, failed } = succeededMessages(messages, failures);
-    if (succeeded.length > 0) {
-      await clients.sqs
-        .send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: outputs.ingest_queue_url,
-            Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-          }),
-        )
-        .catch((e: unknown) => this.options.onEvent({ type: 'error', message: `DeleteMessageBatch failed: ${(e as Error).message}` }));
-    }
-    if (failed.length > 0) {
-      await clients.sqs
-        .send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: outputs.ingest_queue_url,
-            Entries: failed.map((m, i) => ({
-              Id: String(i),
-              ReceiptHandle: m.ReceiptHandle!,
-              VisibilityTimeout: retryVisibilitySeconds(Number(m.Attributes?.ApproximateReceiveCount ?? '1')),
-            })),
-          }),
-        )
-        .catch((e: unknown) => this.options.onEvent({ type: 'error', message: `ChangeMessageVisibility failed: ${(e as Error).message}` }));
-    }
-    this.batches += 1;
-    this.options.onEvent({ type: 'batch', received: messages.length, succeeded: succeeded.length, failed: failed.length, ms: Date.now() - started });
-    const failedIds = new Set(failed.map((m) => m.MessageId));
-    for (const m of messages) await this.reportMessage(m, failedIds.has(m.MessageId));
-  }
-
-  /** One line per file in the message: its ledger outcome (or why the message is unusable). */
+  /** One event per file in the message: its ledger outcome (or why the message is unusable). */
   private async reportMessage(message: Message, failed: boolean): Promise<void> {
     const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
     let decoded;
@@ -263,58 +183,8 @@ export class LocalPoller {
     }
     if (decoded.kind !== 'objects') return;
     for (const ref of decoded.objects) {
-      let item: LedgerItem | null = null;
-      try {
-        item = await getLedgerItem(
-          this.options.clients.doc,
-          this.options.outputs.ingestions_table_name,
-          fileLedgerKey(ref),
-        );
-      } catch {
-        item = null;
-      }
+      const item = await getLedgerItem(this.options.clients.doc, this.options.outputs.ingestions_table_name, fileLedgerKey(ref)).catch(() => null);
       this.options.onEvent({ type: 'file', key: ref.key, item, receiveCount, failed });
-    }
-  }
-
-  private async alertLoop(queueUrl: string): Promise<void> {
-    const { clients } = this.options;
-    const signal = this.abort.signal;
-    while (!signal.aborted) {
-      let messages: Message[];
-      try {
-        const out = await clients.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: this.options.waitSeconds ?? 2 }),
-          { abortSignal: signal },
-        );
-        messages = out.Messages ?? [];
-      } catch (e) {
-        if (signal.aborted || isAbort(e)) break;
-        this.options.onEvent({ type: 'error', message: `alert capture failed: ${(e as Error).message}` });
-        await sleep(1000, signal);
-        continue;
-      }
-      for (const m of messages) await this.captureAlert(queueUrl, m);
-    }
-  }
-
-  /** One notification → one e-mail in the outbox; deleted from the capture queue once written. */
-  private async captureAlert(queueUrl: string, m: Message): Promise<void> {
-    const notification = parseSnsNotification(m.Body ?? '', this.options.outputs.alerts_topic_arn);
-    const path = writeOutboxEmail(this.options.outboxDir, notification.subject, formatAlertEmail(notification, this.recipients));
-    this.options.onEvent({ type: 'alert', subject: notification.subject, path });
-    await this.options.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! })).catch(() => undefined);
-  }
-
-  /** Drains the alert capture queue once (used before shutting down so no e-mail is left behind). */
-  async drainAlerts(): Promise<void> {
-    const queueUrl = this.options.outputs.alert_capture_queue_url;
-    if (!queueUrl) return;
-    for (;;) {
-      const out = await this.options.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      const messages = out.Messages ?? [];
-      if (messages.length === 0) return;
-      for (const m of messages) await this.captureAlert(queueUrl, m);
     }
   }
 }

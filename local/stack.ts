@@ -3,39 +3,32 @@
  * loopback, the real synthesized stack applied into it, an SQS queue capturing the alerts topic,
  * .local/outputs.json, and the poller that plays Lambda's event-source mapping.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
-import { emulatorEnv, isAlive, startMoto, stopProcess, type MotoServer } from '../tooling/emulator.ts';
-import { makeClients, type Clients } from '../deployment/connect.ts';
-import { writeDeliveryState } from './delivery-state.ts';
-import { relaxTlsOnlyBucketPolicy } from './emulator-fixups.ts';
+import { queueArn } from '../deployment/connect.ts';
 import { findMapping, getFunctionDetails, setMappingEnabled, type FunctionDetails, type MappingInfo } from '../deployment/event-source-mapping.ts';
+import { emulatorEnv, makeClients, type Clients } from '../tooling/aws-clients.ts';
+import { isAlive, startMoto, stopProcess, type MotoServer } from '../tooling/emulator.ts';
+import type { StackOutputs } from '../tooling/stack-outputs.ts';
+import { deployStack, TerraformProgress } from '../tooling/terraform.ts';
+import { relaxTlsOnlyBucketPolicy } from './emulator-fixups.ts';
+import {
+  localPaths,
+  readLocalOutputs,
+  readPids,
+  writeDeliveryState,
+  writeLocalOutputs,
+  writePids,
+  type LocalOutputs,
+  type LocalPaths,
+} from './home.ts';
 import { LocalPoller, type PollerEvent } from './poller.ts';
-import { deployStack, TerraformProgress } from '../tooling/terraform-progress.ts';
-import { localPaths, readLocalOutputs, type LocalOutputs } from '../deployment/target.ts';
-import { readJsonFile, writeJsonFile } from '../tooling/json-file.ts';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
 export const CAPTURE_QUEUE_NAME = 'order-pipeline-local-alert-capture';
-
-/** .local/pids.json: what `local down` stops. */
-export interface LocalPids {
-  endpoint: string;
-  moto: number;
-  poller?: number;
-  started_at: string;
-}
-
-export function readPids(file: string): LocalPids | null {
-  return readJsonFile<LocalPids>(file);
-}
-
-export function writePids(file: string, pids: LocalPids): void {
-  writeJsonFile(file, pids);
-}
 
 export interface LocalUpOptions {
   home?: string;
@@ -55,12 +48,12 @@ export interface LocalStack {
   mapping: MappingInfo;
   fn: FunctionDetails;
   queueArn: string;
-  paths: ReturnType<typeof localPaths>;
+  paths: LocalPaths;
   timings: { motoMs: number; applyMs: number };
 }
 
 /** Refuses to start a second pipeline on the same home; clears what a dead one left. */
-function prepareHome(paths: ReturnType<typeof localPaths>): void {
+function prepareHome(paths: LocalPaths): void {
   const pids = readPids(paths.pids);
   if (pids && isAlive(pids.moto)) {
     throw new Error(
@@ -80,6 +73,14 @@ function prepareHome(paths: ReturnType<typeof localPaths>): void {
   }
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(paths.outbox, { recursive: true });
+}
+
+/** The ingest queue's ARN, its event-source mapping and the function, as deployed. */
+async function readWiring(clients: Clients, outputs: StackOutputs): Promise<Pick<LocalStack, 'queueArn' | 'mapping' | 'fn'>> {
+  const arn = await queueArn(clients.sqs, outputs.ingest_queue_url);
+  const mapping = await findMapping(clients.lambda, outputs.processor_function_name, arn);
+  const fn = await getFunctionDetails(clients.lambda, outputs.processor_function_name);
+  return { queueArn: arn, mapping, fn };
 }
 
 export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
@@ -126,18 +127,13 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
     // Alert capture: SNS sends no e-mail here; an SQS subscriber sees exactly what was published.
     const capture = await clients.sqs.send(new CreateQueueCommand({ QueueName: CAPTURE_QUEUE_NAME }));
     const captureUrl = capture.QueueUrl!;
-    const captureArn = (
-      await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: captureUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes!.QueueArn!;
+    const captureArn = await queueArn(clients.sqs, captureUrl);
     await clients.sns.send(new SubscribeCommand({ TopicArn: outputs0.alerts_topic_arn, Protocol: 'sqs', Endpoint: captureArn }));
     say(`alerts: captured from ${outputs0.alerts_topic_arn} into ${paths.outbox}`);
 
-    const queueArn = (
-      await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs0.ingest_queue_url, AttributeNames: ['QueueArn'] }))
-    ).Attributes!.QueueArn!;
-    const mapping = await findMapping(clients.lambda, outputs0.processor_function_name, queueArn);
-    const fn = await getFunctionDetails(clients.lambda, outputs0.processor_function_name);
-    // See delivery.ts: moto would act on the enabled mapping itself (via Docker); the poller plays it.
+    const wiring = await readWiring(clients, outputs0);
+    const { mapping } = wiring;
+    // See home.ts (delivery state): moto would act on the enabled mapping itself (via Docker); the poller plays it.
     await setMappingEnabled(clients.lambda, mapping.uuid, false);
     writeDeliveryState(paths.delivery, {
       enabled: mapping.enabled,
@@ -156,9 +152,9 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
       event_source_mapping_uuid: mapping.uuid,
       stack_dir: deployed.stackDir,
     };
-    writeFileSync(paths.outputs, JSON.stringify(outputs, null, 2) + '\n');
+    writeLocalOutputs(paths.outputs, outputs);
     say(`outputs: ${paths.outputs}`);
-    return { outputs, clients, moto, mapping, fn, queueArn, paths, timings: { motoMs, applyMs } };
+    return { outputs, clients, moto, ...wiring, paths, timings: { motoMs, applyMs } };
   } catch (e) {
     await moto.stop();
     rmSync(paths.pids, { force: true });
@@ -175,12 +171,7 @@ export async function attachLocal(home?: string): Promise<RunningStack> {
   const outputs = readLocalOutputs(home);
   if (!outputs) throw new Error(`${paths.outputs} does not exist — start the pipeline with \`order-pipeline local up\``);
   const clients = makeClients({ region: outputs.region, endpoint: outputs.endpoint });
-  const queueArn = (
-    await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.ingest_queue_url, AttributeNames: ['QueueArn'] }))
-  ).Attributes!.QueueArn!;
-  const mapping = await findMapping(clients.lambda, outputs.processor_function_name, queueArn);
-  const fn = await getFunctionDetails(clients.lambda, outputs.processor_function_name);
-  return { outputs, clients, mapping, fn, queueArn, paths };
+  return { outputs, clients, ...(await readWiring(clients, outputs)), paths };
 }
 
 /** Starts the poller for a stack that is up. */

@@ -1,9 +1,10 @@
 /**
- * Deployment configuration (DESIGN §7): read from environment variables and validated in full
- * before anything is synthesized. `loadConfig` is pure: it takes the environment as a parameter and
- * either returns a typed configuration or throws one `ConfigError` listing every problem as
- * `VARIABLE="value": expected …`, so an operator fixes all of them in one go.
+ * Deployment configuration (docs/deploy.md#configuration): read from environment variables and
+ * validated in full before anything is synthesized. `loadConfig` is pure: it takes the environment
+ * as a parameter and either returns a typed configuration or throws one `ConfigError` listing every
+ * problem as `VARIABLE="value": expected …`, so an operator fixes all of them in one go.
  */
+import { type Env, Reader } from './config-reader.ts';
 
 export interface LifecycleDays {
   /** archive/ → S3 Glacier Instant Retrieval. */
@@ -41,6 +42,10 @@ export interface PipelineConfig {
   ingestBatchSize: number;
   ingestBatchWindowSeconds: number;
   ingestMaxConcurrency: number;
+  /** Whole-file cap on decompressed bytes, in MiB (the processor's `MAX_FILE_MB`). */
+  maxFileMb: number;
+  /** Whole-file cap on physical lines (the processor's `MAX_FILE_LINES`). */
+  maxFileLines: number;
   lifecycle: LifecycleDays;
   logRetentionDays: number;
   rejectRatioAlarmThreshold: number;
@@ -78,6 +83,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'INGEST_BATCH_SIZE', default: '5', description: 'Files (SQS messages) per invocation, integer 1–10000; above 10 needs `INGEST_BATCH_WINDOW_SECONDS` ≥ 1.' },
   { name: 'INGEST_BATCH_WINDOW_SECONDS', default: '0', description: 'Maximum batching window of the event-source mapping, integer 0–300.' },
   { name: 'INGEST_MAX_CONCURRENCY', default: '5', description: 'Maximum concurrent invocations fed by the queue, integer 2–1000 (protects DynamoDB).' },
+  { name: 'MAX_FILE_MB', default: '16384', description: 'Largest file the processor reads, in MiB once decompressed, integer 1–1048576; a larger file is refused with a file-level reason (bounds time on gzip bombs).' },
+  { name: 'MAX_FILE_LINES', default: '100000000', description: 'Most physical lines a file may have (header and blank lines included), integer 1–10000000000; a longer file is refused with a file-level reason.' },
   { name: 'ARCHIVE_GLACIER_IR_DAYS', default: '30', description: 'Days until `archive/` objects move to Glacier Instant Retrieval.' },
   { name: 'ARCHIVE_DEEP_ARCHIVE_DAYS', default: '180', description: 'Days until `archive/` objects move to Glacier Deep Archive; at least 90 more than the Glacier IR days.' },
   { name: 'ARCHIVE_EXPIRATION_DAYS', default: '2555', description: 'Days until `archive/` objects are deleted; at least 180 more than the Deep Archive days.' },
@@ -100,62 +107,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
     super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-/** Collects problems while reading variables, so every bad value is reported, not just the first. */
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  raw(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  }
-
-  fail(name: string, value: string, expected: string): void {
-    this.problems.push(`${name}=${JSON.stringify(value)}: expected ${expected}`);
-  }
-
-  integer(name: string, fallback: number, min: number, max: number, hint = ''): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const parsed = /^[+]?\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      this.fail(name, value, `an integer from ${min} to ${max}${hint}`);
-      return fallback;
-    }
-    return parsed;
-  }
-
-  oneOf<T extends string | number>(name: string, fallback: T, allowed: readonly T[], parse: (s: string) => T): T {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const parsed = parse(value);
-    if (!allowed.includes(parsed)) {
-      this.fail(name, value, `one of ${allowed.join(', ')}`);
-      return fallback;
-    }
-    return parsed;
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const lower = value.toLowerCase();
-    if (['true', '1', 'yes'].includes(lower)) return true;
-    if (['false', '0', 'no'].includes(lower)) return false;
-    this.fail(name, value, 'true or false');
-    return fallback;
-  }
-
-  matching(name: string, fallback: string, pattern: RegExp, expected: string): string {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!pattern.test(value)) this.fail(name, value, expected);
-    return value;
   }
 }
 
@@ -210,6 +161,10 @@ export function loadConfig(env: Env): PipelineConfig {
     r.fail('INGEST_BATCH_SIZE', String(ingestBatchSize), 'at most 10 unless INGEST_BATCH_WINDOW_SECONDS is at least 1 (an AWS rule for SQS batches)');
   }
   const ingestMaxConcurrency = r.integer('INGEST_MAX_CONCURRENCY', 5, 2, 1000, ' (the range AWS allows for SQS maximum concurrency)');
+  // The same ranges as the processor's own reading of these variables (limitsFromEnv in
+  // functions/order-processor/contract/limits.ts): a value accepted here never fails there.
+  const maxFileMb = r.integer('MAX_FILE_MB', 16_384, 1, 1_048_576, ' (MiB of decompressed data)');
+  const maxFileLines = r.integer('MAX_FILE_LINES', 100_000_000, 1, 10_000_000_000, ' (physical lines per file)');
 
   const day = 1;
   const maxDays = 36_500;
@@ -278,6 +233,8 @@ export function loadConfig(env: Env): PipelineConfig {
     ingestBatchSize,
     ingestBatchWindowSeconds,
     ingestMaxConcurrency,
+    maxFileMb,
+    maxFileLines,
     lifecycle: {
       archiveToGlacierIr,
       archiveToDeepArchive,

@@ -1,5 +1,6 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.js';
 import { Construct } from 'constructs';
@@ -7,10 +8,16 @@ import { PREFIX } from '../functions/order-processor/settings.ts';
 import { denyInsecureTransport, policyDocument } from './policy.ts';
 
 export interface IngestionProps {
-  namePrefix: string;
-  bucketName: string;
-  /** The processor's timeout; the queue's visibility timeout is 6× this (DESIGN §9). */
-  functionTimeoutSeconds: number;
+  /** Prefix of every name (`order-pipeline-<stage>`): queues `<prefix>-ingest`, `<prefix>-ingest-dlq`, rule `<prefix>-raw-object-created`. Required. */
+  readonly namePrefix: string;
+  /** The storage whose bucket's raw-data/ objects are ingested (the Storage construct). Required. */
+  readonly storage: { readonly bucket: Pick<S3Bucket, 'bucket'> };
+  /**
+   * The processor's timeout in seconds; the ingest queue's visibility timeout is 6× this, so a file
+   * still being processed is not handed to a second invocation. Required: the stack
+   * passes `LAMBDA_TIMEOUT_SECONDS` (default 300).
+   */
+  readonly functionTimeoutSeconds: number;
 }
 
 /** Receives after which a message is parked in the DLQ (a poison file must not loop forever). */
@@ -30,7 +37,7 @@ export function objectCreatedPattern(bucketName: string): Record<string, unknown
   };
 }
 
-/** EventBridge rule → SQS ingest queue → (after 3 receives) DLQ (DESIGN §1). */
+/** EventBridge rule → SQS ingest queue → (after 3 receives) DLQ; docs/architecture.md. */
 export class Ingestion extends Construct {
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
@@ -38,6 +45,7 @@ export class Ingestion extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
+    const bucketName = props.storage.bucket.bucket;
 
     // DLQ: messages that failed 3 times and events EventBridge could not deliver. Kept 14 days
     // (the SQS maximum) so an operator can inspect and `redrive` them after a fix.
@@ -64,8 +72,8 @@ export class Ingestion extends Construct {
     // The rule: S3 "Object Created" events for our bucket's landing prefix only.
     this.rule = new CloudwatchEventRule(this, 'object-created', {
       name: `${props.namePrefix}-raw-object-created`,
-      description: `S3 objects created under ${PREFIX.raw} in ${props.bucketName} → ingest queue`,
-      eventPattern: JSON.stringify(objectCreatedPattern(props.bucketName)),
+      description: `S3 objects created under ${PREFIX.raw} in ${bucketName} → ingest queue`,
+      eventPattern: JSON.stringify(objectCreatedPattern(bucketName)),
     });
 
     // Target with its own retry policy and DLQ: if EventBridge cannot deliver (e.g. a queue policy

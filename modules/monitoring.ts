@@ -4,20 +4,36 @@ import {
   type CloudwatchMetricAlarmConfig,
   type CloudwatchMetricAlarmMetricQuery,
 } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
+import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
+import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/settings.ts';
+import { dashboardBody, type DashboardView } from './dashboard.ts';
+import type { DeploymentEnvironment } from './environment.ts';
 
+/**
+ * What is watched and where notifications go: the stack's constructs (Alerts, Processor,
+ * Ingestion, Tables), typed by the members monitoring uses.
+ */
 export interface MonitoringProps {
-  namePrefix: string;
-  region: string;
-  topicArn: string;
-  functionName: string;
-  queueName: string;
-  deadLetterQueueName: string;
-  ordersTableName: string;
-  ingestionsTableName: string;
-  rejectRatioThreshold: number;
-  queueAgeAlarmSeconds: number;
+  /** Prefix of every name (`order-pipeline-<stage>`): alarms `<prefix>-<alarm>`, dashboard `<prefix>`. Required. */
+  readonly namePrefix: string;
+  /** The region the dashboard's widgets read from. Required. */
+  readonly environment: Pick<DeploymentEnvironment, 'region'>;
+  /** Every alarm's ALARM and OK notifications go to this topic. Required. */
+  readonly alerts: { readonly topic: Pick<SnsTopic, 'arn'> };
+  /** The processor function (errors, throttles, duration, concurrency). Required. */
+  readonly processor: { readonly function: Pick<LambdaFunction, 'functionName'> };
+  /** The ingest queue (backlog age, depth) and its dead-letter queue (not empty). Required. */
+  readonly ingestion: { readonly queue: Pick<SqsQueue, 'name'>; readonly deadLetterQueue: Pick<SqsQueue, 'name'> };
+  /** The orders table and the ledger (consumed writes, throttling). Required. */
+  readonly tables: { readonly orders: Pick<DynamodbTable, 'name'>; readonly ingestions: Pick<DynamodbTable, 'name'> };
+  /** Rejected rows / received rows over 5 minutes above which an alarm fires. Required; set from `REJECT_RATIO_ALARM_THRESHOLD` (default 0.05). */
+  readonly rejectRatioThreshold: number;
+  /** Age in seconds of the oldest ingest message above which an alarm fires. Required; set from `QUEUE_AGE_ALARM_SECONDS` (default 900). */
+  readonly queueAgeAlarmSeconds: number;
 }
 
 /** The alarm names, so the CLI and the runbook can refer to them. */
@@ -29,6 +45,7 @@ export const ALARM = {
   filesFailed: 'files-failed',
   rejectRatio: 'rejected-row-ratio',
   dynamodbThrottling: 'dynamodb-throttling',
+  alertsFailed: 'alerts-failed',
 } as const;
 
 const FIVE_MINUTES = 300;
@@ -37,21 +54,31 @@ const SERVICE_DIMENSION = { service: SERVICE_NAME };
 
 type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmActions' | 'okActions' | 'treatMissingData'>;
 
-/** Alarms and the dashboard of DESIGN §6. */
+/** The alarms named in ALARM and the operator's dashboard (dashboard.ts); docs/operations.md explains each alarm. */
 export class Monitoring extends Construct {
   readonly alarms: CloudwatchMetricAlarm[] = [];
   readonly dashboard: CloudwatchDashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    const topicArn = props.alerts.topic.arn;
+    const view: DashboardView = {
+      namePrefix: props.namePrefix,
+      region: props.environment.region,
+      functionName: props.processor.function.functionName,
+      queueName: props.ingestion.queue.name,
+      deadLetterQueueName: props.ingestion.deadLetterQueue.name,
+      ordersTableName: props.tables.orders.name,
+      ingestionsTableName: props.tables.ingestions.name,
+    };
 
     // Every alarm notifies on entering ALARM and on recovery; no data means nothing is wrong
     // (a quiet pipeline must not page anyone).
     const alarm = (name: string, spec: AlarmSpec) => {
       const created = new CloudwatchMetricAlarm(this, name, {
         alarmName: `${props.namePrefix}-${name}`,
-        alarmActions: [props.topicArn],
-        okActions: [props.topicArn],
+        alarmActions: [topicArn],
+        okActions: [topicArn],
         treatMissingData: 'notBreaching',
         ...spec,
       });
@@ -62,25 +89,25 @@ export class Monitoring extends Construct {
     // A message in the DLQ is a file that failed 3 times or an event that could not be delivered.
     alarm(ALARM.deadLetterQueue, {
       alarmDescription: 'Messages are waiting in the dead-letter queue: inspect them, fix the cause, then `order-pipeline redrive`.',
-      ...above(0, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: props.deadLetterQueueName }, 'Maximum', 60),
+      ...above(0, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: view.deadLetterQueueName }, 'Maximum', 60),
     });
 
     // Unhandled errors: the handler reports bad files as partial failures, so this means a bug or an outage.
     alarm(ALARM.processorErrors, {
       alarmDescription: 'The order processor failed invocations (not bad rows): check its logs.',
-      ...above(0, 'AWS/Lambda', 'Errors', { FunctionName: props.functionName }),
+      ...above(0, 'AWS/Lambda', 'Errors', { FunctionName: view.functionName }),
     });
 
     // Throttles: account concurrency is exhausted; files wait in the queue.
     alarm(ALARM.processorThrottles, {
       alarmDescription: 'The order processor is being throttled: check account concurrency and INGEST_MAX_CONCURRENCY.',
-      ...above(0, 'AWS/Lambda', 'Throttles', { FunctionName: props.functionName }),
+      ...above(0, 'AWS/Lambda', 'Throttles', { FunctionName: view.functionName }),
     });
 
     // Backlog: files are arriving faster than they are processed, or delivery is paused.
     alarm(ALARM.queueAge, {
       alarmDescription: `The oldest file waiting in the ingest queue is older than ${props.queueAgeAlarmSeconds} s.`,
-      ...above(props.queueAgeAlarmSeconds, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: props.queueName }, 'Maximum'),
+      ...above(props.queueAgeAlarmSeconds, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: view.queueName }, 'Maximum'),
     });
 
     // Whole files rejected (missing columns, not CSV, undecodable): a producer is sending bad files.
@@ -114,9 +141,9 @@ export class Monitoring extends Construct {
       threshold: 0,
       comparisonOperator: 'GreaterThanThreshold',
       metricQuery: [
-        tableMetricQuery('orders_writes', 'WriteThrottleEvents', props.ordersTableName),
-        tableMetricQuery('ledger_writes', 'WriteThrottleEvents', props.ingestionsTableName),
-        tableMetricQuery('ledger_reads', 'ReadThrottleEvents', props.ingestionsTableName),
+        tableMetricQuery('orders_writes', 'WriteThrottleEvents', view.ordersTableName),
+        tableMetricQuery('ledger_writes', 'WriteThrottleEvents', view.ingestionsTableName),
+        tableMetricQuery('ledger_reads', 'ReadThrottleEvents', view.ingestionsTableName),
         {
           id: 'throttles',
           label: 'DynamoDB throttle events',
@@ -126,10 +153,17 @@ export class Monitoring extends Construct {
       ],
     });
 
+    // An alert that could not be published is an outcome nobody was told about: the file's status
+    // is in the ledger, but the people who act on alerts do not know to look.
+    alarm(ALARM.alertsFailed, {
+      alarmDescription: 'Alerts could not be published to the topic: run `order-pipeline status` to see the outcomes nobody was told about, and check the topic policy and key.',
+      ...above(0, METRICS_NAMESPACE, METRIC.alertsFailed, SERVICE_DIMENSION),
+    });
+
     // One page for the operator: what the pipeline did, then the health of each piece.
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: props.namePrefix,
-      dashboardBody: JSON.stringify(dashboardBody(props)),
+      dashboardBody: JSON.stringify(dashboardBody(view)),
     });
   }
 }
@@ -160,87 +194,4 @@ function tableMetricQuery(id: string, metricName: string, tableName: string): Cl
     returnData: false,
     metric: { namespace: 'AWS/DynamoDB', metricName, dimensions: { TableName: tableName }, period: FIVE_MINUTES, stat: 'Sum' },
   };
-}
-
-interface Widget {
-  type: 'metric' | 'text';
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  properties: Record<string, unknown>;
-}
-
-/** The dashboard's JSON body (CloudWatch dashboard body structure). */
-export function dashboardBody(props: MonitoringProps): { widgets: Widget[] } {
-  const custom = (metric: string, stat = 'Sum') => [METRICS_NAMESPACE, metric, 'service', SERVICE_NAME, { stat }];
-  const lambda = (metric: string, stat: string) => ['AWS/Lambda', metric, 'FunctionName', props.functionName, { stat }];
-  const queue = (metric: string, name: string, label: string) => ['AWS/SQS', metric, 'QueueName', name, { stat: 'Maximum', label }];
-  const table = (metric: string, name: string, label: string) => ['AWS/DynamoDB', metric, 'TableName', name, { stat: 'Sum', label }];
-
-  const widgets: Widget[] = [];
-  let x = 0;
-  let y = 0;
-  const add = (title: string, metrics: unknown[][], extra: Record<string, unknown> = {}) => {
-    widgets.push({
-      type: 'metric',
-      x,
-      y,
-      width: 8,
-      height: 6,
-      properties: { title, region: props.region, view: 'timeSeries', stacked: false, period: FIVE_MINUTES, metrics, ...extra },
-    });
-    x += 8;
-    if (x >= 24) {
-      x = 0;
-      y += 6;
-    }
-  };
-
-  widgets.push({
-    type: 'text',
-    x: 0,
-    y: 0,
-    width: 24,
-    height: 2,
-    properties: {
-      markdown: `# ${props.namePrefix}\nFiles dropped under \`raw-data/\` → EventBridge → SQS → \`${props.functionName}\` → DynamoDB. Alarms notify the alerts topic.`,
-    },
-  });
-  y = 2;
-
-  add('Files by outcome', [
-    custom(METRIC.filesProcessed),
-    custom(METRIC.filesPartial),
-    custom(METRIC.filesFailed),
-    custom(METRIC.filesDuplicate),
-  ]);
-  add('Rows', [custom(METRIC.rowsReceived), custom(METRIC.rowsWritten), custom(METRIC.rowsRejected)]);
-  add('Bytes processed and file processing time', [
-    custom(METRIC.bytesProcessed),
-    [METRICS_NAMESPACE, METRIC.fileProcessingTime, 'service', SERVICE_NAME, { stat: 'p95', yAxis: 'right', label: 'FileProcessingTime p95 (ms)' }],
-  ]);
-  add('Processor invocations, errors, throttles', [
-    lambda('Invocations', 'Sum'),
-    lambda('Errors', 'Sum'),
-    lambda('Throttles', 'Sum'),
-    lambda('ConcurrentExecutions', 'Maximum'),
-  ]);
-  add('Processor duration', [lambda('Duration', 'p50'), lambda('Duration', 'p95'), lambda('Duration', 'Maximum')]);
-  add('Ingest queue and DLQ', [
-    queue('ApproximateNumberOfMessagesVisible', props.queueName, 'Ingest visible'),
-    queue('ApproximateNumberOfMessagesNotVisible', props.queueName, 'Ingest in flight'),
-    queue('ApproximateNumberOfMessagesVisible', props.deadLetterQueueName, 'DLQ visible'),
-  ]);
-  add('Oldest waiting file (s)', [queue('ApproximateAgeOfOldestMessage', props.queueName, 'Ingest oldest message age')]);
-  add('DynamoDB writes', [
-    table('ConsumedWriteCapacityUnits', props.ordersTableName, 'Orders WCU'),
-    table('ConsumedWriteCapacityUnits', props.ingestionsTableName, 'Ledger WCU'),
-  ]);
-  add('DynamoDB throttling', [
-    table('WriteThrottleEvents', props.ordersTableName, 'Orders write throttles'),
-    table('WriteThrottleEvents', props.ingestionsTableName, 'Ledger write throttles'),
-    table('ReadThrottleEvents', props.ingestionsTableName, 'Ledger read throttles'),
-  ]);
-  return { widgets };
 }

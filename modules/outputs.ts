@@ -1,5 +1,5 @@
 /**
- * The stack's Terraform outputs: declared by modules/stack.ts, read by cli/lib/terraform.ts and the
+ * The stack's Terraform outputs: declared by modules/stack.ts, read by tooling/terraform.ts and the
  * CLI. Kept free of CDKTF imports so the CLI can use it without loading the provider bindings.
  */
 export const OUTPUT_NAMES = [

@@ -5,6 +5,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf'
 import type { Construct } from 'constructs';
 import { Alerts } from './alerts.ts';
 import { namePrefix, type PipelineConfig } from './config.ts';
+import type { DeploymentEnvironment } from './environment.ts';
 import { Ingestion } from './ingestion.ts';
 import { Monitoring } from './monitoring.ts';
 import { OUTPUT_NAMES, type StackOutputs } from './outputs.ts';
@@ -13,14 +14,15 @@ import { Storage } from './storage.ts';
 import { Tables } from './tables.ts';
 
 export interface OrderPipelineStackProps {
-  config: PipelineConfig;
-  /** Directory with the processor's esbuild bundle (scripts/bundle-processor.ts). */
-  bundleDir: string;
+  /** The validated configuration (`loadConfig` in config.ts). Required. */
+  readonly config: PipelineConfig;
+  /** Directory with the processor's esbuild bundle (scripts/bundle-processor.ts). Required. */
+  readonly bundleDir: string;
 }
 
 export { OUTPUT_NAMES, type OutputName } from './outputs.ts';
 
-/** The whole pipeline for one stage: the constructs of modules/ wired together (DESIGN §1). */
+/** The whole pipeline for one stage: the constructs of modules/ wired together (docs/architecture.md). */
 export class OrderPipelineStack extends TerraformStack {
   readonly storage: Storage;
   readonly tables: Tables;
@@ -57,30 +59,30 @@ export class OrderPipelineStack extends TerraformStack {
     // The account id makes the bucket name globally unique; the partition keeps ARNs portable.
     const identity = new DataAwsCallerIdentity(this, 'caller');
     const partition = new DataAwsPartition(this, 'partition');
+    const environment: DeploymentEnvironment = { accountId: identity.accountId, partition: partition.partition, region: config.region };
 
+    // Each construct receives the constructs it depends on; the order is the dependency order.
     this.storage = new Storage(this, 'storage', {
       namePrefix: prefix,
-      accountId: identity.accountId,
-      region: config.region,
+      environment,
       lifecycle: config.lifecycle,
       deletionProtection: config.deletionProtection,
     });
     this.tables = new Tables(this, 'tables', { namePrefix: prefix, deletionProtection: config.deletionProtection });
-    this.alerts = new Alerts(this, 'alerts', {
-      namePrefix: prefix,
-      accountId: identity.accountId,
-      partition: partition.partition,
-      alertEmails: config.alertEmails,
-    });
+    this.alerts = new Alerts(this, 'alerts', { namePrefix: prefix, environment, alertEmails: config.alertEmails });
     this.ingestion = new Ingestion(this, 'ingestion', {
       namePrefix: prefix,
-      bucketName: this.storage.bucket.bucket,
+      storage: this.storage,
       functionTimeoutSeconds: config.lambdaTimeoutSeconds,
     });
     this.processor = new Processor(this, 'processor', {
       namePrefix: prefix,
       stage: config.stage,
       bundleDir: props.bundleDir,
+      storage: this.storage,
+      tables: this.tables,
+      alerts: this.alerts,
+      ingestion: this.ingestion,
       memoryMb: config.lambdaMemoryMb,
       timeoutSeconds: config.lambdaTimeoutSeconds,
       logLevel: config.logLevel,
@@ -90,25 +92,18 @@ export class OrderPipelineStack extends TerraformStack {
       batchSize: config.ingestBatchSize,
       batchWindowSeconds: config.ingestBatchWindowSeconds,
       maxConcurrency: config.ingestMaxConcurrency,
-      bucketName: this.storage.bucket.bucket,
-      bucketArn: this.storage.bucket.arn,
-      ordersTableName: this.tables.orders.name,
-      ordersTableArn: this.tables.orders.arn,
-      ingestionsTableName: this.tables.ingestions.name,
-      ingestionsTableArn: this.tables.ingestions.arn,
-      topicArn: this.alerts.topic.arn,
-      topicKeyArn: this.alerts.key.arn,
-      queueArn: this.ingestion.queue.arn,
+      maxFileMb: config.maxFileMb,
+      maxFileLines: config.maxFileLines,
     });
+    // The processor is the only role that may publish alerts (the topic policy denies the rest).
+    this.alerts.allowPublishingBy(this.processor.role);
     this.monitoring = new Monitoring(this, 'monitoring', {
       namePrefix: prefix,
-      region: config.region,
-      topicArn: this.alerts.topic.arn,
-      functionName: this.processor.function.functionName,
-      queueName: this.ingestion.queue.name,
-      deadLetterQueueName: this.ingestion.deadLetterQueue.name,
-      ordersTableName: this.tables.orders.name,
-      ingestionsTableName: this.tables.ingestions.name,
+      environment,
+      alerts: this.alerts,
+      processor: this.processor,
+      ingestion: this.ingestion,
+      tables: this.tables,
       rejectRatioThreshold: config.rejectRatioAlarmThreshold,
       queueAgeAlarmSeconds: config.queueAgeAlarmSeconds,
     });

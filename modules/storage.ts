@@ -9,19 +9,31 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from 'constructs';
 import { PREFIX } from '../functions/order-processor/settings.ts';
 import type { LifecycleDays } from './config.ts';
+import type { DeploymentEnvironment } from './environment.ts';
 import { denyInsecureTransport, policyDocument } from './policy.ts';
 
 export interface StorageProps {
-  /** `order-pipeline-<stage>`. */
-  namePrefix: string;
-  accountId: string;
-  region: string;
-  lifecycle: LifecycleDays;
-  /** When false, `terraform destroy` empties the bucket (all versions) before deleting it. */
-  deletionProtection: boolean;
+  /** Prefix of every name (`order-pipeline-<stage>`): bucket `<prefix>-data-<account>-<region>`. Required. */
+  readonly namePrefix: string;
+  /** Account id and region, which make the bucket name globally unique. Required. */
+  readonly environment: Pick<DeploymentEnvironment, 'accountId' | 'region'>;
+  /**
+   * Days after which objects change storage class or expire, per prefix. Required:
+   * the stack passes the validated configuration (`ARCHIVE_GLACIER_IR_DAYS` … in docs/deploy.md).
+   */
+  readonly lifecycle: LifecycleDays;
+  /**
+   * When true the bucket is kept by `terraform destroy` unless empty; when false destroy empties it
+   * (all versions) first. Required: the stack passes `DELETION_PROTECTION` (default
+   * true for stage `prod`, else false).
+   */
+  readonly deletionProtection: boolean;
 }
 
-/** The data bucket (DESIGN §4): landing zone, processed output, archive and failed files. */
+/**
+ * The data bucket: landing zone (raw-data/), cleaned output (processed-data/), originals
+ * (archive/) and rejected files with their error reports (failed-data/); docs/architecture.md.
+ */
 export class Storage extends Construct {
   readonly bucket: S3Bucket;
 
@@ -31,7 +43,7 @@ export class Storage extends Construct {
 
     // Bucket names are global: account id and region make `order-pipeline-<stage>-data-…` unique.
     this.bucket = new S3Bucket(this, 'bucket', {
-      bucket: `${props.namePrefix}-data-${props.accountId}-${props.region}`,
+      bucket: `${props.namePrefix}-data-${props.environment.accountId}-${props.environment.region}`,
       forceDestroy: !props.deletionProtection,
     });
     const bucket = this.bucket.id;
@@ -73,7 +85,7 @@ export class Storage extends Construct {
     // Object events go to EventBridge, where a rule filters on the raw-data/ prefix (ingestion.ts).
     new S3BucketNotification(this, 'eventbridge', { bucket, eventbridge: true });
 
-    // Lifecycle per prefix (DESIGN §4); the whole-bucket rule cleans up versions and uploads.
+    // Lifecycle per prefix (days from configuration); the whole-bucket rule cleans up versions and uploads.
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket,
       rule: [

@@ -3,11 +3,19 @@ import { Construct } from 'constructs';
 import { LEDGER, ORDERS_HASH_KEY } from '../functions/order-processor/settings.ts';
 
 export interface TablesProps {
-  namePrefix: string;
-  deletionProtection: boolean;
+  /** Prefix of every name (`order-pipeline-<stage>`): tables `<prefix>-orders` and `<prefix>-ingestions`. Required. */
+  readonly namePrefix: string;
+  /**
+   * DynamoDB deletion protection on both tables. Required: the stack passes
+   * `DELETION_PROTECTION` (default true for stage `prod`, else false).
+   */
+  readonly deletionProtection: boolean;
 }
 
-/** The orders table and the ingestion ledger (DESIGN §5). */
+/**
+ * The orders table and the ingestion ledger (key layout: `LEDGER` in
+ * functions/order-processor/settings.ts; docs/architecture.md).
+ */
 export class Tables extends Construct {
   readonly orders: DynamodbTable;
   readonly ingestions: DynamodbTable;

@@ -4,13 +4,10 @@
  * The stack zips that directory as a TerraformAsset (modules/processor.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const PROCESSOR_ENTRY = join(REPO_ROOT, 'functions', 'order-processor', 'handler.ts');
-export const PROCESSOR_BUNDLE_DIR = join(REPO_ROOT, 'dist', 'order-processor');
+import { PROJECT_PATHS } from '../tooling/project.ts';
 
 export interface BundleOptions {
   entry?: string;
@@ -25,8 +22,8 @@ export interface BundleResult {
 
 /** Bundles the handler; throws a clear error when it does not exist or does not export `handler`. */
 export async function bundleProcessor(options: BundleOptions = {}): Promise<BundleResult> {
-  const entry = options.entry ?? PROCESSOR_ENTRY;
-  const outDir = options.outDir ?? PROCESSOR_BUNDLE_DIR;
+  const entry = options.entry ?? PROJECT_PATHS.processorHandler;
+  const outDir = options.outDir ?? PROJECT_PATHS.processorBundle;
   if (!existsSync(entry)) {
     throw new Error(
       `Cannot bundle the order processor: ${relative(process.cwd(), entry) || entry} does not exist. ` +
@@ -42,7 +39,7 @@ export async function bundleProcessor(options: BundleOptions = {}): Promise<Bund
     outfile: file,
     bundle: true,
     platform: 'node',
-    // Node 20 syntax: the same bundle runs on Lambda's nodejs22.x and in-process on Node 20.
+    // Node 20 syntax: the same bundle runs on Lambda's nodejs22.x and on Node 20, the project's minimum.
     target: 'node20',
     format: 'cjs',
     minify: true,

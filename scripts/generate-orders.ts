@@ -28,7 +28,7 @@ const PRODUCTS: [string, string, number][] = [
   ['SKU-LS-08', 'Laptop stand', 2900],
 ];
 const CURRENCIES = ['USD', 'USD', 'USD', 'EUR', 'EUR', 'GBP', 'CAD', 'JPY', 'SEK'];
-/** One way to break a row per kind; each is a rule of DESIGN §3. */
+/** One way to break a row per kind; each is a rule of the CSV contract (docs/csv-format.md). */
 const INVALID_KINDS = ['quantity', 'unit_price', 'currency', 'customer_email', 'order_date'] as const;
 
 /** mulberry32: tiny, fast, seedable; good enough for test data. */

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { assertTerraformInstalled, initStack, readOutputs, synthStack } from '../tooling/terraform.ts';
 
-const USAGE = 'usage: tsx scripts/terraform.ts <apply|destroy> [-auto-approve] [other terraform arguments]';
+const USAGE = 'usage: node --import tsx scripts/terraform.ts <apply|destroy> [-auto-approve] [other terraform arguments]';
 
 function step(n: number, text: string): void {
   process.stdout.write(`\n[${n}/3] ${text}\n`);

@@ -115,15 +115,3 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
-
-/** Environment that points the AWS SDK and Terraform's AWS provider at the emulator. */
-export function emulatorEnv(endpoint: string, region = 'us-east-1'): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_SESSION_TOKEN: 'testing',
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-  };
-}

@@ -1,12 +1,63 @@
 /**
- * Builds the SQS event and Context exactly as Lambda's event-source mapping hands them to the
- * function, from messages received with the SDK. Pure: no AWS calls here.
+ * What Lambda hands the processor, built exactly as AWS builds it: the EventBridge "Object
+ * Created" event S3 emits for an upload (the SQS message body), the SQS event the event-source
+ * mapping makes of received messages, and the invocation's Context. One set of builders for the
+ * local runtime, the unit and integration tests and the benchmark. Pure: no AWS calls here.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 
-/** What the poller knows about the queue it reads. */
+// The S3 "Object Created" event, as the SQS message body EventBridge delivers.
+
+export interface CreatedObject {
+  bucket: string;
+  key: string;
+  size: number;
+  etag: string;
+  versionId: string | null;
+}
+
+export interface ObjectCreatedOptions {
+  /** `moto` (the default): `eTag` and epoch-seconds time, as moto emits; `aws`: `etag` and ISO time. */
+  shape?: 'moto' | 'aws';
+  time?: string | number;
+  /** Merged into `detail.object` (an `undefined` value removes a field). */
+  object?: Record<string, unknown>;
+  /** Merged into the top level of the event. */
+  extra?: Record<string, unknown>;
+}
+
+const ACCOUNT = '123456789012';
+
+export function objectCreatedBody(obj: CreatedObject, options: ObjectCreatedOptions = {}): string {
+  const shape = options.shape ?? 'moto';
+  const object: Record<string, unknown> = {
+    key: obj.key,
+    size: obj.size,
+    [shape === 'moto' ? 'eTag' : 'etag']: obj.etag,
+    'version-id': obj.versionId,
+    sequencer: '617f08299329d189',
+    ...options.object,
+  };
+  return JSON.stringify({
+    version: '0',
+    // Constant, as moto's are: nothing may key idempotency on the event id (the ledger keys on bucket, key and version).
+    id: '17793124-05d4-b198-2fde-7ededc63b103',
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: ACCOUNT,
+    time: options.time ?? (shape === 'moto' ? Math.floor(Date.now() / 1000) : new Date().toISOString()),
+    region: 'us-east-1',
+    resources: [`arn:aws:s3:::${obj.bucket}`],
+    detail: { version: '0', bucket: { name: obj.bucket }, object, 'request-id': 'N4N7GDK58NMKJ12R', requester: ACCOUNT, reason: 'PutObject' },
+    ...options.extra,
+  });
+}
+
+// The SQS event the event-source mapping makes of received messages.
+
+/** The queue the messages were received from. */
 export interface QueueInfo {
   arn: string;
   region: string;
@@ -64,6 +115,8 @@ export function toSqsEvent(messages: Message[], queue: QueueInfo): SQSEvent {
   return { Records: messages.map((m) => toSqsRecord(m, queue)) };
 }
 
+// The invocation's Context.
+
 /** The deployed function's facts the Context is built from (GetFunctionConfiguration). */
 export interface FunctionInfo {
   functionName: string;
@@ -96,25 +149,4 @@ export function lambdaContext(fn: FunctionInfo, now: () => number = Date.now): C
     fail: unsupported,
     succeed: unsupported,
   };
-}
-
-/** Receipt handles of the messages that succeeded: every record not named in batchItemFailures. */
-export function succeededMessages<T extends { MessageId?: string | undefined }>(
-  messages: T[],
-  failures: { itemIdentifier: string }[] | undefined,
-): { succeeded: T[]; failed: T[] } {
-  const failedIds = new Set((failures ?? []).map((f) => f.itemIdentifier));
-  const succeeded: T[] = [];
-  const failed: T[] = [];
-  for (const m of messages) (failedIds.has(m.MessageId ?? '') ? failed : succeeded).push(m);
-  return { succeeded, failed };
-}
-
-/**
- * Backoff before a failed message becomes visible again locally: 1 s, 2 s, 4 s … capped at 30 s.
- * (The deployed visibility timeout is ≥ 6 × the function timeout, minutes; locally that would make
- * a retry, and the walk to the DLQ, needlessly slow.)
- */
-export function retryVisibilitySeconds(receiveCount: number): number {
-  return Math.min(30, 2 ** Math.max(0, receiveCount - 1));
 }

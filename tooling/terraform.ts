@@ -1,7 +1,7 @@
 /**
  * Synthesizes the CDKTF stack and drives Terraform on it. Shared by `npm run deploy` /
  * `npm run destroy` (scripts/terraform.ts), `order-pipeline local up` and the e2e tests, so every
- * path applies the same Terraform the same way.
+ * path applies the same Terraform the same way; `TerraformProgress` condenses its output.
  *
  * Every `env` parameter is a set of overrides on top of this process's environment; a key mapped
  * to `undefined` is removed.
@@ -10,21 +10,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { OUTPUT_NAMES, type StackOutputs } from '../modules/outputs.ts';
+import { PROJECT_PATHS, PROJECT_ROOT, typescriptArgv } from './project.ts';
+import { missingOutputs, normaliseOutputs, type StackOutputs } from './stack-outputs.ts';
 
 type EnvOverrides = Record<string, string | undefined>;
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN_TS = join(REPO_ROOT, 'main.ts');
 
 export const TERRAFORM_INSTALL_HINT =
   'install Terraform ≥ 1.5 from https://developer.hashicorp.com/terraform/install (or your package manager) and make sure `terraform` is on PATH';
 
-export type { StackOutputs } from '../modules/outputs.ts';
-
-/** Every output the CLI relies on; the type check keeps it equal to StackOutputs' keys. */
-const OUTPUT_KEYS: readonly (keyof StackOutputs)[] = OUTPUT_NAMES;
+export type { StackOutputs } from './stack-outputs.ts';
 
 function mergedEnv(overrides: EnvOverrides): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -163,8 +157,8 @@ async function run(command: string, args: string[], opts: RunOptions): Promise<s
  */
 export async function synthStack(opts: { env: EnvOverrides; outDir: string; onLine?: (line: string) => void }): Promise<string> {
   const outDir = resolve(opts.outDir);
-  await run(process.execPath, ['--import', 'tsx', MAIN_TS], {
-    cwd: REPO_ROOT,
+  await run(process.execPath, typescriptArgv(PROJECT_PATHS.cdktfApp), {
+    cwd: PROJECT_ROOT,
     env: { ...opts.env, CDKTF_OUTDIR: outDir },
     what: 'synth (main.ts)',
     ...(opts.onLine ? { onLine: opts.onLine } : {}),
@@ -221,12 +215,44 @@ export async function destroyStack(opts: { env: EnvOverrides; outDir: string; on
 export async function readOutputs(stackDir: string, env: EnvOverrides = {}): Promise<StackOutputs> {
   if (!existsSync(stackDir)) throw new Error(`no synthesized stack at ${stackDir}: deploy first`);
   const json = await run('terraform', ['output', '-json', '-no-color'], { cwd: stackDir, env, what: 'terraform output', captureStdout: true });
-  const raw = JSON.parse(json) as Record<string, { value?: unknown }>;
-  const missing = OUTPUT_KEYS.filter((key) => typeof raw[key]?.value !== 'string');
+  const flat = normaliseOutputs(JSON.parse(json), `terraform output in ${stackDir}`);
+  const missing = missingOutputs(flat);
   if (missing.length > 0) {
     throw new Error(`the stack in ${stackDir} has no output ${missing.join(', ')}: has it been applied?`);
   }
-  const outputs = {} as StackOutputs;
-  for (const key of OUTPUT_KEYS) outputs[key] = raw[key]?.value as string;
-  return outputs;
+  return flat as unknown as StackOutputs;
+}
+
+/**
+ * Condenses Terraform's output to progress: counts resources as they complete against the plan's
+ * total and keeps errors. Returns the text to show for a line, or null to stay quiet.
+ */
+export class TerraformProgress {
+  total = 0;
+  created = 0;
+  errors: string[] = [];
+  private inError = false;
+
+  line(raw: string): string | null {
+    // eslint-disable-next-line no-control-regex
+    const line = raw.replace(/\u001b\[[0-9;]*m/g, '').trimEnd();
+    const plan = /Plan: (\d+) to add/.exec(line);
+    if (plan) {
+      this.total = Number(plan[1]);
+      return `terraform: plan has ${this.total} resources to create`;
+    }
+    if (/: Creation complete after/.test(line) || /: Modifications complete after/.test(line)) {
+      this.created += 1;
+      // aws_sqs_queue.ingestion_queue_7EB6B0B4 → aws_sqs_queue.ingestion_queue
+      const name = (line.split(':')[0]?.trim() ?? '').replace(/_[0-9A-F]{8}$/, '');
+      return `terraform: ${this.created}/${this.total || '?'} ${name}`;
+    }
+    if (/^Apply complete!/.test(line)) return `terraform: ${line}`;
+    if (/Error:/.test(line) || this.inError) {
+      this.inError = line.trim() !== '' || this.inError;
+      if (line.trim()) this.errors.push(line.replace(/^[│╷╵\s]+/, ''));
+      return null;
+    }
+    return null;
+  }
 }

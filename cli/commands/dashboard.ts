@@ -1,12 +1,11 @@
 /** `order-pipeline dashboard [--html FILE] [--hours N]`: the deployed dashboard's metric widgets. */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect } from '../../deployment/connect.ts';
+import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { getDashboardWidgets, loadWidgetData, timeWindow } from '../../deployment/dashboard-data.ts';
 import { dashboardHtml } from '../render/dashboard-html.ts';
 import { EXIT, UsageError } from '../exit.ts';
 import { compactNumber, sparkline } from '../render/sparkline.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
 import { bold, dim, out } from '../render/terminal.ts';
 
 export const summary = 'render the deployed dashboard from GetMetricData: terminal sparklines or --html FILE';
@@ -48,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(period) || period < 1 || (period >= 60 && period % 60 !== 0)) {
     throw new UsageError(`--period must be 1, 5, 10, 30 or a multiple of 60 seconds, not "${values.period}"`);
   }
-  const { target, clients } = await connect(values, { quiet: values.json });
+  const { target, clients } = await connectTarget(values, { quiet: values.json });
   const name = target.outputs.dashboard_name;
   const widgets = await getDashboardWidgets(clients.cloudwatch, name);
   const window = timeWindow(hours, period);

@@ -5,31 +5,29 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { PREFIX } from '../../functions/order-processor/index.ts';
-import type { Clients } from '../../deployment/connect.ts';
 import { getDashboardWidgets, loadWidgetData, timeWindow } from '../../deployment/dashboard-data.ts';
-import { EXIT, UsageError } from '../exit.ts';
-import { getLedgerItem, isFinal, prefixesOf, type LedgerItem } from '../../deployment/ledger-view.ts';
-import { fileLedgerKey } from '../../functions/order-processor/index.ts';
-import { localDown, localUp, startPoller } from '../../local/stack.ts';
+import { countByPrefix, countItems } from '../../deployment/inventory.ts';
+import { isFinal, prefixesOf, type LedgerItem } from '../../deployment/ledger-view.ts';
+import { waitUntilIdle } from '../../deployment/queues.ts';
+import { rawKeyFor, uploadFile, waitForOutcomes, type Uploaded } from '../../deployment/uploads.ts';
 import { emailBody, listOutbox } from '../../local/outbox.ts';
+import { parseSampleReadme, type ExpectedOutcome } from '../../local/sample-expectations.ts';
+import { localDown, localUp, startPoller } from '../../local/stack.ts';
+import type { Clients } from '../../tooling/aws-clients.ts';
+import { PROJECT_PATHS } from '../../tooling/project.ts';
+import { EXIT, UsageError } from '../exit.ts';
+import { parsePort, parseTimeoutSeconds } from '../options.ts';
 import { describePollerEvent } from '../render/poller-report.ts';
 import { StatusLine, stepPrinter } from '../render/progress.ts';
-import { queueDepth } from '../../deployment/queues.ts';
-import { parseSampleReadme, type ExpectedOutcome } from '../../local/sample-expectations.ts';
 import { compactNumber, sparkline } from '../render/sparkline.ts';
 import { renderTable } from '../render/table.ts';
-import { PROJECT_ROOT } from '../../deployment/target.ts';
 import { bold, dim, err, green, out, red, yellow } from '../render/terminal.ts';
-import { rawKeyFor, uploadFile, type Uploaded } from '../../deployment/uploads.ts';
 
 export const summary = 'the whole pipeline in one go on the local emulator: sample files in, results out (npm start)';
 
 const HELP = `usage: order-pipeline demo [--data DIR] [--timeout SECONDS] [--port N] [--verbose]
 
-Starts the local pipeline (moto + the real Terraform stack + the in-process processor), drops
+Starts the local pipeline (moto + the real Terraform stack + the processor in worker threads), drops
 every file of sample-data/ into raw-data/ — then the first valid file again under another name,
 to show duplicate detection —, follows each file through the ledger to its outcome, and prints
 the outcomes, the orders table's item count, the objects per prefix, the alert e-mails and the
@@ -40,8 +38,6 @@ dashboard's numbers. Then it shuts everything down.
   --verbose        also show the processor's log lines
 
 Exit status: 0 every file reached a final outcome; 1 something did not (or failed to start).`;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Dropped {
   name: string;
@@ -60,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      data: { type: 'string', default: join(PROJECT_ROOT, 'sample-data') },
+      data: { type: 'string', default: PROJECT_PATHS.sampleData },
       timeout: { type: 'string', default: '240' },
       port: { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -71,10 +67,8 @@ export async function run(argv: string[]): Promise<number> {
     out(HELP);
     return EXIT.ok;
   }
-  const timeoutMs = Number(values.timeout) * 1000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout}"`);
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new UsageError(`--port must be 1–65535, not "${values.port}"`);
+  const timeoutMs = parseTimeoutSeconds(values.timeout) * 1000;
+  const port = parsePort(values.port);
   const dataDir = values.data;
   if (!existsSync(dataDir)) throw new UsageError(`${dataDir}: no such directory`);
   const files = sampleFiles(dataDir);
@@ -133,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
     await waitAll(clients, outputs.ingestions_table_name, bucket, [dup], deadline, () => interrupted);
 
     // Let the last invocation finish (its metrics are flushed at the end) and the alerts arrive.
-    await settle(clients, outputs.ingest_queue_url, 15_000);
+    await waitUntilIdle(clients.sqs, outputs.ingest_queue_url, 15_000);
     await poller.flushMetrics();
     await poller.drainAlerts();
 
@@ -156,10 +150,10 @@ export async function run(argv: string[]): Promise<number> {
     if (unhandled.length > 0) code = EXIT.failure;
 
     out('');
-    const orders = await countItems(clients, outputs.orders_table_name);
+    const orders = await countItems(clients.doc, outputs.orders_table_name);
     const written = dropped.reduce((sum, d) => sum + (d.item?.written ?? 0), 0);
     out(`${bold('Orders table')} ${outputs.orders_table_name}: ${orders} items (rows written by the files above: ${written})`);
-    const prefixes = await countPrefixes(clients, bucket);
+    const prefixes = await countByPrefix(clients.s3, bucket);
     out(`${bold('Bucket')} s3://${bucket}: ` + Object.entries(prefixes).map(([p, n]) => `${p} ${n}`).join(', '));
 
     out('');
@@ -200,55 +194,17 @@ export async function run(argv: string[]): Promise<number> {
   return code;
 }
 
+/** Follows the dropped files through the ledger, with a redrawn "handled n/m" line. */
 async function waitAll(clients: Clients, table: string, bucket: string, dropped: Dropped[], deadline: number, stop: () => boolean): Promise<void> {
   const status = new StatusLine();
-  while (Date.now() < deadline && !stop()) {
-    for (const d of dropped) {
-      if (isFinal(d.item)) continue;
-      d.item = await getLedgerItem(clients.doc, table, fileLedgerKey({ bucket, key: d.uploaded.key, versionId: d.uploaded.versionId, etag: d.uploaded.etag }));
-    }
-    const done = dropped.filter((d) => isFinal(d.item)).length;
-    status.set(`  handled ${done}/${dropped.length} files…`);
-    if (done === dropped.length) break;
-    await sleep(400);
-  }
+  const items = await waitForOutcomes(clients.doc, table, bucket, dropped.map((d) => d.uploaded), {
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    intervalMs: 400,
+    stop,
+    onTick: (done, total) => status.set(`  handled ${done}/${total} files…`),
+  });
   status.clear();
-}
-
-/** Waits until the ingest queue has nothing visible or in flight (the poller is idle). */
-async function settle(clients: Clients, queueUrl: string, maxMs: number): Promise<void> {
-  const deadline = Date.now() + maxMs;
-  while (Date.now() < deadline) {
-    const d = await queueDepth(clients.sqs, queueUrl);
-    if (d.visible === 0 && d.inFlight === 0) return;
-    await sleep(300);
-  }
-}
-
-async function countItems(clients: Clients, table: string): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const res = await clients.doc.send(new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: startKey }));
-    count += res.Count ?? 0;
-    startKey = res.LastEvaluatedKey;
-  } while (startKey);
-  return count;
-}
-
-async function countPrefixes(clients: Clients, bucket: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const prefix of Object.values(PREFIX)) {
-    let n = 0;
-    let token: string | undefined;
-    do {
-      const res = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-      n += res.KeyCount ?? 0;
-      token = res.NextContinuationToken;
-    } while (token);
-    counts[prefix] = n;
-  }
-  return counts;
+  dropped.forEach((d, i) => (d.item = items[i] ?? null));
 }
 
 async function printDashboard(clients: Clients, name: string): Promise<void> {

@@ -1,16 +1,18 @@
 /**
- * `order-pipeline local up|down`: the whole pipeline on this machine (DESIGN §8).
+ * `order-pipeline local up|down`: the whole pipeline on this machine (docs/local.md), the local
+ * runtime (local/) driven from the terminal.
  */
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError } from '../exit.ts';
-import { attachLocal, localDown, localUp, readPids, startPoller, writePids } from '../../local/stack.ts';
+import { parsePort } from '../options.ts';
+import { localHome, localPaths, readPids, writePids } from '../../local/home.ts';
+import { attachLocal, localDown, localUp, startPoller, type RunningStack } from '../../local/stack.ts';
 import { isAlive } from '../../tooling/emulator.ts';
-import { describePollerEvent } from '../render/poller-report.ts';
+import { describeMapping, describePollerEvent } from '../render/poller-report.ts';
 import { stepPrinter } from '../render/progress.ts';
-import { localHome, localPaths, PROJECT_ROOT } from '../../deployment/target.ts';
+import { PROJECT_PATHS } from '../../tooling/project.ts';
 import { bold, err, out } from '../render/terminal.ts';
 
 export const summary = 'run the whole pipeline on the local emulator (up [--port N] [--detach] | down)';
@@ -21,8 +23,9 @@ const HELP = `usage: order-pipeline local up [--port N] [--detach] [--verbose]
 up      starts the moto emulator on 127.0.0.1 (a free port unless --port), applies the real
         synthesized Terraform stack (stage "local") into it, subscribes an alert-capture queue
         to the alerts topic, writes .local/outputs.json, then runs the event-source poller in
-        the foreground: the processor handler, in-process, with the deployed function's
-        environment. Ctrl-C stops the poller and the emulator.
+        the foreground: the real processor handler with the deployed function's environment,
+        up to the mapping's maximum concurrency invocations at once (one worker thread per
+        execution environment). Ctrl-C stops the poller and the emulator.
         --detach   run the emulator and the poller in the background; stop with \`local down\`
         --verbose  also print the processor's own log lines (always in .local/logs/processor.log)
 down    stops a detached pipeline (by the PIDs in .local/pids.json)
@@ -59,13 +62,6 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function parsePort(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be an integer 1–65535, not "${raw}"`);
-  return port;
-}
-
 async function up(values: { port?: string; detach?: boolean; verbose?: boolean }): Promise<number> {
   const port = parsePort(values.port);
   const started = Date.now();
@@ -76,8 +72,9 @@ async function up(values: { port?: string; detach?: boolean; verbose?: boolean }
   });
   const paths = stack.paths;
   if (values.detach) {
-    const log = openSync(join(paths.logs, 'poller.log'), 'a');
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'order-pipeline.js'), 'local', 'poll', ...(values.verbose ? ['--verbose'] : [])], {
+    const log = openSync(paths.pollerLog, 'a');
+    // The CLI's executable loads tsx itself (bin/order-pipeline.js), so plain node runs it.
+    const child = spawn(process.execPath, [PROJECT_PATHS.cli, 'local', 'poll', ...(values.verbose ? ['--verbose'] : [])], {
       detached: true,
       stdio: ['ignore', log, log],
       env: { ...process.env, ORDER_PIPELINE_HOME: paths.home },
@@ -86,7 +83,7 @@ async function up(values: { port?: string; detach?: boolean; verbose?: boolean }
     writePids(paths.pids, { ...readPids(paths.pids)!, poller: child.pid ?? -1 });
     out(`local pipeline up in ${((Date.now() - started) / 1000).toFixed(1)} s (detached)`);
     out(`  emulator  ${stack.outputs.endpoint} (pid ${stack.moto.pid})`);
-    out(`  poller    pid ${child.pid} (log: ${join(paths.logs, 'poller.log')})`);
+    out(`  poller    pid ${child.pid} (log: ${paths.pollerLog})`);
     out(`  bucket    s3://${stack.outputs.bucket_name}/raw-data/`);
     out('  next      order-pipeline upload sample-data/orders-valid.csv --wait');
     out('  stop      order-pipeline local down');
@@ -110,7 +107,7 @@ async function pollForeground(verbose: boolean, detached: boolean): Promise<numb
   return runPoller(stack, verbose, async () => undefined);
 }
 
-async function runPoller(stack: Awaited<ReturnType<typeof attachLocal>>, verbose: boolean, onStop: () => Promise<void>): Promise<number> {
+async function runPoller(stack: RunningStack, verbose: boolean, onStop: () => Promise<void>): Promise<number> {
   let poller: Awaited<ReturnType<typeof startPoller>>;
   try {
     poller = await startPoller(stack, {
@@ -125,7 +122,7 @@ async function runPoller(stack: Awaited<ReturnType<typeof attachLocal>>, verbose
     await forgetIfForeground();
     throw e;
   }
-  out(`poller: receiving from ${stack.outputs.ingest_queue_url} (batch size ${stack.mapping.batchSize}, ${stack.fn.functionName} in-process)`);
+  out(`poller: receiving from ${stack.outputs.ingest_queue_url} (${describeMapping(stack)})`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

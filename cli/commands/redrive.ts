@@ -1,9 +1,9 @@
 /** `order-pipeline redrive [--max N]`: move DLQ messages back to the ingest queue. */
 import { parseArgs } from 'node:util';
-import { connect, queueArn } from '../../deployment/connect.ts';
+import { queueArn } from '../../deployment/connect.ts';
+import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { EXIT, UsageError } from '../exit.ts';
 import { moveMessages, queueDepth, startMoveTask } from '../../deployment/queues.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
 import { err, out } from '../render/terminal.ts';
 
 export const summary = 'move messages from the dead-letter queue back to the ingest queue';
@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const max = values.max === undefined ? undefined : Number(values.max);
   if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new UsageError(`--max must be a positive integer, not "${values.max}"`);
-  const { target, clients } = await connect(values);
+  const { target, clients } = await connectTarget(values);
   const o = target.outputs;
   const before = await queueDepth(clients.sqs, o.dead_letter_queue_url);
   if (before.visible === 0) {

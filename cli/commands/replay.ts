@@ -2,9 +2,8 @@
 import { parseArgs } from 'node:util';
 import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { encodeCopySource, PREFIX, routedOriginal } from '../../functions/order-processor/index.ts';
-import { connect } from '../../deployment/connect.ts';
+import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { EXIT, UsageError } from '../exit.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
 import { out } from '../render/terminal.ts';
 
 export const summary = 'copy an archived or failed original back into raw-data/ to process it again';
@@ -59,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`give exactly one KEY\n${HELP}`);
   const source = positionals[0]!.replace(/^s3:\/\/[^/]+\//, '');
   const destination = replayKeyFor(source, values.as);
-  const { target, clients } = await connect(values);
+  const { target, clients } = await connectTarget(values);
   const bucket = target.outputs.bucket_name;
   if (!(await exists(clients.s3, bucket, source))) {
     out(`s3://${bucket}/${source} does not exist`);

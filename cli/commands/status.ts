@@ -1,14 +1,13 @@
 /** `order-pipeline status [--json] [--limit N]`: recent ingestions, queue depths, alarm states. */
 import { parseArgs } from 'node:util';
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { connect } from '../../deployment/connect.ts';
+import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { EXIT, UsageError } from '../exit.ts';
 import { destinationOf, recentIngestions } from '../../deployment/ledger-view.ts';
 import { queueDepth } from '../../deployment/queues.ts';
 import { renderTable } from '../render/table.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
 import { bold, green, out, red, yellow } from '../render/terminal.ts';
-import { deliveryState } from '../delivery-control.ts';
+import { deliveryState } from '../../deployment/delivery.ts';
 
 export const summary = 'recent ingestions (ledger), ingest/DLQ depths, delivery and alarm states';
 
@@ -36,7 +35,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, not "${values.limit}"`);
-  const { target, clients } = await connect(values, { quiet: values.json });
+  const connection = await connectTarget(values, { quiet: values.json });
+  const { target, clients } = connection;
   const o = target.outputs;
 
   const [ingestions, ingest, dlq, alarms, delivery] = await Promise.all([
@@ -44,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     queueDepth(clients.sqs, o.ingest_queue_url),
     queueDepth(clients.sqs, o.dead_letter_queue_url),
     describeAlarms(clients.cloudwatch, `${o.dashboard_name}-`),
-    deliveryState(target.kind, clients, o.processor_function_name, o.ingest_queue_url),
+    deliveryState(connection),
   ]);
 
   if (values.json) {

@@ -1,15 +1,15 @@
 /** `order-pipeline upload <file…> [--wait] [--prefix sub/]`: drop files into raw-data/. */
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connect } from '../../deployment/connect.ts';
-import { deliveryState } from '../delivery-control.ts';
+import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
+import { deliveryState } from '../../deployment/delivery.ts';
 import { EXIT, UsageError } from '../exit.ts';
-import { destinationOf, type LedgerItem } from '../../deployment/ledger-view.ts';
+import { parseTimeoutSeconds } from '../options.ts';
+import { destinationOf } from '../../deployment/ledger-view.ts';
 import { formatBytes, ProgressBar, StatusLine } from '../render/progress.ts';
 import { renderTable } from '../render/table.ts';
-import { TARGET_HELP, TARGET_OPTIONS } from '../../deployment/target.ts';
 import { err, out } from '../render/terminal.ts';
-import { rawKeyFor, uploadFile, waitForOutcome, type Uploaded } from '../../deployment/uploads.ts';
+import { rawKeyFor, uploadFile, waitForOutcomes, type Uploaded } from '../../deployment/uploads.ts';
 
 export const summary = 'put files into raw-data/ (multipart for large ones); --wait follows each to its outcome';
 
@@ -47,8 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const file of positionals) {
     if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`);
   }
-  const timeoutSeconds = Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout}"`);
+  const timeoutSeconds = parseTimeoutSeconds(values.timeout);
   let keys: string[];
   try {
     keys = positionals.map((f) => rawKeyFor(f, values.prefix));
@@ -56,7 +55,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
 
-  const { target, clients } = await connect(values);
+  const connection = await connectTarget(values);
+  const { target, clients } = connection;
   const bucket = target.outputs.bucket_name;
   const uploaded: Uploaded[] = [];
   let failures = 0;
@@ -74,23 +74,17 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!values.wait) return failures > 0 ? EXIT.failure : EXIT.ok;
 
-  const delivery = await deliveryState(target.kind, clients, target.outputs.processor_function_name, target.outputs.ingest_queue_url).catch(
-    () => null,
-  );
+  const delivery = await deliveryState(connection).catch(() => null);
   if (delivery && !delivery.enabled) {
     err(`note: delivery is PAUSED (${delivery.detail}): the files wait in the ingest queue until \`order-pipeline resume\``);
   }
-  const deadline = Date.now() + timeoutSeconds * 1000;
   const status = new StatusLine();
-  const outcomes: { uploaded: Uploaded; item: LedgerItem | null }[] = [];
-  for (const u of uploaded) {
-    const item = await waitForOutcome(clients.doc, target.outputs.ingestions_table_name, bucket, u, {
-      timeoutMs: Math.max(0, deadline - Date.now()),
-      onTick: (i) => status.set(`waiting for ${u.key}: ${i?.status ?? 'queued'}…`),
-    });
-    status.clear();
-    outcomes.push({ uploaded: u, item });
-  }
+  const items = await waitForOutcomes(clients.doc, target.outputs.ingestions_table_name, bucket, uploaded, {
+    timeoutMs: timeoutSeconds * 1000,
+    onTick: (done, total) => status.set(`waiting for the outcomes: ${done}/${total} files handled…`),
+  });
+  status.clear();
+  const outcomes = uploaded.map((u, i) => ({ uploaded: u, item: items[i] ?? null }));
   if (values.json) {
     out(JSON.stringify(outcomes.map(({ uploaded: u, item }) => ({ file: u.file, key: u.key, version_id: u.versionId, outcome: item?.status ?? 'PENDING', ledger: item })), null, 2));
   } else {

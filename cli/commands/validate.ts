@@ -1,10 +1,28 @@
 /**
  * `order-pipeline validate <file…> [--json]`: the processor's CSV contract run locally, no AWS.
- * A dry run before uploading: same reader, same rules, same reasons.
+ * A dry run before uploading: same reader, same rules, same reasons, same caps (MAX_FILE_MB,
+ * MAX_FILE_LINES from the environment).
+ *
+ * The report streams: human output keeps the first 10 errors per file and counts the rest;
+ * --json spools each file's errors to a temporary file while the file is read (its counts come
+ * first in the JSON object, so they must be known before its errors are printed) and copies them
+ * out after. Memory stays flat however many rows are rejected.
  */
+import { once } from 'node:events';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { validateFile, type FileReport } from '../../functions/order-processor/index.ts';
+import {
+  InvalidLimitError,
+  limitsFromEnv,
+  validateFile,
+  type ContractLimits,
+  type FileReport,
+} from '../../functions/order-processor/index.ts';
 import { EXIT, UsageError } from '../exit.ts';
+
+type RowError = FileReport['errors'][number];
 
 export const summary = 'check order CSV files against the contract locally (no AWS)';
 
@@ -17,6 +35,10 @@ options:
   --json      print a JSON array, one object per file:
               {"file","status","rows","valid","rejected","blank","reason","errors":[{"line","order_id","column","reason"}]}
   -h, --help  show this help
+
+environment (the same caps as the processor; docs/csv-format.md "Limits"):
+  MAX_FILE_MB     largest file in MB once decompressed (default 16384)
+  MAX_FILE_LINES  most lines per file (default 100000000)
 
 exit status: 0 all files VALID, 1 some rows rejected, 2 some file REJECTED, 64 usage error`;
 
@@ -41,27 +63,13 @@ function parse(argv: string[]): { files: string[]; json: boolean; help: boolean 
 }
 
 /** The exit status for a set of reports: the worst outcome wins. */
-export function exitStatusFor(reports: readonly FileReport[]): number {
+export function exitStatusFor(reports: readonly Pick<FileReport, 'status'>[]): number {
   if (reports.some((r) => r.status === 'REJECTED')) return EXIT.rejected;
   if (reports.some((r) => r.status === 'PARTIAL')) return EXIT.failure;
   return EXIT.ok;
 }
 
-/** The exact JSON shape of one file (unknownColumns is human-output only). */
-function toJson(report: FileReport): object {
-  const { file, status, rows, valid, rejected, blank, reason, errors } = report;
-  return {
-    file,
-    status,
-    rows,
-    valid,
-    rejected,
-    blank,
-    reason,
-    errors: errors.map(({ line, order_id, column, reason: why }) => ({ line, order_id, column, reason: why })),
-  };
-}
-
+/** The human report of one file; `report.errors` holds the first errors, `report.rejected` counts them all. */
 export function formatHuman(report: FileReport): string {
   const counts = `rows ${report.rows}, valid ${report.valid}, rejected ${report.rejected}, blank ${report.blank}`;
   const lines = [`${report.status.padEnd(8)} ${report.file}: ${counts}`];
@@ -69,12 +77,98 @@ export function formatHuman(report: FileReport): string {
   if (report.unknownColumns.length > 0) {
     lines.push(`  ignored unknown columns: ${report.unknownColumns.map((c) => JSON.stringify(c)).join(', ')}`);
   }
-  for (const error of report.errors.slice(0, SHOWN_ERRORS)) {
+  const shown = report.errors.slice(0, SHOWN_ERRORS);
+  for (const error of shown) {
     lines.push(`  ${report.file}:${error.line} ${error.column ?? '(row)'}: ${error.reason}`);
   }
-  const more = report.errors.length - SHOWN_ERRORS;
+  const more = report.rejected - shown.length;
   if (more > 0) lines.push(`  … and ${more} more rejected row${more === 1 ? '' : 's'} (use --json for all)`);
   return lines.join('\n');
+}
+
+// ---------- --json, streamed ----------
+// The text is exactly JSON.stringify(reports, null, 2) (a test compares them), written in pieces.
+
+const indent = (text: string, spaces: number): string => text.replace(/\n/g, `\n${' '.repeat(spaces)}`);
+
+/** One error as an element of a file's "errors" array (written out by hand: the values are all primitives). */
+export function jsonErrorElement({ line, order_id, column, reason }: RowError): string {
+  const j = JSON.stringify;
+  return `      {\n        "line": ${j(line)},\n        "order_id": ${j(order_id)},\n        "column": ${j(column)},\n        "reason": ${j(reason)}\n      }`;
+}
+
+/** A file's object up to `"errors": ` (the counts), as an element of the top-level array. */
+export function jsonFileHead(report: FileReport): string {
+  const { file, status, rows, valid, rejected, blank, reason } = report;
+  const head = JSON.stringify({ file, status, rows, valid, rejected, blank, reason, errors: [] }, null, 2);
+  return `  ${indent(head.slice(0, head.lastIndexOf('[]')), 2)}`;
+}
+
+async function write(text: string | Uint8Array): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+}
+
+/** A file's error elements, kept on disk (not in memory) until its counts are known. */
+class ErrorSpool {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'order-pipeline-validate-'));
+  readonly path = join(this.dir, 'errors.json');
+  private readonly fd = openSync(this.path, 'w');
+  private buffered: string[] = [];
+  private bufferedChars = 0;
+  count = 0;
+
+  add(error: RowError): void {
+    const text = (this.count > 0 ? ',\n' : '') + jsonErrorElement(error);
+    this.count++;
+    this.buffered.push(text);
+    this.bufferedChars += text.length;
+    if (this.bufferedChars > 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.buffered.length > 0) writeSync(this.fd, this.buffered.join(''));
+    this.buffered = [];
+    this.bufferedChars = 0;
+  }
+
+  /** Copies the spooled elements to stdout. */
+  async copyOut(): Promise<void> {
+    this.flush();
+    for await (const chunk of createReadStream(this.path)) await write(chunk as Buffer);
+  }
+
+  dispose(): void {
+    closeSync(this.fd);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function validateAsJson(file: string, limits: ContractLimits, first: boolean): Promise<FileReport> {
+  const spool = new ErrorSpool();
+  try {
+    const report = await validateFile(file, { maxErrors: 0, limits, onError: (error) => spool.add(error) });
+    await write(`${first ? '' : ','}\n${jsonFileHead(report)}`);
+    // A file rejected as a whole lists no rows (report.rejected is then 0).
+    if (report.rejected > 0 && spool.count > 0) {
+      await write('[\n');
+      await spool.copyOut();
+      await write('\n    ]\n  }');
+    } else {
+      await write('[]\n  }');
+    }
+    return report;
+  } finally {
+    spool.dispose();
+  }
+}
+
+function limitsOrUsageError(): ContractLimits {
+  try {
+    return limitsFromEnv(process.env);
+  } catch (err) {
+    if (err instanceof InvalidLimitError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -84,13 +178,20 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (files.length === 0) throw new UsageError(`no files given\n\n${USAGE}`);
+  const limits = limitsOrUsageError();
 
-  const reports: FileReport[] = [];
-  for (const file of files) {
-    const report = await validateFile(file);
-    reports.push(report);
-    if (!json) process.stdout.write(formatHuman(report) + '\n');
+  const statuses: Pick<FileReport, 'status'>[] = [];
+  if (json) await write('[');
+  for (const [i, file] of files.entries()) {
+    if (json) {
+      const { status } = await validateAsJson(file, limits, i === 0);
+      statuses.push({ status });
+    } else {
+      const report = await validateFile(file, { maxErrors: SHOWN_ERRORS, limits });
+      statuses.push({ status: report.status });
+      await write(formatHuman(report) + '\n');
+    }
   }
-  if (json) process.stdout.write(JSON.stringify(reports.map(toJson), null, 2) + '\n');
-  return exitStatusFor(reports);
+  if (json) await write('\n]\n');
+  return exitStatusFor(statuses);
 }

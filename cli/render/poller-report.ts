@@ -1,6 +1,14 @@
 /** One terminal line per poller event (shared by `local up` and `demo`). Pure. */
-import type { PollerEvent } from '../../local/poller.ts';
+import type { FunctionDetails, MappingInfo } from '../../deployment/event-source-mapping.ts';
 import { destinationOf } from '../../deployment/ledger-view.ts';
+import { mappingConcurrency } from '../../local/lambda/mapping-poller.ts';
+import type { PollerEvent } from '../../local/poller.ts';
+
+/** How the local poller plays the mapping: `batch size 5, up to 5 invocations at once, <function> in worker threads`. */
+export function describeMapping(stack: { mapping: MappingInfo; fn: Pick<FunctionDetails, 'functionName'> }): string {
+  const n = mappingConcurrency(stack.mapping);
+  return `batch size ${stack.mapping.batchSize}, up to ${n} invocation${n === 1 ? '' : 's'} at once, ${stack.fn.functionName} in worker threads`;
+}
 
 export function describePollerEvent(e: PollerEvent): string | null {
   switch (e.type) {

@@ -1,7 +1,7 @@
 /**
- * The CLI's own output. The original stream writers are captured when this module loads, so the
- * CLI keeps printing to the terminal while the local poller redirects what the in-process handler
- * prints (see output-capture.ts).
+ * The CLI's own output, through the stream writers captured when this module loads (the
+ * processor's own output never reaches them: it runs in worker threads whose output goes to the
+ * processor log, local/function-logs.ts).
  */
 const stdoutWrite = process.stdout.write.bind(process.stdout);
 const stderrWrite = process.stderr.write.bind(process.stderr);

@@ -7,5 +7,6 @@
 export { contentLedgerKey, fileLedgerKey, FINAL_STATUSES, isFinalStatus, type FinalStatus, type LedgerItem } from './ledger-item.ts';
 export { destinationKeys, encodeCopySource, routedOriginal, s3Uri, type DestinationKeys, type RoutedOriginal } from './naming.ts';
 export { validateFile, FileTally, statusOf, type FileReport, type FileStatus, type ValidateOptions } from './contract/summary.ts';
+export { DEFAULT_LIMITS, InvalidLimitError, LIMIT_ENV, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
 export { decodeMessageBody, MalformedEventError, type DecodedMessage, type ObjectRef } from './event.ts';
 export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './settings.ts';

@@ -58,6 +58,9 @@ export interface LedgerItem {
   failed_key?: string | null;
   errors_key?: string | null;
   first_errors?: RowError[];
+  /** Why the file's alert could not be sent (after the SDK's retries); absent when it was sent or none was due. */
+  alert_error?: string;
+  /** The last infrastructure fault of an attempt that did not finish. */
   last_error?: string;
 }
 

@@ -3,7 +3,22 @@
  * destination keys of a handled file, their inverse (which upload a routed key came from), and
  * the encodings S3 needs. The processor routes with these; `order-pipeline replay` inverts them.
  */
+import { createHash } from 'node:crypto';
 import { PREFIX } from './settings.ts';
+
+/** S3's limit on an object key, in bytes of UTF-8. */
+export const MAX_KEY_BYTES = 1024;
+
+/** CopyObject's single-request limit; a larger original would need a multipart copy (UploadPartCopy). */
+export const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
+
+/** An extension longer than this is not one (`orders.<300 characters>`): it stays part of the stem. */
+const MAX_EXTENSION_BYTES = 16;
+
+/** What a shortened stem ends with: `~` and 8 hex digits of the full relative name's sha256. */
+const SHORTENED_MARK_BYTES = 9;
+
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 export interface DestinationKeys {
   /** Cleaned CSV (valid rows). */
@@ -27,8 +42,22 @@ export function splitExtension(name: string): { stem: string; ext: string } {
   const dir = name.slice(0, slash + 1);
   const base = name.slice(slash + 1);
   const match = /^(.+?)((?:\.csv)?\.gz|\.[^.]+)$/i.exec(base);
-  if (!match) return { stem: name, ext: '' };
-  return { stem: dir + (match[1] ?? base), ext: match[2] ?? '' };
+  const ext = match?.[2] ?? '';
+  if (!match || utf8Bytes(ext) > MAX_EXTENSION_BYTES) return { stem: name, ext: '' };
+  return { stem: dir + (match[1] ?? base), ext };
+}
+
+/** The longest prefix of `text` that fits in `maxBytes` of UTF-8, never cutting a character. */
+export function cutToBytes(text: string, maxBytes: number): string {
+  let used = 0;
+  let end = 0;
+  for (const char of text) {
+    const size = utf8Bytes(char);
+    if (used + size > maxBytes) break;
+    used += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }
 
 /** `YYYY/MM/DD/` in UTC. */
@@ -41,10 +70,27 @@ export function dayPath(day: Date): string {
  * Destination keys keep the original name and sub-folders; the ingestion id before the extension
  * makes them unique per object version, so a later upload of the same name never overwrites an
  * earlier file, while a retry of the same version rewrites its own (identical) outputs.
+ *
+ * They always fit S3's 1,024-byte limit: when the longest would not, the stem is cut at a
+ * character boundary and ends in `~` + a short hash of the full relative name. A long source key
+ * (~970 bytes and more) is therefore processed like any other instead of failing after its rows
+ * were written; the ledger item and the alert keep the full key.
  */
 export function destinationKeys(sourceKey: string, ingestionId: string, day: Date): DestinationKeys {
-  const { stem, ext } = splitExtension(relativeName(sourceKey));
-  const date = dayPath(day);
+  const relative = relativeName(sourceKey);
+  const { stem, ext } = splitExtension(relative);
+  const keys = keysFor(stem, ext, ingestionId, dayPath(day));
+  const overflow = Math.max(...Object.values(keys).map(utf8Bytes)) - MAX_KEY_BYTES;
+  if (overflow <= 0) return keys;
+  const hash = createHash('sha256').update(relative, 'utf8').digest('hex').slice(0, SHORTENED_MARK_BYTES - 1);
+  let kept = cutToBytes(stem, Math.max(0, utf8Bytes(stem) - overflow - SHORTENED_MARK_BYTES));
+  // Without an extension, a dot left in the cut file name would read back as one (routedOriginal
+  // must map the shortened name to these same keys): it becomes `_`, one byte as well.
+  if (ext === '') kept = kept.replace(/\.(?=[^/]*$)/g, '_');
+  return keysFor(`${kept}~${hash}`, ext, ingestionId, dayPath(day));
+}
+
+function keysFor(stem: string, ext: string, ingestionId: string, date: string): DestinationKeys {
   const tagged = `${stem}.${ingestionId}`;
   return {
     processed: `${PREFIX.processed}${date}${tagged}.csv`,
@@ -81,6 +127,8 @@ export interface RoutedOriginal {
 /**
  * The inverse of destinationKeys for an original (archive/ or failed-data/): the raw-data/ key
  * it came from. Null for anything else: an errors report, a cleaned CSV, a key we did not name.
+ * For a name destinationKeys shortened, it is the shortened name (`…~<hash>.csv`), which maps back
+ * to the same destination keys; the full original key is in the ledger item.
  */
 export function routedOriginal(key: string): RoutedOriginal | null {
   const match = ROUTED.exec(key);

@@ -1,6 +1,7 @@
 /**
- * Powertools Logger and Metrics (DESIGN §6). Created on first use, not at import, so a local poller
- * can set process.env (POWERTOOLS_*, log level) before the first invocation.
+ * Powertools Logger and Metrics: structured JSON logs, and metrics as EMF lines in the logs
+ * (charted and alarmed on as docs/architecture.md, "Monitoring", describes). Created on first use,
+ * not at import, so a local poller can set process.env (POWERTOOLS_*, log level) first.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -11,6 +12,12 @@ export interface Observability {
   logger: Logger;
   metrics: Metrics;
 }
+
+/** What the processing steps log through (a Powertools Logger, or a plain object in unit tests). */
+export type Log = Pick<Logger, 'info' | 'warn' | 'error' | 'appendKeys'>;
+
+/** What the processing steps count through (Powertools Metrics: buffered, published per invocation). */
+export type MetricsSink = Pick<Metrics, 'addMetric'>;
 
 let instance: Observability | undefined;
 
@@ -44,11 +51,16 @@ export interface FileMetrics {
 }
 
 /** Buffers one file's metrics; the handler publishes them once per invocation. */
-export function recordFileMetrics(metrics: Metrics, m: FileMetrics): void {
+export function recordFileMetrics(metrics: MetricsSink, m: FileMetrics): void {
   metrics.addMetric(FILE_METRIC[m.status], MetricUnit.Count, 1);
   metrics.addMetric(METRIC.rowsReceived, MetricUnit.Count, m.rows);
   metrics.addMetric(METRIC.rowsWritten, MetricUnit.Count, m.written);
   metrics.addMetric(METRIC.rowsRejected, MetricUnit.Count, m.rejected);
   metrics.addMetric(METRIC.bytesProcessed, MetricUnit.Bytes, m.bytes);
   metrics.addMetric(METRIC.fileProcessingTime, MetricUnit.Milliseconds, m.durationMs);
+}
+
+/** An alert could not be sent after the SDK's retries (the alarm on AlertsFailed watches this). */
+export function recordAlertFailed(metrics: MetricsSink): void {
+  metrics.addMetric(METRIC.alertsFailed, MetricUnit.Count, 1);
 }

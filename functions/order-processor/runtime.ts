@@ -1,18 +1,23 @@
 /**
- * Per-container wiring for the handler: configuration from the environment, SDK clients, and the
- * per-record logic. Everything is built on first use (not at import) so a local poller can import
- * the handler and then set process.env.
+ * Per-container wiring for the handler: configuration from the environment, SDK clients, the
+ * processing steps' ports over them. Everything is built on first use (not at import) so a local
+ * poller can import the handler and then set process.env.
  */
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { decodeMessageBody, isLandingKey, MalformedEventError } from './event.ts';
-import { observability } from './observability.ts';
-import { FileBusyError, processFile, type ProcessorConfig, type ProcessorDeps } from './pipeline/process-file.ts';
-import { ENV, PREFIX } from './settings.ts';
+import { InvalidLimitError, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
+import { snsAlertPublisher } from './adapters/alert-publisher.ts';
+import { DynamoBatchWriter, documentClientSender, type WriterOptions } from './adapters/dynamo-writer.ts';
+import { Ledger } from './adapters/ledger.ts';
+import { s3ObjectStore } from './adapters/s3-objects.ts';
+import { createBatchHandler, type FileHandling, type SqsHandler } from './batch.ts';
+import { observability, type Observability } from './observability.ts';
+import type { ProcessorPorts, ReadOrders } from './pipeline/ports.ts';
+import { processFile } from './pipeline/process-file.ts';
+import { ENV, ORDERS_HASH_KEY } from './settings.ts';
 
 /** A required variable is missing or invalid: a deployment fault, so the record fails (and is retried). */
 export class ConfigurationError extends Error {
@@ -41,8 +46,36 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 /** Default claim lease when the Lambda context cannot tell the remaining time (15 min = Lambda's max). */
 export const DEFAULT_LEASE_MS = 15 * 60 * 1000;
 
+/**
+ * Added to the invocation's remaining time to make the claim's lease. Lambda stops the invocation
+ * at its deadline, so the margin only covers clock differences between the hosts that write and
+ * compare the lease (kept within milliseconds by Amazon Time Sync).
+ */
+export const LEASE_MARGIN_MS = 2_000;
+
+export interface ProcessorConfig {
+  dataBucket?: string;
+  ordersTable: string;
+  ingestionsTable: string;
+  alertsTopicArn: string;
+  writeConcurrency: number;
+  writeRetryDeadlineMs: number;
+  stage?: string;
+  /** The file caps (MAX_FILE_MB, MAX_FILE_LINES), the same `validate` applies; the contract's defaults when absent. */
+  limits?: ContractLimits;
+}
+
+function limits(env: NodeJS.ProcessEnv): ContractLimits {
+  try {
+    return limitsFromEnv(env);
+  } catch (error) {
+    if (error instanceof InvalidLimitError) throw new ConfigurationError(error.message);
+    throw error;
+  }
+}
+
 /** Reads the processor's environment contract (settings.ts ENV). */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<ProcessorConfig, 'leaseMs'> {
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
   const dataBucket = env[ENV.dataBucket]?.trim();
   const stage = env[ENV.stage]?.trim();
   return {
@@ -51,6 +84,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<Proces
     alertsTopicArn: required(env, ENV.alertsTopicArn),
     writeConcurrency: positiveInt(env, ENV.writeConcurrency, 4),
     writeRetryDeadlineMs: positiveInt(env, ENV.writeRetryDeadlineMs, 60_000),
+    limits: limits(env),
     ...(dataBucket ? { dataBucket } : {}),
     ...(stage ? { stage } : {}),
   };
@@ -74,99 +108,58 @@ export function clientsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClients
   return { s3, doc, sns: new SNSClient({}) };
 }
 
-export type RecordDeps = Omit<ProcessorDeps, 'config' | 'logger' | 'metrics'> & {
-  config: Omit<ProcessorConfig, 'leaseMs'>;
-};
+/** What the handler is built from: SDK clients, configuration, the contract reader, test hooks. */
+export interface RecordDeps extends AwsClients {
+  config: ProcessorConfig;
+  readOrders: ReadOrders;
+  now?: () => Date;
+  /** Test hooks for the writer (sleep, clock, backoff). */
+  writer?: Partial<Omit<WriterOptions, 'keyOf'>>;
+}
 
 /** Lease = the time this invocation may still run, plus a margin; then a retry may take over. */
-function leaseFor(context: Context | undefined): number {
+export function leaseFor(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): number {
   const remaining = context?.getRemainingTimeInMillis?.();
-  return typeof remaining === 'number' && remaining > 0 ? remaining + 30_000 : DEFAULT_LEASE_MS;
+  return typeof remaining === 'number' && remaining > 0 ? remaining + LEASE_MARGIN_MS : DEFAULT_LEASE_MS;
 }
 
-/**
- * Handles one SQS record. Throws only for infrastructure faults (and for messages that can never
- * be handled, so they reach the DLQ where someone looks); bad CSV data is an outcome, not an error.
- */
-export async function handleRecord(record: SQSRecord, context: Context | undefined, deps: RecordDeps): Promise<void> {
-  const { logger, metrics } = observability();
-  logger.resetKeys();
-  logger.appendKeys({
-    message_id: record.messageId,
-    receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 0),
-  });
-  let decoded;
-  try {
-    decoded = decodeMessageBody(record.body);
-  } catch (error) {
-    if (error instanceof MalformedEventError) {
-      logger.error('Unusable message: failing it so it moves to the DLQ after the maximum receives', {
-        reason: error.message,
-        body_start: record.body.slice(0, 200),
-      });
-    }
-    throw error;
-  }
-  if (decoded.kind === 'ignored') {
-    logger.info('Message needs no processing', { reason: decoded.reason });
-    return;
-  }
-  for (const ref of decoded.objects) {
-    logger.appendKeys({ s3_key: ref.key, bucket: ref.bucket, version_id: ref.versionId });
-    logger.setCorrelationId(`s3://${ref.bucket}/${ref.key}`);
-    if (ref.key.endsWith('/')) {
-      // The S3 console's "Create folder" writes an empty object named like this: not a file.
-      logger.info('Ignoring a folder placeholder', { size: ref.size });
-      continue;
-    }
-    if (!isLandingKey(ref.key)) {
-      logger.warn(`Ignoring an object outside ${PREFIX.raw}`, { size: ref.size });
-      continue;
-    }
-    if (deps.config.dataBucket && ref.bucket !== deps.config.dataBucket) {
-      logger.warn('Ignoring an object from another bucket', { expected_bucket: deps.config.dataBucket });
-      continue;
-    }
-    try {
-      await processFile(ref, { ...deps, config: { ...deps.config, leaseMs: leaseFor(context) }, logger, metrics });
-    } catch (error) {
-      const detail = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-      if (error instanceof FileBusyError) logger.warn('File is busy; the record fails and SQS will redeliver it', detail);
-      else logger.error('Infrastructure fault; the record fails and SQS will redeliver it (DLQ after the maximum receives)', detail);
-      throw error;
-    }
-  }
+/** The steps' ports over the SDK clients (adapters/). */
+export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metrics }: Observability): ProcessorPorts {
+  const { config } = deps;
+  return {
+    objects: s3ObjectStore(deps.s3),
+    ledger: new Ledger(deps.doc, config.ingestionsTable),
+    openOrderWriter: () =>
+      new DynamoBatchWriter(documentClientSender(deps.doc, config.ordersTable), {
+        keyOf: (item) => String(item[ORDERS_HASH_KEY]),
+        concurrency: config.writeConcurrency,
+        retryDeadlineMs: config.writeRetryDeadlineMs,
+        onRetry: (info) => logger.warn('Retrying DynamoDB batch write', info),
+        ...deps.writer,
+      }),
+    alerts: snsAlertPublisher(deps.sns, config.alertsTopicArn),
+    readOrders: deps.readOrders,
+    log: logger,
+    metrics,
+    now: deps.now ?? (() => new Date()),
+    leaseMs,
+    ...(config.stage ? { stage: config.stage } : {}),
+    ...(config.limits ? { contract: { limits: config.limits } } : {}),
+  };
 }
 
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+/** How the batch handler hands on each file: processFile over the ports wired from the clients. */
+export function fileHandlingFor(deps: RecordDeps): FileHandling {
+  return {
+    ...(deps.config.dataBucket ? { dataBucket: deps.config.dataBucket } : {}),
+    handleFile: (ref, context) => processFile(ref, processorPorts(deps, leaseFor(context), observability())),
+  };
+}
 
 /**
  * The Lambda handler over a dependency provider (called on every invocation; the provider caches).
  * handler.ts wires the real clients; tests wire clients with injected faults.
  */
 export function createSqsHandler(provideDeps: () => RecordDeps): SqsHandler {
-  return async (event, context) => {
-    // A processor per invocation: it holds per-batch state, and a local poller may invoke
-    // the handler concurrently in one process.
-    const processor = new BatchProcessor(EventType.SQS);
-    const { logger, metrics } = observability();
-    // Function name, request id and cold start on every log line.
-    logger.addContext(context);
-    const recordHandler = (record: SQSRecord) => handleRecord(record, context, provideDeps());
-    try {
-      // throwOnFullBatchFailure: false — each failed record is reported in batchItemFailures and
-      // redelivered by SQS on its own (DLQ after maxReceiveCount); throwing would instead count as
-      // a function error for a batch whose records were each already accounted for.
-      // processInParallel: false — one file at a time keeps memory and DynamoDB concurrency
-      // bounded per invocation and the log keys unambiguous.
-      return await processPartialResponse(event, recordHandler, processor, {
-        context,
-        throwOnFullBatchFailure: false,
-        processInParallel: false,
-      });
-    } finally {
-      // Per invocation, not at module scope (DESIGN §9).
-      metrics.publishStoredMetrics();
-    }
-  };
+  return createBatchHandler(() => fileHandlingFor(provideDeps()));
 }

@@ -18,7 +18,7 @@ export const ENV = {
   maxFileLines: 'MAX_FILE_LINES',
 } as const;
 
-/** The four prefixes of the data bucket (DESIGN §4). */
+/** The four prefixes of the data bucket (docs/architecture.md, "Storage"). */
 export const PREFIX = {
   raw: 'raw-data/',
   processed: 'processed-data/',
@@ -26,7 +26,7 @@ export const PREFIX = {
   failed: 'failed-data/',
 } as const;
 
-/** Powertools names (DESIGN §6). */
+/** Powertools names: the metrics namespace and the service dimension / log field. */
 export const METRICS_NAMESPACE = 'OrderPipeline';
 export const SERVICE_NAME = 'order-processor';
 
@@ -45,11 +45,11 @@ export const METRIC = {
   alertsFailed: 'AlertsFailed',
 } as const;
 
-/** Ingestion ledger statuses (DESIGN §5). */
+/** Ingestion ledger statuses (docs/architecture.md, "Tables"). */
 export type IngestionStatus = 'PROCESSING' | 'PROCESSED' | 'PARTIAL' | 'FAILED' | 'DUPLICATE';
 
 /**
- * Ledger table layout (DESIGN §5), shared by the table construct, the ledger adapter and the CLI.
+ * Ledger table layout, shared by the table construct, the ledger adapter and the CLI.
  * - hash key `pk` (S): `file#<bucket>/<key>#<versionId or etag>` for a file item,
  *   `content#<sha256>` for the content claim used to detect duplicate files.
  * - GSI `by-day` (sparse, file items only): hash `ingest_day` (YYYY-MM-DD), range `started_at` (ISO).

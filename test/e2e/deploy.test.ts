@@ -20,10 +20,11 @@ import {
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relaxTlsOnlyBucketPolicy } from '../../local/emulator-fixups.ts';
-import { emulatorEnv, startMoto, type MotoServer } from '../../tooling/emulator.ts';
+import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/index.ts';
+import { clientConfig, emulatorEnv } from '../../tooling/aws-clients.ts';
+import { startMoto, type MotoServer } from '../../tooling/emulator.ts';
 import { deployStack, destroyStack, type StackOutputs } from '../../tooling/terraform.ts';
-import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/settings.ts';
-import { clientConfigFor, TEST_REGION } from '../support/moto.ts';
+import { TEST_REGION } from '../support/moto.ts';
 
 const STAGE = 'e2e';
 const TIMEOUT_SECONDS = 120;
@@ -60,13 +61,14 @@ describe('deploy to the emulator', () => {
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  const config = () => clientConfigFor(moto.endpoint, TEST_REGION);
+  const config = () => clientConfig({ endpoint: moto.endpoint, region: TEST_REGION });
   const queueArn = (url: string) => {
     const [, account, name] = new URL(url).pathname.split('/');
     return `arn:aws:sqs:${TEST_REGION}:${account}:${name}`;
   };
 
-  it('GIVEN the apply WHEN outputs are read THEN every output names a stage resource', () => {
+  it('outputs a name for every resource of the stage', () => {
+    // Assess
     expect(outputs).toMatchObject({
       bucket_name: `order-pipeline-${STAGE}-data-123456789012-${TEST_REGION}`,
       orders_table_name: `order-pipeline-${STAGE}-orders`,
@@ -82,7 +84,7 @@ describe('deploy to the emulator', () => {
     process.stdout.write(`deployed to moto in ${deploySeconds.toFixed(0)} s\n`);
   });
 
-  it('WHEN the bucket is read back THEN it is versioned, encrypted, private and TLS-only', async () => {
+  it('creates the bucket versioned, encrypted, private and TLS-only', async () => {
     // Prepare
     const s3 = new S3Client(config());
     const Bucket = outputs.bucket_name;
@@ -107,7 +109,7 @@ describe('deploy to the emulator', () => {
     ]);
   });
 
-  it('WHEN the rule is read back THEN it matches our raw-data/ objects and targets the ingest queue with a DLQ', async () => {
+  it('creates the rule matching our raw-data/ objects, targeting the ingest queue with a DLQ', async () => {
     // Prepare
     const events = new EventBridgeClient(config());
     const Name = `order-pipeline-${STAGE}-raw-object-created`;
@@ -130,7 +132,7 @@ describe('deploy to the emulator', () => {
     });
   });
 
-  it('WHEN the queues are read back THEN the ingest queue redrives after 3 receives with 6× visibility', async () => {
+  it('creates the ingest queue redriving to the DLQ after 3 receives, with 6× the function timeout as visibility', async () => {
     // Prepare
     const sqs = new SQSClient(config());
 
@@ -148,7 +150,7 @@ describe('deploy to the emulator', () => {
     expect(JSON.stringify(JSON.parse(ingest.Attributes?.Policy ?? '{}'))).toContain('aws:SourceArn');
   });
 
-  it('WHEN the function is read back THEN runtime, architecture, environment and queue mapping are as synthesized', async () => {
+  it('creates the function with the synthesized runtime, architecture, environment and queue mapping', async () => {
     // Prepare
     const lambda = new LambdaClient(config());
 
@@ -181,7 +183,7 @@ describe('deploy to the emulator', () => {
     });
   });
 
-  it('WHEN the alarms are read back THEN all seven notify the topic on ALARM and OK, missing data not breaching', async () => {
+  it('creates eight alarms that notify the topic on ALARM and OK, missing data not breaching', async () => {
     // Prepare
     const cloudwatch = new CloudWatchClient(config());
 
@@ -190,6 +192,7 @@ describe('deploy to the emulator', () => {
 
     // Assess
     expect(MetricAlarms.map((a) => a.AlarmName?.replace(`order-pipeline-${STAGE}-`, '')).sort()).toEqual([
+      'alerts-failed',
       'dlq-not-empty',
       'dynamodb-throttling',
       'files-failed',
@@ -204,7 +207,7 @@ describe('deploy to the emulator', () => {
     expect(MetricAlarms.find((a) => a.AlarmName?.endsWith('dlq-not-empty'))?.MetricName).toBe('ApproximateNumberOfMessagesVisible');
   });
 
-  it('WHEN the dashboard is read back THEN it charts every metric the processor emits', async () => {
+  it('creates the dashboard charting every metric the processor emits', async () => {
     // Act
     const dashboard = await new CloudWatchClient(config()).send(new GetDashboardCommand({ DashboardName: outputs.dashboard_name }));
     const body = JSON.parse(dashboard.DashboardBody ?? '{}') as { widgets: { properties: { metrics?: string[][] } }[] };
@@ -221,7 +224,7 @@ describe('deploy to the emulator', () => {
   // This is also the check that the bucket's EventBridge notifications are on: moto only forwards
   // S3 events to EventBridge when they are, and moto 5.2.1's GetBucketNotificationConfiguration
   // leaves EventBridgeConfiguration out of its answer, so it cannot be read back directly.
-  it('GIVEN a CSV dropped under raw-data/ WHEN the ingest queue is polled THEN its Object Created event is there (and nothing from other prefixes)', async () => {
+  it('delivers the Object Created event of a CSV dropped under raw-data/ to the ingest queue, and nothing from other prefixes', async () => {
     // Prepare
     const s3 = new S3Client(config());
     const sqs = new SQSClient(config());
@@ -247,7 +250,7 @@ describe('deploy to the emulator', () => {
     expect(events[0]).toMatchObject({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: outputs.bucket_name } } });
   }, 60_000);
 
-  it('GIVEN the deployed stack WHEN destroyed THEN terraform removes every resource', async () => {
+  it('removes every resource with terraform destroy', async () => {
     // Act
     const lines: string[] = [];
     await destroyStack({ env, outDir, onLine: (line) => lines.push(line) });

@@ -1,9 +1,10 @@
 /**
  * End to end, as a user runs it: `order-pipeline local up` in a child process (moto + the real
- * Terraform stack + the in-process handler), then the CLI's own commands against it — upload the
- * sample files, follow them to their outcomes, and check every outcome in the table, the bucket,
+ * Terraform stack + the real handler in worker threads), then the CLI's own commands against it —
+ * upload the sample files, follow them to their outcomes, and check every outcome in the table, the bucket,
  * the ledger, the captured e-mails and the metrics; a poison message walks to the DLQ and
- * `redrive` brings it back; `pause` holds delivery and `resume` drains it.
+ * `redrive` brings it back; `pause` holds delivery and `resume` drains it; and the load scenario
+ * (test/load/load-scenario.ts) at its small size: files dropped at once, processed side by side.
  *
  * Fails (never skips) without moto or terraform: `local up` exits with a message saying how to
  * install them, and the test prints it.
@@ -11,22 +12,24 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { freePort, isAlive } from '../../tooling/emulator.ts';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { queueArn } from '../../deployment/connect.ts';
+import { countItems } from '../../deployment/inventory.ts';
+import { findMapping } from '../../deployment/event-source-mapping.ts';
+import type { LocalOutputs } from '../../local/home.ts';
+import { mappingConcurrency } from '../../local/lambda/mapping-poller.ts';
 import { parseSampleReadme } from '../../local/sample-expectations.ts';
-import type { LocalOutputs } from '../../deployment/target.ts';
+import { destroyClients, makeClients, type Clients } from '../../tooling/aws-clients.ts';
+import { freePort, isAlive } from '../../tooling/emulator.ts';
+import { PROJECT_PATHS, PROJECT_ROOT } from '../../tooling/project.ts';
+import { assessLoad, CI_LOAD, describeLoad, planLoad, runLoad } from '../load/load-scenario.ts';
 
-// The SDK's Node 22 notice would clutter the test output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'order-pipeline.js');
-const SAMPLES = join(ROOT, 'sample-data');
+const ROOT = PROJECT_ROOT;
+const BIN = PROJECT_PATHS.cli;
+const SAMPLES = PROJECT_PATHS.sampleData;
 
 const home = mkdtempSync(join(tmpdir(), 'order-pipeline-local-e2e-'));
 const env = { ...process.env, ORDER_PIPELINE_HOME: home, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
@@ -67,7 +70,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined | 
 let upProcess: ChildProcess;
 let upOutput = '';
 let outputs: LocalOutputs;
-let clientConfig: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+let clients: Clients;
 
 interface StatusJson {
   delivery: { enabled: boolean };
@@ -96,7 +99,7 @@ beforeAll(async () => {
     throw new Error(`\`order-pipeline local up\` exited (${result}) before it was ready:\n${upOutput}`);
   }
   outputs = JSON.parse(readFileSync(join(home, 'outputs.json'), 'utf8')) as LocalOutputs;
-  clientConfig = { region: outputs.region, endpoint: outputs.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  clients = makeClients({ region: outputs.region, endpoint: outputs.endpoint });
 }, 420_000);
 
 afterAll(async () => {
@@ -106,6 +109,7 @@ afterAll(async () => {
     const code = await Promise.race([exited, sleep(20_000).then(() => 'timeout' as const)]);
     if (code === 'timeout') upProcess.kill('SIGKILL');
   }
+  if (clients) destroyClients(clients);
   rmSync(home, { recursive: true, force: true });
 }, 60_000);
 
@@ -149,13 +153,10 @@ describe('order-pipeline local up', () => {
     }
 
     // Assess: the orders table holds exactly the valid rows (order ids are unique across samples)
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig));
-    const scan = await doc.send(new ScanCommand({ TableName: outputs.orders_table_name, Select: 'COUNT' }));
-    expect(scan.Count).toBe(expected.reduce((sum, e) => sum + (e.status === 'FAILED' ? 0 : e.valid), 0));
+    expect(await countItems(clients.doc, outputs.orders_table_name)).toBe(expected.reduce((sum, e) => sum + (e.status === 'FAILED' ? 0 : e.valid), 0));
 
-    // Assess: the bucket's prefixes (DESIGN §4)
-    const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
-    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: outputs.bucket_name }))).Contents ?? []).map((o) => o.Key!);
+    // Assess: the bucket's prefixes (docs/architecture.md, "Storage")
+    const keys = ((await clients.s3.send(new ListObjectsV2Command({ Bucket: outputs.bucket_name }))).Contents ?? []).map((o) => o.Key!);
     const under = (prefix: string) => keys.filter((k) => k.startsWith(prefix));
     expect(under('raw-data/')).toEqual([]);
     const loaded = expected.filter((e) => e.status !== 'FAILED');
@@ -210,11 +211,8 @@ describe('order-pipeline local up', () => {
   }, 300_000);
 
   it('moves a poison message to the DLQ after 3 receives, and `redrive` brings it back', async () => {
-    // Prepare
-    const sqs = new SQSClient(clientConfig);
-
     // Act
-    await sqs.send(new SendMessageCommand({ QueueUrl: outputs.ingest_queue_url, MessageBody: 'this is not an S3 event' }));
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: outputs.ingest_queue_url, MessageBody: 'this is not an S3 event' }));
 
     // Assess: the poller reported each failed delivery, and the emulator's redrive moved it
     const inDlq = await eventually('the poison message in the DLQ', async () => ((await status()).queues.dead_letter.visible === 1 ? true : null), 90_000);
@@ -287,6 +285,19 @@ describe('order-pipeline local up', () => {
     );
     expect(again.status).toBe('FAILED');
   }, 60_000);
+
+  it('brings files dropped at once to the outcome validate reports for each, side by side, with only the poison in the DLQ', async () => {
+    // Prepare: the load scenario at its small size (the full one is `npm run test:load`)
+    const plan = await planLoad(CI_LOAD, join(home, 'load-files'), 'ci');
+    const mapping = await findMapping(clients.lambda, outputs.processor_function_name, await queueArn(clients.sqs, outputs.ingest_queue_url));
+
+    // Act
+    const run = await runLoad({ clients, outputs }, plan, { timeoutMs: 180_000 });
+
+    // Assess
+    process.stdout.write(`${describeLoad(run)}\n`);
+    assessLoad(run, { maxConcurrency: mappingConcurrency(mapping) });
+  }, 300_000);
 
   it('stops the poller and the emulator cleanly on Ctrl-C', async () => {
     // Prepare

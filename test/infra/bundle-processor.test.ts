@@ -9,7 +9,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'order-pipeline-bundle-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('bundleProcessor', () => {
-  it('GIVEN the real handler WHEN bundled THEN one minified CommonJS file with a source map exports handler', async () => {
+  it('bundles the real handler into one minified CommonJS file with a source map that exports handler', async () => {
     // Act
     const { file, outDir } = await bundleProcessor({ outDir: join(scratch, 'real') });
 
@@ -20,13 +20,13 @@ describe('bundleProcessor', () => {
     expect(typeof loaded.handler).toBe('function');
   }, 60_000);
 
-  it('GIVEN no handler file WHEN bundled THEN the error says which file is missing', async () => {
+  it('says which file is missing when there is no handler file', async () => {
     await expect(bundleProcessor({ entry: join(scratch, 'nope', 'handler.ts'), outDir: join(scratch, 'x') })).rejects.toThrow(
       /Cannot bundle the order processor: .*nope\/handler\.ts does not exist/,
     );
   });
 
-  it('GIVEN a file without a handler export WHEN bundled THEN the error says so', async () => {
+  it('says so when the file has no handler export', async () => {
     // Prepare
     const entry = join(scratch, 'other.ts');
     writeFileSync(entry, 'export const notTheHandler = 1;\n');

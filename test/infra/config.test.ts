@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, limitsFromEnv } from '../../functions/order-processor/contract/limits.ts';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, namePrefix } from '../../modules/config.ts';
 
 /** Runs loadConfig and returns the ConfigError's problems (fails if it does not throw one). */
@@ -14,7 +15,7 @@ function problemsFor(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
-  it('GIVEN an empty environment WHEN loaded THEN the documented defaults apply', () => {
+  it('applies the documented defaults to an empty environment', () => {
     // Act
     const config = loadConfig({});
 
@@ -27,6 +28,8 @@ describe('loadConfig', () => {
       lambdaTimeoutSeconds: 300,
       ingestBatchSize: 5,
       ingestMaxConcurrency: 5,
+      maxFileMb: 16_384,
+      maxFileLines: 100_000_000,
       logRetentionDays: 30,
       rejectRatioAlarmThreshold: 0.05,
       deletionProtection: false,
@@ -43,7 +46,7 @@ describe('loadConfig', () => {
     expect(config.remoteState).toBeUndefined();
   });
 
-  it('GIVEN every variable set WHEN loaded THEN each is parsed', () => {
+  it('parses every variable that is set', () => {
     // Act
     const config = loadConfig({
       PIPELINE_STAGE: 'prod-eu',
@@ -55,6 +58,8 @@ describe('loadConfig', () => {
       INGEST_BATCH_SIZE: '50',
       INGEST_BATCH_WINDOW_SECONDS: '5',
       INGEST_MAX_CONCURRENCY: '20',
+      MAX_FILE_MB: '64',
+      MAX_FILE_LINES: '+250000',
       LOG_RETENTION_DAYS: '365',
       REJECT_RATIO_ALARM_THRESHOLD: '0.2',
       DELETION_PROTECTION: 'yes',
@@ -68,6 +73,8 @@ describe('loadConfig', () => {
     expect(config.alertEmails).toEqual(['ops@example.com', 'Data.Team+orders@example.co.uk']);
     expect(config.logLevel).toBe('DEBUG');
     expect(config.ingestBatchSize).toBe(50);
+    expect(config.maxFileMb).toBe(64);
+    expect(config.maxFileLines).toBe(250_000);
     expect(config.deletionProtection).toBe(true);
     expect(config.remoteState).toEqual({
       bucket: 'my-tf-state',
@@ -77,11 +84,11 @@ describe('loadConfig', () => {
     });
   });
 
-  it('GIVEN stage prod and no DELETION_PROTECTION WHEN loaded THEN deletion protection is on', () => {
+  it('turns deletion protection on for stage prod when DELETION_PROTECTION is unset', () => {
     expect(loadConfig({ PIPELINE_STAGE: 'prod' }).deletionProtection).toBe(true);
   });
 
-  it('GIVEN AWS_DEFAULT_REGION only WHEN loaded THEN it is the region', () => {
+  it('takes the region from AWS_DEFAULT_REGION when AWS_REGION is unset', () => {
     expect(loadConfig({ AWS_DEFAULT_REGION: 'ap-southeast-2' }).region).toBe('ap-southeast-2');
   });
 
@@ -112,7 +119,15 @@ describe('loadConfig', () => {
     ['DELETION_PROTECTION', 'maybe', 'true or false'],
     ['TF_STATE_KEY', 'state.tfstate', 'only together with TF_STATE_BUCKET'],
     ['WRITE_RETRY_DEADLINE_MS', '400000', 'less than the function timeout'],
-  ])('GIVEN %s=%j WHEN loaded THEN the error names the variable, the value and what is expected', (name, value, expected) => {
+    ['MAX_FILE_MB', '0', 'integer from 1 to 1048576 (MiB'],
+    ['MAX_FILE_MB', '1.5', 'integer from 1 to 1048576 (MiB'],
+    ['MAX_FILE_MB', '16GB', 'integer from 1 to 1048576 (MiB'],
+    ['MAX_FILE_MB', '1048577', 'integer from 1 to 1048576 (MiB'],
+    ['MAX_FILE_LINES', '0', 'integer from 1 to 10000000000 (physical lines'],
+    ['MAX_FILE_LINES', '-5', 'integer from 1 to 10000000000 (physical lines'],
+    ['MAX_FILE_LINES', '1e8', 'integer from 1 to 10000000000 (physical lines'],
+    ['MAX_FILE_LINES', '10000000001', 'integer from 1 to 10000000000 (physical lines'],
+  ])('names the variable, the value and what is expected when %s=%j', (name, value, expected) => {
     // Act
     const problems = problemsFor({ [name]: value });
 
@@ -122,7 +137,7 @@ describe('loadConfig', () => {
     expect(problems[0]).toContain(expected);
   });
 
-  it('GIVEN several bad values WHEN loaded THEN every problem is reported at once', () => {
+  it('reports every problem at once when several values are bad', () => {
     // Act
     const problems = problemsFor({ PIPELINE_STAGE: 'BAD', LAMBDA_MEMORY_MB: '1', ALERT_EMAILS: 'good@example.com,not-an-email' });
 
@@ -134,7 +149,7 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('GIVEN a ConfigError WHEN printed THEN its message lists every problem on its own line', () => {
+  it('prints a ConfigError with every problem on its own line', () => {
     // Act
     const error = new ConfigError(['A="1": expected x', 'B="2": expected y']);
 
@@ -143,14 +158,48 @@ describe('loadConfig', () => {
   });
 });
 
+describe('file caps', () => {
+  /** Whether a reader accepts `value` for `name` (loadConfig throws ConfigError, limitsFromEnv InvalidLimitError). */
+  const accepts = (read: (env: Record<string, string>) => unknown, name: string, value: string) => {
+    try {
+      read({ [name]: value });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('defaults to the caps the processor applies when the variables are unset', () => {
+    // Act
+    const config = loadConfig({});
+
+    // Assess
+    expect({ maxFileMb: config.maxFileMb, maxFileLines: config.maxFileLines }).toEqual(DEFAULT_LIMITS);
+  });
+
+  it.each([
+    ['MAX_FILE_MB', ['1', '16384', '1048576', '1048577', '0', '2.5']],
+    ['MAX_FILE_LINES', ['1', '100000000', '10000000000', '10000000001', '0', '1e9']],
+  ])('accepts exactly the %s values the processor accepts, so a synthesized stack never fails at run time', (name, values) => {
+    for (const value of values) {
+      // Act
+      const atSynth = accepts(loadConfig, name, value);
+      const atRunTime = accepts(limitsFromEnv, name, value);
+
+      // Assess
+      expect(atSynth, `${name}=${value}`).toBe(atRunTime);
+    }
+  });
+});
+
 describe('namePrefix', () => {
-  it('GIVEN a stage WHEN named THEN resources are order-pipeline-<stage>-…', () => {
+  it('prefixes resources with order-pipeline-<stage>', () => {
     expect(namePrefix('dev')).toBe('order-pipeline-dev');
   });
 });
 
 describe('CONFIG_VARIABLES', () => {
-  it('GIVEN docs/deploy.md WHEN read THEN every configuration variable is documented in its table', () => {
+  it('documents every configuration variable in the table of docs/deploy.md', () => {
     // Prepare
     const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
 

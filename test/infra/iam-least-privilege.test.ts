@@ -3,8 +3,9 @@
  * resource in any statement that grants something.
  *
  * Deliberate exceptions, each narrower than "anything goes":
- * - Deny statements (the TLS-only guards) may use `*` principals and `s3:*` / `sqs:*` actions:
- *   a Deny only ever takes permissions away, so broad is safe there.
+ * - Deny statements (the TLS-only guards, the topic's "nobody else publishes") may use `*`
+ *   principals and `s3:*` / `sqs:*` actions: a Deny only ever takes permissions away, so broad is
+ *   safe there.
  * - In a KMS key policy the resource `"*"` means "this key" and is the only value KMS accepts;
  *   the actions in those statements are still listed one by one.
  * - Object-level resources may end in `/*` or `:*` after a reference to one concrete resource
@@ -71,25 +72,26 @@ function wildcardProblems(statement: Statement, isKeyPolicy: boolean): string[] 
 }
 
 describe('least privilege', () => {
-  // GIVEN the whole stack with alert subscriptions
+  // Prepare: the whole stack with alert subscriptions
   const { json } = synthPipeline({ ALERT_EMAILS: 'ops@example.com' });
   const documents = json.data?.aws_iam_policy_document ?? {};
   const uses = policyUses(json);
 
-  it('WHEN synthesized THEN every role, bucket, queue and key policy comes from a policy document', () => {
-    // Assess: the role's trust and permissions, the bucket, both queues and the alerts key
+  it('takes every role, bucket, queue, topic and key policy from a policy document', () => {
+    // Assess: the role's trust and permissions, the bucket, both queues, the alerts topic and its key
     expect(uses.map((u) => u.where.split('.')[0]).sort()).toEqual([
       'aws_iam_role',
       'aws_iam_role_policy',
       'aws_kms_key',
       'aws_s3_bucket_policy',
+      'aws_sns_topic_policy',
       'aws_sqs_queue_policy',
       'aws_sqs_queue_policy',
     ]);
     expect(Object.keys(documents).sort()).toEqual([...new Set(uses.map((u) => u.document))].sort());
   });
 
-  it('WHEN every statement is walked THEN no Allow has a wildcard action or an unscoped resource', () => {
+  it('finds no Allow with a wildcard action or an unscoped resource in any statement', () => {
     // Act
     const problems = uses.flatMap(({ where, document, isKeyPolicy }) =>
       ((documents[document]?.statement ?? []) as Statement[]).flatMap((s) => wildcardProblems(s, isKeyPolicy).map((p) => `${where}: ${p}`)),
@@ -99,7 +101,7 @@ describe('least privilege', () => {
     expect(problems).toEqual([]);
   });
 
-  it('GIVEN deliberately bad statements WHEN checked THEN each is reported (the walker can fail)', () => {
+  it('reports each deliberately bad statement (the walker can fail)', () => {
     // Act
     const problems = [
       ...wildcardProblems({ sid: 'A', actions: ['s3:*'], resources: ['arn:aws:s3:::b/x'] }, false),

@@ -8,16 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { Ingestion } from '../../modules/ingestion.ts';
 import { blocksOfType, onlyBlockOfType, synthConstruct } from './synth.ts';
 
+/** The part of the Storage construct ingestion reads: its bucket's name. */
+const storageOf = (bucket: string) => ({ bucket: { bucket } });
+
 describe('Ingestion', () => {
-  // GIVEN the ingestion construct for a bucket and a 120 s function timeout
+  // Prepare: the ingestion construct for a bucket and a 120 s function timeout
   const synth = synthConstruct(
-    (stack) => new Ingestion(stack, 'ingestion', { namePrefix: 'order-pipeline-test', bucketName: 'the-bucket', functionTimeoutSeconds: 120 }),
+    (stack) => new Ingestion(stack, 'ingestion', { namePrefix: 'order-pipeline-test', storage: storageOf('the-bucket'), functionTimeoutSeconds: 120 }),
   );
   const queues = blocksOfType(synth, SqsQueue.tfResourceType);
   const ingest = queues.find((q) => q.name === 'order-pipeline-test-ingest');
   const dlq = queues.find((q) => q.name === 'order-pipeline-test-ingest-dlq');
 
-  it('WHEN synthesized THEN the rule matches Object Created events of our bucket under raw-data/', () => {
+  it('matches Object Created events of our bucket under raw-data/', () => {
     // Act
     const rule = onlyBlockOfType(synth, CloudwatchEventRule.tfResourceType);
 
@@ -29,7 +32,7 @@ describe('Ingestion', () => {
     });
   });
 
-  it('WHEN synthesized THEN the rule targets the ingest queue with its own retry policy and DLQ', () => {
+  it('targets the ingest queue with its own retry policy and DLQ', () => {
     // Act (Testing matchers compare with ===, so token references are matched on the parsed block)
     const target = onlyBlockOfType(synth, CloudwatchEventTarget.tfResourceType);
 
@@ -41,7 +44,7 @@ describe('Ingestion', () => {
     });
   });
 
-  it('WHEN synthesized THEN the ingest queue redrives to the DLQ after 3 receives, with 6× visibility and SSE', () => {
+  it('redrives the ingest queue to the DLQ after 3 receives, with 6× visibility and SSE', () => {
     // Assess
     expect(ingest).toMatchObject({ visibility_timeout_seconds: 720, sqs_managed_sse_enabled: true, receive_wait_time_seconds: 20 });
     expect(JSON.parse(ingest?.redrive_policy as string)).toEqual({
@@ -50,11 +53,11 @@ describe('Ingestion', () => {
     });
   });
 
-  it('WHEN synthesized THEN the DLQ is encrypted and keeps messages 14 days', () => {
+  it('encrypts the DLQ and keeps its messages 14 days', () => {
     expect(dlq).toMatchObject({ message_retention_seconds: 1_209_600, sqs_managed_sse_enabled: true });
   });
 
-  it('WHEN synthesized THEN only the rule (aws:SourceArn) may send to each queue', () => {
+  it('lets only the rule (aws:SourceArn) send to each queue', () => {
     // Assess: one policy per queue
     expect(blocksOfType(synth, SqsQueuePolicy.tfResourceType)).toHaveLength(2);
     const documents = blocksOfType(synth, DataAwsIamPolicyDocument.tfResourceType, 'data');
@@ -73,7 +76,7 @@ describe('Ingestion', () => {
     }
   });
 
-  it('WHEN synthesized THEN each queue policy also denies plain-HTTP requests', () => {
+  it('denies plain-HTTP requests in each queue policy', () => {
     for (const document of blocksOfType(synth, DataAwsIamPolicyDocument.tfResourceType, 'data')) {
       expect(document.statement).toContainEqual(
         expect.objectContaining({ effect: 'Deny', actions: ['sqs:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] }),
@@ -81,9 +84,9 @@ describe('Ingestion', () => {
     }
   });
 
-  it('GIVEN a 900 s function timeout WHEN synthesized THEN visibility is 5400 s', () => {
+  it('sets a 5400 s visibility for a 900 s function timeout', () => {
     // Act
-    const long = synthConstruct((stack) => new Ingestion(stack, 'i', { namePrefix: 'p', bucketName: 'b', functionTimeoutSeconds: 900 }));
+    const long = synthConstruct((stack) => new Ingestion(stack, 'i', { namePrefix: 'p', storage: storageOf('b'), functionTimeoutSeconds: 900 }));
 
     // Assess
     expect(Testing.toHaveResourceWithProperties(long, SqsQueue.tfResourceType, { name: 'p-ingest', visibility_timeout_seconds: 5400 })).toBe(true);

@@ -7,44 +7,51 @@ import { Monitoring, type MonitoringProps } from '../../modules/monitoring.ts';
 import { blocksOfType, onlyBlockOfType, synthConstruct } from './synth.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:alerts';
-const props: MonitoringProps = {
-  namePrefix: 'order-pipeline-test',
-  region: 'eu-west-1',
-  topicArn: TOPIC_ARN,
+const names = {
   functionName: 'order-pipeline-test-processor',
   queueName: 'order-pipeline-test-ingest',
   deadLetterQueueName: 'order-pipeline-test-ingest-dlq',
   ordersTableName: 'order-pipeline-test-orders',
   ingestionsTableName: 'order-pipeline-test-ingestions',
+};
+// The parts of Alerts, Processor, Ingestion and Tables monitoring uses, with fixed names.
+const props: MonitoringProps = {
+  namePrefix: 'order-pipeline-test',
+  environment: { region: 'eu-west-1' },
+  alerts: { topic: { arn: TOPIC_ARN } },
+  processor: { function: { functionName: names.functionName } },
+  ingestion: { queue: { name: names.queueName }, deadLetterQueue: { name: names.deadLetterQueueName } },
+  tables: { orders: { name: names.ordersTableName }, ingestions: { name: names.ingestionsTableName } },
   rejectRatioThreshold: 0.1,
   queueAgeAlarmSeconds: 600,
 };
 
 describe('Monitoring', () => {
-  // GIVEN the monitoring construct
+  // Prepare: the monitoring construct
   const synth = synthConstruct((stack) => new Monitoring(stack, 'monitoring', props));
   const alarms = blocksOfType(synth, CloudwatchMetricAlarm.tfResourceType);
   const alarmNamed = (suffix: string) => alarms.find((a) => a.alarm_name === `order-pipeline-test-${suffix}`);
 
-  it('WHEN synthesized THEN every alarm notifies the topic on ALARM and OK and treats missing data as fine', () => {
+  it('makes every alarm notify the topic on ALARM and OK and treat missing data as fine', () => {
     // Assess
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN], treat_missing_data: 'notBreaching' });
     }
   });
 
   it.each([
-    ['dlq-not-empty', { namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.deadLetterQueueName }, threshold: 0 }],
-    ['processor-errors', { namespace: 'AWS/Lambda', metric_name: 'Errors', dimensions: { FunctionName: props.functionName }, threshold: 0 }],
+    ['dlq-not-empty', { namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: names.deadLetterQueueName }, threshold: 0 }],
+    ['processor-errors', { namespace: 'AWS/Lambda', metric_name: 'Errors', dimensions: { FunctionName: names.functionName }, threshold: 0 }],
     ['processor-throttles', { namespace: 'AWS/Lambda', metric_name: 'Throttles', threshold: 0 }],
-    ['ingest-queue-age', { namespace: 'AWS/SQS', metric_name: 'ApproximateAgeOfOldestMessage', dimensions: { QueueName: props.queueName }, threshold: 600 }],
+    ['ingest-queue-age', { namespace: 'AWS/SQS', metric_name: 'ApproximateAgeOfOldestMessage', dimensions: { QueueName: names.queueName }, threshold: 600 }],
     ['files-failed', { namespace: METRICS_NAMESPACE, metric_name: METRIC.filesFailed, dimensions: { service: SERVICE_NAME }, threshold: 0 }],
-  ])('WHEN synthesized THEN the %s alarm watches the right metric and threshold', (name, expected) => {
+    ['alerts-failed', { namespace: METRICS_NAMESPACE, metric_name: METRIC.alertsFailed, dimensions: { service: SERVICE_NAME }, statistic: 'Sum', period: 300, threshold: 0 }],
+  ])('watches the right metric and threshold in the %s alarm', (name, expected) => {
     expect(alarmNamed(name)).toMatchObject({ comparison_operator: 'GreaterThanThreshold', ...expected });
   });
 
-  it('WHEN synthesized THEN the reject-ratio alarm divides RowsRejected by RowsReceived against the threshold', () => {
+  it('divides RowsRejected by RowsReceived against the threshold in the reject-ratio alarm', () => {
     // Act
     const alarm = alarmNamed('rejected-row-ratio');
 
@@ -57,19 +64,19 @@ describe('Monitoring', () => {
     ]);
   });
 
-  it('WHEN synthesized THEN the DynamoDB alarm sums throttle events of the orders table and the ledger', () => {
+  it('sums throttle events of the orders table and the ledger in the DynamoDB alarm', () => {
     // Act
     const queries = alarmNamed('dynamodb-throttling')?.metric_query as { metric?: { metric_name: string; dimensions: { TableName: string } } }[];
 
     // Assess
     expect(queries.filter((q) => q.metric).map((q) => [q.metric?.metric_name, q.metric?.dimensions.TableName])).toEqual([
-      ['WriteThrottleEvents', props.ordersTableName],
-      ['WriteThrottleEvents', props.ingestionsTableName],
-      ['ReadThrottleEvents', props.ingestionsTableName],
+      ['WriteThrottleEvents', names.ordersTableName],
+      ['WriteThrottleEvents', names.ingestionsTableName],
+      ['ReadThrottleEvents', names.ingestionsTableName],
     ]);
   });
 
-  it('WHEN synthesized THEN the dashboard shows every processor metric plus Lambda, SQS and DynamoDB health', () => {
+  it('shows every processor metric plus Lambda, SQS and DynamoDB health on the dashboard', () => {
     // Act
     const dashboard = onlyBlockOfType(synth, CloudwatchDashboard.tfResourceType);
     const body = JSON.parse(dashboard.dashboard_body as string) as { widgets: { type: string; properties: { metrics?: unknown[][] } }[] };
@@ -85,7 +92,7 @@ describe('Monitoring', () => {
     expect(shown('AWS/DynamoDB')).toEqual(new Set(['ConsumedWriteCapacityUnits', 'WriteThrottleEvents', 'ReadThrottleEvents']));
   });
 
-  it('WHEN synthesized THEN the static matcher finds the DLQ alarm on visible messages', () => {
+  it('lets the static matcher find the DLQ alarm on visible messages', () => {
     expect(Testing.toHaveResourceWithProperties(synth, CloudwatchMetricAlarm.tfResourceType, {
       alarm_name: 'order-pipeline-test-dlq-not-empty',
       metric_name: 'ApproximateNumberOfMessagesVisible',
@@ -93,5 +100,38 @@ describe('Monitoring', () => {
       alarm_actions: [TOPIC_ARN],
       ok_actions: [TOPIC_ARN],
     })).toBe(true);
+  });
+
+  it('alarms on any alert that could not be published, over 5 minutes, notifying on ALARM and OK', () => {
+    // Act
+    const alarm = alarmNamed('alerts-failed');
+
+    // Assess
+    expect(alarm).toMatchObject({
+      namespace: 'OrderPipeline',
+      metric_name: 'AlertsFailed',
+      dimensions: { service: 'order-processor' },
+      statistic: 'Sum',
+      period: 300,
+      evaluation_periods: 1,
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+      alarm_actions: [TOPIC_ARN],
+      ok_actions: [TOPIC_ARN],
+      treat_missing_data: 'notBreaching',
+    });
+    expect(alarm?.alarm_description).toContain('could not be published');
+  });
+
+  it('charts AlertsFailed in a widget of its own on the dashboard', () => {
+    // Act
+    const body = JSON.parse(onlyBlockOfType(synth, CloudwatchDashboard.tfResourceType).dashboard_body as string) as {
+      widgets: { properties: { title?: string; metrics?: unknown[][] } }[];
+    };
+    const widget = body.widgets.find((w) => w.properties.metrics?.some((m) => m[1] === METRIC.alertsFailed));
+
+    // Assess
+    expect(widget?.properties.title).toBe('Alerts that could not be published');
+    expect(widget?.properties.metrics).toEqual([[METRICS_NAMESPACE, METRIC.alertsFailed, 'service', SERVICE_NAME, { stat: 'Sum' }]]);
   });
 });

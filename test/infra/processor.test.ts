@@ -29,25 +29,23 @@ function processorProps(overrides: Partial<ProcessorProps> = {}): ProcessorProps
     batchSize: 5,
     batchWindowSeconds: 0,
     maxConcurrency: 5,
-    bucketName: 'the-bucket',
-    bucketArn: BUCKET_ARN,
-    ordersTableName: 'orders',
-    ordersTableArn: ORDERS_ARN,
-    ingestionsTableName: 'ingestions',
-    ingestionsTableArn: LEDGER_ARN,
-    topicArn: TOPIC_ARN,
-    topicKeyArn: KEY_ARN,
-    queueArn: QUEUE_ARN,
+    maxFileMb: 16_384,
+    maxFileLines: 100_000_000,
+    // The parts of Storage, Tables, Alerts and Ingestion the processor uses, with fixed names/ARNs.
+    storage: { bucket: { bucket: 'the-bucket', arn: BUCKET_ARN } },
+    tables: { orders: { name: 'orders', arn: ORDERS_ARN }, ingestions: { name: 'ingestions', arn: LEDGER_ARN } },
+    alerts: { topic: { arn: TOPIC_ARN }, key: { arn: KEY_ARN } },
+    ingestion: { queue: { arn: QUEUE_ARN } },
     ...overrides,
   };
 }
 
 describe('Processor', () => {
-  // GIVEN the processor construct
+  // Prepare: the processor construct with the default settings
   const synth = synthConstruct((stack) => new Processor(stack, 'processor', processorProps()));
   const fn = onlyBlockOfType(synth, LambdaFunction.tfResourceType);
 
-  it('WHEN synthesized THEN the function runs nodejs22.x on arm64 from the zipped bundle', () => {
+  it('runs nodejs22.x on arm64 from the zipped bundle', () => {
     expect(fn).toMatchObject({
       function_name: 'order-pipeline-test-processor',
       runtime: 'nodejs22.x',
@@ -60,7 +58,7 @@ describe('Processor', () => {
     });
   });
 
-  it('WHEN synthesized THEN the environment wires the settings.ts contract, Powertools and source maps', () => {
+  it('sets the settings.ts environment contract, Powertools and source maps', () => {
     expect(fn.environment).toEqual({
       variables: {
         [ENV.ordersTable]: 'orders',
@@ -70,6 +68,8 @@ describe('Processor', () => {
         [ENV.writeConcurrency]: '4',
         [ENV.writeRetryDeadlineMs]: '60000',
         [ENV.stage]: 'test',
+        [ENV.maxFileMb]: '16384',
+        [ENV.maxFileLines]: '100000000',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -78,7 +78,7 @@ describe('Processor', () => {
     });
   });
 
-  it('WHEN synthesized THEN its log group exists first, with retention', () => {
+  it('creates its log group first, with retention', () => {
     expect(Testing.toHaveResourceWithProperties(synth, CloudwatchLogGroup.tfResourceType, {
       name: '/aws/lambda/order-pipeline-test-processor',
       retention_in_days: 30,
@@ -86,7 +86,7 @@ describe('Processor', () => {
     expect(fn.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\./)]);
   });
 
-  it('WHEN synthesized THEN the queue mapping reports partial batch failures, with batch size and max concurrency', () => {
+  it('maps the ingest queue with partial batch failures, batch size and maximum concurrency', () => {
     expect(Testing.toHaveResourceWithProperties(synth, LambdaEventSourceMapping.tfResourceType, {
       event_source_arn: QUEUE_ARN,
       batch_size: 5,
@@ -96,7 +96,7 @@ describe('Processor', () => {
     })).toBe(true);
   });
 
-  it('WHEN synthesized THEN the role policy grants exactly the actions on exactly the resources the handler uses', () => {
+  it('grants exactly the actions on exactly the resources the handler uses', () => {
     // Act
     const documents = blocksOfType(synth, DataAwsIamPolicyDocument.tfResourceType, 'data');
     const permissions = documents.find((d) => (d.statement as { sid?: string }[]).some((s) => s.sid === 'WriteOrders'));
@@ -116,20 +116,23 @@ describe('Processor', () => {
     ]);
   });
 
-  it('WHEN synthesized THEN only Lambda may assume the role', () => {
+  it('lets only Lambda assume the role', () => {
     expect(Testing.toHaveDataSourceWithProperties(synth, DataAwsIamPolicyDocument.tfResourceType, {
       statement: [{ effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] }],
     })).toBe(true);
   });
 
-  it('GIVEN other sizes WHEN synthesized THEN memory, timeout, batch and concurrency follow', () => {
+  it('follows other memory, timeout, batch, concurrency and file caps', () => {
     // Act
     const sized = synthConstruct(
-      (stack) => new Processor(stack, 'p', processorProps({ memoryMb: 2048, timeoutSeconds: 60, batchSize: 20, batchWindowSeconds: 5, maxConcurrency: 50, logLevel: 'DEBUG' })),
+      (stack) => new Processor(stack, 'p', processorProps({ memoryMb: 2048, timeoutSeconds: 60, batchSize: 20, batchWindowSeconds: 5, maxConcurrency: 50, logLevel: 'DEBUG', maxFileMb: 64, maxFileLines: 5000 })),
     );
 
     // Assess
     expect(Testing.toHaveResourceWithProperties(sized, LambdaFunction.tfResourceType, { memory_size: 2048, timeout: 60 })).toBe(true);
+    expect(onlyBlockOfType(sized, LambdaFunction.tfResourceType).environment).toMatchObject({
+      variables: { [ENV.maxFileMb]: '64', [ENV.maxFileLines]: '5000', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+    });
     expect(Testing.toHaveResourceWithProperties(sized, LambdaEventSourceMapping.tfResourceType, {
       batch_size: 20,
       maximum_batching_window_in_seconds: 5,

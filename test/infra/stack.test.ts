@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { ENV } from '../../functions/order-processor/settings.ts';
 import { OUTPUT_NAMES } from '../../modules/stack.ts';
 import { synthPipeline } from './synth.ts';
 
@@ -18,15 +19,15 @@ const NAME_ATTRIBUTE: Record<string, string> = {
 };
 
 describe('OrderPipelineStack', () => {
-  // GIVEN the whole stack for stage "test" in eu-west-1
+  // Prepare: the whole stack for stage "test" in eu-west-1
   const { synth, json } = synthPipeline();
 
-  it('WHEN synthesized THEN it has exactly the outputs the CLI reads', () => {
+  it('declares exactly the outputs the CLI reads', () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual([...OUTPUT_NAMES].sort());
     expect(json.output?.region?.value).toBe('eu-west-1');
   });
 
-  it('WHEN synthesized THEN the provider is plain: region and default tags, nothing emulator-specific', () => {
+  it('configures a plain provider: region and default tags, nothing emulator-specific', () => {
     // Assess
     expect(Testing.toHaveProviderWithProperties(synth, AwsProvider.tfResourceType, {
       region: 'eu-west-1',
@@ -35,7 +36,7 @@ describe('OrderPipelineStack', () => {
     expect(Object.keys(json.provider?.aws?.[0] ?? {}).sort()).toEqual(['default_tags', 'region']);
   });
 
-  it('WHEN synthesized THEN every named resource is called order-pipeline-test-…', () => {
+  it('names every named resource order-pipeline-test-…', () => {
     // Act
     const names = Object.entries(NAME_ATTRIBUTE).flatMap(([type, attribute]) =>
       Object.values(json.resource?.[type] ?? {}).map((r) => String(r[attribute])),
@@ -46,17 +47,17 @@ describe('OrderPipelineStack', () => {
     for (const name of names) expect(name).toMatch(/^order-pipeline-test(-|$)/);
   });
 
-  it('WHEN synthesized THEN the bucket name includes the caller account id and the region', () => {
+  it('includes the caller account id and the region in the bucket name', () => {
     expect(Object.values(json.resource?.aws_s3_bucket ?? {})[0]?.bucket).toBe(
       'order-pipeline-test-data-${data.aws_caller_identity.caller.account_id}-eu-west-1',
     );
   });
 
-  it('WHEN no remote state is configured THEN state stays in the stack directory', () => {
+  it('keeps state in the stack directory when no remote state is configured', () => {
     expect(json.terraform?.backend).toEqual({ local: { path: 'terraform.tfstate' } });
   });
 
-  it('GIVEN TF_STATE_* WHEN synthesized THEN the S3 backend is encrypted and locked', () => {
+  it('uses an encrypted, locked S3 backend when TF_STATE_* is set', () => {
     // Act
     const remote = synthPipeline({ TF_STATE_BUCKET: 'state-bucket', TF_STATE_LOCK_TABLE: 'locks' });
 
@@ -66,7 +67,7 @@ describe('OrderPipelineStack', () => {
     });
   });
 
-  it('GIVEN a timeout WHEN synthesized THEN the queue visibility is 6× the function timeout', () => {
+  it('sets the queue visibility to 6× the function timeout', () => {
     // Act
     const { json: sized } = synthPipeline({ LAMBDA_TIMEOUT_SECONDS: '90' });
     const fn = Object.values(sized.resource?.aws_lambda_function ?? {})[0];
@@ -75,5 +76,35 @@ describe('OrderPipelineStack', () => {
     // Assess
     expect(fn?.timeout).toBe(90);
     expect(queue?.visibility_timeout_seconds).toBe(540);
+  });
+
+  it('lets the processor role, and no other principal of the account, publish to the alerts topic', () => {
+    // Prepare
+    const policy = Object.values(json.resource?.aws_sns_topic_policy ?? {})[0];
+    const documentName = /data\.aws_iam_policy_document\.([\w-]+)\.json/.exec(String(policy?.policy))?.[1] ?? '';
+    const statements = (json.data?.aws_iam_policy_document?.[documentName]?.statement ?? []) as {
+      sid: string;
+      principals?: { identifiers: string[] }[];
+      condition?: { variable: string; values: string[] }[];
+    }[];
+    const roleArn = expect.stringMatching(/^\$\{aws_iam_role\.processor_role_\w+\.arn\}$/);
+
+    // Act
+    const publishers = statements.find((s) => s.sid === 'RolesPublishAlerts')?.principals?.[0]?.identifiers;
+    const exempt = statements.find((s) => s.sid === 'DenyPublishByOthers')?.condition?.find((c) => c.variable === 'aws:PrincipalArn')?.values;
+
+    // Assess
+    expect(policy?.arn).toMatch(/^\$\{aws_sns_topic\.alerts_topic_\w+\.arn\}$/);
+    expect(publishers).toEqual([roleArn]);
+    expect(exempt).toEqual([roleArn]);
+  });
+
+  it('passes the file caps from the configuration to the processor', () => {
+    // Act
+    const { json: capped } = synthPipeline({ MAX_FILE_MB: '32', MAX_FILE_LINES: '1000' });
+    const fn = Object.values(capped.resource?.aws_lambda_function ?? {})[0] as { environment: { variables: Record<string, string> } };
+
+    // Assess
+    expect(fn.environment.variables).toMatchObject({ [ENV.maxFileMb]: '32', [ENV.maxFileLines]: '1000' });
   });
 });

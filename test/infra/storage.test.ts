@@ -15,8 +15,7 @@ import { synthConstruct } from './synth.ts';
 function storageProps(overrides: Partial<StorageProps> = {}): StorageProps {
   return {
     namePrefix: 'order-pipeline-test',
-    accountId: '111122223333',
-    region: 'eu-west-1',
+    environment: { accountId: '111122223333', region: 'eu-west-1' },
     lifecycle: loadConfig({}).lifecycle,
     deletionProtection: false,
     ...overrides,
@@ -24,17 +23,17 @@ function storageProps(overrides: Partial<StorageProps> = {}): StorageProps {
 }
 
 describe('Storage', () => {
-  // GIVEN the storage construct with default lifecycle days
+  // Prepare: the storage construct with the default lifecycle days
   const synth = synthConstruct((stack) => new Storage(stack, 'storage', storageProps()));
 
-  it('WHEN synthesized THEN the bucket name carries stage, account and region', () => {
+  it('names the bucket after stage, account and region', () => {
     expect(Testing.toHaveResourceWithProperties(synth, S3Bucket.tfResourceType, {
       bucket: 'order-pipeline-test-data-111122223333-eu-west-1',
       force_destroy: true,
     })).toBe(true);
   });
 
-  it('WHEN synthesized THEN versioning and SSE-S3 encryption are on', () => {
+  it('turns on versioning and SSE-S3 encryption', () => {
     expect(Testing.toHaveResourceWithProperties(synth, S3BucketVersioningA.tfResourceType, {
       versioning_configuration: { status: 'Enabled' },
     })).toBe(true);
@@ -43,7 +42,7 @@ describe('Storage', () => {
     })).toBe(true);
   });
 
-  it('WHEN synthesized THEN all four public-access flags are set and ACLs are disabled', () => {
+  it('sets all four public-access flags and disables ACLs', () => {
     expect(Testing.toHaveResourceWithProperties(synth, S3BucketPublicAccessBlock.tfResourceType, {
       block_public_acls: true,
       block_public_policy: true,
@@ -55,7 +54,7 @@ describe('Storage', () => {
     })).toBe(true);
   });
 
-  it('WHEN synthesized THEN the bucket policy denies requests without TLS', () => {
+  it('denies bucket requests made without TLS', () => {
     expect(Testing.toHaveDataSourceWithProperties(synth, DataAwsIamPolicyDocument.tfResourceType, {
       statement: [
         {
@@ -67,11 +66,11 @@ describe('Storage', () => {
     })).toBe(true);
   });
 
-  it('WHEN synthesized THEN object events are sent to EventBridge', () => {
+  it('sends object events to EventBridge', () => {
     expect(Testing.toHaveResourceWithProperties(synth, S3BucketNotification.tfResourceType, { eventbridge: true })).toBe(true);
   });
 
-  it('WHEN synthesized THEN the lifecycle rules follow DESIGN §4 with the configured days', () => {
+  it('applies the lifecycle rule of each prefix with the configured days', () => {
     expect(Testing.toHaveResourceWithProperties(synth, S3BucketLifecycleConfiguration.tfResourceType, {
       rule: [
         {
@@ -100,7 +99,7 @@ describe('Storage', () => {
     })).toBe(true);
   });
 
-  it('GIVEN custom lifecycle days and deletion protection WHEN synthesized THEN they are used', () => {
+  it('uses custom lifecycle days and keeps the bucket on destroy when deletion protection is on', () => {
     // Prepare
     const lifecycle = loadConfig({ ARCHIVE_GLACIER_IR_DAYS: '10', FAILED_EXPIRATION_DAYS: '14', NONCURRENT_VERSION_EXPIRATION_DAYS: '3' }).lifecycle;
 

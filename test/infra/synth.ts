@@ -16,7 +16,7 @@ export interface SynthJson {
   output?: Record<string, { value: unknown }>;
 }
 
-/** GIVEN helper: a bare stack with whatever `build` adds to it, synthesized. */
+/** A bare stack with whatever `build` adds to it, synthesized. */
 export function synthConstruct(build: (stack: TerraformStack) => void): string {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'test');
@@ -24,7 +24,7 @@ export function synthConstruct(build: (stack: TerraformStack) => void): string {
   return Testing.synth(stack);
 }
 
-/** GIVEN helper: the whole stack for a configuration environment, synthesized. */
+/** The whole stack for a configuration environment, synthesized. */
 export function synthPipeline(env: Record<string, string> = {}): { synth: string; json: SynthJson } {
   const app = Testing.app();
   const stack = new OrderPipelineStack(app, 'order-pipeline-test', {

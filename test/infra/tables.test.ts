@@ -6,10 +6,10 @@ import { Tables } from '../../modules/tables.ts';
 import { synthConstruct } from './synth.ts';
 
 describe('Tables', () => {
-  // GIVEN the tables construct without deletion protection
+  // Prepare: the tables construct without deletion protection
   const synth = synthConstruct((stack) => new Tables(stack, 'tables', { namePrefix: 'order-pipeline-test', deletionProtection: false }));
 
-  it('WHEN synthesized THEN the orders table is keyed by order_id, on demand, encrypted, with PITR', () => {
+  it('keys the orders table by order_id, on demand, encrypted, with point-in-time recovery', () => {
     expect(Testing.toHaveResourceWithProperties(synth, DynamodbTable.tfResourceType, {
       name: 'order-pipeline-test-orders',
       hash_key: ORDERS_HASH_KEY,
@@ -21,7 +21,7 @@ describe('Tables', () => {
     })).toBe(true);
   });
 
-  it('WHEN synthesized THEN the ledger has the pk key and the by-day index projecting everything', () => {
+  it('keys the ledger by pk with the by-day index projecting every attribute', () => {
     expect(Testing.toHaveResourceWithProperties(synth, DynamodbTable.tfResourceType, {
       name: 'order-pipeline-test-ingestions',
       hash_key: LEDGER.hashKey,
@@ -34,7 +34,7 @@ describe('Tables', () => {
     })).toBe(true);
   });
 
-  it('GIVEN deletion protection WHEN synthesized THEN both tables are protected', () => {
+  it('protects both tables from deletion when deletion protection is on', () => {
     // Act
     const protectedSynth = synthConstruct((stack) => new Tables(stack, 'tables', { namePrefix: 'p', deletionProtection: true }));
 

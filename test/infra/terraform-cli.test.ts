@@ -9,11 +9,11 @@ const scratch = mkdtempSync(join(tmpdir(), 'order-pipeline-tfcli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('findProviderMirror', () => {
-  it('GIVEN TF_PLUGIN_DIR WHEN searching THEN it wins', () => {
+  it('prefers TF_PLUGIN_DIR when it is set', () => {
     expect(findProviderMirror({ TF_PLUGIN_DIR: '/somewhere/plugins' })).toBe('/somewhere/plugins');
   });
 
-  it('GIVEN no TF_PLUGIN_DIR WHEN searching THEN a directory holding registry.terraform.io/hashicorp/aws is found (this image has one)', () => {
+  it('finds a directory holding registry.terraform.io/hashicorp/aws without TF_PLUGIN_DIR (this image has one)', () => {
     // Act
     const found = findProviderMirror({ HOME: scratch });
 
@@ -23,17 +23,17 @@ describe('findProviderMirror', () => {
 });
 
 describe('assertTerraformInstalled', () => {
-  it('GIVEN no terraform on PATH WHEN checked THEN the error says how to install it', () => {
+  it('says how to install Terraform when it is not on PATH', () => {
     expect(() => assertTerraformInstalled({ PATH: scratch })).toThrow(/install Terraform ≥ 1\.5 from https:\/\/developer\.hashicorp\.com\/terraform\/install/);
   });
 
-  it('GIVEN terraform on PATH WHEN checked THEN its version is returned', () => {
+  it('returns the version of the Terraform on PATH', () => {
     expect(assertTerraformInstalled()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
 
 describe('terraform', () => {
-  it('GIVEN a failing command WHEN run THEN the error carries the tail of stderr', async () => {
+  it('carries the tail of stderr in the error of a failing command', async () => {
     // Prepare
     const dir = join(scratch, 'broken');
     mkdirSync(dir);
@@ -47,7 +47,7 @@ describe('terraform', () => {
 });
 
 describe('initStack', () => {
-  it('GIVEN TF_PLUGIN_DIR without the AWS provider WHEN initialising THEN the error says what the mirror must contain', async () => {
+  it('says what the mirror must contain when TF_PLUGIN_DIR lacks the AWS provider', async () => {
     // Act
     const attempt = initStack(scratch, { env: { TF_PLUGIN_DIR: scratch } });
 
@@ -57,18 +57,18 @@ describe('initStack', () => {
 });
 
 describe('scripts/terraform.ts', () => {
-  it('GIVEN an unknown action WHEN run THEN it prints the usage and exits 64', () => {
+  it('prints the usage and exits 64 on an unknown action', () => {
     // Act
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/terraform.ts', 'plan'], { encoding: 'utf8' });
 
     // Assess
     expect(result.status).toBe(64);
-    expect(result.stderr).toContain('usage: tsx scripts/terraform.ts <apply|destroy> [-auto-approve]');
+    expect(result.stderr).toContain('usage: node --import tsx scripts/terraform.ts <apply|destroy> [-auto-approve]');
   });
 });
 
 describe('readOutputs', () => {
-  it('GIVEN a directory that was never applied WHEN read THEN it names the missing outputs', async () => {
+  it('names the missing outputs of a directory that was never applied', async () => {
     // Prepare
     const dir = join(scratch, 'empty');
     mkdirSync(dir);

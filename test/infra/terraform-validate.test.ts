@@ -13,7 +13,7 @@ describe('terraform validate', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'order-pipeline-validate-'));
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('GIVEN npm run synth output WHEN terraform validates it with the real AWS provider THEN it is valid', async () => {
+  it('passes terraform validate with the real AWS provider on npm run synth output', async () => {
     // Prepare: terraform and the provider mirror are required, not optional
     assertTerraformInstalled();
     const mirror = findProviderMirror();
@@ -32,7 +32,7 @@ describe('terraform validate', () => {
     expect(lines.join('\n')).toContain('Success! The configuration is valid.');
   }, 180_000);
 
-  it('GIVEN a bad configuration WHEN synthesized THEN main.ts stops with the variable, value and expectation', async () => {
+  it('stops main.ts with the variable, value and expectation on a bad configuration', async () => {
     // Act
     const attempt = synthStack({ env: { LAMBDA_MEMORY_MB: '64', PIPELINE_STAGE: 'Prod' }, outDir: join(outDir, 'bad') });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { emulatorEnv, startMoto, type MotoServer } from '../../tooling/emulator.ts';
+import { clientConfig, emulatorEnv, type AwsClientConfig } from '../../tooling/aws-clients.ts';
+import { startMoto, type MotoServer } from '../../tooling/emulator.ts';
 
 export const TEST_REGION = 'us-east-1';
 
@@ -20,21 +21,9 @@ export function useMoto(): { server: MotoServer; endpoint: string; clientConfig:
   return handle;
 }
 
-export interface AwsClientConfig {
-  endpoint: string;
-  region: string;
-  forcePathStyle: boolean;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-}
-
-/** SDK client configuration for the emulator (path-style S3, dummy credentials). */
+/** The one emulator client configuration (tooling/aws-clients.ts), in the tests' region. */
 export function clientConfigFor(endpoint: string, region = TEST_REGION): AwsClientConfig {
-  return {
-    endpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  };
+  return clientConfig({ endpoint, region });
 }
 
-export { emulatorEnv };
+export { emulatorEnv, type AwsClientConfig };

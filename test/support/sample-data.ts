@@ -2,9 +2,9 @@
  * The documented outcome of every file in sample-data/ (the same table as sample-data/README.md).
  * Shared by the contract and CLI tests so the two cannot drift apart.
  */
-import { fileURLToPath } from 'node:url';
+import { PROJECT_PATHS } from '../../tooling/project.ts';
 
-export const SAMPLE_DIR = fileURLToPath(new URL('../../sample-data/', import.meta.url));
+export const SAMPLE_DIR = PROJECT_PATHS.sampleData;
 
 export interface SampleOutcome {
   status: 'VALID' | 'PARTIAL' | 'REJECTED';

@@ -1,9 +1,10 @@
 /**
- * Streaming BatchWriteItem writer (DESIGN §1, §5): batches of 25, several requests in flight,
- * back-pressure on the producer, UnprocessedItems and throttling retried with exponential backoff
- * and full jitter until a deadline.
+ * Streaming BatchWriteItem writer (the processor's OrderSink): batches of 25, several requests in
+ * flight, back-pressure on the producer, UnprocessedItems and throttling retried with exponential
+ * backoff and full jitter until a deadline.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OrderSink } from '../pipeline/ports.ts';
 
 /** DynamoDB's hard limit per BatchWriteItem request. */
 export const MAX_BATCH_SIZE = 25;
@@ -77,7 +78,7 @@ export function documentClientSender(client: DynamoDBDocumentClient, tableName: 
   };
 }
 
-export class DynamoBatchWriter {
+export class DynamoBatchWriter implements OrderSink {
   private buffer: WriteItem[] = [];
   private bufferKeys = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();

@@ -1,8 +1,8 @@
 /**
- * The ingestion ledger (DESIGN §5, layout in settings.ts LEDGER): one item per S3 object version,
- * claimed with a conditional write before any work so repeated or concurrent deliveries of the
- * same object do not process it twice, plus `content#<sha256>` items that detect the same bytes
- * arriving under another key.
+ * The ingestion ledger (docs/architecture.md, "Tables"; layout in settings.ts LEDGER): one item
+ * per S3 object version, claimed with a conditional write before any work so repeated or
+ * concurrent deliveries of the same object do not process it twice, plus `content#<sha256>` items
+ * that detect the same bytes arriving under another key.
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -10,20 +10,9 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { LEDGER } from '../settings.ts';
 import type { ObjectRef } from '../event.ts';
 import { contentLedgerKey, fileLedgerKey, newIngestionId, type FinalStatus, type LedgerItem } from '../ledger-item.ts';
+import type { ClaimOptions, ClaimResult, ContentOwner, LedgerPort } from '../pipeline/ports.ts';
 
-export type ClaimResult =
-  | { kind: 'claimed'; item: LedgerItem; attemptId: string }
-  /** Already handled with a final status: a redelivery, nothing to do. */
-  | { kind: 'final'; item: LedgerItem }
-  /** Another attempt holds a live lease: fail the record so SQS retries later. */
-  | { kind: 'busy'; item: LedgerItem };
-
-export interface ClaimOptions {
-  now: Date;
-  /** How long the claim is ours; after that a stuck PROCESSING item may be taken over. */
-  leaseMs: number;
-  ingestionId?: string;
-}
+export type { ClaimOptions, ClaimResult } from '../pipeline/ports.ts';
 
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||
@@ -43,7 +32,7 @@ function setExpression(values: Record<string, unknown>, ifNotExists: ReadonlySet
   return { expression: `SET ${parts.join(', ')}`, names, values: vals };
 }
 
-export class Ledger {
+export class Ledger implements LedgerPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -114,17 +103,13 @@ export class Ledger {
   }
 
   /**
-   * Claims the content fingerprint for this file. Returns null when the claim is ours (new
-   * content, or our own earlier attempt), else the pk of the file that already holds it.
-   */
-  /**
    * Claims a content fingerprint for a file. Returns null when the claim is ours, or the file pk of
    * the file that already holds it (→ DUPLICATE). A holder that can no longer finish — its file
    * item is gone, FAILED, or PROCESSING with an expired lease (a timed-out attempt whose message
    * went to the DLQ) — does not count: its claim is taken over, so re-uploading such a file under
    * another key is processed instead of being called a duplicate forever.
    */
-  async claimContent(sha256: string, file: { pk: string; ingestionId: string; bucket: string; key: string }, now: Date): Promise<string | null> {
+  async claimContent(sha256: string, file: ContentOwner, now: Date): Promise<string | null> {
     const ck = contentLedgerKey(sha256);
     let takeOverFrom: string | null = null;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -170,7 +155,6 @@ export class Ledger {
     if (item.status === 'FAILED') return true;
     return item.status === 'PROCESSING' && (item.lease_expires_at ?? 0) < now.getTime();
   }
-
 
   /**
    * Gives the fingerprint back after an infrastructure fault, so content whose only holder never
@@ -218,9 +202,12 @@ export class Ledger {
 
   /**
    * After an infrastructure fault: keep the item PROCESSING (not final) but expire the lease so
-   * the SQS retry can take it over at once. Best effort; a stale lease expires by itself.
+   * the SQS retry can take it over at once, and give back the content fingerprint the attempt
+   * claimed. Only while the item is still this attempt's and not final: once the outcome is
+   * recorded, the fingerprint belongs to a finished file and is never released. Best effort; a
+   * stale lease expires by itself.
    */
-  async release(pk: string, attemptId: string, reason: string): Promise<void> {
+  async release(pk: string, attemptId: string, reason: string, content: string | null = null): Promise<void> {
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -238,7 +225,10 @@ export class Ledger {
         }),
       );
     } catch {
-      // best effort (DynamoDB may be the thing that is down)
+      // Best effort (DynamoDB may be the thing that is down), and not ours any more when the
+      // condition failed: then the content claim is left alone too.
+      return;
     }
+    if (content) await this.releaseContent(content, pk);
   }
 }

@@ -12,7 +12,26 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectRef } from '../event.ts';
-import { encodeCopySource, s3Uri } from '../naming.ts';
+import { encodeCopySource, MAX_SINGLE_COPY_BYTES, s3Uri } from '../naming.ts';
+import type { ObjectStore, TextSink } from '../pipeline/ports.ts';
+
+/** The processor's object store over an S3 client. */
+export function s3ObjectStore(s3: S3Client): ObjectStore {
+  return {
+    resolveKey: (ref) => resolveEventKey(s3, ref),
+    async open(ref) {
+      try {
+        return await openObject(s3, ref);
+      } catch (error) {
+        if (isGoneError(error)) return null;
+        throw error;
+      }
+    },
+    copy: (ref, key) => copyOriginal(s3, ref, key),
+    removeFromLanding: (ref) => removeFromLanding(s3, ref),
+    upload: (bucket, key) => startUpload(s3, bucket, key),
+  };
+}
 
 /** Pins reads to the version (or, unversioned, the etag) from the event, so both passes see the same bytes. */
 const pin = (ref: ObjectRef) => (ref.versionId ? { VersionId: ref.versionId } : { IfMatch: `"${ref.etag}"` });
@@ -24,9 +43,9 @@ export async function openObject(s3: S3Client, ref: ObjectRef): Promise<Readable
 }
 
 /**
- * The key as it exists in the bucket. EventBridge keys are believed not to be URL-encoded (DESIGN
- * §9), but if one arrives encoded like a classic notification (`+` for space, `%xx`), the verbatim
- * key is not found while its decoded form is. Only keys with `+` or `%` cost a HeadObject; both
+ * The key as it exists in the bucket. EventBridge keys are believed not to be URL-encoded (AWS
+ * documents no encoding for them), but if one arrives encoded like a classic notification (`+`
+ * for space, `%xx`), the verbatim key is not found while its decoded form is. Only keys with `+` or `%` cost a HeadObject; both
  * lookups are pinned to the event's version/etag, so a different object can never be picked up.
  */
 export async function resolveEventKey(s3: S3Client, ref: ObjectRef): Promise<ObjectRef> {
@@ -65,9 +84,6 @@ export function isGoneError(error: unknown): boolean {
     status === 412
   );
 }
-
-/** CopyObject's single-request limit. Larger objects would need UploadPartCopy (multipart copy). */
-export const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
 
 export async function copyOriginal(s3: S3Client, ref: ObjectRef, destinationKey: string): Promise<void> {
   if (ref.size > MAX_SINGLE_COPY_BYTES) {
@@ -111,13 +127,8 @@ export async function removeFromLanding(s3: S3Client, ref: ObjectRef): Promise<b
 }
 
 /** A streamed upload: write text, back-pressure honoured, fails fast if the upload fails. */
-export interface StreamingUpload {
+export interface StreamingUpload extends TextSink {
   readonly key: string;
-  write(text: string): Promise<void>;
-  /** Ends the stream and waits for the upload to complete. */
-  finish(): Promise<void>;
-  /** Aborts (best effort) after a failure elsewhere. */
-  abort(): Promise<void>;
 }
 
 export function startUpload(

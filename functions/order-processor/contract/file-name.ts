@@ -1,5 +1,5 @@
 /**
- * File names under the CSV contract (DESIGN §3: `.csv` and `.csv.gz` are accepted). The content
+ * File names under the CSV contract (docs/csv-format.md: `.csv` and `.csv.gz` are accepted). The content
  * decides plain vs gzip; the name only decides whether the file is meant to be an order CSV at all,
  * so a stray `.xlsx`, `.txt` or `.json` dropped in raw-data/ is rejected with a reason instead of
  * being read as text. Shared by the processor (S3 key) and `validate` (local path).

@@ -1,5 +1,6 @@
 /**
- * Header row of the CSV contract (DESIGN §3): normalisation, aliases, required columns.
+ * Header row of the CSV contract (docs/csv-format.md "Header names and aliases"): normalisation,
+ * aliases, required columns.
  * Pure functions; the reader turns a thrown FileRejectedError into a whole-file rejection.
  */
 import { FileRejectedError, type HeaderInfo } from './types.ts';
@@ -46,7 +47,9 @@ const ALIAS_TO_CANONICAL: ReadonlyMap<string, CanonicalColumn> = new Map(
 
 /**
  * "Order ID", "orderId", "ORDER-ID", " order_id " → "order_id": trim, drop a BOM, split camelCase,
- * lower-case, and fold every run of other characters (spaces, dashes, dots…) into one underscore.
+ * fold every run of other characters (spaces, dashes, dots…) into one underscore, lower-case.
+ * Folding comes before lower-casing so that only ASCII letters can match: "SKU" spelt with the
+ * Kelvin sign (U+212A), which lower-cases to "k", names no column.
  */
 export function normalizeHeaderName(raw: string): string {
   return raw
@@ -54,8 +57,8 @@ export function normalizeHeaderName(raw: string): string {
     .trim()
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
 }
 
@@ -127,16 +130,26 @@ export function mapHeader(cells: readonly string[], line = 1): HeaderInfo {
 /** Values longer than this (in characters) are shown clipped inside reasons. */
 export const MAX_QUOTED_CHARS = 100;
 
+/** Characters a reason shows escaped (\uXXXX): controls, format and other invisible characters, spaces other than U+0020. */
+const SHOWN_ESCAPED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]|(?! )\p{White_Space}/gu;
+
+function showJson(value: string): string {
+  return JSON.stringify(value).replace(SHOWN_ESCAPED, (ch) =>
+    [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
+}
+
 /**
- * A value as shown inside a reason: JSON-style double quotes, so spaces and empties are visible.
- * A very long value is clipped (its length said) so that a reason stays readable and small enough
- * for the ledger item, the alert and the log line, whatever a cell holds.
+ * A value as shown inside a reason: JSON-style double quotes, so spaces and empties are visible,
+ * and invisible characters escaped (a zero-width space shows as \u200b). A very long value is
+ * clipped (its length said) so that a reason stays readable and small enough for the ledger
+ * item, the alert and the log line, whatever a cell holds.
  */
 export function quote(value: string): string {
-  if (value.length <= MAX_QUOTED_CHARS) return JSON.stringify(value);
+  if (value.length <= MAX_QUOTED_CHARS) return showJson(value);
   const chars = [...value];
-  if (chars.length <= MAX_QUOTED_CHARS) return JSON.stringify(value);
-  return `${JSON.stringify(`${chars.slice(0, MAX_QUOTED_CHARS / 2).join('')}…`)} (${chars.length} characters)`;
+  if (chars.length <= MAX_QUOTED_CHARS) return showJson(value);
+  return `${showJson(`${chars.slice(0, MAX_QUOTED_CHARS / 2).join('')}…`)} (${chars.length} characters)`;
 }
 
 /** How many header cells a "found columns" list names before summarising the rest. */

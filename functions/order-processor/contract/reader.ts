@@ -1,148 +1,280 @@
 /**
- * The CSV contract reader (DESIGN §3): bytes in, one event per record out, in file order.
+ * The CSV contract reader (docs/csv-format.md): bytes in, one event per record out, in file order.
  *
- *   decodeText (gunzip?, strict UTF-8) → RecordScanner (records + physical lines)
- *     → fast-csv's parser (fields of one record) → header mapping → row rules
+ *   input.ts (gunzip?, first-bytes check) → caps, NUL and strict UTF-8 per slice
+ *     → lines.ts (physical lines) → header line | records.ts (stray-quote rule, tokenizer.ts)
+ *     → field count → rules.ts
  *
- * It is an async generator: each record is read only when the consumer asks for the next event,
- * so a slow consumer (the DynamoDB writer) pauses the download and memory stays flat.
+ * One pass over the bytes, in slices of 16 KiB, each turned into events synchronously and then
+ * yielded: a slow consumer (the DynamoDB writer) pauses the download, memory stays flat (small
+ * slices also keep the events of a slice from outliving the young generation), and the time spent
+ * is linear in the file's size whatever it holds.
  */
-import { ParserOptions } from '@fast-csv/parse';
-import { Parser } from '@fast-csv/parse/build/src/parser/Parser.js';
-import { decodeText, type ByteSource } from './decode.ts';
+import { decompressedBytes, type ByteSource } from './input.ts';
 import { mapHeader, type CanonicalColumn } from './headers.ts';
-import { RecordScanner, type RawRecord } from './records.ts';
-import { isRowError, validateRow, type RowCells, type SeenOrderIds } from './rules.ts';
-import { FileRejectedError, type ContractContext, type ContractEvent, type HeaderInfo } from './types.ts';
+import { DEFAULT_LIMITS, MAX_RECORD_BYTES, MB, tooLargeReason, tooManyLinesReason, type ContractLimits } from './limits.ts';
+import { LineSplitter, type EmptyRun, type LineItem, type PhysicalLine } from './lines.ts';
+import { localTokens, RecordAssembler, singleLineSpan, textAfterQuoteReason, type HeaderShape, type RecordItem } from './records.ts';
+import { isRowError, looksLikeOrderId, validateRow, type RowCells, type SeenOrderIds } from './rules.ts';
+import { isBlank } from './tokenizer.ts';
+import { invalidUtf8Reason, truncatedUtf8Reason, Utf8Validator } from './utf8.ts';
+import { FileRejectedError, type ContractContext, type ContractEvent, type HeaderInfo, type RecordSpan, type RowError } from './types.ts';
 
-export type { ByteSource } from './decode.ts';
+export type { ByteSource } from './input.ts';
 
-/** fast-csv's synchronous row parser, applied to one complete record at a time. */
-class FieldSplitter {
-  private readonly parser = new Parser(new ParserOptions({ ignoreEmpty: false, trim: false }));
+/** Bytes turned into events between two yields (bounds the events held at once). */
+const SLICE_BYTES = 16 * 1024;
 
-  split(text: string): string[] {
-    // fast-csv's tokenizer costs ~7 µs per record. A record without a quote character has nothing
-    // to unescape, and fast-csv returns exactly its comma-separated pieces (a test pins this), so
-    // only records with quotes go through it.
-    if (!text.includes('"')) return text.split(',');
-    const { rows } = this.parser.parse(text, false);
-    const [row] = rows;
-    return row ?? [];
-  }
-}
-
-function isBlank(cells: readonly string[]): boolean {
-  return cells.every((cell) => cell.trim() === '');
-}
+const BOM = [0xef, 0xbb, 0xbf] as const;
 
 /**
  * Reads an order CSV. Yields `header` first, then `valid` / `rejected` / `blank` per record in
  * file order. Throws FileRejectedError for whole-file problems (empty file, header without data,
- * missing or repeated columns, bytes that are not UTF-8, binary or broken gzip data). Errors of
- * the input stream itself are rethrown unchanged (they are infrastructure faults, not bad data).
+ * missing or repeated columns, bytes that are not UTF-8, binary or broken gzip data, a cap
+ * exceeded). Errors of the input stream itself are rethrown unchanged (they are infrastructure
+ * faults, not bad data).
  */
 export async function* readOrders(input: ByteSource, ctx: ContractContext): AsyncGenerator<ContractEvent> {
-  const scanner = new RecordScanner();
-  const splitter = new FieldSplitter();
-  const seen: SeenOrderIds = new Map();
-  let header: HeaderInfo | undefined;
-  let columns: [CanonicalColumn, number][] = [];
-  let orderIdIndex = -1;
-  let headerLine = 0;
-  let dataRows = 0;
-  const blanksBeforeHeader: number[] = [];
+  const file = new OrderFile(ctx);
+  for await (const slice of slices(decompressedBytes(input, ctx.gzip))) {
+    const produced = slice ? file.push(slice) : file.end();
+    // Yielded one by one right here: each generator level in between costs per event.
+    for (const item of produced) {
+      if (item.kind === 'blanks-before-header') {
+        for (let line = 1; line <= item.count; line++) yield { kind: 'blank', line };
+      } else if (item.kind === 'empty') {
+        const width = item.eol.length;
+        for (let k = 0, start = item.start; k < item.count; k++, start += width) {
+          const line = item.number + k;
+          yield { kind: 'blank', line, span: { line, lastLine: line, start, end: start + width } };
+        }
+      } else {
+        yield item;
+      }
+    }
+    file.throwIfRejected();
+  }
+}
 
-  function* onRecord(record: RawRecord): Generator<ContractEvent> {
-    const { line } = record;
-    if (record.text.trim() === '') {
-      if (header) yield { kind: 'blank', line };
-      else blanksBeforeHeader.push(line);
-      return;
+/** The input in slices of at most SLICE_BYTES, then null for its end. */
+async function* slices(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer | null> {
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += SLICE_BYTES) yield chunk.subarray(at, at + SLICE_BYTES);
+  }
+  yield null;
+}
+
+/** Blank lines 1..count before the header: counted, not stored (a gzip of newlines is tiny). */
+interface BlanksBeforeHeader {
+  kind: 'blanks-before-header';
+  count: number;
+}
+
+/** What one slice produced: events, with runs of blank lines still folded (expanded as yielded). */
+type Produced = (ContractEvent | EmptyRun | BlanksBeforeHeader)[];
+
+/** The synchronous state of one file being read. */
+class OrderFile {
+  private readonly limits: ContractLimits;
+  private readonly maxBytes: number;
+  private readonly utf8 = new Utf8Validator();
+  private splitter: LineSplitter | undefined;
+  private bytesSeen = 0;
+  private rejection: FileRejectedError | undefined;
+  private out: Produced = [];
+
+  private header: HeaderInfo | undefined;
+  private headerLine = 0;
+  private records: RecordAssembler | undefined;
+  private columns: [CanonicalColumn, number][] = [];
+  private orderIdIndex = -1;
+  private dataRows = 0;
+  private readonly seen: SeenOrderIds = new Map();
+
+  constructor(private readonly ctx: ContractContext) {
+    this.limits = ctx.limits ?? DEFAULT_LIMITS;
+    this.maxBytes = this.limits.maxFileMb * MB;
+  }
+
+  throwIfRejected(): void {
+    if (this.rejection) throw this.rejection;
+  }
+
+  /**
+   * Reads one slice. A whole-file problem inside it is recorded, after the bytes before it were
+   * read, so its events come first and the rejection is the first problem in file order.
+   */
+  push(slice: Buffer): Produced {
+    this.out = [];
+    let bytes = slice;
+    let startOffset = 0;
+    if (!this.splitter) {
+      // A leading BOM is not content (the slice holds at least 5 bytes or the whole file).
+      if (BOM.every((b, i) => slice[i] === b)) startOffset = BOM.length;
+      this.splitter = new LineSplitter(MAX_RECORD_BYTES, this.limits.maxFileLines, () => tooManyLinesReason(this.limits), startOffset);
+      bytes = slice.subarray(startOffset);
+      this.bytesSeen = startOffset;
     }
-    let cells: string[] | undefined;
-    let malformed = record.malformed;
-    if (malformed === undefined) {
-      try {
-        cells = splitter.split(record.text);
-      } catch (err) {
-        malformed = err instanceof Error ? err.message : String(err);
-      }
+    const splitter = this.splitter;
+    let stop = bytes.length;
+    let problem: (() => FileRejectedError) | undefined;
+    const room = this.maxBytes - this.bytesSeen;
+    if (stop > room) {
+      stop = Math.max(0, room);
+      problem = () => new FileRejectedError(tooLargeReason(this.limits));
     }
-    if (!header) {
-      if (cells === undefined) {
-        throw new FileRejectedError(`line ${line}: the header row has malformed quoting: ${malformed}`, line);
-      }
-      if (isBlank(cells)) {
-        blanksBeforeHeader.push(line);
-        return;
-      }
-      header = mapHeader(cells, line);
-      headerLine = line;
-      columns = header.canonical.flatMap((column, i) => (column ? [[column, i] as [CanonicalColumn, number]] : []));
-      orderIdIndex = header.canonical.indexOf('order_id');
-      yield { kind: 'header', header };
-      for (const blankLine of blanksBeforeHeader) yield { kind: 'blank', line: blankLine };
-      return;
-    }
-    if (cells === undefined) {
-      dataRows++;
-      // Best effort: the order_id cell when the text before it is plain.
-      const guess = record.text.split(',')[orderIdIndex]?.trim();
-      yield {
-        kind: 'rejected',
-        error: {
-          line,
-          order_id: guess && !guess.includes('"') ? guess : null,
-          column: null,
-          reason: `malformed quoting: ${malformed}`,
-        },
+    const nul = bytes.indexOf(0);
+    if (nul >= 0 && nul < stop) {
+      stop = nul;
+      problem = () => {
+        const line = splitter.lineOfNextByte();
+        return new FileRejectedError(`line ${line} contains a NUL byte; expected CSV text, but this looks like a binary file`, line);
       };
+    }
+    const checked = bytes.subarray(0, stop);
+    const bad = this.utf8.check(checked);
+    if (bad !== null) {
+      const offset = this.bytesSeen + bad;
+      const byte = this.utf8.leadByte(bad, checked);
+      stop = Math.max(0, bad);
+      problem = () => {
+        const line = splitter.lineOfNextByte();
+        return new FileRejectedError(invalidUtf8Reason(line, offset, byte), line);
+      };
+    }
+    this.guard(() => splitter.push(bytes.subarray(0, stop), (item) => this.onLine(item)));
+    this.bytesSeen += stop;
+    if (problem && !this.rejection) this.rejection = problem();
+    return this.out;
+  }
+
+  /** The end of the input: the last line, the records left, and the file-level verdicts. */
+  end(): Produced {
+    this.out = [];
+    const unfinished = this.utf8.end();
+    if (unfinished) {
+      const offset = this.bytesSeen - unfinished.back;
+      const reason = unfinished.invalid
+        ? invalidUtf8Reason(this.splitter?.lineOfNextByte() ?? 1, offset, unfinished.byte)
+        : truncatedUtf8Reason(offset);
+      this.rejection = new FileRejectedError(reason, this.splitter?.lineOfNextByte());
+      return this.out;
+    }
+    this.guard(() => {
+      this.splitter?.end((item) => this.onLine(item));
+      this.records?.end();
+      if (!this.header) {
+        throw new FileRejectedError('the file is empty; expected a header row followed by at least one data row');
+      }
+      if (this.dataRows === 0) {
+        throw new FileRejectedError(
+          `the file has a header row (line ${this.headerLine}) but no data rows; expected at least one order`,
+          this.headerLine,
+        );
+      }
+    });
+    return this.out;
+  }
+
+  private guard(read: () => void): void {
+    try {
+      read();
+    } catch (error) {
+      if (!(error instanceof FileRejectedError)) throw error;
+      this.rejection = error;
+    }
+  }
+
+  private onLine(item: LineItem): void {
+    // Before the header, empty lines are skipped (all lines before the header are blank).
+    if (this.records) this.records.push(item);
+    else if (item.kind === 'line') this.onLineBeforeHeader(item);
+  }
+
+  /** The header is the first line that is not blank; its quoted cells may not span lines. */
+  private onLineBeforeHeader(line: PhysicalLine): void {
+    const where = `line ${line.number}`;
+    if (line.overlong) {
+      throw new FileRejectedError(
+        `${where} is ${line.length.toLocaleString('en-US')} bytes long and no header row came before it; expected a header row of column names of at most ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes`,
+        line.number,
+      );
+    }
+    const own = localTokens(line);
+    if (own.state === 'malformed') {
+      throw new FileRejectedError(`${where}: the header row has ${textAfterQuoteReason(own.badField, own.found)}`, line.number);
+    }
+    if (own.state === 'open') {
+      throw new FileRejectedError(
+        `${where}: a quote opens header field ${own.cells.length} but is not closed on that line; expected a closing " on the same line (header names cannot span lines)`,
+        line.number,
+      );
+    }
+    if (isBlank(own.cells)) return;
+    const header = mapHeader(own.cells, line.number);
+    this.header = header;
+    this.headerLine = line.number;
+    this.columns = header.canonical.flatMap((column, i) => (column ? [[column, i] as [CanonicalColumn, number]] : []));
+    this.orderIdIndex = header.canonical.indexOf('order_id');
+    const shape: HeaderShape = {
+      fields: header.raw.length,
+      columnAt: (i) => header.canonical[i] ?? null,
+      nameAt: (i) => header.raw[i],
+    };
+    this.records = new RecordAssembler(shape, (record) => this.onRecord(record));
+    this.out.push({ kind: 'header', header, span: singleLineSpan(line) });
+    // Every line before the header is blank (else it would be the header): lines 1..n-1.
+    this.out.push({ kind: 'blanks-before-header', count: line.number - 1 });
+  }
+
+  private onRecord(record: RecordItem): void {
+    if (record.kind === 'empty') {
+      this.out.push(record.run);
       return;
     }
+    const { span } = record;
+    if (record.kind === 'broken') {
+      this.dataRows++;
+      const error: RowError = { line: span.line, order_id: this.guessOrderId(record.cells), column: record.column, reason: record.reason };
+      this.out.push({ kind: 'rejected', error, span });
+      return;
+    }
+    const { cells } = record;
     if (isBlank(cells)) {
-      yield { kind: 'blank', line };
+      this.out.push({ kind: 'blank', line: span.line, span });
       return;
     }
-    dataRows++;
-    const expected = header.raw.length;
+    this.dataRows++;
+    const expected = this.header?.raw.length ?? 0;
     if (cells.length !== expected) {
-      const extra = cells.length - expected;
-      const hint =
-        extra <= 0
-          ? ''
-          : isBlank(cells.slice(expected))
-            ? `; the row ends with ${extra} empty field${extra === 1 ? '' : 's'} more than the header has (a trailing comma?)`
-            : '; a value that contains a comma must be enclosed in double quotes';
-      yield {
-        kind: 'rejected',
-        error: {
-          line,
-          order_id: cells[orderIdIndex]?.trim() || null,
-          column: null,
-          reason: `expected ${expected} fields (one per header column), found ${cells.length}${hint}`,
-        },
-      };
+      this.out.push({ kind: 'rejected', error: this.fieldCountError(cells, expected, span), span });
       return;
     }
     const row: RowCells = {};
-    for (const [column, index] of columns) row[column] = (cells[index] ?? '').trim();
-    const result = validateRow(row, line, ctx, seen);
-    yield isRowError(result) ? { kind: 'rejected', error: result } : { kind: 'valid', line, order: result };
+    for (const [column, index] of this.columns) row[column] = (cells[index] ?? '').trim();
+    const result = validateRow(row, span.line, this.ctx, this.seen);
+    this.out.push(isRowError(result) ? { kind: 'rejected', error: result, span } : { kind: 'valid', line: span.line, order: result, span });
   }
 
-  for await (const text of decodeText(input, ctx.gzip)) {
-    for (const record of scanner.push(text)) yield* onRecord(record);
+  private fieldCountError(cells: string[], expected: number, span: RecordSpan): RowError {
+    const extra = cells.length - expected;
+    const hint =
+      extra <= 0
+        ? ''
+        : isBlank(cells.slice(expected))
+          ? `; the row ends with ${extra} empty field${extra === 1 ? '' : 's'} more than the header has (a trailing comma?)`
+          : '; a value that contains a comma must be enclosed in double quotes';
+    return {
+      line: span.line,
+      order_id: this.guessOrderId(cells),
+      column: null,
+      reason: `expected ${expected} fields (one per header column), found ${cells.length}${hint}`,
+    };
   }
-  for (const record of scanner.end()) yield* onRecord(record);
 
-  if (!header) {
-    throw new FileRejectedError('the file is empty; expected a header row followed by at least one data row');
-  }
-  if (dataRows === 0) {
-    throw new FileRejectedError(
-      `the file has a header row (line ${headerLine}) but no data rows; expected at least one order`,
-      headerLine,
-    );
+  /** The order_id of a row rejected before the rules ran (its structure), when its cell looks like one. */
+  private guessOrderId(cells: readonly string[]): string | null {
+    const id = cells[this.orderIdIndex]?.trim();
+    return looksLikeOrderId(id) ? id : null;
   }
 }

@@ -1,201 +1,275 @@
 /**
- * Splits decoded CSV text into records, tracking the physical line each record starts on.
+ * Physical lines → records, under the stray-quote rule (docs/csv-format.md "Quoting and records").
+ * H is the header's field count. A line "reads as a record of its own" when, tokenized alone,
+ * every quote on it closes on it, nothing follows a closing quote, it is not blank and it has
+ * exactly H fields.
  *
- * Why not let fast-csv do this: its stream reports no line numbers, hides blank lines, and stops
- * the whole stream at the first malformed quote (DESIGN §9). This scanner only finds record
- * boundaries with the same quoting rules fast-csv uses (a quote opens a quoted field only at the
- * start of a field; "" is a literal quote; CRLF, LF and lone CR end a record); the fields of each
- * record are then split by fast-csv's own parser. A malformed record is returned flagged, and
- * scanning resumes at the next line, so one bad quote costs one row, not the file.
+ * A line whose own reading leaves a quoted value open starts a multi-line candidate: lines s..e
+ * form one record only if the value closes on line e within MAX_RECORD_LINES lines and
+ * MAX_RECORD_BYTES bytes, no line s+1..e reads as a record of its own, and the completed record
+ * has exactly H fields and nothing after a closing quote. Otherwise the quote is stray: line s
+ * alone is rejected, and reading restarts at line s+1.
+ *
+ * So a line that reads as a record of its own always starts a record (a synchronisation point),
+ * and the record starting at line s depends only on lines s..s+MAX_RECORD_LINES-1 and H: a
+ * stray quote costs one row, never the rows after it. Each line is tokenized at most twice (on
+ * its own and as a continuation, both cached on the line), and only the current candidate's lines
+ * are held, so time is linear and memory bounded (a restart re-walks at most MAX_RECORD_LINES
+ * cached lines).
  */
-import { FileRejectedError } from './types.ts';
+import { quote } from './headers.ts';
+import { MAX_RECORD_BYTES, MAX_RECORD_LINES } from './limits.ts';
+import type { EmptyRun, LineItem, PhysicalLine } from './lines.ts';
+import { isBlank, tokenizeLine, type LineTokens } from './tokenizer.ts';
+import type { RecordSpan as Span } from './types.ts';
 
-export interface RawRecord {
-  /** 1-based physical line the record starts on. */
-  line: number;
-  /** The record's text without its line terminator (may contain quoted line breaks). */
-  text: string;
-  /** Why the record's quoting is malformed; set only for such records. */
-  malformed?: string;
+
+export type RecordItem =
+  /** A record read in full (possibly blank): its decoded fields. */
+  | { kind: 'fields'; span: Span; cells: string[] }
+  /** A line rejected for its quoting or its length. `cells`: the fields complete before the problem. */
+  | { kind: 'broken'; span: Span; reason: string; column: string | null; cells: string[] }
+  /** Empty lines, each a blank record. */
+  | { kind: 'empty'; run: EmptyRun };
+
+export type OnRecord = (record: RecordItem) => void;
+
+/** What the reasons need to know about the header. */
+export interface HeaderShape {
+  /** H: the header's field count. */
+  fields: number;
+  /** The canonical column of a field (0-based), or null. */
+  columnAt(index: number): string | null;
+  /** The header cell of a field (0-based), or undefined past the header's end. */
+  nameAt(index: number): string | undefined;
 }
 
-/** A record longer than this is treated as runaway quoting rather than buffered without end. */
-export const MAX_RECORD_CHARS = 1 << 20;
+const int = (n: number): string => n.toLocaleString('en-US');
 
-const enum State {
-  FieldStart,
-  Unquoted,
-  Quoted,
-  /** Inside a quoted field, just after a quote: either "" (escaped) or the closing quote. */
-  QuoteInQuoted,
-  /** After a closing quote: only spaces may come before the next comma or line end. */
-  AfterQuote,
-  /** Malformed quoting found: skip to the end of the physical line. */
-  Bad,
+const LITERAL_QUOTE_HINT = 'expected a closing " at the end of the same value (write a literal quote inside a value as "")';
+
+/** How a line reads on its own, computed once. */
+export function localTokens(line: PhysicalLine): LineTokens {
+  return (line.local ??= tokenizeLine(line.bytes, false));
 }
 
-const CR = 13;
-const LF = 10;
-const QUOTE = 34;
-const COMMA = 44;
-
-function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 11 || code === 12 || code === 0xa0;
+function continuationTokens(line: PhysicalLine): LineTokens {
+  return (line.continuation ??= tokenizeLine(line.bytes, true));
 }
 
-export class RecordScanner {
-  private buffer = '';
-  /** Index in `buffer` where the current record starts. */
-  private start = 0;
-  /** Index in `buffer` of the next character to scan. */
-  private pos = 0;
-  private state = State.FieldStart;
-  /** Physical line of the character at `pos`. */
-  private line = 1;
-  private recordLine = 1;
-  private field = 1;
-  private quoteOpenedInField = 1;
-  private malformed: string | undefined;
+const lineEnd = (line: PhysicalLine): number => line.start + line.length + line.eol.length;
 
-  /** Feeds text; returns the records completed by it. */
-  push(text: string): RawRecord[] {
-    this.buffer += text;
-    const records = this.scan(false);
-    this.compact();
-    if (this.buffer.length > MAX_RECORD_CHARS) {
-      const hint =
-        this.state === State.Quoted || this.state === State.QuoteInQuoted
-          ? `; a quoted field opened in field ${this.quoteOpenedInField} is probably never closed (expected a closing ")`
-          : '; expected one order per line';
-      throw new FileRejectedError(
-        `line ${this.recordLine}: the record is longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters${hint}`,
-        this.recordLine,
-      );
-    }
-    return records;
+export function singleLineSpan(line: PhysicalLine): Span {
+  return { line: line.number, lastLine: line.number, start: line.start, end: lineEnd(line) };
+}
+
+/** Reason for text after a closing quote (docs/csv-format.md). */
+export function textAfterQuoteReason(field: number, found: string): string {
+  return (
+    `malformed quoting: field ${field} has ${quote(found)} after its closing quote; ` +
+    'expected a comma or the end of the line after a closing quote (write a literal quote inside a quoted value as "")'
+  );
+}
+
+export function overlongLineReason(length: number): string {
+  return `the line is ${int(length)} bytes long; expected a record of at most ${int(MAX_RECORD_BYTES)} bytes (one order per line)`;
+}
+
+type Failure =
+  | { why: 'own'; line: number }
+  | { why: 'eof' }
+  | { why: 'lines' }
+  | { why: 'bytes' }
+  | { why: 'fields'; line: number; fields: number }
+  | { why: 'after'; line: number; field: number; found: string };
+
+/** Progress through a candidate, kept between pushes so waiting for lines costs nothing extra. */
+interface Candidate {
+  /** Index in the window of the next line to examine. */
+  next: number;
+  /** Fields of the record so far (the open one included). */
+  fields: number;
+  /** 1-based field of the quoted value open now. */
+  openField: number;
+  /** The line where the first quoted value closed, when another one opened after it (0: not yet). */
+  closedOn: number;
+}
+
+export class RecordAssembler {
+  /** Lines not yet assigned to a record; window[0] starts the next one. */
+  private window: LineItem[] = [];
+  private candidate: Candidate | null = null;
+
+  constructor(
+    private readonly header: HeaderShape,
+    private readonly onRecord: OnRecord,
+  ) {}
+
+  push(item: LineItem): void {
+    this.window.push(item);
+    this.decide(false);
   }
 
-  /** Signals the end of the text; returns the remaining records. */
-  end(): RawRecord[] {
-    const records = this.scan(true);
-    while (this.state === State.Quoted || this.state === State.QuoteInQuoted) {
-      if (this.state === State.QuoteInQuoted) {
-        // A closing quote right at the end of the file: the record is complete.
-        this.state = State.AfterQuote;
-        break;
-      }
-      // The last quoted field never closes. Reject only the line it opened on and rescan the
-      // rest of the file: the lines after a stray quote are usually good rows.
-      const firstBreak = this.buffer.slice(this.start).search(/\r\n|\r|\n/);
-      const lineEnd = firstBreak < 0 ? this.buffer.length : this.start + firstBreak;
-      const terminator = this.buffer.startsWith('\r\n', lineEnd) ? 2 : lineEnd < this.buffer.length ? 1 : 0;
-      records.push({
-        line: this.recordLine,
-        text: this.buffer.slice(this.start, lineEnd),
-        malformed: `field ${this.quoteOpenedInField} opens a quoted value that is never closed; expected a closing " (write a literal quote as "")`,
-      });
-      this.buffer = this.buffer.slice(lineEnd + terminator);
-      this.start = 0;
-      this.pos = 0;
-      this.line = this.recordLine + 1;
-      this.resetRecord();
-      if (terminator === 0) return records;
-      records.push(...this.scan(true));
-    }
-    if (this.pos > this.start || this.state !== State.FieldStart) records.push(this.take(this.buffer.length));
-    this.buffer = '';
-    this.start = this.pos = 0;
-    return records;
+  /** At the end of the file: every line left is decided. */
+  end(): void {
+    this.decide(true);
   }
 
-  private resetRecord(): void {
-    this.state = State.FieldStart;
-    this.recordLine = this.line;
-    this.field = 1;
-    this.malformed = undefined;
-  }
-
-  private take(endIndex: number): RawRecord {
-    const record: RawRecord = { line: this.recordLine, text: this.buffer.slice(this.start, endIndex) };
-    if (this.malformed !== undefined) record.malformed = this.malformed;
-    return record;
-  }
-
-  private compact(): void {
-    if (this.start > 0) {
-      this.buffer = this.buffer.slice(this.start);
-      this.pos -= this.start;
-      this.start = 0;
-    }
-  }
-
-  private scan(final: boolean): RawRecord[] {
-    const records: RawRecord[] = [];
-    const buffer = this.buffer;
-    const length = buffer.length;
-    let i = this.pos;
-    while (i < length) {
-      const code = buffer.charCodeAt(i);
-      if (code === 0) {
-        throw new FileRejectedError(
-          `line ${this.line} contains a NUL byte; expected CSV text, but this looks like a binary file`,
-          this.line,
-        );
-      }
-      if (code === CR || code === LF) {
-        let width = 1;
-        if (code === CR) {
-          if (i + 1 >= length && !final) break; // wait: the LF of a CRLF may be in the next chunk
-          if (buffer.charCodeAt(i + 1) === LF) width = 2;
-        }
-        this.line++;
-        if (this.state === State.Quoted) {
-          i += width;
-          continue;
-        }
-        records.push(this.take(i));
-        this.start = i + width;
-        this.resetRecord();
-        i += width;
+  private decide(final: boolean): void {
+    const window = this.window;
+    while (window.length > 0) {
+      const first = window[0] as LineItem;
+      if (first.kind === 'empty') {
+        this.onRecord({ kind: 'empty', run: first });
+        window.shift();
         continue;
       }
-      switch (this.state) {
-        case State.FieldStart:
-          if (code === QUOTE) {
-            this.state = State.Quoted;
-            this.quoteOpenedInField = this.field;
-          } else if (code === COMMA) this.field++;
-          else if (!isSpace(code)) this.state = State.Unquoted;
-          break;
-        case State.Unquoted:
-          if (code === COMMA) {
-            this.field++;
-            this.state = State.FieldStart;
-          }
-          break;
-        case State.Quoted:
-          if (code === QUOTE) this.state = State.QuoteInQuoted;
-          break;
-        case State.QuoteInQuoted:
-        case State.AfterQuote:
-          if (code === QUOTE && this.state === State.QuoteInQuoted) this.state = State.Quoted;
-          else if (code === COMMA) {
-            this.field++;
-            this.state = State.FieldStart;
-          } else if (isSpace(code)) this.state = State.AfterQuote;
-          else {
-            this.malformed =
-              `field ${this.field} has ${JSON.stringify(String.fromCharCode(code))} after its closing quote; ` +
-              'expected a comma or the end of the line after a closing quote (write a literal quote inside a quoted value as "")';
-            this.state = State.Bad;
-          }
-          break;
-        case State.Bad:
-          break;
+      if (first.overlong) {
+        this.onRecord({ kind: 'broken', span: singleLineSpan(first), reason: overlongLineReason(first.length), column: null, cells: prefixCells(first) });
+        window.shift();
+        continue;
       }
-      i++;
+      const own = localTokens(first);
+      if (own.state === 'closed') {
+        this.onRecord({ kind: 'fields', span: singleLineSpan(first), cells: own.cells });
+        window.shift();
+        continue;
+      }
+      if (own.state === 'malformed') {
+        const reason = textAfterQuoteReason(own.badField, own.found);
+        this.onRecord({ kind: 'broken', span: singleLineSpan(first), reason, column: null, cells: own.cells.slice(0, own.badField - 1) });
+        window.shift();
+        continue;
+      }
+      const verdict = this.evaluate(first, own, final);
+      if (verdict === 'wait') return;
+      if (typeof verdict === 'number') {
+        this.candidate = null;
+        this.onRecord(this.joined(first, own, verdict));
+        window.splice(0, verdict + 1);
+      } else {
+        const opened = own.cells.length;
+        this.onRecord({
+          kind: 'broken',
+          span: singleLineSpan(first),
+          reason: this.strayReason(first, opened, verdict),
+          column: this.header.columnAt(opened - 1),
+          cells: own.cells.slice(0, -1),
+        });
+        this.candidate = null;
+        window.shift();
+      }
     }
-    this.pos = i;
-    return records;
   }
+
+  /**
+   * Walks the candidate starting at window[0]: the index of its last line when accepted, a
+   * Failure when its quote is stray, or 'wait' when more lines are needed to tell.
+   */
+  private evaluate(first: PhysicalLine, own: LineTokens, final: boolean): number | Failure | 'wait' {
+    const c = (this.candidate ??= { next: 1, fields: own.cells.length, openField: own.cells.length, closedOn: 0 });
+    const window = this.window;
+    for (; c.next < window.length; c.next++) {
+      const item = window[c.next] as LineItem;
+      if (item.kind === 'empty') {
+        // Empty lines inside a quoted value are part of it, up to the first line past a limit.
+        const linesLeft = MAX_RECORD_LINES - (item.number - first.number);
+        const bytesLeft = Math.floor((MAX_RECORD_BYTES - (item.start - first.start)) / item.eol.length) + 1;
+        if (item.count > Math.min(linesLeft, bytesLeft)) return { why: linesLeft <= bytesLeft ? 'lines' : 'bytes' };
+        continue;
+      }
+      if (item.number - first.number + 1 > MAX_RECORD_LINES) return { why: 'lines' };
+      if (item.overlong || item.start + item.length - first.start > MAX_RECORD_BYTES) return { why: 'bytes' };
+      if (this.readsAsOwnRecord(item)) return { why: 'own', line: item.number };
+      const cont = continuationTokens(item);
+      if (!cont.headCloses) continue;
+      if (cont.state === 'malformed') {
+        const field = cont.badField === 0 ? c.openField : c.fields + cont.badField;
+        return { why: 'after', line: item.number, field, found: cont.found };
+      }
+      c.fields += cont.cells.length;
+      if (cont.state === 'open') {
+        c.openField = c.fields;
+        c.closedOn ||= item.number;
+        continue;
+      }
+      if (c.fields !== this.header.fields) return { why: 'fields', line: item.number, fields: c.fields };
+      return c.next;
+    }
+    return final ? { why: 'eof' } : 'wait';
+  }
+
+  private readsAsOwnRecord(line: PhysicalLine): boolean {
+    const own = localTokens(line);
+    return own.state === 'closed' && own.cells.length === this.header.fields && !isBlank(own.cells);
+  }
+
+  /** The accepted record of window[0..last]: the open value runs through the line breaks it spans. */
+  private joined(first: PhysicalLine, own: LineTokens, last: number): RecordItem {
+    const cells = own.cells.slice(0, -1);
+    let open = own.cells[own.cells.length - 1] ?? '';
+    let eol: string = first.eol;
+    let end = lineEnd(first);
+    let lastLine = first.number;
+    for (let i = 1; i <= last; i++) {
+      const item = this.window[i] as LineItem;
+      if (item.kind === 'empty') {
+        open += eol + item.eol.repeat(item.count - 1);
+        eol = item.eol;
+        lastLine = item.number + item.count - 1;
+        end = item.start + item.count * item.eol.length;
+        continue;
+      }
+      const cont = continuationTokens(item);
+      open += eol + (cont.head ?? '');
+      eol = item.eol;
+      lastLine = item.number;
+      end = lineEnd(item);
+      if (!cont.headCloses) continue;
+      cells.push(open);
+      if (cont.state === 'open') {
+        cells.push(...cont.cells.slice(0, -1));
+        open = cont.cells[cont.cells.length - 1] ?? '';
+      } else {
+        cells.push(...cont.cells);
+      }
+    }
+    return { kind: 'fields', span: { line: first.number, lastLine, start: first.start, end }, cells };
+  }
+
+  private strayReason(first: PhysicalLine, opened: number, failure: Failure): string {
+    const column = this.header.columnAt(opened - 1);
+    const raw = this.header.nameAt(opened - 1);
+    const field = `field ${opened}${column ? ` (${column})` : raw ? ` (${quote(raw)})` : ''}`;
+    return `a quote opens ${field} ${this.strayDetail(first, failure)}; ${LITERAL_QUOTE_HINT}`;
+  }
+
+  private strayDetail(first: PhysicalLine, failure: Failure): string {
+    const reopened = this.candidate?.closedOn ?? 0;
+    const but = reopened
+      ? `and closes on line ${reopened}, but field ${this.candidate?.openField ?? 0} then opens a quoted value that`
+      : 'but';
+    switch (failure.why) {
+      case 'own':
+        return `${but} is not closed before line ${failure.line}, which reads as an order of its own`;
+      case 'eof':
+        return `${but} is never closed: the file ends first`;
+      case 'lines':
+        return `${but} is not closed within ${MAX_RECORD_LINES} lines`;
+      case 'bytes':
+        return `${but} is not closed within ${int(MAX_RECORD_BYTES)} bytes`;
+      case 'fields':
+        return `and closes on line ${failure.line}, but the record it makes (lines ${first.number}-${failure.line}) has ${failure.fields} fields, not ${this.header.fields}`;
+      case 'after':
+        return `and runs to line ${failure.line}, where field ${failure.field} has ${quote(failure.found)} after its closing quote`;
+    }
+  }
+}
+
+/** The fields complete within the kept first bytes of an over-long line (to name its order_id). */
+function prefixCells(line: PhysicalLine): string[] {
+  const own = tokenizeLine(line.bytes, false);
+  if (own.state === 'malformed') return own.cells.slice(0, own.badField - 1);
+  // The last field is cut short (closed) or still open: either way not complete.
+  return own.cells.slice(0, -1);
 }

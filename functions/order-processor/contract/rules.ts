@@ -1,6 +1,10 @@
 /**
- * Row rules of the CSV contract (DESIGN §3): one data row in, an enriched Order or a RowError out.
- * Pure: the only state is the caller's map of order_ids already seen in the file.
+ * Row rules of the CSV contract (docs/csv-format.md "Columns"): one data row in, an enriched
+ * Order or a RowError out. Pure: the only state is the caller's map of order_ids already seen in
+ * the file. Look-alikes are refused, not folded: digits are ASCII only (`\d` in a JS regex is
+ * [0-9]), currency codes are checked as ASCII letters before upper-casing (`uſd`.toUpperCase() is
+ * "USD"), a price never carries a sign (not even -0), and a value made only of invisible
+ * characters is empty.
  */
 import { DEFAULT_CURRENCY, ISO_4217_CODES } from './currencies.ts';
 import { quote, type CanonicalColumn } from './headers.ts';
@@ -21,6 +25,8 @@ export const LIMITS = {
   unitPriceDecimals: 2,
   /** How far order_date may lie after ctx.now. */
   futureToleranceMs: 24 * 60 * 60 * 1000,
+  /** The earliest order_date accepted: the Unix epoch (no order system predates it). */
+  earliestOrderDate: '1970-01-01T00:00:00.000Z',
 } as const;
 
 /** The "expected …" half of every reason, one per column so the docs can list them. */
@@ -39,6 +45,24 @@ interface Problem {
 }
 
 const ORDER_ID_CHARS = /^[A-Za-z0-9._:-]+$/;
+
+/** Whether a value would pass the order_id rule's shape (used to name the order of a row broken before the rules ran). */
+export function looksLikeOrderId(value: string | undefined): value is string {
+  return value !== undefined && value.length > 0 && value.length <= LIMITS.orderIdMaxLength && ORDER_ID_CHARS.test(value);
+}
+
+/**
+ * Characters that show nothing: whitespace, controls, format characters (category Cf: U+200B
+ * zero-width space, U+200D, U+2060, U+FEFF…), other default-ignorable code points (U+3164 Hangul
+ * filler, variation selectors…) and U+2800 (blank Braille pattern).
+ */
+const INVISIBLE = /[\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800\p{Mn}\p{Me}]/u;
+
+/** A value is empty when it has no visible character (a combining mark alone has nothing to sit on). */
+export function hasVisibleCharacter(value: string | undefined): boolean {
+  return value !== undefined && VISIBLE.test(value);
+}
 
 /** Length in characters (code points), cheap when UTF-16 length is already within `limit`. */
 function exceeds(value: string, limit: number): number | null {
@@ -68,7 +92,7 @@ function checkEitherText(
   problems: Problem[],
 ): void {
   const present = pair.filter((column) => cells[column] !== undefined);
-  if (!pair.some((column) => cells[column])) {
+  if (!pair.some((column) => hasVisibleCharacter(cells[column]))) {
     const [only] = present;
     const absent = pair.find((column) => column !== only) ?? pair[1];
     problems.push({
@@ -91,7 +115,7 @@ const EMAIL = /^[^\s@",;<>()[\]]+@[^\s@",;<>()[\]]+\.[^\s@",;<>()[\]]+$/;
 
 function checkEmail(value: string | undefined): Problem | string | undefined {
   if (!value) return undefined;
-  if (value.length > LIMITS.emailMaxLength || !EMAIL.test(value) || value.includes('..')) {
+  if (value.length > LIMITS.emailMaxLength || !EMAIL.test(value) || value.includes('..') || INVISIBLE.test(value)) {
     return {
       column: 'customer_email',
       reason: `customer_email ${quote(value)} is not a plausible e-mail address; ${EXPECTED.customer_email}`,
@@ -125,7 +149,8 @@ function checkUnitPrice(value: string | undefined): Problem | number {
   if (sign === '-' && /[1-9]/.test(whole + fraction)) {
     return { column, reason: `unit_price ${quote(value)} is negative; ${EXPECTED.unit_price}` };
   }
-  if (sign === '+') {
+  if (sign !== '') {
+    // A price is written without a sign: "+5", "-0" and "-0.00" are refused like "-1".
     return { column, reason: `unit_price ${quote(value)} is not a plain decimal number; ${EXPECTED.unit_price}` };
   }
   if (fraction.length > LIMITS.unitPriceDecimals) {
@@ -140,7 +165,8 @@ function checkUnitPrice(value: string | undefined): Problem | number {
 
 function checkCurrency(value: string | undefined): Problem | string {
   if (!value) return DEFAULT_CURRENCY;
-  const code = value.toUpperCase();
+  // ASCII letters first: toUpperCase folds look-alikes ("uſd" → "USD", "ınr" → "INR").
+  const code = /^[A-Za-z]{3}$/.test(value) ? value.toUpperCase() : '';
   if (!ISO_4217_CODES.has(code)) {
     return { column: 'currency', reason: `currency ${quote(value)} is not an ISO 4217 currency code; ${EXPECTED.currency}` };
   }
@@ -194,6 +220,10 @@ function checkOrderDate(value: string | undefined, now: Date): Problem | string 
   if (time === null) {
     const problem = ISO_DATE.test(value) ? 'is not a real calendar date or time' : 'is not an ISO 8601 date or date-time';
     return { column, reason: `order_date ${quote(value)} ${problem}; ${EXPECTED.order_date}` };
+  }
+  const earliest = Date.parse(LIMITS.earliestOrderDate);
+  if (time < earliest) {
+    return { column, reason: `order_date ${quote(value)} is too far in the past; expected no earlier than ${LIMITS.earliestOrderDate}` };
   }
   const latest = now.getTime() + LIMITS.futureToleranceMs;
   if (time > latest) {
@@ -255,11 +285,12 @@ export function validateRow(cells: RowCells, line: number, ctx: ContractContext,
   }
 
   const order: Order = { order_id: orderId } as Order;
-  if (cells.customer_id) order.customer_id = cells.customer_id;
-  if (cells.customer_name) order.customer_name = cells.customer_name;
+  // A name with nothing visible is empty: not stored.
+  if (hasVisibleCharacter(cells.customer_id)) order.customer_id = cells.customer_id;
+  if (hasVisibleCharacter(cells.customer_name)) order.customer_name = cells.customer_name;
   if (typeof email === 'string') order.customer_email = email;
-  if (cells.product_sku) order.product_sku = cells.product_sku;
-  if (cells.product_name) order.product_name = cells.product_name;
+  if (hasVisibleCharacter(cells.product_sku)) order.product_sku = cells.product_sku;
+  if (hasVisibleCharacter(cells.product_name)) order.product_name = cells.product_name;
   order.quantity = quantity;
   order.unit_price = cents / 100;
   order.currency = currency;

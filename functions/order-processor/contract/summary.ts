@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fileNameProblem } from './file-name.ts';
+import type { ContractLimits } from './limits.ts';
 import { readOrders, type ByteSource } from './reader.ts';
 import { FileRejectedError, type ContractContext, type ContractEvent, type FileCounts, type RowError } from './types.ts';
 
@@ -16,7 +17,7 @@ export interface FileReport extends FileCounts {
   status: FileStatus;
   /** Why the whole file was rejected, or null. */
   reason: string | null;
-  /** Rejected rows in file order (all of them unless the tally was given a cap). */
+  /** Rejected rows in file order: the first `maxErrors` of them (all by default). */
   errors: RowError[];
   /** Header cells that name no contract column (ignored). */
   unknownColumns: string[];
@@ -34,6 +35,9 @@ export function statusOf(counts: FileCounts): { status: FileStatus; reason: stri
   return { status: 'REJECTED', reason };
 }
 
+/** Receives every rejected row as it is read (to stream a report instead of keeping it). */
+export type OnRowError = (error: RowError) => void;
+
 /** Accumulates reader events into counts and errors; the processor can feed it as it writes. */
 export class FileTally {
   readonly counts: FileCounts = { rows: 0, valid: 0, rejected: 0, blank: 0 };
@@ -42,8 +46,9 @@ export class FileTally {
 
   constructor(
     readonly file: string,
-    /** Keep at most this many errors (counts stay exact). */
+    /** Keep at most this many errors (counts stay exact); memory then stays flat however many rows fail. */
     private readonly maxErrors = Number.POSITIVE_INFINITY,
+    private readonly onError?: OnRowError,
   ) {}
 
   observe(event: ContractEvent): void {
@@ -59,6 +64,7 @@ export class FileTally {
         this.counts.rows++;
         this.counts.rejected++;
         if (this.errors.length < this.maxErrors) this.errors.push(event.error);
+        this.onError?.(event.error);
         break;
       case 'blank':
         this.counts.blank++;
@@ -96,7 +102,15 @@ export interface ValidateOptions {
   now?: Date;
   /** Force gunzip; by default data is gunzipped when it starts with the gzip magic bytes. */
   gzip?: boolean;
+  /** Keep at most this many errors in the report (default: all). */
   maxErrors?: number;
+  /**
+   * Called with every rejected row as it is read, also beyond `maxErrors`. For a file rejected as
+   * a whole the report lists no rows: a streaming caller discards what it received for that file.
+   */
+  onError?: OnRowError;
+  /** File caps (see limits.ts `limitsFromEnv`); DEFAULT_LIMITS when absent. */
+  limits?: ContractLimits;
 }
 
 /**
@@ -116,7 +130,8 @@ export async function validateFile(source: string | ByteSource, options: Validat
   };
   // Like the processor, rely on the gzip magic bytes rather than the name, so both judge alike.
   if (options.gzip) ctx.gzip = true;
-  const tally = new FileTally(file, options.maxErrors);
+  if (options.limits) ctx.limits = options.limits;
+  const tally = new FileTally(file, options.maxErrors, options.onError);
   // Judged by name like the processor judges the S3 key (a stream has no name to judge); a path
   // that cannot be read at all says so first.
   const nameProblem = typeof source === 'string' ? fileNameProblem(source) : null;

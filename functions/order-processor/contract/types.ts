@@ -1,7 +1,8 @@
 /**
- * The shapes the CSV contract (DESIGN §3) produces. Pure data: no AWS here.
+ * The shapes the CSV contract (docs/csv-format.md) produces. Pure data: no AWS here.
  * Attribute names are snake_case exactly as stored in the orders table.
  */
+import type { ContractLimits } from './limits.ts';
 
 /** A validated, enriched order row, as written to DynamoDB and to the cleaned CSV. */
 export interface Order {
@@ -41,6 +42,8 @@ export interface ContractContext {
   now: Date;
   /** Treat the input as gzip (`.csv.gz`); defaults to sniffing the gzip magic bytes. */
   gzip?: boolean;
+  /** File caps (MAX_FILE_MB, MAX_FILE_LINES: see limits.ts `limitsFromEnv`); DEFAULT_LIMITS when absent. */
+  limits?: ContractLimits;
 }
 
 export interface HeaderInfo {
@@ -52,12 +55,27 @@ export interface HeaderInfo {
   unknownColumns: string[];
 }
 
-/** What reading a file yields, in file order. */
+/**
+ * Where a record lies in the decompressed file: physical lines `line`..`lastLine` and bytes
+ * [start, end), its last line break included (a BOM counts as the file's first 3 bytes).
+ */
+export interface RecordSpan {
+  line: number;
+  lastLine: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * What reading a file yields, in file order: `header` first, then one event per record (blank
+ * lines before the header follow the header, numbered but without a span). `span` is set by the
+ * reader on every other event; it is optional so that callers may build events by hand.
+ */
 export type ContractEvent =
-  | { kind: 'header'; header: HeaderInfo }
-  | { kind: 'valid'; line: number; order: Order }
-  | { kind: 'rejected'; error: RowError }
-  | { kind: 'blank'; line: number };
+  | { kind: 'header'; header: HeaderInfo; span?: RecordSpan }
+  | { kind: 'valid'; line: number; order: Order; span?: RecordSpan }
+  | { kind: 'rejected'; error: RowError; span?: RecordSpan }
+  | { kind: 'blank'; line: number; span?: RecordSpan };
 
 /** Totals for one file. Invariant: rows === valid + rejected; blank lines are counted apart. */
 export interface FileCounts {

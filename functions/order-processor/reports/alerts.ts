@@ -1,29 +1,20 @@
 /**
- * SNS alerts a person can act on (DESIGN §6): which file, what happened, counts, first errors,
- * where the report is, what to do next.
+ * The alert a person can act on, as text: which file, what happened, counts, first errors, where
+ * the report is, what to do next. Everything that comes from the file or its key is rendered
+ * inert (reports/inert.ts), so a crafted order_id or key cannot add lines of its own. Sending it
+ * is the alert publisher's job (adapters/alert-publisher.ts).
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { RowError } from '../contract/types.ts';
 import type { FinalStatus } from '../ledger-item.ts';
+import type { FileOutcome } from '../pipeline/outcome.ts';
+import { escapeControls, quoted } from './inert.ts';
 
-export interface FileOutcome {
-  status: FinalStatus;
-  bucket: string;
-  key: string;
-  versionId: string | null;
-  ingestionId: string;
-  rows: number;
-  written: number;
-  rejected: number;
-  blank: number;
-  /** File-level reason (rejection, duplicate, all rows rejected), or null. */
-  reason: string | null;
-  firstErrors: RowError[];
-  /** s3:// URIs. */
-  errorsReport: string | null;
-  original: string | null;
-  processed: string | null;
-  duplicateOf: string | null;
+/** A rendered alert: what the publisher sends. */
+export interface Alert {
+  subject: string;
+  body: string;
+  /** Message attributes, for subscription filter policies. */
+  attributes: Record<string, string>;
 }
 
 export const MAX_ALERT_ERRORS = 10;
@@ -101,39 +92,33 @@ function nextSteps(outcome: FileOutcome): string[] {
 
 export function alertBody(outcome: FileOutcome): string {
   const lines = [
-    `File:       s3://${outcome.bucket}/${outcome.key}${outcome.versionId ? ` (version ${outcome.versionId})` : ''}`,
-    `Outcome:    ${outcome.status}${outcome.reason ? ` - ${outcome.reason}` : ''}`,
+    `File:       ${quoted(`s3://${outcome.bucket}/${outcome.key}`)}${outcome.versionId ? ` (version ${quoted(outcome.versionId)})` : ''}`,
+    `Outcome:    ${outcome.status}${outcome.reason ? ` - ${escapeControls(outcome.reason)}` : ''}`,
     `Ingestion:  ${outcome.ingestionId}`,
     outcome.status === 'FAILED' && outcome.rows === 0
       ? 'Rows:       none loaded: the file was rejected as a whole, so no row counts (see the reason above)'
       : `Rows:       ${outcome.rows} data rows: ${outcome.written} written, ${outcome.rejected} rejected; ${outcome.blank} blank lines skipped`,
   ];
-  if (outcome.duplicateOf) lines.push(`Same content as: ${outcome.duplicateOf}`);
-  if (outcome.errorsReport) lines.push(`Errors report:   ${outcome.errorsReport}`);
-  if (outcome.original) lines.push(`Original file:   ${outcome.original}`);
-  if (outcome.processed) lines.push(`Cleaned CSV:     ${outcome.processed}`);
+  if (outcome.duplicateOf) lines.push(`Same content as: ${quoted(outcome.duplicateOf)}`);
+  if (outcome.errorsReport) lines.push(`Errors report:   ${quoted(outcome.errorsReport)}`);
+  if (outcome.original) lines.push(`Original file:   ${quoted(outcome.original)}`);
+  if (outcome.processed) lines.push(`Cleaned CSV:     ${quoted(outcome.processed)}`);
   if (outcome.firstErrors.length > 0) {
     const shown = outcome.firstErrors.slice(0, MAX_ALERT_ERRORS);
     lines.push('', `First ${shown.length} error(s)${outcome.rejected > shown.length ? ` of ${outcome.rejected}` : ''}:`);
     for (const e of shown) {
-      const where = [`line ${e.line}`, e.order_id ? `order ${e.order_id}` : null, e.column ? `column ${e.column}` : null];
-      lines.push(`  - ${where.filter(Boolean).join(', ')}: ${e.reason}`);
+      const where = [`line ${e.line}`, e.order_id ? `order ${quoted(e.order_id)}` : null, e.column ? `column ${quoted(e.column)}` : null];
+      lines.push(`  - ${where.filter(Boolean).join(', ')}: ${escapeControls(e.reason)}`);
     }
   }
   lines.push('', 'What to do next:', ...nextSteps(outcome).map((s) => `  ${s}`));
   return `${lines.join('\n')}\n`;
 }
 
-export async function publishAlert(sns: SNSClient, topicArn: string, outcome: FileOutcome, stage?: string): Promise<void> {
-  await sns.send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: alertSubject(outcome, stage),
-      Message: alertBody(outcome),
-      MessageAttributes: {
-        status: { DataType: 'String', StringValue: outcome.status },
-        ingestion_id: { DataType: 'String', StringValue: outcome.ingestionId },
-      },
-    }),
-  );
+export function renderAlert(outcome: FileOutcome, stage?: string): Alert {
+  return {
+    subject: alertSubject(outcome, stage),
+    body: alertBody(outcome),
+    attributes: { status: outcome.status, ingestion_id: outcome.ingestionId },
+  };
 }

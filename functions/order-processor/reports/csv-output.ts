@@ -1,11 +1,11 @@
 /**
- * The two CSVs the processor writes (DESIGN §4): the cleaned file (canonical + derived columns,
- * valid rows only) and the `…errors.csv` report (`line,order_id,column,reason`).
+ * The two CSVs the processor writes (docs/csv-format.md): the cleaned file (canonical + derived
+ * columns, valid rows only) and the `…errors.csv` report (`line,order_id,column,reason`).
  */
 import { CANONICAL_COLUMNS } from '../contract/headers.ts';
 import type { Order, RowError } from '../contract/types.ts';
 
-/** Column order of the cleaned CSV: the §3 columns, then the derived ones. */
+/** Column order of the cleaned CSV: the canonical columns (docs/csv-format.md), then the derived ones. */
 export const CLEANED_COLUMNS = [
   ...CANONICAL_COLUMNS,
   'total_amount',

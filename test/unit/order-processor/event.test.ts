@@ -1,11 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
+import { SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import {
   decodeMessageBody,
   decodeS3NotificationKey,
   isLandingKey,
   MalformedEventError,
 } from '../../../functions/order-processor/event.ts';
-import { objectCreatedBody } from '../../../tooling/object-created.ts';
+import { objectCreatedBody } from '../../../tooling/lambda-events.ts';
 
 const NOW = new Date('2026-11-22T04:00:00.000Z');
 
@@ -95,6 +98,7 @@ describe('decodeMessageBody', () => {
   });
 
   it('ignores Object Deleted events, S3 test events and non-create notifications', () => {
+    // Act / Assess
     expect(decodeMessageBody(eventBridgeBody('raw-data/x.csv', {}, { 'detail-type': 'Object Deleted' })).kind).toBe('ignored');
     expect(decodeMessageBody(JSON.stringify({ Event: 's3:TestEvent', Bucket: 'b' })).kind).toBe('ignored');
     expect(decodeMessageBody(s3NotificationBody('raw-data/x.csv', 'ObjectRemoved:Delete')).kind).toBe('ignored');
@@ -115,17 +119,125 @@ describe('decodeMessageBody', () => {
 
 describe('decodeS3NotificationKey', () => {
   it('fails clearly on invalid percent-encoding', () => {
+    // Act / Assess
     expect(() => decodeS3NotificationKey('raw-data/%E0%A4%A.csv')).toThrow(/not valid URL encoding/);
   });
 });
 
 describe('isLandingKey', () => {
   it('accepts only objects under raw-data/', () => {
+    // Act / Assess
     expect(isLandingKey('raw-data/a.csv')).toBe(true);
     expect(isLandingKey('raw-data/sub/a.csv')).toBe(true);
     expect(isLandingKey('archive/a.csv')).toBe(false);
     expect(isLandingKey('raw-data/')).toBe(false);
     expect(isLandingKey('raw-data/folder/')).toBe(false);
     expect(isLandingKey('raw-data-2/a.csv')).toBe(false);
+  });
+});
+
+/** A classic S3 notification record exactly as AWS documents it (every field Powertools' schema requires). */
+function awsNotificationRecord(encodedKey: string, object: Record<string, unknown> = {}, sourceIPAddress = '205.255.255.255') {
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: 'us-east-1',
+    eventTime: '2026-11-22T03:59:58.000Z',
+    eventName: 'ObjectCreated:Put',
+    userIdentity: { principalId: 'AWS:AIDAINPONIXQXHT3IKHL2' },
+    requestParameters: { sourceIPAddress },
+    responseElements: { 'x-amz-request-id': 'D82B88E5F771F645', 'x-amz-id-2': 'vlR7PnpV2Ce81l0PRw6jlUpck7Jo5ZsQjryTjKlc5aLWGVHPZLj5NeC6qMa0emYBDXOo6QBU0Wo=' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'raw-data',
+      bucket: { name: 'orders-bucket', ownerIdentity: { principalId: 'A3I5XTEXAMAI3E' }, arn: 'arn:aws:s3:::orders-bucket' },
+      object: { key: encodedKey, size: 1305107, eTag: 'b21b84d653bb07b05b1e6b33684dc11b', sequencer: '0C0F6F405D6ED209E1', ...object },
+    },
+  };
+}
+
+/** Form-encodes a key as S3 does in classic notifications (space → `+`). */
+const formEncode = (key: string) => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+
+describe('decodeMessageBody against Powertools parser schemas', () => {
+  const keys = fc
+    .string({ unit: fc.constantFrom('a', 'Z', '0', '/', '.', '-', ' ', '+', '%', '=', '&', 'é', '注', '😀'), minLength: 1, maxLength: 60 })
+    .map((k) => `raw-data/${k}`);
+
+  it('decodes every EventBridge Object Created event Powertools accepts to the same fields', () => {
+    fc.assert(
+      fc.property(keys, fc.nat(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 }), fc.option(fc.string({ minLength: 1, maxLength: 32 })), (key, size, etag, versionId) => {
+        // Prepare
+        const body = objectCreatedBody({ bucket: 'orders-bucket', key, size, etag, versionId }, { shape: 'aws', time: '2026-11-22T03:59:58Z', object: { 'version-id': versionId ?? undefined } });
+        const reference = S3EventNotificationEventBridgeSchema.parse(JSON.parse(body));
+        // Act
+        const decoded = decodeMessageBody(body, NOW);
+        // Assess
+        expect(decoded).toEqual({
+          kind: 'objects',
+          objects: [
+            {
+              bucket: reference.detail.bucket.name,
+              key: reference.detail.object.key,
+              size: reference.detail.object.size,
+              etag: reference.detail.object.etag,
+              versionId: reference.detail.object['version-id'] === 'null' ? null : (reference.detail.object['version-id'] ?? null),
+              eventTime: new Date(reference.time).toISOString(),
+            },
+          ],
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('decodes every classic S3 notification Powertools accepts to the same fields, the key URL-decoded', () => {
+    fc.assert(
+      fc.property(keys, (key) => {
+        // Prepare
+        const body = JSON.stringify({ Records: [awsNotificationRecord(formEncode(key), { versionId: 'v9' })] });
+        const reference = S3Schema.parse(JSON.parse(body)).Records[0];
+        // Act
+        const decoded = decodeMessageBody(body, NOW);
+        // Assess
+        expect(decoded.kind === 'objects' && decoded.objects[0]).toEqual({
+          bucket: reference?.s3.bucket.name,
+          key,
+          size: reference?.s3.object.size,
+          etag: reference?.s3.object.eTag,
+          versionId: reference?.s3.object.versionId,
+          eventTime: reference?.eventTime,
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('unwraps every SNS envelope Powertools accepts', () => {
+    // Prepare
+    const envelope = {
+      Type: 'Notification',
+      MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+      TopicArn: 'arn:aws:sns:us-east-1:123456789012:s3-events',
+      Message: JSON.stringify({ Records: [awsNotificationRecord('raw-data/my+orders.csv')] }),
+      Timestamp: '2026-11-22T03:59:58.000Z',
+      UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+    };
+    expect(SnsSqsNotificationSchema.safeParse(envelope).success).toBe(true);
+    // Act
+    const decoded = decodeMessageBody(JSON.stringify(envelope), NOW);
+    // Assess
+    expect(decoded.kind === 'objects' && decoded.objects[0]?.key).toBe('raw-data/my orders.csv');
+  });
+
+  it.each([
+    ['moto: eTag, epoch-seconds time, null version-id', objectCreatedBody({ bucket: 'b', key: 'raw-data/a.csv', size: 3, etag: 'e', versionId: null }, { time: 1795320000.25 }), S3EventNotificationEventBridgeSchema],
+    ['AWS over IPv6: a classic notification from an IPv6 address', JSON.stringify({ Records: [awsNotificationRecord('raw-data/a.csv', {}, '2001:db8::1')] }), S3Schema],
+  ])('accepts what Powertools would refuse (%s)', (_what, body, schema) => {
+    // Act
+    const decoded = decodeMessageBody(body, NOW);
+    // Assess
+    expect(schema.safeParse(JSON.parse(body)).success).toBe(false);
+    expect(decoded.kind === 'objects' && decoded.objects[0]?.key).toBe('raw-data/a.csv');
   });
 });

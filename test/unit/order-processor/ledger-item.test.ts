@@ -3,10 +3,12 @@ import { contentLedgerKey, fileLedgerKey, newIngestionId } from '../../../functi
 
 describe('fileLedgerKey', () => {
   it('keys on bucket, key and version id', () => {
+    // Act / Assess
     expect(fileLedgerKey({ bucket: 'b', key: 'raw-data/a b+c.csv', versionId: 'v1', etag: 'e1' })).toBe('file#b/raw-data/a b+c.csv#v1');
   });
 
   it('falls back to the etag for unversioned buckets', () => {
+    // Act / Assess
     expect(fileLedgerKey({ bucket: 'b', key: 'raw-data/a.csv', versionId: null, etag: 'e1' })).toBe('file#b/raw-data/a.csv#e1');
   });
 
@@ -19,6 +21,7 @@ describe('fileLedgerKey', () => {
 
 describe('contentLedgerKey', () => {
   it('prefixes the fingerprint', () => {
+    // Act / Assess
     expect(contentLedgerKey('ab'.repeat(32))).toBe(`content#${'ab'.repeat(32)}`);
   });
 });

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, configFromEnv } from '../../../functions/order-processor/runtime.ts';
+import { DEFAULT_LIMITS } from '../../../functions/order-processor/contract/limits.ts';
+import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
+import { observability } from '../../../functions/order-processor/observability.ts';
+import {
+  clientsFromEnv,
+  ConfigurationError,
+  configFromEnv,
+  DEFAULT_LEASE_MS,
+  fileHandlingFor,
+  LEASE_MARGIN_MS,
+  leaseFor,
+  processorPorts,
+  type RecordDeps,
+} from '../../../functions/order-processor/runtime.ts';
 
 const BASE = { ORDERS_TABLE: 'orders', INGESTIONS_TABLE: 'ingestions', ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t' };
 
@@ -14,7 +27,15 @@ describe('configFromEnv', () => {
       alertsTopicArn: 'arn:aws:sns:us-east-1:1:t',
       writeConcurrency: 4,
       writeRetryDeadlineMs: 60_000,
+      limits: DEFAULT_LIMITS,
     });
+  });
+
+  it('reads the file caps validate applies (MAX_FILE_MB, MAX_FILE_LINES)', () => {
+    // Act
+    const config = configFromEnv({ ...BASE, MAX_FILE_MB: '64', MAX_FILE_LINES: '1000' });
+    // Assess
+    expect(config.limits).toEqual({ maxFileMb: 64, maxFileLines: 1000 });
   });
 
   it('reads the optional names', () => {
@@ -29,9 +50,47 @@ describe('configFromEnv', () => {
     [{ INGESTIONS_TABLE: 'i', ALERTS_TOPIC_ARN: 'a' }, /ORDERS_TABLE is not set/],
     [{ ...BASE, WRITE_CONCURRENCY: 'four' }, /WRITE_CONCURRENCY="four" must be a positive integer/],
     [{ ...BASE, WRITE_RETRY_DEADLINE_MS: '0' }, /WRITE_RETRY_DEADLINE_MS="0" must be a positive integer/],
+    [{ ...BASE, MAX_FILE_MB: 'lots' }, /MAX_FILE_MB="lots" is not a valid cap/],
   ])('names the variable that is wrong (%o)', (env, message) => {
     // Act / Assess
     expect(() => configFromEnv(env)).toThrow(ConfigurationError);
     expect(() => configFromEnv(env)).toThrow(message);
+  });
+});
+
+describe('leaseFor', () => {
+  it('holds the claim for the time the invocation may still run, plus a small margin', () => {
+    // Act / Assess
+    expect(leaseFor({ getRemainingTimeInMillis: () => 5_000 })).toBe(5_000 + LEASE_MARGIN_MS);
+    expect(LEASE_MARGIN_MS).toBeLessThanOrEqual(5_000);
+  });
+
+  it('falls back to the longest run Lambda allows when the context cannot tell', () => {
+    // Act / Assess
+    expect(leaseFor(undefined)).toBe(DEFAULT_LEASE_MS);
+    expect(leaseFor({ getRemainingTimeInMillis: () => 0 })).toBe(DEFAULT_LEASE_MS);
+  });
+});
+
+describe('processorPorts', () => {
+  const deps = (): RecordDeps => ({
+    ...clientsFromEnv({ AWS_REGION: 'us-east-1' }),
+    config: { ...configFromEnv({ ...BASE, STAGE: 'dev', MAX_FILE_LINES: '500', DATA_BUCKET: 'b' }) },
+    readOrders,
+  });
+
+  it('wires the configuration into the steps: lease, stage, file caps, a new order writer per file', () => {
+    // Act
+    const ports = processorPorts(deps(), 1234, observability());
+    // Assess
+    expect(ports.leaseMs).toBe(1234);
+    expect(ports.stage).toBe('dev');
+    expect(ports.contract?.limits).toEqual({ ...DEFAULT_LIMITS, maxFileLines: 500 });
+    expect(ports.openOrderWriter()).not.toBe(ports.openOrderWriter());
+  });
+
+  it('lets the batch handler ignore objects of other buckets', () => {
+    // Act / Assess
+    expect(fileHandlingFor(deps()).dataBucket).toBe('b');
   });
 });

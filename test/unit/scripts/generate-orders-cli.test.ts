@@ -2,16 +2,16 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateFile } from '../../../functions/order-processor/contract/summary.ts';
+import { validateFile } from '../../../functions/order-processor/index.ts';
+import { PROJECT_ROOT, typescriptArgv } from '../../../tooling/project.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = PROJECT_ROOT;
 const WORK = mkdtempSync(join(tmpdir(), 'gen-orders-'));
 
 function gen(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/generate-orders.ts', ...args], { cwd: ROOT }, (error, _stdout, stderr) => {
+    execFile(process.execPath, typescriptArgv('scripts/generate-orders.ts', args), { cwd: ROOT }, (error, _stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr });
     });
   });
@@ -39,7 +39,10 @@ describe('npm run gen (scripts/generate-orders.ts)', () => {
     [['--rows', 'abc', '--out', 'x.csv'], '--rows "abc": expected a whole number ≥ 1'],
     [['--rows', '5', '--out', 'x.csv', '--invalid-ratio', '2'], '--invalid-ratio "2": expected a number from 0 to 1'],
   ])('exits 64 with a clear message for %j', async (args, message) => {
+    // Act
     const result = await gen(args);
+
+    // Assess
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(message);
   });

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { validateFile } from '../../../functions/order-processor/index.ts';
 import { HEADER, generateOrders } from '../../../scripts/generate-orders.ts';
-import { FileTally } from '../../../functions/order-processor/contract/summary.ts';
-import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 
 async function* asBytes(chunks: Iterable<string>): AsyncGenerator<Uint8Array> {
   for (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
 }
 
-async function judge(rows: number, seed: number, invalidRatio: number) {
-  const tally = new FileTally('generated.csv');
-  const now = new Date('2026-01-15T00:00:00Z');
-  const ctx = { sourceKey: 'generated.csv', ingestionId: 'gen', processedAt: now.toISOString(), now };
-  for await (const event of readOrders(asBytes(generateOrders({ rows, seed, invalidRatio })), ctx)) tally.observe(event);
-  return tally.finish();
+/** What `order-pipeline validate` says of the generated file. */
+function judge(rows: number, seed: number, invalidRatio: number) {
+  return validateFile(asBytes(generateOrders({ rows, seed, invalidRatio })), { file: 'generated.csv', now: new Date('2026-01-15T00:00:00Z') });
 }
 
 describe('generateOrders', () => {
@@ -25,9 +21,12 @@ describe('generateOrders', () => {
   });
 
   it('starts with the header and is deterministic for a seed', () => {
+    // Act
     const first = [...generateOrders({ rows: 50, seed: 7, invalidRatio: 0 })].join('');
     const again = [...generateOrders({ rows: 50, seed: 7, invalidRatio: 0 })].join('');
     const other = [...generateOrders({ rows: 50, seed: 8, invalidRatio: 0 })].join('');
+
+    // Assess
     expect(first.split('\n')[0]).toBe(HEADER);
     expect(first).toBe(again);
     expect(first).not.toBe(other);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '@aws-sdk/client-sqs';
-import { lambdaContext, retryVisibilitySeconds, succeededMessages, toSqsEvent, toSqsRecord } from '../../../tooling/lambda-events.ts';
+import { lambdaContext, objectCreatedBody, toSqsEvent, toSqsRecord } from '../../../tooling/lambda-events.ts';
 
 const QUEUE = { arn: 'arn:aws:sqs:us-east-1:123456789012:order-pipeline-local-ingest', region: 'us-east-1' };
 
@@ -90,29 +90,6 @@ describe('toSqsEvent', () => {
   });
 });
 
-describe('succeededMessages', () => {
-  it('treats every record not named in batchItemFailures as succeeded', () => {
-    // Prepare
-    const messages = [aMessage({ MessageId: 'a' }), aMessage({ MessageId: 'b' }), aMessage({ MessageId: 'c' })];
-
-    // Act
-    const { succeeded, failed } = succeededMessages(messages, [{ itemIdentifier: 'b' }]);
-
-    // Assess
-    expect(succeeded.map((m) => m.MessageId)).toEqual(['a', 'c']);
-    expect(failed.map((m) => m.MessageId)).toEqual(['b']);
-  });
-
-  it('treats a missing response as all succeeded', () => {
-    // Act
-    const { succeeded, failed } = succeededMessages([aMessage()], undefined);
-
-    // Assess
-    expect(succeeded).toHaveLength(1);
-    expect(failed).toHaveLength(0);
-  });
-});
-
 describe('lambdaContext', () => {
   it('counts the remaining time down from the function timeout', () => {
     // Prepare
@@ -134,9 +111,25 @@ describe('lambdaContext', () => {
   });
 });
 
-describe('retryVisibilitySeconds', () => {
-  it('backs off 1, 2, 4 … seconds, capped at 30', () => {
+describe('objectCreatedBody', () => {
+  const object = { bucket: 'b', key: 'raw-data/a.csv', size: 10, etag: 'e1', versionId: 'v1' };
+
+  it('builds the event as moto emits it by default: eTag and epoch seconds', () => {
+    // Act
+    const event = JSON.parse(objectCreatedBody(object, { time: 1700000000 })) as Record<string, unknown> & { detail: { object: Record<string, unknown> } };
+
     // Assess
-    expect([1, 2, 3, 4, 10].map(retryVisibilitySeconds)).toEqual([1, 2, 4, 8, 30]);
+    expect(event).toMatchObject({ source: 'aws.s3', 'detail-type': 'Object Created', time: 1700000000, detail: { bucket: { name: 'b' } } });
+    expect(event.detail.object).toMatchObject({ key: 'raw-data/a.csv', size: 10, eTag: 'e1', 'version-id': 'v1' });
+  });
+
+  it('builds the event as AWS emits it when asked: etag and ISO time', () => {
+    // Act
+    const event = JSON.parse(objectCreatedBody(object, { shape: 'aws' })) as { time: string; detail: { object: Record<string, unknown> } };
+
+    // Assess
+    expect(event.detail.object).toMatchObject({ etag: 'e1' });
+    expect(event.detail.object).not.toHaveProperty('eTag');
+    expect(Number.isNaN(Date.parse(event.time))).toBe(false);
   });
 });

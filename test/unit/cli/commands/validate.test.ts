@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +16,10 @@ interface CliResult {
 }
 
 /** Runs the real CLI entry point, as a user would. */
-function runCli(args: string[]): Promise<CliResult> {
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'validate', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+    const options = { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 };
+    execFile(process.execPath, [BIN, 'validate', ...args], options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -54,6 +55,57 @@ describe('order-pipeline validate', () => {
       expect(errors.map((e) => e['line'])).toEqual(expected?.errorLines);
       for (const error of errors) expect(Object.keys(error)).toEqual(['line', 'order_id', 'column', 'reason']);
     });
+  });
+
+  it('writes --json exactly as JSON.stringify(reports, null, 2) would, errors streamed in file order', async () => {
+    // Prepare: 300 rejected rows, then a file rejected as a whole after some rejected rows
+    const dir = mkdtempSync(join(tmpdir(), 'validate-json-'));
+    const many = join(dir, 'many.csv');
+    const broken = join(dir, 'broken.csv');
+    const rows = Array.from({ length: 300 }, (_, i) => `B-${i},Ann,Pen,0,1`).join('\n');
+    writeFileSync(many, `order_id,customer_name,product_name,quantity,unit_price\nA-1,Ann,Pen,1,1\n${rows}\n`);
+    writeFileSync(broken, Buffer.concat([Buffer.from('order_id,customer_name,product_name,quantity,unit_price\nA-1,Ann,Pen,0,1\n'), Buffer.from([0xff])]));
+
+    // Act
+    const result = await runCli([sample('orders-valid.csv'), many, broken, sample('orders-mixed.csv'), '--json']);
+
+    // Assess
+    const reports = JSON.parse(result.stdout) as { errors: { line: number }[]; rejected: number }[];
+    expect(result.stdout).toBe(`${JSON.stringify(reports, null, 2)}\n`);
+    expect(reports.map((r) => [r.rejected, r.errors.length])).toEqual([[0, 0], [300, 300], [0, 0], [6, 6]]);
+    expect(reports[1]?.errors.map((e) => e.line)).toEqual(Array.from({ length: 300 }, (_, i) => i + 3));
+  });
+
+  it('prints the first 10 errors of a file and counts the rest', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'validate-human-'));
+    const path = join(dir, 'many.csv');
+    const rows = Array.from({ length: 25 }, (_, i) => `B-${i},Ann,Pen,0,1`).join('\n');
+    writeFileSync(path, `order_id,customer_name,product_name,quantity,unit_price\n${rows}\n`);
+
+    // Act
+    const result = await runCli([path]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stdout.split('\n').filter((l) => l.startsWith(`  ${path}:`))).toHaveLength(10);
+    expect(result.stdout).toContain('  … and 15 more rejected rows (use --json for all)');
+  });
+
+  it('applies MAX_FILE_LINES and MAX_FILE_MB from the environment, like the processor', async () => {
+    // Act
+    const capped = await runCli([sample('orders-valid.csv'), '--json'], { MAX_FILE_LINES: '3' });
+    const invalid = await runCli([sample('orders-valid.csv')], { MAX_FILE_MB: 'lots' });
+
+    // Assess
+    expect(capped.code).toBe(2);
+    expect(JSON.parse(capped.stdout)).toMatchObject([
+      { status: 'REJECTED', rows: 0, reason: 'the file has more than 3 lines; expected at most 3 lines (the MAX_FILE_LINES setting)' },
+    ]);
+    expect(invalid.code).toBe(64);
+    expect(invalid.stderr).toContain(
+      'MAX_FILE_MB="lots" is not a valid cap; expected a whole number of megabytes (MiB) from 1 to 1,048,576 (unset means 16,384)',
+    );
   });
 
   it('exits 0 when every file is VALID', async () => {

@@ -82,6 +82,7 @@ describe('DynamoBatchWriter', () => {
     for (let i = 0; i < 50; i++) await writer.put(item(i));
     let producerDone = false;
     const third = (async () => {
+      // Act / Assess
       for (let i = 50; i < 75; i++) await writer.put(item(i));
       producerDone = true;
     })();
@@ -191,6 +192,7 @@ describe('isRetryableError', () => {
     [Object.assign(new Error('x'), { name: 'ValidationException', $fault: 'client' }), false],
     ['string', false],
   ])('%o → %s', (error, expected) => {
+    // Act / Assess
     expect(isRetryableError(error)).toBe(expected);
   });
 });

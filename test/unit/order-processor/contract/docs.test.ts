@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fileNameProblem } from '../../../../functions/order-processor/contract/file-name.ts';
 import { CANONICAL_COLUMNS, HEADER_ALIASES } from '../../../../functions/order-processor/contract/headers.ts';
+import { DEFAULT_LIMITS, tooLargeReason, tooManyLinesReason } from '../../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
 import { statusOf } from '../../../../functions/order-processor/contract/summary.ts';
 import { FileRejectedError, type ContractEvent } from '../../../../functions/order-processor/contract/types.ts';
@@ -45,8 +46,15 @@ const cases: [string, string | Buffer][] = [
   ['PDF', Buffer.from('%PDF-1.7\n', 'latin1')],
   ['semicolons', 'order_id;customer_name;product_name;quantity;unit_price\nA;B;C;1;1\n'],
   ['NUL', Buffer.concat([Buffer.from(`${H}\nA-1,Ann,Pen,1,1\n`), Buffer.from([0x50, 0x00])])],
-  ['never-closed quote, large', `${H}\nA-1,"Ann,Pen,1,1\n` + 'x,y,z,1,1\n'.repeat(110_000)],
   ['enormous line', `${H}\n` + 'x'.repeat(1_100_000)],
+  ['enormous line before any header', `\n${'x'.repeat(1_048_577)}`],
+  ['header name spanning lines', 'order_id,"customer\nname",product,qty,price\nA-1,B,C,1,1\n'],
+  ['stray quote, an order follows', `${H}\nA-1,"Ann,Pen,1,1\nA-2,B,C,1,1\n`],
+  ['stray quote, 100 lines', `${H}\nA-1,Ann,"Pen\n` + ' \n'.repeat(100) + 'A-2,B,C,1,1\n'],
+  ['stray quote, 1 MiB', `${H}\nA-1,Ann,"Pen\n` + `${' '.repeat(100_000)}\n`.repeat(11) + 'A-2,B,C,1,1\n'],
+  ['stray quote, field count', `${H}\nA-1,Ann,"Pen\nblue",1,1,1\nA-2,B,C,1,1\n`],
+  ['stray quote, text after', `${H}\nA-1,Ann,"Pen\nblue"x,1,1,1\nA-2,B,C,1,1\n`],
+  ['stray quote, reopened', `${H}\nA-1,Ann,"Pen\nblue",1,"x\nA-2,B,C,1,1\n`],
   ['too few fields', `${H}\nA-1,Ann,Pen,1\nA-2,B,C,1,1\n`],
   ['too many fields', `${H}\nA-1,Ann,Pen, blue,1,1\nA-2,B,C,1,1\n`],
   ['trailing comma', `${H}\nA-1,Ann,Pen,1,1,\nA-2,B,C,1,1\n`],
@@ -78,6 +86,10 @@ const cases: [string, string | Buffer][] = [
       'A-15,C,C,,S,P,1,1,,2023-02-29',
       'A-16,C,C,,S,P,1,1,,2099-01-01',
       'A-17,C,C,,S,P,abc,$5,,',
+      'A-18,C,C,,S,P,1,-0,,',
+      'A-19,C,C,,S,P,1,1,uſd,',
+      'A-20,C,C,,S,P,1,1,,0000-01-01',
+      'A-21,\u200b,\u2060,,S,P,1,1,,',
     ].join('\n'),
   ],
   ['single columns of a pair', `${H}\nA-1,,Pen,1,1\nA-2,Ann,,1,1\n`],
@@ -92,6 +104,11 @@ describe('docs/csv-format.md', () => {
     // Assess
     expect(reasons.length).toBeGreaterThan(0);
     for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
+  it('documents the reasons of the file caps with their defaults', () => {
+    expect(DOC).toContain(tooLargeReason(DEFAULT_LIMITS));
+    expect(DOC).toContain(tooManyLinesReason(DEFAULT_LIMITS));
   });
 
   it('documents the file-name reason with its example', () => {

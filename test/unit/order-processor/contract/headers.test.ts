@@ -53,6 +53,18 @@ describe('canonicalColumn', () => {
     expect(canonicalColumn(raw)).toBe(column);
   });
 
+  it.each([
+    ['S\u212aU', 'the Kelvin sign, which lower-cases to k'],
+    ['ORDER_\u0130D', 'a dotted capital I, which lower-cases to i and a combining dot'],
+    ['ｏｒｄｅｒ_ｉｄ', 'full-width letters'],
+  ])('matches only ASCII letters: %j (%s) names no column', (raw, why) => {
+    expect(canonicalColumn(raw), why).toBeNull();
+  });
+
+  it('folds other characters like punctuation: a trailing zero-width space still names the column', () => {
+    expect(canonicalColumn('qty\u200b')).toBe('quantity');
+  });
+
   it('keeps ambiguous names unmapped, with or without underscores', () => {
     for (const raw of ['name', 'amount', 'total', 'TOTALAMOUNT']) expect(canonicalColumn(raw), raw).toBeNull();
   });
@@ -155,6 +167,13 @@ describe('quote', () => {
     // Act / Assess
     expect(quote(' a "b" ')).toBe('" a \\"b\\" "');
     expect(quote('é'.repeat(100))).toBe(`"${'é'.repeat(100)}"`);
+  });
+
+  it('shows invisible and control characters escaped, so a reason never hides them', () => {
+    expect(quote('a\u200bb')).toBe('"a\\u200bb"');
+    expect(quote('x\u3000y z')).toBe('"x\\u3000y z"');
+    expect(quote('\u0085\u009b\u202e')).toBe('"\\u0085\\u009b\\u202e"');
+    expect(quote('\n\u007f')).toBe('"\\n\\u007f"');
   });
 
   it('clips a longer value and says how long it was, so reasons stay small whatever a cell holds', () => {

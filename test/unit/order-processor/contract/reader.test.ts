@@ -1,77 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { MAX_RECORD_BYTES } from '../../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
-import { MAX_RECORD_CHARS } from '../../../../functions/order-processor/contract/records.ts';
-import {
-  FileRejectedError,
-  type ContractContext,
-  type ContractEvent,
-  type RowError,
-} from '../../../../functions/order-processor/contract/types.ts';
-
-const MINIMAL_HEADER = 'order_id,customer_name,product_name,quantity,unit_price';
-
-function makeContext(overrides: Partial<ContractContext> = {}): ContractContext {
-  return {
-    sourceKey: 'raw-data/test.csv',
-    ingestionId: 'ing-test',
-    processedAt: '2026-01-15T12:00:00.000Z',
-    now: new Date('2026-01-15T12:00:00.000Z'),
-    ...overrides,
-  };
-}
-
-/** A byte source delivering `data` in chunks of `chunkSize` bytes (1 = the nastiest boundaries). */
-async function* chunked(data: Uint8Array, chunkSize = 64 * 1024): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < data.length; i += chunkSize) yield data.subarray(i, i + chunkSize);
-}
-
-function bytes(text: string): Uint8Array {
-  return Buffer.from(text, 'utf8');
-}
-
-interface ReadResult {
-  events: ContractEvent[];
-  error: unknown;
-}
-
-async function readAll(data: string | Uint8Array, options: { chunkSize?: number; ctx?: Partial<ContractContext> } = {}): Promise<ReadResult> {
-  const events: ContractEvent[] = [];
-  let error: unknown;
-  try {
-    const input = chunked(typeof data === 'string' ? bytes(data) : data, options.chunkSize);
-    for await (const event of readOrders(input, makeContext(options.ctx))) events.push(event);
-  } catch (err) {
-    error = err;
-  }
-  return { events, error };
-}
-
-/** A compact view of the events: kind and line (and reason for rejections). */
-function outline(events: ContractEvent[]): string[] {
-  return events.map((e) => {
-    switch (e.kind) {
-      case 'header':
-        return 'header';
-      case 'valid':
-        return `valid ${e.line} ${e.order.order_id}`;
-      case 'blank':
-        return `blank ${e.line}`;
-      case 'rejected':
-        return `rejected ${e.error.line}`;
-    }
-  });
-}
-
-function rejections(events: ContractEvent[]): RowError[] {
-  return events.flatMap((e) => (e.kind === 'rejected' ? [e.error] : []));
-}
-
-function fileReason(result: ReadResult): string {
-  expect(result.error).toBeInstanceOf(FileRejectedError);
-  return (result.error as FileRejectedError).reason;
-}
+import { FileRejectedError, type ContractEvent } from '../../../../functions/order-processor/contract/types.ts';
+import { bytes, fileReason, makeContext, MINIMAL_HEADER, outline, readAll, rejections } from './reading.ts';
 
 describe('readOrders', () => {
   it('yields the header first, then one event per record in file order', async () => {
@@ -216,24 +149,24 @@ describe('readOrders', () => {
     expect(rejections(events)[0]).toEqual({
       line: 3,
       order_id: 'A-2',
-      column: null,
+      column: 'customer_name',
       reason:
-        'malformed quoting: field 2 opens a quoted value that is never closed; expected a closing " (write a literal quote as "")',
+        'a quote opens field 2 (customer_name) but is not closed before line 4, which reads as an order of its own; expected a closing " at the end of the same value (write a literal quote inside a value as "")',
     });
   });
 
-  it('rejects the file when an unclosed quote swallows more than the record limit', async () => {
-    // Prepare
-    const csv = `${MINIMAL_HEADER}\nA-1,"Ann,Pen,1,1\n` + 'x,y,z,1,1\n'.repeat(Math.ceil(MAX_RECORD_CHARS / 10) + 1);
+  it('rejects only the line of an unclosed quote followed by more than the record limit of rows', async () => {
+    // Prepare: this used to reject the whole file; each line after the quote reads as an order of its own.
+    const rows = Math.ceil(MAX_RECORD_BYTES / 10) + 1;
+    const csv = `${MINIMAL_HEADER}\nA-1,"Ann,Pen,1,1\n` + 'x,y,z,1,1\n'.repeat(rows);
 
     // Act
     const result = await readAll(csv);
 
     // Assess
-    expect(fileReason(result)).toBe(
-      'line 2: the record is longer than 1,048,576 characters; a quoted field opened in field 2 is probably never closed (expected a closing ")',
-    );
-    expect((result.error as FileRejectedError).line).toBe(2);
+    expect(result.error).toBeUndefined();
+    expect(rejections(result.events)[0]).toMatchObject({ line: 2, order_id: 'A-1', column: 'customer_name' });
+    expect(result.events.filter((e) => e.kind === 'rejected' || e.kind === 'valid')).toHaveLength(rows + 1);
   });
 
   describe('whole-file rejections', () => {
@@ -304,6 +237,13 @@ describe('readOrders', () => {
       const data = Buffer.concat([bytes(`${MINIMAL_HEADER}\nA-1,Ann,Pen,1,1\n`), Buffer.from([0xe2, 0x82])]);
       expect(fileReason(await readAll(data))).toBe(
         `the file ends in the middle of a UTF-8 character (byte offset ${data.length - 2}); expected UTF-8 text (save the file as "CSV UTF-8")`,
+      );
+    });
+
+    it('tells a file ending in impossible bytes (E0 80) from one cut inside a character', async () => {
+      const data = Buffer.concat([bytes(`${MINIMAL_HEADER}\nA-1,Ann,Pen,1,1\n`), Buffer.from([0xe0, 0x80])]);
+      expect(fileReason(await readAll(data, { chunkSize: 1 }))).toBe(
+        `line 3 contains bytes that are not valid UTF-8 (byte 0xe0 at byte offset ${data.length - 2}); expected UTF-8 text (save the file as "CSV UTF-8")`,
       );
     });
 
@@ -468,29 +408,5 @@ describe('readOrders', () => {
     expect(count('blank')).toBe(blankLines);
     expect(count('rejected')).toBe(events.filter((e) => e.kind === 'rejected').length);
     expect(count('rejected')).toBeGreaterThan(0);
-  });
-});
-
-describe('field splitting fast path', () => {
-  it('splits quote-free records as fast-csv does, up to the whitespace every cell is trimmed of', async () => {
-    // Prepare: records built from awkward quote-free pieces (spaces, tabs, empties, unicode).
-    const { ParserOptions } = await import('@fast-csv/parse');
-    const { Parser } = await import('@fast-csv/parse/build/src/parser/Parser.js');
-    const parser = new Parser(new ParserOptions({ ignoreEmpty: false, trim: false }));
-    const pieces = ['', ' ', 'a', ' b ', '\tc\t', 'é ü', '1.5', "it's", '  '];
-    let seed = 1;
-    const next = () => (seed = (seed * 16807) % 2147483647);
-    for (let i = 0; i < 500; i++) {
-      const fields = Array.from({ length: 1 + (next() % 6) }, () => pieces[next() % pieces.length] ?? '');
-      const text = fields.join(',');
-      if (text.trim() === '') continue; // blank records never reach the splitter
-
-      // Act
-      const viaFastCsv = parser.parse(text, false).rows[0];
-
-      // Assess
-      const trim = (cells: readonly string[] | undefined) => cells?.map((cell) => cell.trim());
-      expect(trim(text.split(',')), JSON.stringify(text)).toEqual(trim(viaFastCsv));
-    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  hasVisibleCharacter,
   isRowError,
   parseIsoDate,
   validateRow,
@@ -149,6 +150,35 @@ describe('validateRow', () => {
       });
     });
 
+    it.each([
+      ['a zero-width space', '\u200b'],
+      ['joiners and a word joiner', '\u200d\u2060'],
+      ['a BOM', '\ufeff'],
+      ['a Hangul filler', '\u3164'],
+      ['a blank Braille pattern', '\u2800'],
+      ['ideographic spaces', '\u3000\u3000'],
+      ['a combining mark alone', '\u0301'],
+      ['a soft hyphen and a variation selector', '\u00ad\ufe0f'],
+    ])('counts a name made of %s as empty', (_name, value) => {
+      expect(rejected(makeCells({ customer_name: value }))).toMatchObject({
+        column: 'customer_name',
+        reason: 'customer_name is empty; expected a value (the file has no customer_id column)',
+      });
+      expect(rejected(makeCells({ customer_id: value, customer_name: '\u200b' })).reason).toBe(
+        'customer_id and customer_name are both empty; expected at least one of them',
+      );
+    });
+
+    it('keeps a visible name with invisible characters in it, and does not store an invisible one', () => {
+      // Act
+      const order = valid(makeCells({ customer_id: '\u200b', customer_name: 'Zoë\u200d', product_sku: '\u2060', product_name: 'e\u0301' }));
+
+      // Assess
+      expect(order).toMatchObject({ customer_name: 'Zoë\u200d', product_name: 'e\u0301' });
+      expect(order).not.toHaveProperty('customer_id');
+      expect(order).not.toHaveProperty('product_sku');
+    });
+
     it('rejects names longer than 256 characters', () => {
       expect(valid(makeCells({ customer_name: 'é'.repeat(256) })).customer_name).toHaveLength(256);
       expect(rejected(makeCells({ product_name: 'p'.repeat(257) })).reason).toBe(
@@ -167,6 +197,17 @@ describe('validateRow', () => {
         column: 'customer_email',
         reason: `customer_email "${email}" is not a plausible e-mail address; expected an address like name@example.com`,
       });
+    });
+
+    it.each([
+      ['bob\u200b@example.com', 'bob\\u200b@example.com'],
+      ['bob@exa\u00admple.com', 'bob@exa\\u00admple.com'],
+      ['\u2060', '\\u2060'],
+      ['bob\u0007@example.com', 'bob\\u0007@example.com'],
+    ])('rejects %j, which hides an invisible character (shown escaped)', (email, shown) => {
+      expect(rejected(makeCells({ customer_email: email })).reason).toBe(
+        `customer_email "${shown}" is not a plausible e-mail address; expected an address like name@example.com`,
+      );
     });
   });
 
@@ -189,6 +230,9 @@ describe('validateRow', () => {
       ['1,000', `quantity "1,000" is not a whole number; ${QTY_EXPECTED}`],
       ['0', `quantity "0" is out of range; ${QTY_EXPECTED}`],
       ['1000001', `quantity "1000001" is out of range; ${QTY_EXPECTED}`],
+      ['１２', `quantity "１２" is not a whole number; ${QTY_EXPECTED}`],
+      ['٣', `quantity "٣" is not a whole number; ${QTY_EXPECTED}`],
+      ['\u200b', `quantity "\\u200b" is not a whole number; ${QTY_EXPECTED}`],
     ])('rejects %j', (raw, reason) => {
       expect(rejected(makeCells({ quantity: raw }))).toMatchObject({ column: 'quantity', reason });
     });
@@ -216,6 +260,10 @@ describe('validateRow', () => {
       ['1e3', `unit_price "1e3" is not a plain decimal number; ${PRICE_EXPECTED}`],
       ['.5', `unit_price ".5" is not a plain decimal number; ${PRICE_EXPECTED}`],
       ['+5', `unit_price "+5" is not a plain decimal number; ${PRICE_EXPECTED}`],
+      ['-0', `unit_price "-0" is not a plain decimal number; ${PRICE_EXPECTED}`],
+      ['-0.00', `unit_price "-0.00" is not a plain decimal number; ${PRICE_EXPECTED}`],
+      ['+0', `unit_price "+0" is not a plain decimal number; ${PRICE_EXPECTED}`],
+      ['１.５０', `unit_price "１.５０" is not a plain decimal number; ${PRICE_EXPECTED}`],
       ['1000000.01', `unit_price "1000000.01" is more than 1,000,000; ${PRICE_EXPECTED}`],
     ])('rejects %j', (raw, reason) => {
       expect(rejected(makeCells({ unit_price: raw }))).toMatchObject({ column: 'unit_price', reason });
@@ -251,11 +299,17 @@ describe('validateRow', () => {
       expect(valid(makeCells({ currency: raw })).currency).toBe(expected);
     });
 
-    it.each(['XYZ', 'US$', 'EURO', 'XXX', 'HRK'])('rejects %j', (raw) => {
+    it.each(['XYZ', 'US$', 'EURO', 'XXX', 'HRK', 'uſd', 'ınr', 'ＵＳＤ', 'UЅD'])('rejects %j', (raw) => {
       expect(rejected(makeCells({ currency: raw }))).toMatchObject({
         column: 'currency',
         reason: `currency "${raw}" is not an ISO 4217 currency code; expected a three-letter ISO 4217 code such as USD, EUR or GBP`,
       });
+    });
+
+    it('rejects a code hiding a zero-width space rather than defaulting it', () => {
+      expect(rejected(makeCells({ currency: '\u200b' })).reason).toBe(
+        'currency "\\u200b" is not an ISO 4217 currency code; expected a three-letter ISO 4217 code such as USD, EUR or GBP',
+      );
     });
   });
 
@@ -290,6 +344,21 @@ describe('validateRow', () => {
       });
     });
 
+    it.each(['1970-01-01', '1970-01-01T00:00:00Z', '1970-01-01T01:00:00+01:00'])('accepts %j, the earliest instant', (raw) => {
+      expect(valid(makeCells({ order_date: raw })).order_date).toBe('1970-01-01T00:00:00.000Z');
+    });
+
+    it.each(['0000-01-01', '0099-12-31', '1969-12-31T23:59:59Z', '1970-01-01T00:30:00+01:00'])('rejects %j as before 1970', (raw) => {
+      expect(rejected(makeCells({ order_date: raw }))).toMatchObject({
+        column: 'order_date',
+        reason: `order_date "${raw}" is too far in the past; expected no earlier than 1970-01-01T00:00:00.000Z`,
+      });
+    });
+
+    it.each(['２０２４-０３-０５', '٢٠٢٤-٠٣-٠٥'])('rejects %j, digits that are not ASCII', (raw) => {
+      expect(rejected(makeCells({ order_date: raw })).reason).toBe(`order_date "${raw}" is not an ISO 8601 date or date-time; ${DATE_EXPECTED}`);
+    });
+
     it('rejects a date more than 1 day after ctx.now', () => {
       expect(rejected(makeCells({ order_date: '2026-01-16T12:00:01Z' }))).toMatchObject({
         column: 'order_date',
@@ -308,6 +377,23 @@ describe('validateRow', () => {
     expect(error.reason).toBe(
       `quantity "abc" is not a whole number; ${QTY_EXPECTED} | unit_price "$5" is not a plain decimal number; ${PRICE_EXPECTED}`,
     );
+  });
+});
+
+describe('hasVisibleCharacter', () => {
+  it.each([
+    ['Bob', true],
+    ['😀', true],
+    ['ß', true],
+    ['\uf8ff', true],
+    ['', false],
+    [undefined, false],
+    [' \t\u00a0', false],
+    ['\u200b\u200c\u200d\u2060\ufeff', false],
+    ['\u180e\u061c\u034f', false],
+    ['\u{e0041}', false],
+  ])('says %j has a visible character: %s', (value, visible) => {
+    expect(hasVisibleCharacter(value)).toBe(visible);
   });
 });
 

@@ -38,6 +38,22 @@ describe('FileTally', () => {
   });
 });
 
+describe('FileTally with onError', () => {
+  it('passes every rejected row to onError, also beyond maxErrors', () => {
+    // Prepare
+    const streamed: number[] = [];
+    const tally = new FileTally('f.csv', 1, (error) => streamed.push(error.line));
+    const error = (line: number) => ({ line, order_id: null, column: null, reason: 'x' });
+
+    // Act
+    for (const line of [2, 3, 4]) tally.observe({ kind: 'rejected', error: error(line) });
+
+    // Assess
+    expect(streamed).toEqual([2, 3, 4]);
+    expect(tally.finish()).toMatchObject({ rejected: 3, errors: [error(2)] });
+  });
+});
+
 describe('validateFile', () => {
   it('has a documented outcome for every file in sample-data/', () => {
     const files = readdirSync(SAMPLE_DIR).filter((name) => /\.csv(\.gz)?$/.test(name));
@@ -177,6 +193,27 @@ describe('validateFile', () => {
     // Assess
     expect(report).toMatchObject({ status: 'REJECTED', rows: 0, valid: 0, rejected: 0, blank: 0 });
     expect(report.reason).toMatch(/^line 3002 contains bytes that are not valid UTF-8/);
+  });
+
+  it('streams errors through onError and keeps none when maxErrors is 0', async () => {
+    // Prepare
+    const streamed: number[] = [];
+
+    // Act
+    const report = await validateFile(join(SAMPLE_DIR, 'orders-mixed.csv'), { now: NOW, maxErrors: 0, onError: (e) => streamed.push(e.line) });
+
+    // Assess
+    expect(report).toMatchObject({ status: 'PARTIAL', rejected: 6, errors: [] });
+    expect(streamed).toEqual([3, 4, 8, 10, 12, 13]);
+  });
+
+  it('applies the file caps it is given', async () => {
+    const report = await validateFile(join(SAMPLE_DIR, 'orders-mixed.csv'), { now: NOW, limits: { maxFileMb: 1, maxFileLines: 3 } });
+    expect(report).toMatchObject({
+      status: 'REJECTED',
+      rows: 0,
+      reason: 'the file has more than 3 lines; expected at most 3 lines (the MAX_FILE_LINES setting)',
+    });
   });
 
   it('reports a directory as REJECTED instead of throwing', async () => {

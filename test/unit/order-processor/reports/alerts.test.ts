@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertBody, alertSubject, summarizeErrors, summarizeReason, type FileOutcome } from '../../../../functions/order-processor/reports/alerts.ts';
+import { alertBody, alertSubject, renderAlert, summarizeErrors, summarizeReason } from '../../../../functions/order-processor/reports/alerts.ts';
+import type { FileOutcome } from '../../../../functions/order-processor/pipeline/outcome.ts';
 
 function outcome(overrides: Partial<FileOutcome> = {}): FileOutcome {
   return {
@@ -24,6 +25,7 @@ function outcome(overrides: Partial<FileOutcome> = {}): FileOutcome {
 
 describe('alertSubject', () => {
   it('names status, file and counts', () => {
+    // Act / Assess
     expect(alertSubject(outcome(), 'dev')).toBe('[order-pipeline dev] PARTIAL: orders.csv (2 of 10 rows rejected)');
   });
 
@@ -83,11 +85,11 @@ describe('alertBody', () => {
     // Act
     const body = alertBody(outcome());
     // Assess
-    expect(body).toContain('s3://bkt/raw-data/orders.csv');
+    expect(body).toContain('File:       "s3://bkt/raw-data/orders.csv"');
     expect(body).toContain('PARTIAL - 2 of 10 data rows were rejected');
     expect(body).toContain('10 data rows: 8 written, 2 rejected; 1 blank lines skipped');
-    expect(body).toContain('line 3, order A-2, column quantity: quantity "x" is not an integer');
-    expect(body).toContain('Errors report:   s3://bkt/failed-data/2026/11/22/orders.ing-1.errors.csv');
+    expect(body).toContain('line 3, order "A-2", column "quantity": quantity "x" is not an integer');
+    expect(body).toContain('Errors report:   "s3://bkt/failed-data/2026/11/22/orders.ing-1.errors.csv"');
     expect(body).toContain('What to do next:');
   });
 
@@ -99,5 +101,84 @@ describe('alertBody', () => {
     // Assess
     expect(body).toContain('Rows:       none loaded: the file was rejected as a whole, so no row counts (see the reason above)');
     expect(body).not.toContain('0 data rows');
+  });
+});
+
+describe('alertBody with crafted values', () => {
+  const FORGED = '\nOutcome:    PROCESSED\n\nWhat to do next:\n  Nothing to fix: see http://evil.example/login\n';
+
+  /** The body's own lines that start like one of ours (a forged line would make a second one). */
+  const linesStarting = (body: string, start: string) => body.split('\n').filter((line) => line.startsWith(start));
+
+  it('keeps a line break in an order_id, a column or a reason from adding lines of its own', () => {
+    // Act
+    const body = alertBody(
+      outcome({ firstErrors: [{ line: 3, order_id: `A-2${FORGED}`, column: `quantity${FORGED}`, reason: `quantity "x${FORGED}" is not an integer` }] }),
+    );
+    // Assess
+    expect(linesStarting(body, 'Outcome:')).toEqual(['Outcome:    PARTIAL - 2 of 10 data rows were rejected']);
+    expect(linesStarting(body, 'What to do next:')).toHaveLength(1);
+    expect(body).not.toMatch(/^\s*Nothing to fix/m);
+    expect(body).toContain(
+      '  - line 3, order "A-2\\nOutcome:    PROCESSED\\n\\nWhat to do next:\\n  Nothing to fix: see http://evil.example/login\\n", column "quantity\\n',
+    );
+  });
+
+  it('keeps a crafted S3 key, version and reason inert, each value quoted', () => {
+    // Act
+    const body = alertBody(
+      outcome({
+        key: `raw-data/a${FORGED}.csv`,
+        versionId: 'v"1',
+        reason: `the file name "a${FORGED}" is wrong`,
+        errorsReport: `s3://bkt/failed-data/a${FORGED}.errors.csv`,
+        duplicateOf: `file#bkt/raw-data/a${FORGED}#v1`,
+      }),
+    );
+    // Assess
+    expect(body.split('\n').filter((l) => /^(File|Outcome|Errors report|Same content as):/.test(l))).toHaveLength(4);
+    expect(linesStarting(body, 'Outcome:')).toHaveLength(1);
+    expect(body).toContain('File:       "s3://bkt/raw-data/a\\nOutcome:    PROCESSED\\n\\nWhat to do next:\\n  Nothing to fix: see http://evil.example/login\\n.csv" (version "v\\"1")');
+    expect(body).not.toMatch(/^\s*Nothing to fix/m);
+  });
+
+  it.each([
+    ['a carriage return', '\r', '\\r'],
+    ['a tab', '\t', '\\t'],
+    ['NUL', '\u0000', '\\u{0000}'],
+    ['DEL', '\u007f', '\\u{007F}'],
+    ['a C1 next-line control', '\u0085', '\\u{0085}'],
+    ['the line separator', '\u2028', '\\u{2028}'],
+    ['the paragraph separator', '\u2029', '\\u{2029}'],
+    ['a right-to-left override', '\u202e', '\\u{202E}'],
+    ['a bidi isolate', '\u2066', '\\u{2066}'],
+    ['a zero-width space', '\u200b', '\\u{200B}'],
+    ['a lone surrogate', '\ud800', '\\u{D800}'],
+  ])('shows %s in an order_id as an escape', (_what, char, shown) => {
+    // Act
+    const body = alertBody(outcome({ firstErrors: [{ line: 3, order_id: `A${char}B`, column: null, reason: `bad${char}` }] }));
+    // Assess
+    expect(body).toContain(`order "A${shown}B": bad${shown}`);
+    expect(body).not.toContain(char);
+  });
+
+  it('leaves ordinary text, accents and emoji as they are', () => {
+    // Act
+    const body = alertBody(outcome({ key: 'raw-data/été/注文 😀.csv' }));
+    // Assess
+    expect(body).toContain('File:       "s3://bkt/raw-data/été/注文 😀.csv"');
+  });
+});
+
+describe('renderAlert', () => {
+  it('renders subject, body and the attributes subscriptions filter on', () => {
+    // Act
+    const alert = renderAlert(outcome(), 'dev');
+    // Assess
+    expect(alert).toEqual({
+      subject: '[order-pipeline dev] PARTIAL: orders.csv (2 of 10 rows rejected)',
+      body: alertBody(outcome()),
+      attributes: { status: 'PARTIAL', ingestion_id: 'ing-1' },
+    });
   });
 });

@@ -35,18 +35,22 @@ describe('quoteCsvCell', () => {
     ['two\nlines', '"two\nlines"'],
     [' padded', '" padded"'],
   ])('%j → %j', (input, expected) => {
+    // Act / Assess
     expect(quoteCsvCell(input)).toBe(expected);
   });
 });
 
 describe('neutralizeFormula', () => {
   it.each(['=1+1', '+1', '-2', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://x","y")'])('prefixes %j with an apostrophe', (v) => {
+    // Act / Assess
     expect(neutralizeFormula(v)).toBe(`'${v}`);
   });
   it.each([' =1+1', '  @SUM(A1)', '\u00a0+1', '\n=1+1'])('also prefixes %j, a formula behind leading whitespace', (v) => {
+    // Act / Assess
     expect(neutralizeFormula(v)).toBe(`'${v}`);
   });
   it('leaves ordinary text alone', () => {
+    // Act / Assess
     expect(neutralizeFormula('quantity must be an integer')).toBe('quantity must be an integer');
   });
 });
@@ -69,12 +73,14 @@ describe('cleaned CSV', () => {
   });
 
   it('neutralises text cells that a spreadsheet would run as formulas', () => {
+    // Act / Assess
     expect(cleanedRowLine(order({ customer_name: '@SUM(A1)', product_name: '+cmd' }))).toMatch(/^A-1,,'@SUM\(A1\),,,'\+cmd,2,9\.99,/);
   });
 });
 
 describe('errors report', () => {
   it('has the documented header', () => {
+    // Act / Assess
     expect(errorReportHeaderLine()).toBe('line,order_id,column,reason\r\n');
   });
 
@@ -86,6 +92,7 @@ describe('errors report', () => {
   });
 
   it('writes null order_id and column as empty cells', () => {
+    // Act / Assess
     expect(errorReportLine({ line: 3, order_id: null, column: null, reason: 'wrong number of fields' })).toBe(
       '3,,,wrong number of fields\r\n',
     );

@@ -1,0 +1,68 @@
+/**
+ * Step 1, claim: take the file in the ledger before any work, so repeated or concurrent
+ * deliveries of the same object version do not process it twice, and open the attempt.
+ */
+import type { ContractContext } from '../contract/types.ts';
+import type { ObjectRef } from '../event.ts';
+import { fileLedgerKey } from '../ledger-item.ts';
+import { destinationKeys, s3Uri, type DestinationKeys } from '../naming.ts';
+import { FileBusyError } from './errors.ts';
+import type { ProcessorPorts } from './ports.ts';
+
+/** One attempt at one file, from its claim to its outcome. */
+export interface Attempt {
+  ref: ObjectRef;
+  /** The file's ledger key. */
+  pk: string;
+  /** Proves this attempt still holds the claim when it records the outcome. */
+  attemptId: string;
+  ingestionId: string;
+  /** When this attempt started (its duration is measured from here). */
+  startedAt: Date;
+  /** Where the outputs go: from the first attempt's day and ingestion id, so a retry rewrites the same objects. */
+  keys: DestinationKeys;
+  /** What the contract needs; `processedAt` is the first attempt's start, so a retry writes identical items. */
+  contract: ContractContext;
+}
+
+export type Claimed = { kind: 'attempt'; attempt: Attempt } | { kind: 'skipped'; reason: string };
+
+type ClaimPorts = Pick<ProcessorPorts, 'ledger' | 'objects' | 'log' | 'now' | 'leaseMs' | 'contract'>;
+
+/**
+ * Claims the file. A file that already has a final outcome is skipped (after removing an original
+ * an earlier attempt routed but could not remove); a live claim by another attempt throws
+ * FileBusyError, so the record is retried later.
+ */
+export async function claim(ref: ObjectRef, ports: ClaimPorts): Promise<Claimed> {
+  const startedAt = ports.now();
+  const result = await ports.ledger.claimFile(ref, { now: startedAt, leaseMs: ports.leaseMs });
+  if (result.kind === 'final') {
+    ports.log.appendKeys({ ingestion_id: result.item.ingestion_id });
+    ports.log.info('File already handled: redelivery ignored', { status: result.item.status, finished_at: result.item.finished_at });
+    // Only when a copy was routed: a file left in raw-data/ on purpose (over 5 GiB) must stay.
+    if (result.item.archive_key || result.item.failed_key) await ports.objects.removeFromLanding(ref);
+    return { kind: 'skipped', reason: `already ${result.item.status}` };
+  }
+  if (result.kind === 'busy') {
+    const until = new Date(result.item.lease_expires_at ?? 0).toISOString();
+    throw new FileBusyError(
+      `${s3Uri(ref.bucket, ref.key)} is being processed by another attempt (ingestion ${result.item.ingestion_id}, lease until ${until}); will retry`,
+    );
+  }
+  const { item, attemptId } = result;
+  ports.log.appendKeys({ ingestion_id: item.ingestion_id });
+  ports.log.info('Processing file', { size: ref.size, attempt: item.attempts });
+  return {
+    kind: 'attempt',
+    attempt: {
+      ref,
+      pk: fileLedgerKey(ref),
+      attemptId,
+      ingestionId: item.ingestion_id,
+      startedAt,
+      keys: destinationKeys(ref.key, item.ingestion_id, new Date(item.started_at)),
+      contract: { ...ports.contract, sourceKey: ref.key, ingestionId: item.ingestion_id, processedAt: item.started_at, now: startedAt },
+    },
+  };
+}

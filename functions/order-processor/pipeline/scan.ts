@@ -1,0 +1,93 @@
+/**
+ * Step 2, scan (pass 1): the whole contract over the bytes, nothing written. It counts rows,
+ * keeps the first errors, notes a file-level rejection, and fingerprints the bytes (sha256) so a
+ * duplicate is known before anything is written. Memory stays flat: events are counted, not kept.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { FileRejectedError, type ContractContext, type FileCounts, type RowError } from '../contract/types.ts';
+import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
+import type { ObjectBody, ReadOrders } from './ports.ts';
+
+/** A file-level rejection: the reason, and the line it refers to (1, the header, when none). */
+export interface FileRejection {
+  reason: string;
+  line: number;
+}
+
+export interface ScanResult {
+  counts: FileCounts;
+  /** The first rejected rows, for the alert and the ledger (the errors report gets all of them in pass 2). */
+  firstErrors: RowError[];
+  rejection: FileRejection | null;
+  /** Bytes read (all of them, unless the file was rejected part-way). */
+  bytes: number;
+  /** sha256 of every byte of the object; null for a rejected file (it claims no content). */
+  fingerprint: string | null;
+}
+
+export const emptyCounts = (): FileCounts => ({ rows: 0, valid: 0, rejected: 0, blank: 0 });
+
+/** Hashes and counts bytes as the reader pulls them; can finish reading what the reader left. */
+class HashingSource implements AsyncIterable<Uint8Array> {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly source: AsyncIterator<Uint8Array>;
+  bytes = 0;
+  private complete = false;
+
+  constructor(body: AsyncIterable<Uint8Array>) {
+    this.source = body[Symbol.asyncIterator]();
+  }
+
+  private async next(): Promise<Uint8Array | null> {
+    const r = await this.source.next();
+    if (r.done) {
+      this.complete = true;
+      return null;
+    }
+    this.hash.update(r.value);
+    this.bytes += r.value.byteLength;
+    return r.value;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (let chunk = await this.next(); chunk; chunk = await this.next()) yield chunk;
+  }
+
+  /** Reads any bytes the reader did not consume, so the fingerprint covers the whole object. */
+  async finish(): Promise<string> {
+    while (!this.complete) await this.next();
+    return this.hash.digest('hex');
+  }
+}
+
+/**
+ * Reads the body to the end (or to a file-level rejection) and releases it. A fault of the body
+ * stream itself (a cut connection) is rethrown: it is not the file's fault.
+ */
+export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders): Promise<ScanResult> {
+  const source = new HashingSource(body);
+  const counts = emptyCounts();
+  const firstErrors: RowError[] = [];
+  try {
+    for await (const event of readOrders(source, ctx)) {
+      if (event.kind === 'valid') {
+        counts.valid++;
+      } else if (event.kind === 'rejected') {
+        counts.rejected++;
+        if (firstErrors.length < MAX_ALERT_ERRORS) firstErrors.push(event.error);
+      } else if (event.kind === 'blank') {
+        counts.blank++;
+      }
+    }
+    counts.rows = counts.valid + counts.rejected;
+    const fingerprint = await source.finish();
+    return { counts, firstErrors, rejection: null, bytes: source.bytes, fingerprint };
+  } catch (error) {
+    if (!(error instanceof FileRejectedError)) throw error;
+    // Like `validate` (contract/summary.ts): a file rejected as a whole counts zero rows, whatever
+    // was read before the line that stopped it (nothing of it is loaded).
+    return { counts: emptyCounts(), firstErrors: [], rejection: { reason: error.reason, line: error.line ?? 1 }, bytes: source.bytes, fingerprint: null };
+  } finally {
+    body.destroy();
+  }
+}

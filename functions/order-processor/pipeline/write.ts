@@ -1,0 +1,113 @@
+/**
+ * Step 4, write (pass 2): the same bytes read again; valid rows → the orders table and the cleaned
+ * CSV, rejected rows → the errors report; then conservation is checked against pass 1: the same
+ * counts, and every valid row confirmed written. A file rejected as a whole gets a one-line report.
+ */
+import { FileRejectedError, type ContractContext, type FileCounts, type Order, type RowError } from '../contract/types.ts';
+import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
+import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../reports/csv-output.ts';
+import type { Attempt } from './claim.ts';
+import { ConservationError } from './errors.ts';
+import type { ObjectBody, OrderSink, ProcessorPorts, ReadOrders, TextSink } from './ports.ts';
+import { emptyCounts } from './scan.ts';
+
+/** Where pass 2 writes; a sink is null when pass 1 found nothing for it. */
+export interface WriteTargets {
+  orders: OrderSink;
+  cleaned: TextSink | null;
+  report: TextSink | null;
+}
+
+export interface WriteResult {
+  counts: FileCounts;
+  /** Rows the orders table confirmed. */
+  written: number;
+  firstErrors: RowError[];
+}
+
+/** The file's targets: a cleaned CSV if pass 1 found valid rows, an errors report if it found rejected ones. */
+export function fileTargets(attempt: Attempt, expected: FileCounts, ports: Pick<ProcessorPorts, 'objects' | 'openOrderWriter'>): WriteTargets {
+  const { bucket } = attempt.ref;
+  return {
+    orders: ports.openOrderWriter(),
+    cleaned: expected.valid > 0 ? ports.objects.upload(bucket, attempt.keys.processed) : null,
+    report: expected.rejected > 0 ? ports.objects.upload(bucket, attempt.keys.errors) : null,
+  };
+}
+
+const sameCounts = (a: FileCounts, b: FileCounts) =>
+  a.rows === b.rows && a.valid === b.valid && a.rejected === b.rejected && a.blank === b.blank;
+
+/** The DynamoDB item: the validated order, optional attributes omitted when absent. */
+export function toItem(order: Order): Record<string, unknown> {
+  const item: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(order)) if (v !== undefined && v !== null && v !== '') item[k] = v;
+  return item;
+}
+
+/**
+ * Pass 2. Throws (after aborting the uploads: no half-written CSV remains) on any fault, and
+ * ConservationError when this pass does not see what pass 1 saw.
+ */
+export async function writeRows(
+  body: ObjectBody,
+  ctx: ContractContext,
+  expected: FileCounts,
+  targets: WriteTargets,
+  readOrders: ReadOrders,
+): Promise<WriteResult> {
+  const { orders, cleaned, report } = targets;
+  const uploads = [cleaned, report].filter((u): u is TextSink => u !== null);
+  const counts = emptyCounts();
+  const firstErrors: RowError[] = [];
+  try {
+    await cleaned?.write(cleanedHeaderLine());
+    await report?.write(errorReportHeaderLine());
+    for await (const event of readOrders(body, ctx)) {
+      if (event.kind === 'valid') {
+        counts.valid++;
+        if (!cleaned) throw new ConservationError('a row was valid in pass 2 but no row was valid in pass 1');
+        await orders.put(toItem(event.order));
+        await cleaned.write(cleanedRowLine(event.order));
+      } else if (event.kind === 'rejected') {
+        counts.rejected++;
+        if (!report) throw new ConservationError('a row was rejected in pass 2 but none was in pass 1');
+        if (firstErrors.length < MAX_ALERT_ERRORS) firstErrors.push(event.error);
+        await report.write(errorReportLine(event.error));
+      } else if (event.kind === 'blank') {
+        counts.blank++;
+      }
+    }
+    counts.rows = counts.valid + counts.rejected;
+    await orders.flush();
+    // Checked before the uploads complete: a file that fails them leaves no cleaned CSV or report.
+    if (!sameCounts(counts, expected)) {
+      throw new ConservationError(`row counts differ between passes: ${JSON.stringify(expected)} then ${JSON.stringify(counts)}`);
+    }
+    if (orders.written !== counts.valid) {
+      throw new ConservationError(`${counts.valid} valid rows but DynamoDB confirmed ${orders.written} writes`);
+    }
+    for (const upload of uploads) await upload.finish();
+  } catch (error) {
+    await Promise.all(uploads.map((u) => u.abort()));
+    if (error instanceof FileRejectedError) {
+      throw new ConservationError(`the file was accepted in pass 1 but rejected in pass 2: ${error.reason}`);
+    }
+    throw error;
+  } finally {
+    body.destroy();
+  }
+  return { counts, written: orders.written, firstErrors };
+}
+
+/** The errors report of a file rejected as a whole: one line naming the file-level reason. */
+export async function writeRejectionReport(error: RowError, report: TextSink): Promise<void> {
+  try {
+    await report.write(errorReportHeaderLine());
+    await report.write(errorReportLine(error));
+    await report.finish();
+  } catch (e) {
+    await report.abort();
+    throw e;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The processor dies mid-file against moto: a child process runs the real handler and is killed
+ * (SIGKILL) after some batches were written and before the file was routed. The redelivery after
+ * the claim's lease ends in the same final state as an uninterrupted run: identical items, exact
+ * counts, one cleaned CSV, one report, one alert, one outcome.
+ */
+import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
+import { toItem } from '../../../functions/order-processor/pipeline/write.ts';
+import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../../../functions/order-processor/reports/csv-output.ts';
+import {
+  expectConservation,
+  HEADER,
+  keysUnder,
+  ledgerItem,
+  metricSum,
+  objectCreatedBody,
+  orders,
+  putRaw,
+  receiveAlerts,
+  run,
+  sqsEvent,
+  text,
+  useProcessorEnvironment,
+} from './setup.ts';
+
+useProcessorEnvironment();
+
+const DRIVER = fileURLToPath(new URL('./crash-driver.ts', import.meta.url));
+
+/** Runs the handler in a child process that kills itself after `batches` confirmed writes. */
+function runAndCrash(body: string, batches: number): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', DRIVER], {
+      env: { ...process.env, EVENT_BODY: body, CRASH_AFTER_BATCHES: String(batches), LAMBDA_TIMEOUT_SECONDS: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('handler killed mid-file', () => {
+  it('ends, after redelivery, in the state of an uninterrupted run: identical items, exact counts, one outcome', async () => {
+    // Prepare: 600 orders (24 batches of 25), every 50th rejected
+    const rows = Array.from({ length: 600 }, (_, i) => `KL-${i + 1},Customer ${i + 1},Widget ${i % 7},${i % 50 === 49 ? 'none' : (i % 5) + 1},${(i % 9) + 0.5}`);
+    const csv = `${HEADER}\n${rows.join('\n')}\n`;
+    const obj = await putRaw('raw-data/killed.csv', csv);
+    const body = objectCreatedBody(obj);
+    // Act: the first delivery dies after 5 batches
+    const crash = await runAndCrash(body, 5);
+    // Assess: written in part, nothing routed, reported or alerted; the claim still held
+    expect(crash).toMatchObject({ signal: 'SIGKILL' });
+    const held = await ledgerItem(obj);
+    expect(held).toMatchObject({ status: 'PROCESSING', attempts: 1 });
+    expect(held?.lease_expires_at).toBeGreaterThan(Date.now() - 5_000);
+    const ids = Array.from({ length: 600 }, (_, i) => `KL-${i + 1}`);
+    const early = await orders(ids);
+    expect(early).toHaveLength(5 * 25);
+    expect(await keysUnder(obj.key)).toEqual([obj.key]);
+    for (const prefix of ['archive/', 'processed-data/', 'failed-data/']) expect(await keysUnder(prefix)).not.toContainEqual(expect.stringContaining('killed'));
+    expect(await receiveAlerts(0)).toEqual([]);
+    // Act: SQS redelivers once the lease has expired
+    await until(async () => ((await ledgerItem(obj))?.lease_expires_at ?? 0) < Date.now(), 10_000);
+    const response = await run(sqsEvent(body));
+    // Assess: one outcome, exact counts
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'PARTIAL', rows: 600, written: 588, rejected: 12, attempts: 2, ingestion_id: held?.ingestion_id, started_at: held?.started_at });
+    expectConservation(item);
+    // The state an uninterrupted run produces, from the contract itself
+    const ctx = { sourceKey: obj.key, ingestionId: item?.ingestion_id ?? '', processedAt: item?.started_at ?? '', now: new Date() };
+    let cleaned = cleanedHeaderLine();
+    let report = errorReportHeaderLine();
+    const expected = new Map<string, Record<string, unknown>>();
+    for await (const event of readOrders(Readable.from([Buffer.from(csv)]), ctx)) {
+      if (event.kind === 'valid') {
+        expected.set(event.order.order_id, toItem(event.order));
+        cleaned += cleanedRowLine(event.order);
+      } else if (event.kind === 'rejected') {
+        report += errorReportLine(event.error);
+      }
+    }
+    const stored = await orders(ids);
+    expect(stored).toHaveLength(588);
+    for (const found of stored) expect(found).toEqual(expected.get(String(found.order_id)));
+    for (const first of early) expect(first).toEqual(expected.get(String(first.order_id)));
+    expect(await text(item?.processed_key ?? '')).toBe(cleaned);
+    expect(await text(item?.errors_key ?? '')).toBe(report);
+    expect(await text(item?.archive_key ?? '')).toBe(csv);
+    expect(await keysUnder(obj.key)).toEqual([]);
+    expect(await receiveAlerts()).toHaveLength(1);
+    expect(metricSum('FilesPartial')).toBe(1);
+    expect(metricSum('RowsWritten')).toBe(588);
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * Plain in-memory stand-ins for the processor's ports (functions/order-processor/pipeline/ports.ts),
+ * for the step unit tests. They implement the small interfaces the steps use — not AWS APIs.
+ */
+import { Readable } from 'node:stream';
+import type { ContractContext, ContractEvent, Order, RowError } from '../../../../functions/order-processor/contract/types.ts';
+import type { ObjectRef } from '../../../../functions/order-processor/event.ts';
+import type { LedgerItem } from '../../../../functions/order-processor/ledger-item.ts';
+import type { Alert } from '../../../../functions/order-processor/reports/alerts.ts';
+import type { Attempt } from '../../../../functions/order-processor/pipeline/claim.ts';
+import { destinationKeys } from '../../../../functions/order-processor/naming.ts';
+import type {
+  ClaimOptions,
+  ClaimResult,
+  ContentOwner,
+  LedgerPort,
+  ObjectBody,
+  ObjectStore,
+  OrderSink,
+  ProcessorPorts,
+  ReadOrders,
+  TextSink,
+} from '../../../../functions/order-processor/pipeline/ports.ts';
+
+export const NOW = new Date('2026-11-22T04:05:12.000Z');
+export const INGESTION_ID = '20261122T040512Z-1a2b3c4d';
+
+export function objectRef(overrides: Partial<ObjectRef> = {}): ObjectRef {
+  return { bucket: 'bkt', key: 'raw-data/orders.csv', size: 100, etag: 'e1', versionId: 'v1', eventTime: NOW.toISOString(), ...overrides };
+}
+
+export function attempt(overrides: Partial<ObjectRef> = {}): Attempt {
+  const ref = objectRef(overrides);
+  return {
+    ref,
+    pk: `file#${ref.bucket}/${ref.key}#${ref.versionId}`,
+    attemptId: 'attempt-1',
+    ingestionId: INGESTION_ID,
+    startedAt: NOW,
+    keys: destinationKeys(ref.key, INGESTION_ID, NOW),
+    contract: { sourceKey: ref.key, ingestionId: INGESTION_ID, processedAt: NOW.toISOString(), now: NOW },
+  };
+}
+
+// ---------- contract events ----------
+
+export function order(id: string, line: number): Order {
+  return {
+    order_id: id,
+    quantity: 1,
+    unit_price: 2,
+    currency: 'USD',
+    total_amount: 2,
+    source_key: 'raw-data/orders.csv',
+    source_line: line,
+    ingestion_id: INGESTION_ID,
+    processed_at: NOW.toISOString(),
+  };
+}
+
+export const valid = (id: string, line: number): ContractEvent => ({ kind: 'valid', line, order: order(id, line) });
+export const rejected = (line: number, reason = 'quantity "x" is not a whole number'): ContractEvent => ({
+  kind: 'rejected',
+  error: { line, order_id: `R-${line}`, column: 'quantity', reason } satisfies RowError,
+});
+export const blank = (line: number): ContractEvent => ({ kind: 'blank', line });
+
+/**
+ * A reader that consumes its input and yields the given events (a different list per call when
+ * given several: pass 1, pass 2). An Error in the list is thrown at that point.
+ */
+export function scriptedReader(...passes: (ContractEvent | Error)[][]): ReadOrders & { contexts: ContractContext[] } {
+  let call = 0;
+  const contexts: ContractContext[] = [];
+  const read = async function* (input: AsyncIterable<Uint8Array>, ctx: ContractContext): AsyncGenerator<ContractEvent> {
+    contexts.push(ctx);
+    const events = passes[Math.min(call++, passes.length - 1)] ?? [];
+    for await (const _chunk of input) break; // reads some input, as a reader does
+    for (const event of events) {
+      if (event instanceof Error) throw event;
+      yield event;
+    }
+  };
+  return Object.assign(read, { contexts });
+}
+
+/** A body over the given bytes (one chunk per string) that records whether it was released. */
+export function body(text: string | string[] = 'order_id\nA-1\n'): ObjectBody & { destroyed: boolean } {
+  const stream = Readable.from((Array.isArray(text) ? text : [text]).map((t) => Buffer.from(t)));
+  const wrapped = {
+    destroyed: false,
+    [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
+    destroy() {
+      wrapped.destroyed = true;
+      stream.destroy();
+    },
+  };
+  return wrapped;
+}
+
+// ---------- sinks ----------
+
+export class MemorySink implements TextSink {
+  text = '';
+  finished = false;
+  aborted = false;
+  constructor(private readonly failOnWrite = Infinity) {}
+  async write(text: string) {
+    if (this.text.split('\r\n').length > this.failOnWrite) throw new Error('upload failed');
+    this.text += text;
+  }
+  async finish() {
+    this.finished = true;
+  }
+  async abort() {
+    this.aborted = true;
+  }
+}
+
+export class MemoryOrders implements OrderSink {
+  items: Record<string, unknown>[] = [];
+  /** Confirm fewer writes than were put (a writer that lost some). */
+  lose = 0;
+  async put(item: Record<string, unknown>) {
+    this.items.push(item);
+  }
+  async flush() {}
+  get written() {
+    return this.items.length - this.lose;
+  }
+}
+
+export class MemoryObjects implements ObjectStore {
+  /** Bytes per key; a key absent here is gone. */
+  bytes = new Map<string, string>();
+  uploads = new Map<string, MemorySink>();
+  copies: { from: string; to: string }[] = [];
+  removed: string[] = [];
+  opens = 0;
+  /** Open calls (1-based) after which the object is gone. */
+  goneFromOpen = Infinity;
+
+  constructor(ref?: ObjectRef, text = 'order_id\nA-1\n') {
+    if (ref) this.bytes.set(ref.key, text);
+  }
+  async resolveKey(ref: ObjectRef) {
+    return ref;
+  }
+  async open(ref: ObjectRef) {
+    this.opens++;
+    const text = this.bytes.get(ref.key);
+    return text === undefined || this.opens >= this.goneFromOpen ? null : body(text);
+  }
+  async copy(ref: ObjectRef, key: string) {
+    this.copies.push({ from: ref.key, to: key });
+  }
+  async removeFromLanding(ref: ObjectRef) {
+    this.removed.push(ref.key);
+    return true;
+  }
+  upload(_bucket: string, key: string) {
+    const sink = new MemorySink();
+    this.uploads.set(key, sink);
+    return sink;
+  }
+}
+
+// ---------- ledger ----------
+
+export class MemoryLedger implements LedgerPort {
+  items = new Map<string, LedgerItem>();
+  /** content fingerprint → file pk */
+  content = new Map<string, string>();
+  finished: { pk: string; attemptId: string; outcome: Partial<LedgerItem> }[] = [];
+  released: { pk: string; attemptId: string; reason: string; content: string | null }[] = [];
+  releasedContent: string[] = [];
+  claimAs: ClaimResult['kind'] = 'claimed';
+
+  async get(pk: string) {
+    return this.items.get(pk) ?? null;
+  }
+  async claimFile(ref: ObjectRef, options: ClaimOptions): Promise<ClaimResult> {
+    const item: LedgerItem = {
+      pk: `file#${ref.bucket}/${ref.key}#${ref.versionId ?? ref.etag}`,
+      status: this.claimAs === 'final' ? 'PROCESSED' : 'PROCESSING',
+      ingestion_id: INGESTION_ID,
+      attempts: 1,
+      bucket: ref.bucket,
+      key: ref.key,
+      version_id: ref.versionId,
+      etag: ref.etag,
+      size: ref.size,
+      ingest_day: '2026-11-21',
+      started_at: '2026-11-21T23:59:59.000Z',
+      lease_expires_at: options.now.getTime() + options.leaseMs,
+    };
+    const existing = this.items.get(item.pk);
+    if (this.claimAs === 'claimed') return { kind: 'claimed', item, attemptId: 'attempt-1' };
+    return this.claimAs === 'final' ? { kind: 'final', item: existing ?? item } : { kind: 'busy', item };
+  }
+  async claimContent(sha256: string, owner: ContentOwner) {
+    const holder = this.content.get(sha256);
+    if (holder && holder !== owner.pk) return holder;
+    this.content.set(sha256, owner.pk);
+    return null;
+  }
+  async releaseContent(sha256: string) {
+    this.releasedContent.push(sha256);
+    this.content.delete(sha256);
+  }
+  async finish(pk: string, attemptId: string, outcome: Partial<LedgerItem>) {
+    this.finished.push({ pk, attemptId, outcome });
+  }
+  async release(pk: string, attemptId: string, reason: string, content: string | null) {
+    this.released.push({ pk, attemptId, reason, content });
+  }
+}
+
+// ---------- alerts, logs, metrics ----------
+
+export class MemoryAlerts {
+  sent: Alert[] = [];
+  failWith: Error | null = null;
+  async publish(alert: Alert) {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(alert);
+  }
+}
+
+export interface LoggedLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  extra?: unknown;
+}
+
+export function memoryLog() {
+  const lines: LoggedLine[] = [];
+  const keys: Record<string, unknown> = {};
+  const at = (level: LoggedLine['level']) => (message: string, extra?: unknown) => void lines.push({ level, message, extra });
+  return {
+    lines,
+    keys,
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    appendKeys(attributes: Record<string, unknown>) {
+      Object.assign(keys, attributes);
+    },
+  };
+}
+
+export function memoryMetrics() {
+  const added: { name: string; value: number }[] = [];
+  return {
+    added,
+    addMetric(name: string, _unit: unknown, value: number) {
+      added.push({ name, value });
+    },
+    sum: (name: string) => added.filter((m) => m.name === name).reduce((a, m) => a + m.value, 0),
+  };
+}
+
+/** Every port, in memory, for one file; override what a test needs. */
+export function memoryPorts(ref = objectRef(), text?: string) {
+  const objects = new MemoryObjects(ref, text);
+  const ledger = new MemoryLedger();
+  const orders: MemoryOrders[] = [];
+  const alerts = new MemoryAlerts();
+  const log = memoryLog();
+  const metrics = memoryMetrics();
+  const ports = {
+    objects,
+    ledger,
+    openOrderWriter: () => {
+      const sink = new MemoryOrders();
+      orders.push(sink);
+      return sink;
+    },
+    alerts,
+    readOrders: scriptedReader([valid('A-1', 2)]) as ReadOrders,
+    log: log as unknown as ProcessorPorts['log'],
+    metrics: metrics as unknown as ProcessorPorts['metrics'],
+    now: () => NOW,
+    leaseMs: 60_000,
+    stage: 'test',
+  } satisfies ProcessorPorts;
+  return { ports, objects, ledger, orders, alerts, log, metrics };
+}

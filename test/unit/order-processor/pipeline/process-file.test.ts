@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { processFile } from '../../../../functions/order-processor/pipeline/process-file.ts';
+import { blank, memoryPorts, objectRef, rejected, scriptedReader, valid } from './ports.ts';
+
+const TEXT = 'order_id,quantity\nA-1,1\n';
+const sha = createHash('sha256').update(TEXT).digest('hex');
+
+describe('processFile', () => {
+  it('runs claim, scan, decide, write and conclude over two reads of the same object', async () => {
+    // Prepare
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const pass = [valid('A-1', 2), blank(3), valid('A-2', 4)];
+    const reader = scriptedReader(pass, pass);
+    // Act
+    const result = await processFile(ref, { ...env.ports, readOrders: reader, contract: { gzip: false } });
+    // Assess
+    expect(result.kind).toBe('done');
+    if (result.kind !== 'done') return;
+    expect(result.outcome).toMatchObject({ status: 'PROCESSED', rows: 2, written: 2, rejected: 0, blank: 1 });
+    expect(env.objects.opens).toBe(2);
+    expect(reader.contexts).toHaveLength(2);
+    expect(reader.contexts[0]).toMatchObject({ sourceKey: ref.key, gzip: false, processedAt: '2026-11-21T23:59:59.000Z' });
+    expect(env.orders.map((o) => o.items.length)).toEqual([2]);
+    expect([...env.objects.uploads.keys()]).toEqual([result.keys.processed]);
+    expect(env.ledger.content.get(sha)).toBe('file#bkt/raw-data/orders.csv#v1');
+    expect(env.ledger.finished[0]?.outcome).toMatchObject({ status: 'PROCESSED', fingerprint: sha });
+  });
+
+  it('rejects a file by its name without reading it, with a one-line errors report', async () => {
+    // Prepare
+    const ref = objectRef({ key: 'raw-data/orders.xlsx' });
+    const env = memoryPorts(ref, TEXT);
+    // Act
+    const result = await processFile(ref, env.ports);
+    // Assess
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'FAILED', rows: 0 });
+    expect(env.objects.opens).toBe(0);
+    if (result.kind !== 'done') return;
+    expect(env.objects.uploads.get(result.keys.errors)?.text).toMatch(/^line,order_id,column,reason\r\n1,,,"the file name ""orders\.xlsx"" does not end/);
+    expect(env.objects.copies).toEqual([{ from: ref.key, to: result.keys.failed }]);
+  });
+
+  it('leaves a file over 5 GiB unread in raw-data/', async () => {
+    // Prepare
+    const ref = objectRef({ size: 6 * 1024 ** 3 });
+    const env = memoryPorts(ref, TEXT);
+    // Act
+    const result = await processFile(ref, env.ports);
+    // Assess
+    expect(result.kind === 'done' && result.outcome.status).toBe('FAILED');
+    expect(env.objects.opens).toBe(0);
+    expect(env.objects.uploads.size + env.objects.copies.length + env.objects.removed.length).toBe(0);
+  });
+
+  it('writes the report of a file whose every row is rejected, and nothing to the table', async () => {
+    // Prepare
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const pass = [rejected(2), rejected(3)];
+    // Act
+    const result = await processFile(ref, { ...env.ports, readOrders: scriptedReader(pass, pass) });
+    // Assess
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'FAILED', rows: 2, written: 0, rejected: 2, reason: 'all 2 data rows were rejected' });
+    expect(env.orders.flatMap((o) => o.items)).toEqual([]);
+    expect(env.ledger.content.size).toBe(0);
+  });
+
+  it('writes nothing for a duplicate but its one-line report', async () => {
+    // Prepare
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    env.ledger.content.set(sha, 'file#bkt/raw-data/first.csv#v0');
+    // Act
+    const result = await processFile(ref, env.ports);
+    // Assess
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'DUPLICATE', rows: 1, rejected: 1, written: 0 });
+    expect(env.orders).toEqual([]);
+    expect(env.objects.opens).toBe(1);
+    if (result.kind !== 'done') return;
+    expect(env.objects.uploads.get(result.keys.errors)?.text).toContain('same content (sha256');
+  });
+
+  it('gives the content back and records FAILED when the object is gone before pass 2', async () => {
+    // Prepare
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    env.objects.goneFromOpen = 2;
+    // Act
+    const result = await processFile(ref, env.ports);
+    // Assess
+    expect(result.kind === 'done' && result.outcome.reason).toMatch(/no longer exists/);
+    expect(env.ledger.releasedContent).toEqual([sha]);
+    expect(env.orders).toEqual([]);
+    expect(env.objects.copies).toEqual([]);
+  });
+
+  it('releases the claim and the content, and rethrows, when pass 2 fails', async () => {
+    // Prepare
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const cut = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const reader = scriptedReader([valid('A-1', 2), valid('A-2', 3)], [valid('A-1', 2), cut]);
+    // Act
+    const processing = processFile(ref, { ...env.ports, readOrders: reader });
+    // Assess
+    await expect(processing).rejects.toBe(cut);
+    expect(env.ledger.released).toEqual([{ pk: 'file#bkt/raw-data/orders.csv#v1', attemptId: 'attempt-1', reason: 'Error: socket hang up', content: sha }]);
+    expect(env.ledger.finished).toEqual([]);
+    expect([...env.objects.uploads.values()].every((u) => u.aborted && !u.finished)).toBe(true);
+  });
+
+  it('returns skipped for a redelivery of a file that already has a final outcome', async () => {
+    // Prepare
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    env.ledger.claimAs = 'final';
+    // Act
+    const result = await processFile(ref, env.ports);
+    // Assess
+    expect(result).toEqual({ kind: 'skipped', reason: 'already PROCESSED' });
+    expect(env.objects.opens).toBe(0);
+  });
+
+  it('processes the key as it exists in the bucket when the event carried it URL-encoded', async () => {
+    // Prepare
+    const stored = objectRef({ key: 'raw-data/my orders.csv' });
+    const env = memoryPorts(stored, TEXT);
+    env.objects.resolveKey = async () => stored;
+    // Act
+    const result = await processFile(objectRef({ key: 'raw-data/my+orders.csv' }), env.ports);
+    // Assess
+    expect(result.kind === 'done' && result.outcome.key).toBe('raw-data/my orders.csv');
+    expect(env.log.keys.s3_key).toBe('raw-data/my orders.csv');
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { FileRejectedError, type FileCounts } from '../../../../functions/order-processor/contract/types.ts';
+import { ConservationError } from '../../../../functions/order-processor/pipeline/errors.ts';
+import { fileTargets, toItem, writeRejectionReport, writeRows, type WriteTargets } from '../../../../functions/order-processor/pipeline/write.ts';
+import { attempt, blank, body, MemoryOrders, MemorySink, memoryPorts, order, rejected, scriptedReader, valid } from './ports.ts';
+
+const ctx = attempt().contract;
+const counts = (valid: number, rejected: number, blank = 0): FileCounts => ({ rows: valid + rejected, valid, rejected, blank });
+
+function targets(): WriteTargets & { orders: MemoryOrders; cleaned: MemorySink; report: MemorySink } {
+  return { orders: new MemoryOrders(), cleaned: new MemorySink(), report: new MemorySink() };
+}
+
+describe('fileTargets', () => {
+  it('opens a cleaned CSV only for valid rows and a report only for rejected ones', () => {
+    // Prepare
+    const { ports, objects } = memoryPorts();
+    const file = attempt();
+    // Act
+    const onlyValid = fileTargets(file, counts(2, 0), ports);
+    const onlyRejected = fileTargets(attempt({ key: 'raw-data/other.csv' }), counts(0, 2), ports);
+    // Assess
+    expect(onlyValid.cleaned).not.toBeNull();
+    expect(onlyValid.report).toBeNull();
+    expect(onlyRejected.cleaned).toBeNull();
+    expect(onlyRejected.report).not.toBeNull();
+    expect([...objects.uploads.keys()]).toEqual([file.keys.processed, attempt({ key: 'raw-data/other.csv' }).keys.errors]);
+  });
+});
+
+describe('writeRows', () => {
+  it('writes valid rows to the table and the cleaned CSV, rejected rows to the report, in file order', async () => {
+    // Prepare
+    const to = targets();
+    const reader = scriptedReader([valid('A-1', 2), rejected(3), blank(4), valid('A-2', 5)]);
+    const input = body();
+    // Act
+    const result = await writeRows(input, ctx, counts(2, 1, 1), to, reader);
+    // Assess
+    expect(result).toEqual({ counts: counts(2, 1, 1), written: 2, firstErrors: [{ line: 3, order_id: 'R-3', column: 'quantity', reason: 'quantity "x" is not a whole number' }] });
+    expect(to.orders.items.map((i) => i.order_id)).toEqual(['A-1', 'A-2']);
+    expect(to.cleaned.text.split('\r\n').map((l) => l.split(',')[0])).toEqual(['order_id', 'A-1', 'A-2', '']);
+    expect(to.report.text).toBe('line,order_id,column,reason\r\n3,R-3,quantity,"quantity ""x"" is not a whole number"\r\n');
+    expect(to.cleaned.finished && to.report.finished).toBe(true);
+    expect(input.destroyed).toBe(true);
+  });
+
+  it('fails with ConservationError, aborting the uploads, when pass 2 counts differ from pass 1', async () => {
+    // Prepare
+    const to = targets();
+    // Act
+    const writing = writeRows(body(), ctx, counts(2, 1), to, scriptedReader([valid('A-1', 2), rejected(3)]));
+    // Assess
+    await expect(writing).rejects.toThrow(ConservationError);
+    await expect(writing).rejects.toThrow(/row counts differ between passes/);
+    expect(to.cleaned.aborted && to.report.aborted).toBe(true);
+    expect(to.cleaned.finished || to.report.finished).toBe(false);
+  });
+
+  it('fails with ConservationError when the table confirms fewer writes than valid rows', async () => {
+    // Prepare
+    const to = targets();
+    to.orders.lose = 1;
+    // Act
+    const writing = writeRows(body(), ctx, counts(2, 0), to, scriptedReader([valid('A-1', 2), valid('A-2', 3)]));
+    // Assess
+    await expect(writing).rejects.toThrow('2 valid rows but DynamoDB confirmed 1 writes');
+  });
+
+  it('fails with ConservationError when pass 2 finds a valid row pass 1 did not', async () => {
+    // Prepare
+    const to = { ...targets(), cleaned: null };
+    // Act
+    const writing = writeRows(body(), ctx, counts(0, 1), to, scriptedReader([valid('A-1', 2)]));
+    // Assess
+    await expect(writing).rejects.toThrow('a row was valid in pass 2 but no row was valid in pass 1');
+    expect(to.orders.items).toEqual([]);
+  });
+
+  it('turns a file-level rejection in pass 2 into a ConservationError (pass 1 accepted the file)', async () => {
+    // Prepare
+    const to = targets();
+    // Act
+    const writing = writeRows(body(), ctx, counts(1, 0), to, scriptedReader([valid('A-1', 2), new FileRejectedError('line 3 is not UTF-8', 3)]));
+    // Assess
+    await expect(writing).rejects.toThrow('the file was accepted in pass 1 but rejected in pass 2: line 3 is not UTF-8');
+  });
+
+  it('rethrows a fault of the byte stream after aborting the uploads, so no half-written CSV remains', async () => {
+    // Prepare
+    const to = targets();
+    const cut = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    // Act
+    const writing = writeRows(body(), ctx, counts(2, 0), to, scriptedReader([valid('A-1', 2), cut]));
+    // Assess
+    await expect(writing).rejects.toBe(cut);
+    expect(to.cleaned.aborted).toBe(true);
+    expect(to.cleaned.finished).toBe(false);
+  });
+});
+
+describe('writeRejectionReport', () => {
+  it('writes the header and one line naming the file-level reason', async () => {
+    // Prepare
+    const report = new MemorySink();
+    // Act
+    await writeRejectionReport({ line: 1, order_id: null, column: null, reason: 'the file is empty' }, report);
+    // Assess
+    expect(report.text).toBe('line,order_id,column,reason\r\n1,,,the file is empty\r\n');
+    expect(report.finished).toBe(true);
+  });
+
+  it('aborts the report when writing it fails', async () => {
+    // Prepare
+    const report = new MemorySink(0);
+    // Act
+    const writing = writeRejectionReport({ line: 1, order_id: null, column: null, reason: 'x' }, report);
+    // Assess
+    await expect(writing).rejects.toThrow('upload failed');
+    expect(report.aborted).toBe(true);
+  });
+});
+
+describe('toItem', () => {
+  it('omits absent optional attributes', () => {
+    // Act
+    const item = toItem({ ...order('A-1', 2), customer_name: '', customer_email: undefined });
+    // Assess
+    expect(item).not.toHaveProperty('customer_name');
+    expect(item).not.toHaveProperty('customer_email');
+    expect(item).toMatchObject({ order_id: 'A-1', quantity: 1 });
+  });
+});
