@@ -21,7 +21,7 @@ export async function uploadFile(s3: S3Client, bucket: string, key: string, path
  * Counts outgoing HTTP requests per operation through node's `http.client.request.start`
  * diagnostics channel: it sees every request the real SDK clients send, without touching the
  * code under measurement. DynamoDB operations are named by their X-Amz-Target header; S3 requests
- * by method (`S3 GET`, `S3 PUT`, …).
+ * by method (`S3 GET`, `S3 PUT`, …; a CopyObject is a PUT); SNS's by method (`query POST`).
  */
 export class RequestCounter {
   readonly counts = new Map<string, number>();
@@ -31,7 +31,8 @@ export class RequestCounter {
     const request = (message as { request?: ClientRequest }).request;
     if (!request) return;
     const target = request.getHeader('x-amz-target');
-    const op = typeof target === 'string' ? (target.split('.').pop() ?? target) : `S3 ${request.method}`;
+    // SNS (and other query-protocol services) POST to "/"; S3 paths name a bucket.
+    const op = typeof target === 'string' ? (target.split('.').pop() ?? target) : request.path === '/' ? `query ${request.method}` : `S3 ${request.method}`;
     this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
     if (!this.firstAt.has(op)) this.firstAt.set(op, performance.now());
   };

@@ -1,13 +1,14 @@
 /**
- * Each measurement runs in its own node process (tsx, --expose-gc), so peak memory belongs to that
- * measurement alone and one run's heap does not inflate the next. Results and progress come back
- * over the IPC channel; the child's stdout (the handler's logs) is kept only to explain a failure.
+ * Each measurement runs in its own node process (tsx, --expose-gc), so peak memory and CPU belong
+ * to that measurement alone and one run's heap does not inflate the next. Results and progress
+ * come back over the IPC channel; the child's output (the handler's logs) is kept only to
+ * explain a failure.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { typescriptArgv } from '../tooling/project.ts';
 
-/** Messages a worker sends to the coordinator. */
+/** Messages a measurement process sends to the coordinator. */
 export type WorkerMessage =
   | { type: 'progress'; text: string }
   | { type: 'result'; data: unknown }
@@ -20,10 +21,10 @@ export interface RunWorkerOptions {
   onProgress?: (text: string) => void;
 }
 
-/** Runs `task` in a fresh process and resolves with what it reports. */
-export function runWorker<T>(task: string, args: unknown, options: RunWorkerOptions = {}): Promise<T> {
+/** Runs `node <argv…>` and resolves with the result it sends over IPC. */
+export function runChild<T>(name: string, argv: string[], options: RunWorkerOptions = {}): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, typescriptArgv(WORKER, [task, JSON.stringify(args)], ['--expose-gc']), {
+    const child = spawn(process.execPath, argv, {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, ...options.env },
     });
@@ -45,7 +46,12 @@ export function runWorker<T>(task: string, args: unknown, options: RunWorkerOpti
     child.on('exit', (code, signal) => {
       if (result && code === 0) return resolve(result.data as T);
       const why = failure ?? `exited with ${signal ?? `code ${code}`}`;
-      reject(new Error(`bench worker "${task}" failed: ${why}\n--- last output ---\n${output.trim()}`));
+      reject(new Error(`bench process "${name}" failed: ${why}\n--- last output ---\n${output.trim()}`));
     });
   });
+}
+
+/** Runs the measurement `task` of worker.ts in a fresh process. */
+export function runWorker<T>(task: string, args: unknown, options: RunWorkerOptions = {}): Promise<T> {
+  return runChild<T>(task, typescriptArgv(WORKER, [task, JSON.stringify(args)], ['--expose-gc']), options);
 }

@@ -4,7 +4,6 @@
  * the file at twice (pass 1 counts and fingerprints, pass 2 writes).
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { cpuUsage } from 'node:process';
 import { readOrders } from '../functions/order-processor/contract/reader.ts';
 import type { FileCounts } from '../functions/order-processor/contract/types.ts';
@@ -17,10 +16,7 @@ export interface ContractRunArgs {
   bytes: number;
   /** Size of the CSV text (the plain file's size), for text MB/s. */
   textBytes: number;
-  seed: number;
   label: string;
-  /** Force a GC this often to record the live heap (memory runs only; 0 = off). */
-  liveEveryMs?: number;
 }
 
 export interface ContractRunResult {
@@ -35,8 +31,6 @@ export interface ContractRunResult {
   textMbPerSecond: number;
   cpuMs: number;
   memory: MemoryReport;
-  /** Heap of a Map holding as many ids as the file has: the part of the growth that is by design. */
-  idSetHeapBytes: number;
 }
 
 const MB = 1024 * 1024;
@@ -45,7 +39,7 @@ export async function measureReadOrders(args: ContractRunArgs, progress: (text: 
   const now = new Date();
   const ctx = { sourceKey: args.path, ingestionId: 'bench', processedAt: now.toISOString(), now };
   const counts: FileCounts = { rows: 0, valid: 0, rejected: 0, blank: 0 };
-  const sampler = new MemorySampler().start(10, args.liveEveryMs ?? 0);
+  const sampler = new MemorySampler().start(10);
   const cpu0 = cpuUsage();
   const t0 = performance.now();
   let nextReport = t0 + 1000;
@@ -72,34 +66,13 @@ export async function measureReadOrders(args: ContractRunArgs, progress: (text: 
     textMbPerSecond: args.textBytes / MB / seconds,
     cpuMs: (cpu.user + cpu.system) / 1000,
     memory,
-    idSetHeapBytes: idSetHeapBytes((i) => orderIdOf(args.seed, i), counts.rows),
   };
 }
 
-export interface ReadAllResult {
-  label: string;
-  lines: number;
-  seconds: number;
-  memory: MemoryReport;
-}
-
 /**
- * The peers' way of reading, without the writes: the whole object as one string, then split into
- * lines (what `Body.transformToString()` + `split('\n')` holds), for the memory comparison.
+ * Heap held by the duplicate-id set at each size: a Map of as many order ids as the file has
+ * (idSetHeapBytes). Measured apart, in its own process, so the memory runs can subtract it.
  */
-export async function measureReadAll(args: { path: string; label: string; liveEveryMs?: number }): Promise<ReadAllResult> {
-  const sampler = new MemorySampler().start(10, args.liveEveryMs ?? 0);
-  const t0 = performance.now();
-  const text = (await readFile(args.path)).toString('utf8');
-  sampler.sample();
-  const lines = text.split('\n');
-  // The peers hold the text and its lines for their whole PutItem loop: record that live set
-  // while both are still in use.
-  sampler.sampleLive();
-  let count = 0;
-  for (const line of lines) if (line.trim() !== '') count++;
-  const seconds = (performance.now() - t0) / 1000;
-  const memory = sampler.stop();
-  if (text.length === 0) count = 0;
-  return { label: args.label, lines: count, seconds, memory };
+export function measureIdSet(args: { seed: number; rows: number[] }): { rows: number; bytes: number }[] {
+  return args.rows.map((rows) => ({ rows, bytes: idSetHeapBytes((i) => orderIdOf(args.seed, i), rows) }));
 }

@@ -15,11 +15,6 @@ export interface MemoryReport {
   heapGrowthBytes: number;
   /** Peak RSS minus the baseline RSS. */
   rssGrowthBytes: number;
-  /**
-   * Peak of heapUsed right after a forced full GC, minus the baseline: the live data the work
-   * holds, without the garbage V8 has not collected yet. Null unless live sampling was asked for.
-   */
-  liveHeapGrowthBytes: number | null;
   samples: number;
 }
 
@@ -39,34 +34,15 @@ export class MemorySampler {
   private samples = 0;
   private baselineRss = 0;
   private baselineHeap = 0;
-  private liveTimer: NodeJS.Timeout | undefined;
-  private peakLive: number | null = null;
 
-  /**
-   * `liveEveryMs`: also force a full GC that often and record the heap left (slows the work a
-   * little; used for the memory-versus-size runs, not for throughput).
-   */
-  start(intervalMs = 10, liveEveryMs = 0): this {
+  start(intervalMs = 10): this {
     collectGarbage();
     const m = memoryUsage();
     this.baselineRss = m.rss;
     this.baselineHeap = m.heapUsed;
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
-    if (liveEveryMs > 0 && (globalThis as { gc?: () => void }).gc) {
-      this.peakLive = 0;
-      this.liveTimer = setInterval(() => this.sampleLive(), liveEveryMs);
-    }
     return this;
-  }
-
-  /** Forces a full GC and records the heap left (no-op unless live sampling was started). */
-  sampleLive(): void {
-    if (this.peakLive === null) return;
-    this.sample();
-    collectGarbage();
-    const live = memoryUsage().heapUsed;
-    if (this.peakLive !== null && live > this.peakLive) this.peakLive = live;
   }
 
   /** Also callable by the work itself at points it knows are peaks. */
@@ -79,13 +55,8 @@ export class MemorySampler {
 
   stop(): MemoryReport {
     this.sample();
-    if (this.liveTimer) {
-      this.sampleLive();
-      clearInterval(this.liveTimer);
-    }
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.liveTimer = undefined;
     return {
       baselineRssBytes: this.baselineRss,
       baselineHeapBytes: this.baselineHeap,
@@ -93,7 +64,6 @@ export class MemorySampler {
       peakHeapBytes: this.peakHeap,
       heapGrowthBytes: Math.max(0, this.peakHeap - this.baselineHeap),
       rssGrowthBytes: Math.max(0, this.peakRss - this.baselineRss),
-      liveHeapGrowthBytes: this.peakLive === null ? null : Math.max(0, this.peakLive - this.baselineHeap),
       samples: this.samples,
     };
   }

@@ -57,10 +57,13 @@ export async function createBenchResources(endpoint: string, suffix = 'bench'): 
   return res;
 }
 
-/** The processor's environment contract (settings.ts ENV) for these resources. */
-export function processorEnv(res: BenchResources, writeConcurrency: number): Record<string, string> {
+/**
+ * The processor's environment contract (settings.ts ENV) for these resources, its AWS calls sent
+ * to `endpoint` (moto itself, or the instant table in front of it).
+ */
+export function processorEnv(res: BenchResources, writeConcurrency: number, endpoint = res.endpoint): Record<string, string> {
   return {
-    ...emulatorEnv(res.endpoint, BENCH_REGION),
+    ...emulatorEnv(endpoint, BENCH_REGION),
     ORDERS_TABLE: res.ordersTable,
     INGESTIONS_TABLE: res.ingestionsTable,
     ALERTS_TOPIC_ARN: res.topicArn,

@@ -24,9 +24,9 @@ async function run(task: string, args: unknown): Promise<unknown> {
       const { measureReadOrders } = await import('./contract-bench.ts');
       return measureReadOrders(args as Parameters<typeof measureReadOrders>[0], progress);
     }
-    case 'read-all': {
-      const { measureReadAll } = await import('./contract-bench.ts');
-      return measureReadAll(args as Parameters<typeof measureReadAll>[0]);
+    case 'id-set': {
+      const { measureIdSet } = await import('./contract-bench.ts');
+      return measureIdSet(args as Parameters<typeof measureIdSet>[0]);
     }
     case 'sdk': {
       const { measureSdkCost } = await import('./sdk-bench.ts');
@@ -35,6 +35,10 @@ async function run(task: string, args: unknown): Promise<unknown> {
     case 'processor': {
       const { measureProcessor } = await import('./processor-bench.ts');
       return measureProcessor(args as Parameters<typeof measureProcessor>[0], progress);
+    }
+    case 'bare-loop': {
+      const { measureBareLoop } = await import('./bare-loop.ts');
+      return measureBareLoop(args as Parameters<typeof measureBareLoop>[0], progress);
     }
     case 'peer': {
       const { measurePeer } = await import('./baseline-peer.ts');

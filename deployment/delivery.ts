@@ -1,64 +1,81 @@
 /**
- * Whether queued files are delivered to the processor, and switching it (`pause` / `resume`): on
- * AWS the processor's SQS event-source mapping itself; locally the poller that plays it, through
- * .local/delivery.json (local/home.ts says why moto's own copy of the mapping stays disabled).
+ * Whether queued work is delivered to the processor, and switching it (`pause` / `resume`): on AWS
+ * the processor's SQS event-source mappings themselves — the ingest queue's and the parts
+ * queue's, together —; locally the poller that plays them, through .local/delivery.json
+ * (local/home.ts says why moto's own copies of the mappings stay disabled).
  */
-import { localPaths, readDeliveryState, readPids, writeDeliveryState } from '../local/home.ts';
+import { localPaths, readDeliveryState, readPids, writeDeliveryState, type DeliveryState } from '../local/home.ts';
 import { isAlive } from '../tooling/emulator.ts';
-import { queueArn, type Connection } from './connect.ts';
-import { findMapping, setMappingEnabled, type MappingInfo } from './event-source-mapping.ts';
+import type { Connection } from './connect.ts';
+import { setMappingEnabled } from './event-source-mapping.ts';
+import { queueFeeds, type QueueFeed } from './processor-queues.ts';
+
+/** One mapping's state before and after a change. */
+export interface MappingChange {
+  feed: QueueFeed;
+  /** `enabled` / `paused` locally, the mapping's state on AWS (Enabled, Disabling, …). */
+  was: string;
+  now: string;
+}
 
 export interface DeliveryChange {
-  /** Before the change: `enabled` / `paused` locally, the mapping's state on AWS. */
+  /** Before the change, over every mapping: `enabled` / `paused` locally, the mappings' state(s) on AWS. */
   was: string;
-  /** After the change: the same vocabulary. */
   now: string;
-  mapping: MappingInfo;
-  queueArn: string;
+  mappings: MappingChange[];
   /** Local only: whether a poller process is running to act on the new state. */
   pollerRunning?: boolean;
 }
 
-async function ingestMapping({ target, clients }: Connection): Promise<{ mapping: MappingInfo; arn: string }> {
-  const arn = await queueArn(clients.sqs, target.outputs.ingest_queue_url);
-  return { mapping: await findMapping(clients.lambda, target.outputs.processor_function_name, arn), arn };
-}
-
 const word = (enabled: boolean) => (enabled ? 'enabled' : 'paused');
 
-/** Enables or disables delivery from the ingest queue to the processor. */
+/** "Enabled", or "Enabled/Disabled" when the mappings differ. */
+const joinStates = (states: string[]) => [...new Set(states)].join('/');
+
+/** The local delivery state standing for these mappings. */
+export function deliveryRecord(feeds: readonly QueueFeed[], enabled: boolean, reason: string, now = new Date()): DeliveryState {
+  return {
+    enabled,
+    mappings: feeds.map((f) => ({ queue: f.role, uuid: f.mapping.uuid, batch_size: f.mapping.batchSize })),
+    changed_at: now.toISOString(),
+    reason,
+  };
+}
+
+/** Enables or disables delivery from every queue feeding the processor. */
 export async function setDelivery(connection: Connection, enabled: boolean, reason: string): Promise<DeliveryChange> {
-  const { mapping, arn } = await ingestMapping(connection);
-  if (connection.target.kind === 'local') {
+  const { target, clients } = connection;
+  const feeds = await queueFeeds(clients, target.outputs);
+  if (target.kind === 'local') {
     const paths = localPaths();
-    const before = readDeliveryState(paths.delivery);
-    writeDeliveryState(paths.delivery, {
-      enabled,
-      mapping_uuid: mapping.uuid,
-      batch_size: mapping.batchSize,
-      changed_at: new Date().toISOString(),
-      reason,
-    });
+    const was = word(readDeliveryState(paths.delivery)?.enabled ?? true);
+    writeDeliveryState(paths.delivery, deliveryRecord(feeds, enabled, reason));
     const pids = readPids(paths.pids);
     return {
-      was: word(before?.enabled ?? true),
+      was,
       now: word(enabled),
-      mapping,
-      queueArn: arn,
+      mappings: feeds.map((feed) => ({ feed, was, now: word(enabled) })),
       pollerRunning: Boolean(pids?.poller && isAlive(pids.poller)),
     };
   }
-  const updated = await setMappingEnabled(connection.clients.lambda, mapping.uuid, enabled);
-  return { was: mapping.state, now: updated.state, mapping, queueArn: arn };
+  const mappings: MappingChange[] = [];
+  for (const feed of feeds) {
+    const updated = await setMappingEnabled(clients.lambda, feed.mapping.uuid, enabled);
+    mappings.push({ feed, was: feed.mapping.state, now: updated.state });
+  }
+  return { was: joinStates(mappings.map((m) => m.was)), now: joinStates(mappings.map((m) => m.now)), mappings };
 }
 
-/** Local: the poller's state (.local/delivery.json); AWS: the event-source mapping's. */
+/** Local: the poller's state (.local/delivery.json); AWS: the event-source mappings' (enabled only when all are). */
 export async function deliveryState(connection: Connection): Promise<{ enabled: boolean; detail: string }> {
   if (connection.target.kind === 'local') {
     const file = localPaths().delivery;
     const enabled = readDeliveryState(file)?.enabled ?? true;
     return { enabled, detail: `local poller ${enabled ? 'delivers' : 'holds'} messages (${file})` };
   }
-  const { mapping } = await ingestMapping(connection);
-  return { enabled: mapping.enabled, detail: `event-source mapping ${mapping.uuid} is ${mapping.state}` };
+  const feeds = await queueFeeds(connection.clients, connection.target.outputs);
+  return {
+    enabled: feeds.every((f) => f.mapping.enabled),
+    detail: feeds.map((f) => `event-source mapping ${f.mapping.uuid} (${f.role} queue) is ${f.mapping.state}`).join('; '),
+  };
 }

@@ -96,3 +96,41 @@ export function prefixesOf(item: LedgerItem): string {
   if (failed.length > 0) parts.push(`failed-data/ (${failed.join(', ')})`);
   return parts.join(' + ') || '-';
 }
+
+/** The steps of a file processed in parts, as the ledger item's `phase` names them while PROCESSING. */
+export const PART_PHASES = ['PLAN', 'SCAN', 'DECIDE', 'WRITE', 'CONCLUDE'] as const;
+export type PartPhase = (typeof PART_PHASES)[number];
+
+/** How far a file split into parts has come, from its ledger item. */
+export interface PartsProgress {
+  parts: number;
+  /** Parts written (`parts_done`). */
+  written: number;
+  /** Parts scanned, when the item records it (`scanned_count`, or the size of `parts_scanned`). */
+  scanned: number | null;
+  /** While PROCESSING; null once final, or when the item names no known phase. */
+  phase: PartPhase | null;
+}
+
+const count = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
+
+/** The size of a number set as the document client returns it (a Set), or of a list. */
+const setSize = (value: unknown): number | null => (value instanceof Set ? value.size : Array.isArray(value) ? value.length : null);
+
+/**
+ * The parts of a file the processor split (docs/architecture.md), or null for a file processed in
+ * one piece (`parts` absent, as on items written before parts existed, or 1). Pure.
+ */
+export function partsProgress(item: LedgerItem): PartsProgress | null {
+  // Read as plain attributes: items of older deployments lack them, and their types belong to the processor.
+  const raw = item as unknown as Record<string, unknown>;
+  const parts = count(raw.parts);
+  if (parts === null || parts <= 1) return null;
+  const phase = PART_PHASES.find((p) => p === raw.phase) ?? null;
+  return {
+    parts,
+    written: Math.min(parts, count(raw.parts_done) ?? 0),
+    scanned: count(raw.scanned_count) ?? setSize(raw.parts_scanned),
+    phase: isFinal(item) ? null : phase,
+  };
+}

@@ -70,19 +70,19 @@ export function writePids(file: string, pids: LocalPids): void {
 
 /**
  * .local/delivery.json: whether the local poller delivers messages to the handler (`pause` and
- * `resume` on the local target).
+ * `resume` on the local target), for every queue that feeds it alike.
  *
- * Why not the emulator's event-source mapping itself: moto acts on an *enabled* SQS mapping by
- * receiving the queue's messages on every SendMessage and trying to run the function in Docker;
+ * Why not the emulator's event-source mappings themselves: moto acts on an *enabled* SQS mapping
+ * by receiving the queue's messages on every SendMessage and trying to run the function in Docker;
  * that fails here and bumps each message's receive count, walking healthy files to the DLQ. So
- * `local up` disables moto's copy of the mapping right after the apply and keeps the mapping's
- * logical state here, which the poller reads before every receive.
+ * `local up` disables moto's copy of every mapping (the ingest queue's and the parts queue's)
+ * right after the apply and keeps their logical state here, which the poller reads before every
+ * receive.
  */
 export interface DeliveryState {
   enabled: boolean;
-  /** The mapping the state stands for. */
-  mapping_uuid: string;
-  batch_size: number;
+  /** The mappings the state stands for: one per queue feeding the processor. */
+  mappings: { queue: string; uuid: string; batch_size: number }[];
   changed_at: string;
   reason: string;
 }

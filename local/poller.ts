@@ -1,14 +1,16 @@
 /**
  * The local stand-in for the Lambda service around the processor: the function's execution
- * environments (worker threads running the real handler, lambda/environment-pool.ts), the poller
- * that plays its SQS event-source mapping (lambda/mapping-poller.ts) with the deployed batch size
- * and maximum concurrency, and beside them the function's logs and metrics (function-logs.ts) and
- * the alert e-mails (alert-capture.ts). Reports one event per batch, file, alert and problem.
+ * environments (worker threads running the real handler, lambda/environment-pool.ts), one poller
+ * per SQS event-source mapping (lambda/mapping-poller.ts) — the ingest queue's and, on a stack
+ * that splits large files, the parts queue's — with the deployed batch size and maximum
+ * concurrency, and beside them the function's logs and metrics (function-logs.ts) and the alert
+ * e-mails (alert-capture.ts). Reports one event per batch, file, part, alert and problem.
  */
 import type { Message } from '@aws-sdk/client-sqs';
-import { decodeMessageBody, fileLedgerKey } from '../functions/order-processor/index.ts';
-import type { FunctionDetails, MappingInfo } from '../deployment/event-source-mapping.ts';
-import { getLedgerItem, type LedgerItem } from '../deployment/ledger-view.ts';
+import { decodeMessageBody, fileLedgerKey, type PartPhase } from '../functions/order-processor/index.ts';
+import type { FunctionDetails } from '../deployment/event-source-mapping.ts';
+import { getLedgerItem, isFinal, type LedgerItem } from '../deployment/ledger-view.ts';
+import type { QueueFeed, QueueRole } from '../deployment/processor-queues.ts';
 import type { Clients } from '../tooling/aws-clients.ts';
 import { PROJECT_PATHS } from '../tooling/project.ts';
 import { AlertCapture } from './alert-capture.ts';
@@ -16,12 +18,29 @@ import { FunctionLogs, MetricsForwarder } from './function-logs.ts';
 import { readDeliveryState, type LocalOutputs } from './home.ts';
 import { EnvironmentPool } from './lambda/environment-pool.ts';
 import { functionEnvironment } from './lambda/function-environment.ts';
-import { MappingPoller, mappingConcurrency, type BatchReport } from './lambda/mapping-poller.ts';
+import { MappingPoller, sharedPoolSize, type BatchReport } from './lambda/mapping-poller.ts';
 
 export type PollerEvent =
-  | { type: 'batch'; received: number; succeeded: number; failed: number; ms: number; environment: number | null; concurrent: number }
+  | { type: 'batch'; queue: QueueRole; received: number; succeeded: number; failed: number; ms: number; environment: number | null; concurrent: number }
+  /** A file's message was handled: its ledger item after the invocation (final, or PROCESSING while its parts run). */
   | { type: 'file'; key: string; item: LedgerItem | null; receiveCount: number; failed: boolean }
-  | { type: 'invalid-message'; messageId: string; receiveCount: number; reason: string }
+  /**
+   * One part of a large file was handled (the parts queue). `part` counts from 0, as the message
+   * does; `concurrent`: parts in processing when it started, itself included.
+   */
+  | {
+      type: 'part';
+      key: string;
+      phase: PartPhase;
+      part: number;
+      parts: number;
+      item: LedgerItem | null;
+      receiveCount: number;
+      failed: boolean;
+      ms: number;
+      concurrent: number;
+    }
+  | { type: 'invalid-message'; queue: QueueRole; messageId: string; receiveCount: number; reason: string }
   | { type: 'alert'; subject: string; path: string }
   | { type: 'delivery'; enabled: boolean }
   | { type: 'error'; message: string };
@@ -29,8 +48,8 @@ export type PollerEvent =
 export interface PollerOptions {
   clients: Clients;
   outputs: LocalOutputs;
-  queueArn: string;
-  mapping: MappingInfo;
+  /** The queues feeding the function, each with its mapping: one MappingPoller each. */
+  feeds: QueueFeed[];
   fn: FunctionDetails;
   /** .local/delivery.json (pause/resume); absent means enabled. */
   deliveryFile: string;
@@ -44,23 +63,36 @@ export interface PollerOptions {
   onEvent: (event: PollerEvent) => void;
 }
 
-export interface PollerStats {
+/** One mapping's figures. */
+export interface MappingStats {
   batches: number;
-  /** The most batches that ran at once. */
+  /** The most batches of this mapping that ran at once. */
   peakConcurrency: number;
   /** The mapping's maximum concurrency, as played locally. */
+  concurrency: number;
+}
+
+export interface PollerStats {
+  batches: number;
+  /** The most invocations that ran at once, over every mapping. */
+  peakConcurrency: number;
+  /** The most that may: the sum of the mappings' maximum concurrency. */
   concurrency: number;
   /** Execution environments started (cold starts). */
   environments: number;
   metricsForwarded: number;
+  /** Per queue feeding the function (the parts queue only on a stack that has it). */
+  queues: Partial<Record<QueueRole, MappingStats>>;
 }
 
 export class LocalPoller {
   private readonly abort = new AbortController();
   private loops: Promise<void>[] = [];
   private pool: EnvironmentPool | null = null;
-  private pollers: MappingPoller[] = [];
+  private pollers: { role: QueueRole; poller: MappingPoller }[] = [];
   private alerts: AlertCapture | null = null;
+  /** Files whose final outcome was reported from a part message (several parts may see it). */
+  private readonly concluded = new Set<string>();
   private lastEnabled: boolean | null = null;
   private readonly metrics: MetricsForwarder;
   private readonly logs: FunctionLogs;
@@ -77,30 +109,32 @@ export class LocalPoller {
 
   /** Starts the first execution environment (failing if the handler cannot load), then the loops. */
   async start(): Promise<void> {
-    const { fn, outputs, clients, mapping } = this.options;
+    const { fn, outputs, clients, feeds } = this.options;
     const onError = (message: string) => this.options.onEvent({ type: 'error', message });
-    // Every mapping of the function draws on one pool, as they share the function's concurrency on
-    // AWS; a second queue (another mapping) gets a MappingPoller of its own on the same pool.
+    // Every mapping of the function draws on one pool, as they share the function's environments
+    // on AWS; each queue gets a MappingPoller of its own, capped at its own mapping's maximum.
     this.pool = new EnvironmentPool({
       handlerModule: this.options.handlerModule ?? PROJECT_PATHS.processorHandler,
       env: functionEnvironment(fn, { endpoint: outputs.endpoint, region: outputs.region }),
       memoryMb: fn.memoryMb,
-      maxEnvironments: mappingConcurrency(mapping),
+      maxEnvironments: sharedPoolSize(feeds.map((f) => f.mapping)),
       onOutput: (environment, stream, text) => this.logs.push(environment, stream, text),
     });
-    this.pollers = [
-      new MappingPoller({
+    const pool = this.pool;
+    this.pollers = feeds.map((feed) => ({
+      role: feed.role,
+      poller: new MappingPoller({
         sqs: clients.sqs,
-        queue: { url: outputs.ingest_queue_url, arn: this.options.queueArn, region: outputs.region },
-        mapping,
+        queue: { url: feed.url, arn: feed.arn, region: outputs.region },
+        mapping: feed.mapping,
         fn,
-        pool: this.pool,
+        pool,
         isEnabled: () => this.deliveryEnabled(),
         ...(this.options.waitSeconds !== undefined ? { waitSeconds: this.options.waitSeconds } : {}),
-        onBatch: (report) => this.reportBatch(report),
+        onBatch: (report) => this.reportBatch(feed.role, report),
         onError,
       }),
-    ];
+    }));
     await this.pool.warm();
 
     if (outputs.alert_capture_queue_url) {
@@ -117,7 +151,7 @@ export class LocalPoller {
       await this.alerts.loadRecipients();
     }
     const signal = this.abort.signal;
-    this.loops = [...this.pollers.map((p) => p.run(signal)), ...(this.alerts ? [this.alerts.run(signal)] : [])];
+    this.loops = [...this.pollers.map((p) => p.poller.run(signal)), ...(this.alerts ? [this.alerts.run(signal)] : [])];
   }
 
   /** Stops receiving, lets the batches in flight finish, stops the environments, flushes logs and metrics. */
@@ -141,11 +175,14 @@ export class LocalPoller {
 
   stats(): PollerStats {
     return {
-      batches: this.pollers.reduce((n, p) => n + p.batches, 0),
-      peakConcurrency: Math.max(0, ...this.pollers.map((p) => p.peakConcurrency)),
-      concurrency: this.pollers.reduce((n, p) => n + p.concurrency, 0),
+      batches: this.pollers.reduce((n, p) => n + p.poller.batches, 0),
+      peakConcurrency: this.pool?.peakBusy ?? 0,
+      concurrency: this.pollers.reduce((n, p) => n + p.poller.concurrency, 0),
       environments: this.pool?.started ?? 0,
       metricsForwarded: this.metrics.forwarded,
+      queues: Object.fromEntries(
+        this.pollers.map(({ role, poller }) => [role, { batches: poller.batches, peakConcurrency: poller.peakConcurrency, concurrency: poller.concurrency }]),
+      ),
     };
   }
 
@@ -157,10 +194,11 @@ export class LocalPoller {
     return enabled;
   }
 
-  private async reportBatch(report: BatchReport): Promise<void> {
+  private async reportBatch(queue: QueueRole, report: BatchReport): Promise<void> {
     const { messages, failedIds } = report;
     this.options.onEvent({
       type: 'batch',
+      queue,
       received: messages.length,
       succeeded: messages.length - failedIds.size,
       failed: failedIds.size,
@@ -168,22 +206,50 @@ export class LocalPoller {
       environment: report.environment,
       concurrent: report.concurrent,
     });
-    for (const m of messages) await this.reportMessage(m, failedIds.has(m.MessageId ?? ''));
+    for (const m of messages) await this.reportMessage(queue, m, failedIds.has(m.MessageId ?? ''), report);
   }
 
-  /** One event per file in the message: its ledger outcome (or why the message is unusable). */
-  private async reportMessage(message: Message, failed: boolean): Promise<void> {
+  private ledgerItem(ref: Parameters<typeof fileLedgerKey>[0]): Promise<LedgerItem | null> {
+    return getLedgerItem(this.options.clients.doc, this.options.outputs.ingestions_table_name, fileLedgerKey(ref)).catch(() => null);
+  }
+
+  /**
+   * One event per file in the message (its ledger item), per part (which part, and the file's
+   * progress), or why the message is unusable; and a file's outcome once, when a part concluded it.
+   */
+  private async reportMessage(queue: QueueRole, message: Message, failed: boolean, report: BatchReport): Promise<void> {
     const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
     let decoded;
     try {
       decoded = decodeMessageBody(message.Body ?? '');
     } catch (e) {
-      this.options.onEvent({ type: 'invalid-message', messageId: message.MessageId ?? '', receiveCount, reason: (e as Error).message });
+      this.options.onEvent({ type: 'invalid-message', queue, messageId: message.MessageId ?? '', receiveCount, reason: (e as Error).message });
+      return;
+    }
+    if (decoded.kind === 'part') {
+      const { part: p } = decoded;
+      const item = await this.ledgerItem(p);
+      this.options.onEvent({
+        type: 'part',
+        key: p.key,
+        phase: p.phase,
+        part: p.part,
+        parts: p.parts,
+        item,
+        receiveCount,
+        failed,
+        ms: report.ms,
+        concurrent: report.concurrent,
+      });
+      if (item && isFinal(item) && !this.concluded.has(item.pk)) {
+        this.concluded.add(item.pk);
+        this.options.onEvent({ type: 'file', key: p.key, item, receiveCount, failed: false });
+      }
       return;
     }
     if (decoded.kind !== 'objects') return;
     for (const ref of decoded.objects) {
-      const item = await getLedgerItem(this.options.clients.doc, this.options.outputs.ingestions_table_name, fileLedgerKey(ref)).catch(() => null);
+      const item = await this.ledgerItem(ref);
       this.options.onEvent({ type: 'file', key: ref.key, item, receiveCount, failed });
     }
   }

@@ -1,17 +1,20 @@
 /**
  * `local up` as a library (used by `local`, `demo` and the e2e test): the moto emulator on
- * loopback, the real synthesized stack applied into it, an SQS queue capturing the alerts topic,
- * .local/outputs.json, and the poller that plays Lambda's event-source mapping.
+ * loopback, the real synthesized stack applied into it (with the settings of the environment,
+ * stack-env.ts), an SQS queue capturing the alerts topic, .local/outputs.json, and the poller that
+ * plays Lambda's event-source mappings (the ingest queue's and the parts queue's).
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { queueArn } from '../deployment/connect.ts';
-import { findMapping, getFunctionDetails, setMappingEnabled, type FunctionDetails, type MappingInfo } from '../deployment/event-source-mapping.ts';
-import { emulatorEnv, makeClients, type Clients } from '../tooling/aws-clients.ts';
+import { deliveryRecord } from '../deployment/delivery.ts';
+import { getFunctionDetails, setMappingEnabled, type FunctionDetails } from '../deployment/event-source-mapping.ts';
+import { queueFeeds, type QueueFeed } from '../deployment/processor-queues.ts';
+import { makeClients, type Clients } from '../tooling/aws-clients.ts';
 import { isAlive, startMoto, stopProcess, type MotoServer } from '../tooling/emulator.ts';
-import type { StackOutputs } from '../tooling/stack-outputs.ts';
+import { NO_PARTS_QUEUE_HINT, type StackOutputs } from '../tooling/stack-outputs.ts';
 import { deployStack, TerraformProgress } from '../tooling/terraform.ts';
 import { relaxTlsOnlyBucketPolicy } from './emulator-fixups.ts';
 import {
@@ -25,9 +28,9 @@ import {
   type LocalPaths,
 } from './home.ts';
 import { LocalPoller, type PollerEvent } from './poller.ts';
+import { LOCAL_REGION, LOCAL_STAGE, localStackEnv } from './stack-env.ts';
 
-export const LOCAL_STAGE = 'local';
-export const LOCAL_REGION = 'us-east-1';
+export { LOCAL_REGION, LOCAL_STAGE } from './stack-env.ts';
 export const CAPTURE_QUEUE_NAME = 'order-pipeline-local-alert-capture';
 
 export interface LocalUpOptions {
@@ -37,17 +40,19 @@ export interface LocalUpOptions {
   detached?: boolean;
   /** Progress lines (terraform, steps); `transient` ones may be redrawn in place on a terminal. */
   onProgress: (line: string, transient?: boolean) => void;
-  /** Extra configuration for the stack (e.g. ALERT_EMAILS). */
+  /** Extra configuration for the stack (e.g. ALERT_EMAILS), over the settings of the environment. */
   stackEnv?: Record<string, string>;
+  /** Where the settings come from (default: this process's environment). */
+  baseEnv?: Record<string, string | undefined>;
 }
 
 export interface LocalStack {
   outputs: LocalOutputs;
   clients: Clients;
   moto: MotoServer;
-  mapping: MappingInfo;
+  /** The queues feeding the processor with their mappings: the ingest queue, then the parts queue when deployed. */
+  feeds: QueueFeed[];
   fn: FunctionDetails;
-  queueArn: string;
   paths: LocalPaths;
   timings: { motoMs: number; applyMs: number };
 }
@@ -75,12 +80,11 @@ function prepareHome(paths: LocalPaths): void {
   mkdirSync(paths.outbox, { recursive: true });
 }
 
-/** The ingest queue's ARN, its event-source mapping and the function, as deployed. */
-async function readWiring(clients: Clients, outputs: StackOutputs): Promise<Pick<LocalStack, 'queueArn' | 'mapping' | 'fn'>> {
-  const arn = await queueArn(clients.sqs, outputs.ingest_queue_url);
-  const mapping = await findMapping(clients.lambda, outputs.processor_function_name, arn);
+/** The queues feeding the processor with their event-source mappings, and the function, as deployed. */
+async function readWiring(clients: Clients, outputs: StackOutputs): Promise<Pick<LocalStack, 'feeds' | 'fn'>> {
+  const feeds = await queueFeeds(clients, outputs);
   const fn = await getFunctionDetails(clients.lambda, outputs.processor_function_name);
-  return { queueArn: arn, mapping, fn };
+  return { feeds, fn };
 }
 
 export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
@@ -95,14 +99,17 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
   writePids(paths.pids, { endpoint: moto.endpoint, moto: moto.pid, started_at: new Date().toISOString() });
 
   try {
-    const env = emulatorEnv(moto.endpoint, LOCAL_REGION);
+    const settings = localStackEnv(options.baseEnv ?? process.env, moto.endpoint, options.stackEnv);
+    const passed = Object.entries(settings.passed).map(([name, value]) => `${name}=${value}`);
+    if (passed.length > 0) say(`settings: ${passed.join(', ')} (from the environment; docs/deploy.md)`);
+    for (const i of settings.ignored) say(`settings: not used locally: ${i.name}=${i.value} (${i.why})`);
     const t1 = Date.now();
     say(`terraform: synthesizing and applying the stack (stage "${LOCAL_STAGE}") into the emulator — about a minute`);
     const progress = new TerraformProgress();
     let deployed;
     try {
       deployed = await deployStack({
-        env: { ...process.env, ...env, PIPELINE_STAGE: LOCAL_STAGE, ...(options.stackEnv ?? {}) },
+        env: settings.env,
         outDir: paths.cdktfOut,
         onLine: (line) => {
           appendFileSync(paths.terraformLog, line.endsWith('\n') ? line : line + '\n');
@@ -132,16 +139,12 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
     say(`alerts: captured from ${outputs0.alerts_topic_arn} into ${paths.outbox}`);
 
     const wiring = await readWiring(clients, outputs0);
-    const { mapping } = wiring;
-    // See home.ts (delivery state): moto would act on the enabled mapping itself (via Docker); the poller plays it.
-    await setMappingEnabled(clients.lambda, mapping.uuid, false);
-    writeDeliveryState(paths.delivery, {
-      enabled: mapping.enabled,
-      mapping_uuid: mapping.uuid,
-      batch_size: mapping.batchSize,
-      changed_at: new Date().toISOString(),
-      reason: 'as deployed',
-    });
+    const { feeds } = wiring;
+    // See home.ts (delivery state): moto would act on an enabled mapping itself (via Docker), so
+    // every one is disabled in the emulator; the poller plays them.
+    for (const feed of feeds) await setMappingEnabled(clients.lambda, feed.mapping.uuid, false);
+    writeDeliveryState(paths.delivery, deliveryRecord(feeds, feeds.every((f) => f.mapping.enabled), 'as deployed'));
+    if (!feeds.some((f) => f.role === 'parts')) say(`parts: ${NO_PARTS_QUEUE_HINT}`);
 
     const outputs: LocalOutputs = {
       endpoint: moto.endpoint,
@@ -149,7 +152,7 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
       region: outputs0.region || LOCAL_REGION,
       stage: LOCAL_STAGE,
       alert_capture_queue_url: captureUrl,
-      event_source_mapping_uuid: mapping.uuid,
+      ...Object.fromEntries(feeds.map((f) => [f.role === 'ingest' ? 'event_source_mapping_uuid' : `${f.role}_event_source_mapping_uuid`, f.mapping.uuid])),
       stack_dir: deployed.stackDir,
     };
     writeLocalOutputs(paths.outputs, outputs);
@@ -163,7 +166,7 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
 }
 
 /** What the poller needs of a stack that is up (from `localUp`, or re-read by `attachLocal`). */
-export type RunningStack = Pick<LocalStack, 'outputs' | 'clients' | 'mapping' | 'fn' | 'queueArn' | 'paths'>;
+export type RunningStack = Pick<LocalStack, 'outputs' | 'clients' | 'feeds' | 'fn' | 'paths'>;
 
 /** Re-reads a running local stack from .local/outputs.json (the detached poller process). */
 export async function attachLocal(home?: string): Promise<RunningStack> {
@@ -182,8 +185,7 @@ export async function startPoller(
   const poller = new LocalPoller({
     clients: stack.clients,
     outputs: stack.outputs,
-    queueArn: stack.queueArn,
-    mapping: stack.mapping,
+    feeds: stack.feeds,
     fn: stack.fn,
     deliveryFile: stack.paths.delivery,
     outboxDir: stack.paths.outbox,

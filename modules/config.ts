@@ -21,6 +21,8 @@ export interface LifecycleDays {
   noncurrentVersionExpiration: number;
   /** Parts of multipart uploads that never completed are removed. */
   abortIncompleteMultipartUpload: number;
+  /** staging/ objects (a large file's intermediate data) left behind by a file that never concluded are deleted. */
+  stagingExpiration: number;
 }
 
 export interface RemoteStateConfig {
@@ -46,6 +48,10 @@ export interface PipelineConfig {
   maxFileMb: number;
   /** Whole-file cap on physical lines (the processor's `MAX_FILE_LINES`). */
   maxFileLines: number;
+  /** Files of at least this many MiB (compressed size for gzip) are processed in parts (the processor's `FANOUT_THRESHOLD_MB`). */
+  fanoutThresholdMb: number;
+  /** Nominal size of a part in MiB (the processor's `FANOUT_CHUNK_MB`). */
+  fanoutChunkMb: number;
   lifecycle: LifecycleDays;
   logRetentionDays: number;
   rejectRatioAlarmThreshold: number;
@@ -76,15 +82,17 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'AWS_REGION', default: '`AWS_DEFAULT_REGION`, else `us-east-1`', description: 'Region to deploy into (e.g. `eu-west-1`). A profile\'s configured region is not consulted: set it here.' },
   { name: 'ALERT_EMAILS', default: '(none)', description: 'Comma-separated e-mail addresses subscribed to the alerts topic.' },
   { name: 'LAMBDA_MEMORY_MB', default: '1024', description: 'Processor memory, integer 128–10240 (CPU scales with it).' },
-  { name: 'LAMBDA_TIMEOUT_SECONDS', default: '300', description: 'Processor timeout, integer 1–900. The ingest queue visibility timeout is 6× this.' },
+  { name: 'LAMBDA_TIMEOUT_SECONDS', default: '300', description: 'Processor timeout, integer 1–900. The visibility timeout of the ingest and parts queues is 6× this.' },
   { name: 'LOG_LEVEL', default: 'INFO', description: 'Processor log level: DEBUG, INFO, WARN or ERROR.' },
   { name: 'WRITE_CONCURRENCY', default: '4', description: 'BatchWriteItem requests in flight per file, integer 1–64.' },
   { name: 'WRITE_RETRY_DEADLINE_MS', default: '60000', description: 'How long the processor retries throttled writes before failing the message (ms), less than the timeout.' },
   { name: 'INGEST_BATCH_SIZE', default: '5', description: 'Files (SQS messages) per invocation, integer 1–10000; above 10 needs `INGEST_BATCH_WINDOW_SECONDS` ≥ 1.' },
   { name: 'INGEST_BATCH_WINDOW_SECONDS', default: '0', description: 'Maximum batching window of the event-source mapping, integer 0–300.' },
-  { name: 'INGEST_MAX_CONCURRENCY', default: '5', description: 'Maximum concurrent invocations fed by the queue, integer 2–1000 (protects DynamoDB).' },
+  { name: 'INGEST_MAX_CONCURRENCY', default: '5', description: 'Maximum concurrent invocations fed by each queue, integer 2–1000 (protects DynamoDB). It bounds the ingest queue (files) and the parts queue (parts of large files) separately, so the processor may run up to twice this many at once.' },
   { name: 'MAX_FILE_MB', default: '16384', description: 'Largest file the processor reads, in MiB once decompressed, integer 1–1048576; a larger file is refused with a file-level reason (bounds time on gzip bombs).' },
   { name: 'MAX_FILE_LINES', default: '100000000', description: 'Most physical lines a file may have (header and blank lines included), integer 1–10000000000; a longer file is refused with a file-level reason.' },
+  { name: 'FANOUT_THRESHOLD_MB', default: '256', description: 'Files of at least this many MiB (a `.gz` whose compressed size or inflated content reaches it) are split into parts processed by parallel invocations, integer 1–1048576; a threshold above `MAX_FILE_MB` means no file is split.' },
+  { name: 'FANOUT_CHUNK_MB', default: '`64`, or `FANOUT_THRESHOLD_MB` if lower', description: 'Nominal size of a part in MiB, integer 1–5120 and at most `FANOUT_THRESHOLD_MB`. The parts\' cleaned slices are joined with UploadPartCopy, which copies at most 5 GiB (5120 MiB) at a time. Each part must be scanned and written within `LAMBDA_TIMEOUT_SECONDS`, which in practice bounds it far lower (docs/performance.md).' },
   { name: 'ARCHIVE_GLACIER_IR_DAYS', default: '30', description: 'Days until `archive/` objects move to Glacier Instant Retrieval.' },
   { name: 'ARCHIVE_DEEP_ARCHIVE_DAYS', default: '180', description: 'Days until `archive/` objects move to Glacier Deep Archive; at least 90 more than the Glacier IR days.' },
   { name: 'ARCHIVE_EXPIRATION_DAYS', default: '2555', description: 'Days until `archive/` objects are deleted; at least 180 more than the Deep Archive days.' },
@@ -92,9 +100,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FAILED_EXPIRATION_DAYS', default: '90', description: 'Days until `failed-data/` objects are deleted.' },
   { name: 'NONCURRENT_VERSION_EXPIRATION_DAYS', default: '30', description: 'Days until superseded object versions are deleted.' },
   { name: 'ABORT_INCOMPLETE_MULTIPART_DAYS', default: '7', description: 'Days until parts of unfinished multipart uploads are removed.' },
+  { name: 'STAGING_EXPIRATION_DAYS', default: '7', description: 'Days until `staging/` objects (a large file\'s intermediate data, normally deleted when the file concludes) are deleted, at least 4 (the days a queue keeps a part message). Unfinished multipart uploads and deleted versions under `staging/` are removed after 1 day.' },
   { name: 'LOG_RETENTION_DAYS', default: '30', description: `Processor log retention; one of CloudWatch's values: ${LOG_RETENTION_VALUES.join(', ')}.` },
   { name: 'REJECT_RATIO_ALARM_THRESHOLD', default: '0.05', description: 'Alarm when rejected rows / received rows over 5 minutes exceeds this fraction (0 < x ≤ 1).' },
-  { name: 'QUEUE_AGE_ALARM_SECONDS', default: '900', description: 'Alarm when the oldest ingest message is older than this, integer 60–1209600.' },
+  { name: 'QUEUE_AGE_ALARM_SECONDS', default: '900', description: 'Alarm when the oldest message of the ingest queue, or of the parts queue, is older than this, integer 60–1209600.' },
   { name: 'DELETION_PROTECTION', default: '`true` for stage `prod`, else `false`', description: 'Protect the tables from deletion and keep the bucket on destroy (`true`/`false`). When `false`, `destroy` also empties the bucket.' },
   { name: 'TF_STATE_BUCKET', default: '(local state)', description: 'S3 bucket for remote Terraform state; unset = state file in the stack directory.' },
   { name: 'TF_STATE_KEY', default: '`order-pipeline/<stage>/terraform.tfstate`', description: 'Object key of the state file (only with `TF_STATE_BUCKET`).' },
@@ -165,6 +174,15 @@ export function loadConfig(env: Env): PipelineConfig {
   // functions/order-processor/contract/limits.ts): a value accepted here never fails there.
   const maxFileMb = r.integer('MAX_FILE_MB', 16_384, 1, 1_048_576, ' (MiB of decompressed data)');
   const maxFileLines = r.integer('MAX_FILE_LINES', 100_000_000, 1, 10_000_000_000, ' (physical lines per file)');
+  const fanoutThresholdMb = r.integer('FANOUT_THRESHOLD_MB', 256, 1, 1_048_576, ' (MiB)');
+  // 5 GiB is the most one UploadPartCopy copies, and the parts' cleaned slices are joined with it.
+  // Unset, the chunk follows a lower threshold down, so setting the threshold alone is enough.
+  const fanoutChunkMb = r.integer('FANOUT_CHUNK_MB', Math.min(64, fanoutThresholdMb), 1, 5120, ' (MiB; S3 copies at most 5 GiB per UploadPartCopy)');
+  // A part larger than the threshold would send the files between the two sizes through the parts
+  // queue as one part: slower than processing them whole, for nothing (most likely swapped values).
+  if (fanoutChunkMb > fanoutThresholdMb) {
+    r.fail('FANOUT_CHUNK_MB', String(fanoutChunkMb), `at most FANOUT_THRESHOLD_MB (${fanoutThresholdMb}), or a file just above the threshold would be one part`);
+  }
 
   const day = 1;
   const maxDays = 36_500;
@@ -183,6 +201,9 @@ export function loadConfig(env: Env): PipelineConfig {
   const failedExpiration = r.integer('FAILED_EXPIRATION_DAYS', 90, day, maxDays, ' (days)');
   const noncurrentVersionExpiration = r.integer('NONCURRENT_VERSION_EXPIRATION_DAYS', 30, day, maxDays, ' (days)');
   const abortIncompleteMultipartUpload = r.integer('ABORT_INCOMPLETE_MULTIPART_DAYS', 7, day, maxDays, ' (days)');
+  // Staged data must outlive every part message that refers to it: a queue keeps a message 4 days
+  // (modules/queues.ts), e.g. while delivery is paused.
+  const stagingExpiration = r.integer('STAGING_EXPIRATION_DAYS', 7, 4, maxDays, ' (days; at least the 4 days a queue keeps a part message)');
 
   const logRetentionDays = r.oneOf<number>('LOG_RETENTION_DAYS', 30, LOG_RETENTION_VALUES, (s) =>
     /^\d+$/.test(s) ? Number(s) : Number.NaN,
@@ -235,6 +256,8 @@ export function loadConfig(env: Env): PipelineConfig {
     ingestMaxConcurrency,
     maxFileMb,
     maxFileLines,
+    fanoutThresholdMb,
+    fanoutChunkMb,
     lifecycle: {
       archiveToGlacierIr,
       archiveToDeepArchive,
@@ -243,6 +266,7 @@ export function loadConfig(env: Env): PipelineConfig {
       failedExpiration,
       noncurrentVersionExpiration,
       abortIncompleteMultipartUpload,
+      stagingExpiration,
     },
     logRetentionDays,
     rejectRatioAlarmThreshold,

@@ -13,10 +13,12 @@ export interface DashboardView {
   namePrefix: string;
   /** The region every metric widget reads from. */
   region: string;
-  /** The processor function, the two queues and the two tables whose AWS metrics are charted. */
+  /** The processor function, the four queues and the two tables whose AWS metrics are charted. */
   functionName: string;
   queueName: string;
   deadLetterQueueName: string;
+  partsQueueName: string;
+  partsDeadLetterQueueName: string;
   ordersTableName: string;
   ingestionsTableName: string;
 }
@@ -63,7 +65,7 @@ export function dashboardBody(props: DashboardView): { widgets: Widget[] } {
     width: 24,
     height: 2,
     properties: {
-      markdown: `# ${props.namePrefix}\nFiles dropped under \`raw-data/\` → EventBridge → SQS → \`${props.functionName}\` → DynamoDB. Alarms notify the alerts topic.`,
+      markdown: `# ${props.namePrefix}\nFiles dropped under \`raw-data/\` → EventBridge → SQS → \`${props.functionName}\` → DynamoDB; large files go through the parts queue in parts. Alarms notify the alerts topic.`,
     },
   });
   y = 2;
@@ -91,7 +93,15 @@ export function dashboardBody(props: DashboardView): { widgets: Widget[] } {
     queue('ApproximateNumberOfMessagesNotVisible', props.queueName, 'Ingest in flight'),
     queue('ApproximateNumberOfMessagesVisible', props.deadLetterQueueName, 'DLQ visible'),
   ]);
-  add('Oldest waiting file (s)', [queue('ApproximateAgeOfOldestMessage', props.queueName, 'Ingest oldest message age')]);
+  add('Parts queue and DLQ', [
+    queue('ApproximateNumberOfMessagesVisible', props.partsQueueName, 'Parts visible'),
+    queue('ApproximateNumberOfMessagesNotVisible', props.partsQueueName, 'Parts in flight'),
+    queue('ApproximateNumberOfMessagesVisible', props.partsDeadLetterQueueName, 'Parts DLQ visible'),
+  ]);
+  add('Oldest waiting file and part (s)', [
+    queue('ApproximateAgeOfOldestMessage', props.queueName, 'Ingest oldest message age'),
+    queue('ApproximateAgeOfOldestMessage', props.partsQueueName, 'Parts oldest message age'),
+  ]);
   add('DynamoDB writes', [
     table('ConsumedWriteCapacityUnits', props.ordersTableName, 'Orders WCU'),
     table('ConsumedWriteCapacityUnits', props.ingestionsTableName, 'Ledger WCU'),

@@ -1,11 +1,10 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy/index.js';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { Construct } from 'constructs';
 import { PREFIX } from '../functions/order-processor/settings.ts';
-import { denyInsecureTransport, policyDocument } from './policy.ts';
+import { queuePolicy, redrivenQueue } from './queues.ts';
 
 export interface IngestionProps {
   /** Prefix of every name (`order-pipeline-<stage>`): queues `<prefix>-ingest`, `<prefix>-ingest-dlq`, rule `<prefix>-raw-object-created`. Required. */
@@ -19,11 +18,6 @@ export interface IngestionProps {
    */
   readonly functionTimeoutSeconds: number;
 }
-
-/** Receives after which a message is parked in the DLQ (a poison file must not loop forever). */
-export const MAX_RECEIVE_COUNT = 3;
-const FOURTEEN_DAYS = 14 * 24 * 3600;
-const FOUR_DAYS = 4 * 24 * 3600;
 
 /** The S3 event pattern the rule matches: objects created in our bucket under raw-data/. */
 export function objectCreatedPattern(bucketName: string): Record<string, unknown> {
@@ -47,27 +41,12 @@ export class Ingestion extends Construct {
     super(scope, id);
     const bucketName = props.storage.bucket.bucket;
 
-    // DLQ: messages that failed 3 times and events EventBridge could not deliver. Kept 14 days
-    // (the SQS maximum) so an operator can inspect and `redrive` them after a fix.
-    this.deadLetterQueue = new SqsQueue(this, 'dead-letter-queue', {
-      name: `${props.namePrefix}-ingest-dlq`,
-      messageRetentionSeconds: FOURTEEN_DAYS,
-      sqsManagedSseEnabled: true,
-    });
-
-    // Ingest queue: buffers bursts, bounds concurrency, retries by redelivery. Visibility is 6× the
-    // function timeout so a file still being processed is not handed to a second invocation.
-    this.queue = new SqsQueue(this, 'queue', {
-      name: `${props.namePrefix}-ingest`,
-      visibilityTimeoutSeconds: 6 * props.functionTimeoutSeconds,
-      messageRetentionSeconds: FOUR_DAYS,
-      receiveWaitTimeSeconds: 20,
-      sqsManagedSseEnabled: true,
-      redrivePolicy: JSON.stringify({
-        deadLetterTargetArn: this.deadLetterQueue.arn,
-        maxReceiveCount: MAX_RECEIVE_COUNT,
-      }),
-    });
+    // Ingest queue: buffers bursts, bounds concurrency, retries by redelivery (queues.ts: 6× the
+    // function timeout as visibility, 3 receives). Its DLQ also takes the events EventBridge could
+    // not deliver; kept 14 days so an operator can inspect and `redrive` them after a fix.
+    const ingest = redrivenQueue(this, `${props.namePrefix}-ingest`, props.functionTimeoutSeconds);
+    this.queue = ingest.queue;
+    this.deadLetterQueue = ingest.deadLetterQueue;
 
     // The rule: S3 "Object Created" events for our bucket's landing prefix only.
     this.rule = new CloudwatchEventRule(this, 'object-created', {
@@ -91,7 +70,7 @@ export class Ingestion extends Construct {
       ['queue', this.queue],
       ['dead-letter-queue', this.deadLetterQueue],
     ] as const) {
-      const policy = policyDocument(this, `${name}-policy-document`, [
+      queuePolicy(this, name, queue, [
         {
           sid: 'AllowObjectCreatedRule',
           effect: 'Allow',
@@ -100,9 +79,7 @@ export class Ingestion extends Construct {
           resources: [queue.arn],
           condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [this.rule.arn] }],
         },
-        denyInsecureTransport(['sqs:*'], [queue.arn]),
       ]);
-      new SqsQueuePolicy(this, `${name}-policy`, { queueUrl: queue.url, policy: policy.json });
     }
   }
 }

@@ -15,7 +15,7 @@ import type { DeploymentEnvironment } from './environment.ts';
 
 /**
  * What is watched and where notifications go: the stack's constructs (Alerts, Processor,
- * Ingestion, Tables), typed by the members monitoring uses.
+ * Ingestion, Parts, Tables), typed by the members monitoring uses.
  */
 export interface MonitoringProps {
   /** Prefix of every name (`order-pipeline-<stage>`): alarms `<prefix>-<alarm>`, dashboard `<prefix>`. Required. */
@@ -28,20 +28,24 @@ export interface MonitoringProps {
   readonly processor: { readonly function: Pick<LambdaFunction, 'functionName'> };
   /** The ingest queue (backlog age, depth) and its dead-letter queue (not empty). Required. */
   readonly ingestion: { readonly queue: Pick<SqsQueue, 'name'>; readonly deadLetterQueue: Pick<SqsQueue, 'name'> };
+  /** The parts queue (backlog age, depth) and its dead-letter queue (not empty). Required. */
+  readonly parts: { readonly queue: Pick<SqsQueue, 'name'>; readonly deadLetterQueue: Pick<SqsQueue, 'name'> };
   /** The orders table and the ledger (consumed writes, throttling). Required. */
   readonly tables: { readonly orders: Pick<DynamodbTable, 'name'>; readonly ingestions: Pick<DynamodbTable, 'name'> };
   /** Rejected rows / received rows over 5 minutes above which an alarm fires. Required; set from `REJECT_RATIO_ALARM_THRESHOLD` (default 0.05). */
   readonly rejectRatioThreshold: number;
-  /** Age in seconds of the oldest ingest message above which an alarm fires. Required; set from `QUEUE_AGE_ALARM_SECONDS` (default 900). */
+  /** Age in seconds of the oldest ingest (or parts) message above which an alarm fires. Required; set from `QUEUE_AGE_ALARM_SECONDS` (default 900). */
   readonly queueAgeAlarmSeconds: number;
 }
 
 /** The alarm names, so the CLI and the runbook can refer to them. */
 export const ALARM = {
   deadLetterQueue: 'dlq-not-empty',
+  partsDeadLetterQueue: 'parts-dlq-not-empty',
   processorErrors: 'processor-errors',
   processorThrottles: 'processor-throttles',
   queueAge: 'ingest-queue-age',
+  partsQueueAge: 'parts-queue-age',
   filesFailed: 'files-failed',
   rejectRatio: 'rejected-row-ratio',
   dynamodbThrottling: 'dynamodb-throttling',
@@ -68,6 +72,8 @@ export class Monitoring extends Construct {
       functionName: props.processor.function.functionName,
       queueName: props.ingestion.queue.name,
       deadLetterQueueName: props.ingestion.deadLetterQueue.name,
+      partsQueueName: props.parts.queue.name,
+      partsDeadLetterQueueName: props.parts.deadLetterQueue.name,
       ordersTableName: props.tables.orders.name,
       ingestionsTableName: props.tables.ingestions.name,
     };
@@ -92,6 +98,12 @@ export class Monitoring extends Construct {
       ...above(0, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: view.deadLetterQueueName }, 'Maximum', 60),
     });
 
+    // A message in the parts DLQ is a part that failed 3 times: its file has been marked FAILED.
+    alarm(ALARM.partsDeadLetterQueue, {
+      alarmDescription: 'Parts of a large file failed 3 times and their file was marked FAILED: see the FAILED alert and the processor logs, fix the cause, then upload the file again (a redriven part of a FAILED file is dropped).',
+      ...above(0, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: view.partsDeadLetterQueueName }, 'Maximum', 60),
+    });
+
     // Unhandled errors: the handler reports bad files as partial failures, so this means a bug or an outage.
     alarm(ALARM.processorErrors, {
       alarmDescription: 'The order processor failed invocations (not bad rows): check its logs.',
@@ -108,6 +120,12 @@ export class Monitoring extends Construct {
     alarm(ALARM.queueAge, {
       alarmDescription: `The oldest file waiting in the ingest queue is older than ${props.queueAgeAlarmSeconds} s.`,
       ...above(props.queueAgeAlarmSeconds, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: view.queueName }, 'Maximum'),
+    });
+
+    // The same for parts: large files are split faster than their parts are processed, or delivery is paused.
+    alarm(ALARM.partsQueueAge, {
+      alarmDescription: `The oldest part of a large file waiting in the parts queue is older than ${props.queueAgeAlarmSeconds} s.`,
+      ...above(props.queueAgeAlarmSeconds, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: view.partsQueueName }, 'Maximum'),
     });
 
     // Whole files rejected (missing columns, not CSV, undecodable): a producer is sending bad files.

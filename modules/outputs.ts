@@ -9,6 +9,8 @@ export const OUTPUT_NAMES = [
   'alerts_topic_arn',
   'ingest_queue_url',
   'dead_letter_queue_url',
+  'parts_queue_url',
+  'parts_dead_letter_queue_url',
   'processor_function_name',
   'dashboard_name',
   'region',
@@ -22,7 +24,11 @@ export interface StackOutputs {
   ingestions_table_name: string;
   alerts_topic_arn: string;
   ingest_queue_url: string;
+  /** The ingest queue's DLQ. */
   dead_letter_queue_url: string;
+  /** The queue of large files' parts, and its DLQ. */
+  parts_queue_url: string;
+  parts_dead_letter_queue_url: string;
   processor_function_name: string;
   dashboard_name: string;
   region: string;

@@ -1,5 +1,4 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js';
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
@@ -11,16 +10,17 @@ import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { ENV, METRICS_NAMESPACE, PREFIX, SERVICE_NAME } from '../functions/order-processor/settings.ts';
+import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/settings.ts';
 import type { LogLevel } from './config.ts';
 import { policyDocument } from './policy.ts';
+import { processorStatements } from './processor-permissions.ts';
 
 /** A DynamoDB table as the processor uses it: its name (environment) and ARN (permissions). */
 type ProcessorTable = Pick<DynamodbTable, 'name' | 'arn'>;
 
 /**
- * The processor's props. The four dependencies are the stack's constructs (Storage, Tables,
- * Alerts, Ingestion), typed by the members the processor actually uses. Sizing and tuning props have
+ * The processor's props. The five dependencies are the stack's constructs (Storage, Tables,
+ * Alerts, Ingestion, Parts), typed by the members the processor actually uses. Sizing and tuning props have
  * no construct default: the stack passes the validated configuration, whose variable and default
  * each comment names (docs/deploy.md#configuration).
  */
@@ -31,14 +31,20 @@ export interface ProcessorProps {
   readonly stage: string;
   /** Directory holding the esbuild bundle (index.js + source map); zipped as a TerraformAsset. Required. */
   readonly bundleDir: string;
-  /** The data bucket: read and delete under raw-data/, write under processed-data/, archive/, failed-data/. Required. */
+  /** The data bucket: read and delete under raw-data/, write under processed-data/, archive/, failed-data/, all of it under staging/. Required. */
   readonly storage: { readonly bucket: Pick<S3Bucket, 'bucket' | 'arn'> };
   /** The orders table (batch writes) and the ingestion ledger (get/put/update). Required. */
   readonly tables: { readonly orders: ProcessorTable; readonly ingestions: ProcessorTable };
   /** The alerts topic the processor publishes to, and the key that encrypts it. Required. */
   readonly alerts: { readonly topic: Pick<SnsTopic, 'arn'>; readonly key: Pick<KmsKey, 'arn'> };
-  /** The ingest queue the event-source mapping consumes. Required. */
+  /** The ingest queue the first event-source mapping consumes. Required. */
   readonly ingestion: { readonly queue: Pick<SqsQueue, 'arn'> };
+  /**
+   * The parts queue the processor sends a large file's parts to and the second mapping consumes,
+   * and the receives after which it moves a part to its DLQ (passed as PARTS_MAX_RECEIVES, so the
+   * processor fails the file on the last receive). Required.
+   */
+  readonly parts: { readonly queue: Pick<SqsQueue, 'arn' | 'url'>; readonly maxReceiveCount: number };
   /** Function memory in MB. Required; set from `LAMBDA_MEMORY_MB` (default 1024). */
   readonly memoryMb: number;
   /** Function timeout in seconds. Required; set from `LAMBDA_TIMEOUT_SECONDS` (default 300). */
@@ -55,23 +61,33 @@ export interface ProcessorProps {
   readonly batchSize: number;
   /** Batching window of the event-source mapping in seconds. Required; set from `INGEST_BATCH_WINDOW_SECONDS` (default 0). */
   readonly batchWindowSeconds: number;
-  /** Maximum concurrent invocations fed by the queue. Required; set from `INGEST_MAX_CONCURRENCY` (default 5). */
+  /**
+   * Maximum concurrent invocations fed by each of the two queues (so up to twice this in all).
+   * Required; set from `INGEST_MAX_CONCURRENCY` (default 5).
+   */
   readonly maxConcurrency: number;
   /** Whole-file cap on decompressed bytes, in MiB. Required; set from `MAX_FILE_MB` (default 16384). */
   readonly maxFileMb: number;
   /** Whole-file cap on physical lines. Required; set from `MAX_FILE_LINES` (default 100000000). */
   readonly maxFileLines: number;
+  /** Files of at least this many MiB are processed in parts. Required; set from `FANOUT_THRESHOLD_MB` (default 256). */
+  readonly fanoutThresholdMb: number;
+  /** The nominal size of a part, in MiB. Required; set from `FANOUT_CHUNK_MB` (default 64). */
+  readonly fanoutChunkMb: number;
 }
 
 export const RUNTIME = 'nodejs22.x';
 export const ARCHITECTURE = 'arm64';
 
-/** The order-processor Lambda, its role, logs and the SQS event-source mapping; docs/architecture.md. */
+/** The order-processor Lambda, its role, logs and its two SQS event-source mappings; docs/architecture.md. */
 export class Processor extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
+  /** Ingest queue → function: files, several per invocation. */
   readonly eventSourceMapping: LambdaEventSourceMapping;
+  /** Parts queue → function: one part of a large file per invocation. */
+  readonly partsEventSourceMapping: LambdaEventSourceMapping;
 
   constructor(scope: Construct, id: string, props: ProcessorProps) {
     super(scope, id);
@@ -96,10 +112,10 @@ export class Processor extends Construct {
       assumeRolePolicy: assumeRole.json,
     });
 
-    // Least privilege: each statement names the actions the handler performs and the exact
-    // prefixes/tables/topic/queue/log group it performs them on. No wildcard actions or resources.
+    // Least privilege (processor-permissions.ts): each statement names the actions the handler
+    // performs and the exact prefixes/tables/topic/queues/log group it performs them on.
     const permissions = policyDocument(this, 'permissions', processorStatements(props, this.logGroup.arn));
-    new IamRolePolicy(this, 'policy', {
+    const rolePolicy = new IamRolePolicy(this, 'policy', {
       name: `${functionName}-permissions`,
       role: this.role.id,
       policy: permissions.json,
@@ -132,8 +148,22 @@ export class Processor extends Construct {
       maximumBatchingWindowInSeconds: props.batchWindowSeconds,
       functionResponseTypes: ['ReportBatchItemFailures'],
       scalingConfig: { maximumConcurrency: props.maxConcurrency },
-      // The role's SQS permissions must exist before Lambda validates the mapping.
-      dependsOn: [this.role],
+      // The role's SQS permissions must exist before Lambda validates the mapping (it checks that
+      // the role may receive from the queue when the mapping is created).
+      dependsOn: [this.role, rolePolicy],
+    });
+
+    // Parts → Lambda: one part per invocation, so a part has the whole timeout and a failing part
+    // is retried alone. The same maximum concurrency as the ingest mapping: each mapping is bounded
+    // on its own, so the function may run up to twice INGEST_MAX_CONCURRENCY at once.
+    this.partsEventSourceMapping = new LambdaEventSourceMapping(this, 'parts-queue-mapping', {
+      eventSourceArn: props.parts.queue.arn,
+      functionName: this.function.arn,
+      batchSize: 1,
+      maximumBatchingWindowInSeconds: 0,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: props.maxConcurrency },
+      dependsOn: [this.role, rolePolicy],
     });
   }
 }
@@ -150,85 +180,13 @@ export function processorEnvironment(props: ProcessorProps): Record<string, stri
     [ENV.stage]: props.stage,
     [ENV.maxFileMb]: String(props.maxFileMb),
     [ENV.maxFileLines]: String(props.maxFileLines),
+    [ENV.partsQueueUrl]: props.parts.queue.url,
+    [ENV.fanoutThresholdMb]: String(props.fanoutThresholdMb),
+    [ENV.fanoutChunkMb]: String(props.fanoutChunkMb),
+    [ENV.partsMaxReceives]: String(props.parts.maxReceiveCount),
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: props.logLevel,
     NODE_OPTIONS: '--enable-source-maps',
   };
-}
-
-function processorStatements(props: ProcessorProps, logGroupArn: string): DataAwsIamPolicyDocumentStatement[] {
-  const bucketArn = props.storage.bucket.arn;
-  const objects = (prefix: string) => `${bucketArn}/${prefix}*`;
-  return [
-    {
-      // Read the dropped file (any version; CopyObject also reads its tags), and remove it from the
-      // landing zone once handled.
-      sid: 'ReadAndRemoveRawFiles',
-      effect: 'Allow',
-      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:DeleteObject'],
-      resources: [objects(PREFIX.raw)],
-    },
-    {
-      // Without ListBucket, S3 answers 403 instead of 404 for a key that is gone (a redelivered event
-      // for a file already handled), and the handler could not tell "already done" from "forbidden".
-      // Scoped to this one bucket and to listing keys; no s3:prefix condition, since that key is only
-      // present on ListObjects requests and not on the existence check behind GetObject/HeadObject.
-      sid: 'DistinguishMissingObjects',
-      effect: 'Allow',
-      actions: ['s3:ListBucket'],
-      resources: [bucketArn],
-    },
-    {
-      // Write cleaned output, the archived original (with its tags) and error reports (multipart
-      // uploads included).
-      sid: 'WriteRoutedFiles',
-      effect: 'Allow',
-      actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'],
-      resources: [objects(PREFIX.processed), objects(PREFIX.archive), objects(PREFIX.failed)],
-    },
-    {
-      // Upsert validated orders (BatchWriteItem puts only).
-      sid: 'WriteOrders',
-      effect: 'Allow',
-      actions: ['dynamodb:BatchWriteItem'],
-      resources: [props.tables.orders.arn],
-    },
-    {
-      // The ingestion ledger: conditional claims, status updates and duplicate lookups (by key:
-      // the processor never queries the by-day index, only the CLI does).
-      sid: 'MaintainLedger',
-      effect: 'Allow',
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      resources: [props.tables.ingestions.arn],
-    },
-    {
-      // File outcomes are announced on the alerts topic (the topic policy also names this role).
-      sid: 'PublishAlerts',
-      effect: 'Allow',
-      actions: ['sns:Publish'],
-      resources: [props.alerts.topic.arn],
-    },
-    {
-      // Publishing to an encrypted topic encrypts the message with the topic's key.
-      sid: 'UseAlertsTopicKey',
-      effect: 'Allow',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [props.alerts.key.arn],
-    },
-    {
-      // What the event-source mapping does on the function's behalf.
-      sid: 'ConsumeIngestQueue',
-      effect: 'Allow',
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
-      resources: [props.ingestion.queue.arn],
-    },
-    {
-      // Logs and EMF metrics (CloudWatch extracts metrics from the log lines: no PutMetricData).
-      sid: 'WriteOwnLogs',
-      effect: 'Allow',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [`${logGroupArn}:log-stream:*`],
-    },
-  ];
 }

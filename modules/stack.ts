@@ -9,6 +9,7 @@ import type { DeploymentEnvironment } from './environment.ts';
 import { Ingestion } from './ingestion.ts';
 import { Monitoring } from './monitoring.ts';
 import { OUTPUT_NAMES, type StackOutputs } from './outputs.ts';
+import { Parts } from './parts.ts';
 import { Processor } from './processor.ts';
 import { Storage } from './storage.ts';
 import { Tables } from './tables.ts';
@@ -28,6 +29,7 @@ export class OrderPipelineStack extends TerraformStack {
   readonly tables: Tables;
   readonly alerts: Alerts;
   readonly ingestion: Ingestion;
+  readonly parts: Parts;
   readonly processor: Processor;
   readonly monitoring: Monitoring;
 
@@ -75,6 +77,7 @@ export class OrderPipelineStack extends TerraformStack {
       storage: this.storage,
       functionTimeoutSeconds: config.lambdaTimeoutSeconds,
     });
+    this.parts = new Parts(this, 'parts', { namePrefix: prefix, functionTimeoutSeconds: config.lambdaTimeoutSeconds });
     this.processor = new Processor(this, 'processor', {
       namePrefix: prefix,
       stage: config.stage,
@@ -83,6 +86,7 @@ export class OrderPipelineStack extends TerraformStack {
       tables: this.tables,
       alerts: this.alerts,
       ingestion: this.ingestion,
+      parts: this.parts,
       memoryMb: config.lambdaMemoryMb,
       timeoutSeconds: config.lambdaTimeoutSeconds,
       logLevel: config.logLevel,
@@ -94,15 +98,20 @@ export class OrderPipelineStack extends TerraformStack {
       maxConcurrency: config.ingestMaxConcurrency,
       maxFileMb: config.maxFileMb,
       maxFileLines: config.maxFileLines,
+      fanoutThresholdMb: config.fanoutThresholdMb,
+      fanoutChunkMb: config.fanoutChunkMb,
     });
-    // The processor is the only role that may publish alerts (the topic policy denies the rest).
+    // The processor is the only role that may publish alerts or send parts (the topic and queue
+    // policies deny the rest).
     this.alerts.allowPublishingBy(this.processor.role);
+    this.parts.allowSendingBy(this.processor.role);
     this.monitoring = new Monitoring(this, 'monitoring', {
       namePrefix: prefix,
       environment,
       alerts: this.alerts,
       processor: this.processor,
       ingestion: this.ingestion,
+      parts: this.parts,
       tables: this.tables,
       rejectRatioThreshold: config.rejectRatioAlarmThreshold,
       queueAgeAlarmSeconds: config.queueAgeAlarmSeconds,
@@ -115,6 +124,8 @@ export class OrderPipelineStack extends TerraformStack {
       alerts_topic_arn: this.alerts.topic.arn,
       ingest_queue_url: this.ingestion.queue.url,
       dead_letter_queue_url: this.ingestion.deadLetterQueue.url,
+      parts_queue_url: this.parts.queue.url,
+      parts_dead_letter_queue_url: this.parts.deadLetterQueue.url,
       processor_function_name: this.processor.function.functionName,
       dashboard_name: this.monitoring.dashboard.dashboardName,
       region: config.region,

@@ -30,9 +30,13 @@ export interface StorageProps {
   readonly deletionProtection: boolean;
 }
 
+/** Days after which deleted versions and unfinished multipart uploads under staging/ are removed. */
+export const STAGING_CLEANUP_DAYS = 1;
+
 /**
  * The data bucket: landing zone (raw-data/), cleaned output (processed-data/), originals
- * (archive/) and rejected files with their error reports (failed-data/); docs/architecture.md.
+ * (archive/), rejected files with their error reports (failed-data/) and large files'
+ * intermediate data (staging/); docs/architecture.md.
  */
 export class Storage extends Construct {
   readonly bucket: S3Bucket;
@@ -110,6 +114,18 @@ export class Storage extends Construct {
           status: 'Enabled',
           filter: [{ prefix: PREFIX.failed }],
           expiration: [{ days: lifecycle.failedExpiration }],
+        },
+        {
+          // A large file's intermediate data is deleted when the file concludes; what a file that
+          // never concluded left behind expires here. Deleted versions and unfinished uploads go
+          // after a day: staged data is never read again once deleted, and an upload into staging/
+          // lives within one invocation (at most 15 minutes).
+          id: 'staging-expire',
+          status: 'Enabled',
+          filter: [{ prefix: PREFIX.staging }],
+          expiration: [{ days: lifecycle.stagingExpiration }],
+          noncurrentVersionExpiration: [{ noncurrentDays: STAGING_CLEANUP_DAYS }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: STAGING_CLEANUP_DAYS }],
         },
         {
           id: 'old-versions-and-incomplete-uploads',

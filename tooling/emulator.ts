@@ -95,16 +95,31 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   };
 }
 
-/** Stops a process by PID: SIGTERM, then SIGKILL if it is still alive after a grace period. */
+/** Waits up to `ms` for a process to be gone; true when it is. */
+async function gone(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * Stops a process by PID: SIGTERM, then SIGKILL if it is still alive after a grace period, and
+ * waits until it is gone (a killed child stays visible until it is reaped), so a caller can rely
+ * on it being stopped when this resolves.
+ */
 export async function stopProcess(pid: number, graceMs = 3000): Promise<void> {
   if (pid <= 0 || !isAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return;
-    await new Promise((r) => setTimeout(r, 100));
+  if (await gone(pid, graceMs)) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return; // gone in between
   }
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  await gone(pid, 5000);
 }
 
 export function isAlive(pid: number): boolean {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { getDashboardWidgets, loadWidgetData, timeWindow } from '../../deployment/dashboard-data.ts';
 import { countByPrefix, countItems } from '../../deployment/inventory.ts';
 import { isFinal, prefixesOf, type LedgerItem } from '../../deployment/ledger-view.ts';
+import { processorQueues } from '../../deployment/processor-queues.ts';
 import { waitUntilIdle } from '../../deployment/queues.ts';
 import { rawKeyFor, uploadFile, waitForOutcomes, type Uploaded } from '../../deployment/uploads.ts';
 import { emailBody, listOutbox } from '../../local/outbox.ts';
@@ -36,6 +37,9 @@ dashboard's numbers. Then it shuts everything down.
   --timeout S      how long to wait for every file to be handled (default 240)
   --port N         emulator port (default: a free one)
   --verbose        also show the processor's log lines
+
+The configuration variables of docs/deploy.md in the environment reach the local stack as with
+\`order-pipeline local up\` (e.g. FANOUT_THRESHOLD_MB, FANOUT_CHUNK_MB, INGEST_MAX_CONCURRENCY).
 
 Exit status: 0 every file reached a final outcome; 1 something did not (or failed to start).`;
 
@@ -127,7 +131,7 @@ export async function run(argv: string[]): Promise<number> {
     await waitAll(clients, outputs.ingestions_table_name, bucket, [dup], deadline, () => interrupted);
 
     // Let the last invocation finish (its metrics are flushed at the end) and the alerts arrive.
-    await waitUntilIdle(clients.sqs, outputs.ingest_queue_url, 15_000);
+    for (const queue of processorQueues(outputs)) await waitUntilIdle(clients.sqs, queue.url, 15_000);
     await poller.flushMetrics();
     await poller.drainAlerts();
 

@@ -24,11 +24,18 @@ up      starts the moto emulator on 127.0.0.1 (a free port unless --port), appli
         synthesized Terraform stack (stage "local") into it, subscribes an alert-capture queue
         to the alerts topic, writes .local/outputs.json, then runs the event-source poller in
         the foreground: the real processor handler with the deployed function's environment,
-        up to the mapping's maximum concurrency invocations at once (one worker thread per
-        execution environment). Ctrl-C stops the poller and the emulator.
+        fed by the ingest queue (files) and the parts queue (parts of large files), each up to
+        its mapping's maximum concurrency (INGEST_MAX_CONCURRENCY) invocations at once, in one
+        worker thread per execution environment. Ctrl-C stops the poller and the emulator.
         --detach   run the emulator and the poller in the background; stop with \`local down\`
         --verbose  also print the processor's own log lines (always in .local/logs/processor.log)
 down    stops a detached pipeline (by the PIDs in .local/pids.json)
+
+Settings: the configuration variables of docs/deploy.md in the environment are passed to the
+local stack, e.g. FANOUT_THRESHOLD_MB=1 FANOUT_CHUNK_MB=1 (split files from 1 MiB into parts of
+1 MiB), INGEST_MAX_CONCURRENCY, MAX_FILE_MB, MAX_FILE_LINES, LAMBDA_TIMEOUT_SECONDS, ALERT_EMAILS;
+except PIPELINE_STAGE and AWS_REGION (always "local", us-east-1), remote state (TF_STATE_*) and
+DELETION_PROTECTION. \`local up\` prints the ones it used (docs/local.md).
 
 Local state lives in .local/ (or $ORDER_PIPELINE_HOME).`;
 
@@ -122,7 +129,7 @@ async function runPoller(stack: RunningStack, verbose: boolean, onStop: () => Pr
     await forgetIfForeground();
     throw e;
   }
-  out(`poller: receiving from ${stack.outputs.ingest_queue_url} (${describeMapping(stack)})`);
+  out(`poller: receiving from ${describeMapping(stack)}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -3,21 +3,46 @@ import { parseArgs } from 'node:util';
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { EXIT, UsageError } from '../exit.ts';
-import { destinationOf, recentIngestions } from '../../deployment/ledger-view.ts';
-import { queueDepth } from '../../deployment/queues.ts';
+import { recentIngestions } from '../../deployment/ledger-view.ts';
+import { deadLetterName, processorQueues, queueName, type QueueRole } from '../../deployment/processor-queues.ts';
+import { queueDepth, type QueueDepth } from '../../deployment/queues.ts';
+import { NO_PARTS_QUEUE_HINT } from '../../tooling/stack-outputs.ts';
+import { outcomeDetail, partsCell } from '../render/file-progress.ts';
+import { toJson } from '../render/json.ts';
 import { renderTable } from '../render/table.ts';
-import { bold, green, out, red, yellow } from '../render/terminal.ts';
+import { bold, dim, green, out, red, yellow } from '../render/terminal.ts';
 import { deliveryState } from '../../deployment/delivery.ts';
 
-export const summary = 'recent ingestions (ledger), ingest/DLQ depths, delivery and alarm states';
+export const summary = 'recent ingestions (ledger) with the progress of large files, queue/DLQ depths, delivery and alarm states';
 
 const HELP = `usage: order-pipeline status [--json] [--limit N] [target options]
 
-Shows the newest file ingestions from the ledger (today and yesterday, UTC), the ingest queue and
-DLQ depths (visible / in flight), whether delivery is paused, and the state of every alarm.
+Shows the newest file ingestions from the ledger (today and yesterday, UTC) — for a large file
+processed in parts, how many parts and how far it has come (\`scanning 5/8\`, \`parts 3/8 written\`) —,
+the depths (visible / in flight) of the ingest queue, the parts queue and their DLQs, whether
+delivery is paused, and the state of every alarm. A deployment made before large files were split
+into parts has no parts queue: status says so and shows the ingest queue alone.
   --limit N   how many ingestions (default 20)
   --json      one JSON object instead of tables
 ${TARGET_HELP}`;
+
+/** The keys of \`queues\` in --json: the ingest queue's kept from before parts existed. */
+const JSON_KEYS: Record<QueueRole, { queue: string; deadLetter: string }> = {
+  ingest: { queue: 'ingest', deadLetter: 'dead_letter' },
+  parts: { queue: 'parts', deadLetter: 'parts_dead_letter' },
+};
+
+interface QueueRow {
+  role: QueueRole;
+  queue: QueueDepth;
+  deadLetter: QueueDepth;
+}
+
+/** What to do about messages in a DLQ (docs/operations.md). */
+const DLQ_ADVICE: Record<QueueRole, string> = {
+  ingest: 'inspect with `order-pipeline status --json`, fix, then `order-pipeline redrive`',
+  parts: 'a part of a large file failed 3 times — see docs/operations.md ("A file stuck in parts"), then `order-pipeline redrive`',
+};
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -39,28 +64,32 @@ export async function run(argv: string[]): Promise<number> {
   const { target, clients } = connection;
   const o = target.outputs;
 
-  const [ingestions, ingest, dlq, alarms, delivery] = await Promise.all([
+  const queues = processorQueues(o);
+  const [ingestions, depths, alarms, delivery] = await Promise.all([
     recentIngestions(clients.doc, o.ingestions_table_name, { limit }),
-    queueDepth(clients.sqs, o.ingest_queue_url),
-    queueDepth(clients.sqs, o.dead_letter_queue_url),
+    Promise.all(
+      queues.map(async (q): Promise<QueueRow> => ({
+        role: q.role,
+        queue: await queueDepth(clients.sqs, q.url),
+        deadLetter: await queueDepth(clients.sqs, q.deadLetterUrl),
+      })),
+    ),
     describeAlarms(clients.cloudwatch, `${o.dashboard_name}-`),
     deliveryState(connection),
   ]);
+  const hasParts = queues.some((q) => q.role === 'parts');
 
   if (values.json) {
     out(
-      JSON.stringify(
-        {
-          target: target.kind,
-          ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-          delivery,
-          queues: { ingest, dead_letter: dlq },
-          alarms: alarms.map((a) => ({ name: a.AlarmName, state: a.StateValue, reason: a.StateReason ?? null })),
-          ingestions,
-        },
-        null,
-        2,
-      ),
+      toJson({
+        target: target.kind,
+        ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+        delivery,
+        queues: Object.fromEntries(depths.flatMap((d) => [[JSON_KEYS[d.role].queue, d.queue], [JSON_KEYS[d.role].deadLetter, d.deadLetter]])),
+        ...(hasParts ? {} : { parts_queue: NO_PARTS_QUEUE_HINT }),
+        alarms: alarms.map((a) => ({ name: a.AlarmName, state: a.StateValue, reason: a.StateReason ?? null })),
+        ingestions,
+      }),
     );
     return EXIT.ok;
   }
@@ -70,15 +99,16 @@ export async function run(argv: string[]): Promise<number> {
   else
     out(
       renderTable(
-        ['started (UTC)', 'file', 'status', 'rows', 'written', 'rejected', 'where it went / why'],
+        ['started (UTC)', 'file', 'status', 'parts', 'rows', 'written', 'rejected', 'where it went / why / how far'],
         ingestions.map((i) => [
           (i.started_at ?? '').replace('T', ' ').slice(0, 19),
           i.key,
           i.status,
+          partsCell(i),
           i.rows ?? '-',
           i.written ?? '-',
           i.rejected ?? '-',
-          i.status === 'FAILED' || i.status === 'DUPLICATE' ? `${i.reason ?? ''}` : i.status === 'PROCESSING' ? `attempt ${i.attempts ?? 1}${i.last_error ? `: ${i.last_error}` : ''}` : destinationOf(i),
+          outcomeDetail(i),
         ]),
       ),
     );
@@ -87,14 +117,17 @@ export async function run(argv: string[]): Promise<number> {
   out(
     renderTable(
       ['queue', 'visible', 'in flight', 'delayed'],
-      [
-        ['ingest', ingest.visible, ingest.inFlight, ingest.delayed],
-        ['dead-letter', dlq.visible, dlq.inFlight, dlq.delayed],
-      ],
+      depths.flatMap((d) => [
+        [queueName(d.role), d.queue.visible, d.queue.inFlight, d.queue.delayed],
+        [deadLetterName(d.role), d.deadLetter.visible, d.deadLetter.inFlight, d.deadLetter.delayed],
+      ]),
     ),
   );
+  if (!hasParts) out(dim(`(${NO_PARTS_QUEUE_HINT})`));
   out(`delivery: ${delivery.enabled ? green('enabled') : yellow('PAUSED')} — ${delivery.detail}`);
-  if (dlq.visible > 0) out(red(`${dlq.visible} message(s) in the DLQ: inspect with \`order-pipeline status --json\`, fix, then \`order-pipeline redrive\``));
+  for (const d of depths) {
+    if (d.deadLetter.visible > 0) out(red(`${d.deadLetter.visible} message(s) in the ${deadLetterName(d.role)}: ${DLQ_ADVICE[d.role]}`));
+  }
   out('');
   out(bold('Alarms'));
   if (alarms.length === 0) out(`  no alarms named ${o.dashboard_name}-*`);

@@ -5,8 +5,10 @@ import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { deliveryState } from '../../deployment/delivery.ts';
 import { EXIT, UsageError } from '../exit.ts';
 import { parseTimeoutSeconds } from '../options.ts';
-import { destinationOf } from '../../deployment/ledger-view.ts';
-import { formatBytes, ProgressBar, StatusLine } from '../render/progress.ts';
+import { destinationOf, isFinal, type LedgerItem } from '../../deployment/ledger-view.ts';
+import { describeParts, partsCell } from '../render/file-progress.ts';
+import { toJson } from '../render/json.ts';
+import { formatBytes, ProgressBar, WaitProgress } from '../render/progress.ts';
 import { renderTable } from '../render/table.ts';
 import { err, out } from '../render/terminal.ts';
 import { rawKeyFor, uploadFile, waitForOutcomes, type Uploaded } from '../../deployment/uploads.ts';
@@ -17,7 +19,9 @@ const HELP = `usage: order-pipeline upload FILE… [--wait] [--timeout SECONDS] 
 
 Puts each FILE into s3://<bucket>/raw-data/[SUB/]<file name> (multipart uploads of 8 MiB parts
 for large files, with a progress bar on stderr).
-  --wait           follow each file through the ingestion ledger to its outcome and print it
+  --wait           follow each file through the ingestion ledger to its outcome and print it;
+                   a large file processed in parts shows its progress meanwhile (parts scanned,
+                   parts written: redrawn in place on a terminal, a line per change otherwise)
   --timeout S      how long --wait waits for all files (default 300)
   --prefix SUB/    a folder under raw-data/
   --json           print the outcomes as JSON (one array)
@@ -78,22 +82,35 @@ export async function run(argv: string[]): Promise<number> {
   if (delivery && !delivery.enabled) {
     err(`note: delivery is PAUSED (${delivery.detail}): the files wait in the ingest queue until \`order-pipeline resume\``);
   }
-  const status = new StatusLine();
+  const progress = new WaitProgress();
+  // The last item seen of each file, final or not: what to say of a file still in processing at the deadline.
+  let latest: readonly (LedgerItem | null)[] = [];
   const items = await waitForOutcomes(clients.doc, target.outputs.ingestions_table_name, bucket, uploaded, {
     timeoutMs: timeoutSeconds * 1000,
-    onTick: (done, total) => status.set(`waiting for the outcomes: ${done}/${total} files handled…`),
+    onTick: (done, total, current) => {
+      latest = current;
+      progress.update(
+        done,
+        total,
+        uploaded.map((u, i) => {
+          const item = current[i];
+          return { key: u.key, progress: item && !isFinal(item) ? describeParts(item) : null };
+        }),
+      );
+    },
   });
-  status.clear();
+  progress.clear();
   const outcomes = uploaded.map((u, i) => ({ uploaded: u, item: items[i] ?? null }));
   if (values.json) {
-    out(JSON.stringify(outcomes.map(({ uploaded: u, item }) => ({ file: u.file, key: u.key, version_id: u.versionId, outcome: item?.status ?? 'PENDING', ledger: item })), null, 2));
+    out(toJson(outcomes.map(({ uploaded: u, item }) => ({ file: u.file, key: u.key, version_id: u.versionId, outcome: item?.status ?? 'PENDING', ledger: item }))));
   } else {
     out(
       renderTable(
-        ['file', 'outcome', 'rows', 'written', 'rejected', 'where it went / why'],
-        outcomes.map(({ uploaded: u, item }) => [
+        ['file', 'outcome', 'parts', 'rows', 'written', 'rejected', 'where it went / why'],
+        outcomes.map(({ uploaded: u, item }, i) => [
           u.key,
-          item?.status ?? `not handled within ${timeoutSeconds} s`,
+          item?.status ?? pendingOutcome(latest[i] ?? null, timeoutSeconds),
+          item ? partsCell(item) : '-',
           item?.rows ?? '-',
           item?.written ?? '-',
           item?.rejected ?? '-',
@@ -104,4 +121,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   const bad = outcomes.filter((o) => !o.item || o.item.status === 'FAILED').length;
   return failures + bad > 0 ? EXIT.failure : EXIT.ok;
+}
+
+/** A file without an outcome at the deadline: not seen at all, or still in processing (and how far). */
+function pendingOutcome(item: LedgerItem | null, timeoutSeconds: number): string {
+  if (!item) return `not handled within ${timeoutSeconds} s`;
+  const parts = describeParts(item);
+  return `still ${item.status} after ${timeoutSeconds} s${parts ? ` (${parts})` : ''}`;
 }

@@ -90,3 +90,48 @@ export function stepPrinter(
     print(format(line));
   };
 }
+
+/** A file being waited for: its key, and how far it has come when that is worth showing (a large file's parts). */
+export interface FileWait {
+  key: string;
+  progress: string | null;
+}
+
+/** `waiting for the outcomes: 1/3 files handled · raw-data/big.csv parts 3/8 written`. Pure. */
+export function waitingLine(done: number, total: number, files: readonly FileWait[]): string {
+  const details = files.flatMap((f) => (f.progress ? [`${f.key} ${f.progress}`] : []));
+  return `waiting for the outcomes: ${done}/${total} files handled…${details.map((d) => ` · ${d}`).join('')}`;
+}
+
+/**
+ * The progress of files being waited for: on a terminal one line redrawn in place
+ * (`waitingLine`); otherwise a plain line per file each time its progress changes
+ * (`raw-data/big.csv: parts 3/8 written`), so a log shows how a large file went.
+ */
+export class WaitProgress {
+  private readonly line: StatusLine;
+  private readonly shown = new Map<string, string>();
+
+  constructor(
+    private readonly tty = stderrIsTty,
+    private readonly print: (line: string) => void = err,
+  ) {
+    this.line = new StatusLine(tty);
+  }
+
+  update(done: number, total: number, files: readonly FileWait[]): void {
+    if (this.tty) {
+      this.line.set(waitingLine(done, total, files));
+      return;
+    }
+    for (const f of files) {
+      if (!f.progress || this.shown.get(f.key) === f.progress) continue;
+      this.shown.set(f.key, f.progress);
+      this.print(`${f.key}: ${f.progress}`);
+    }
+  }
+
+  clear(): void {
+    this.line.clear();
+  }
+}

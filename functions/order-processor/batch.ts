@@ -1,11 +1,11 @@
 /**
- * One SQS batch of S3 event messages: decode each message, skip what needs no work, hand each
- * file on, and report the records that failed (Powertools partial batch responses), so one bad
- * file does not redeliver its batch-mates.
+ * One SQS batch of S3 event messages (ingest queue) or part messages (parts queue): decode each
+ * message, skip what needs no work, hand each file or part on, and report the records that failed
+ * (Powertools partial batch responses), so one bad file does not redeliver its batch-mates.
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { decodeMessageBody, isLandingKey, MalformedEventError, type ObjectRef } from './event.ts';
+import { decodeMessageBody, isLandingKey, MalformedEventError, type ObjectRef, type PartMessage } from './event.ts';
 import { observability } from './observability.ts';
 import { describeError, FileBusyError } from './pipeline/errors.ts';
 import { PREFIX } from './settings.ts';
@@ -16,6 +16,8 @@ export interface FileHandling {
   dataBucket?: string;
   /** Throws for infrastructure faults only: the record then fails and SQS redelivers it. */
   handleFile(ref: ObjectRef, context: Context | undefined): Promise<unknown>;
+  /** One part of a large file; `receiveCount` is the message's ApproximateReceiveCount. Throws like handleFile. */
+  handlePart?(message: PartMessage, context: Context | undefined, receiveCount: number): Promise<unknown>;
 }
 
 /**
@@ -24,11 +26,9 @@ export interface FileHandling {
  */
 export async function handleRecord(record: SQSRecord, context: Context | undefined, handling: FileHandling): Promise<void> {
   const { logger } = observability();
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 0);
   logger.resetKeys();
-  logger.appendKeys({
-    message_id: record.messageId,
-    receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 0),
-  });
+  logger.appendKeys({ message_id: record.messageId, receive_count: receiveCount });
   let decoded;
   try {
     decoded = decodeMessageBody(record.body);
@@ -43,6 +43,10 @@ export async function handleRecord(record: SQSRecord, context: Context | undefin
   }
   if (decoded.kind === 'ignored') {
     logger.info('Message needs no processing', { reason: decoded.reason });
+    return;
+  }
+  if (decoded.kind === 'part') {
+    await handlePartRecord(decoded.part, context, receiveCount, handling);
     return;
   }
   for (const ref of decoded.objects) {
@@ -61,15 +65,33 @@ export async function handleRecord(record: SQSRecord, context: Context | undefin
       logger.warn('Ignoring an object from another bucket', { expected_bucket: handling.dataBucket });
       continue;
     }
-    try {
-      await handling.handleFile(ref, context);
-    } catch (error) {
-      const detail = { error: describeError(error) };
-      if (error instanceof FileBusyError) logger.warn('File is busy; the record fails and SQS will redeliver it', detail);
-      else logger.error('Infrastructure fault; the record fails and SQS will redeliver it (DLQ after the maximum receives)', detail);
-      throw error;
-    }
+    await logFailure(() => handling.handleFile(ref, context));
   }
+}
+
+/** Logs why a record fails (a busy file is expected now and then; anything else is a fault), then rethrows. */
+async function logFailure(work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const { logger } = observability();
+    const detail = { error: describeError(error) };
+    if (error instanceof FileBusyError) logger.warn('File is busy; the record fails and SQS will redeliver it', detail);
+    else logger.error('Infrastructure fault; the record fails and SQS will redeliver it (DLQ after the maximum receives)', detail);
+    throw error;
+  }
+}
+
+async function handlePartRecord(part: PartMessage, context: Context | undefined, receiveCount: number, handling: FileHandling): Promise<void> {
+  const { logger } = observability();
+  logger.appendKeys({ s3_key: part.key, bucket: part.bucket, version_id: part.versionId, ingestion_id: part.ingestionId, part: part.part, parts: part.parts, part_phase: part.phase });
+  logger.setCorrelationId(`s3://${part.bucket}/${part.key}`);
+  if (!handling.handlePart) {
+    // A part message on a function that does not split files: a wiring mistake the DLQ shows.
+    throw new MalformedEventError('a part message reached a processor without a parts queue (PARTS_QUEUE_URL is not set)');
+  }
+  const handlePart = handling.handlePart.bind(handling);
+  await logFailure(() => handlePart(part, context, receiveCount));
 }
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

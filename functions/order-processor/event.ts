@@ -1,7 +1,8 @@
 /**
- * Decoding the SQS message that tells us an object landed: normally an EventBridge "Object
- * Created" event; a classic S3 notification (`Records[]`, possibly inside an SNS envelope) is
- * accepted as well so a bucket wired the old way still works.
+ * Decoding the SQS messages the processor consumes: on the ingest queue, the message that tells us
+ * an object landed (normally an EventBridge "Object Created" event; a classic S3 notification,
+ * `Records[]`, possibly inside an SNS envelope, is accepted as well so a bucket wired the old way
+ * still works); on the parts queue, our own part messages (built here too, by partMessageBody).
  *
  * The field names are Powertools' parser types (type-only: nothing of the parser or zod is
  * bundled). Its runtime schemas are not used: they would add ~450 KB and ~36 ms to every cold
@@ -31,6 +32,8 @@ export interface ObjectRef {
 
 export type DecodedMessage =
   | { kind: 'objects'; objects: ObjectRef[] }
+  /** A unit of work on one part of a large file (the parts queue). */
+  | { kind: 'part'; part: PartMessage }
   /** A well-formed message that needs no work (test event, deletion, …). */
   | { kind: 'ignored'; reason: string };
 
@@ -157,10 +160,66 @@ function fromS3Notification(records: unknown[], now: Date): DecodedMessage {
   return { kind: 'objects', objects };
 }
 
+/** The `type` of a part message: what tells it apart from an S3 event on a queue. */
+export const PART_MESSAGE_TYPE = 'order-pipeline.part';
+export const PART_MESSAGE_VERSION = 1;
+
+export type PartPhase = 'scan' | 'write';
+
+/**
+ * One part of a file processed in parts (docs/architecture.md, "Large files in parts"): which
+ * file version, which planning attempt (`planId`: a message of a superseded plan is dropped), and
+ * which of the `parts` parts (0-based) to scan or to write.
+ */
+export interface PartMessage {
+  phase: PartPhase;
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  etag: string;
+  size: number;
+  ingestionId: string;
+  planId: string;
+  part: number;
+  parts: number;
+}
+
+/** The message body of one part (JSON), as the parts queue carries it. */
+export function partMessageBody(message: PartMessage): string {
+  const { phase, bucket, key, versionId, etag, size, ingestionId, planId, part, parts } = message;
+  return JSON.stringify({ type: PART_MESSAGE_TYPE, version: PART_MESSAGE_VERSION, phase, bucket, key, versionId, etag, size, ingestionId, planId, part, parts });
+}
+
+const isCount = (value: unknown, min: number): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+
+function fromPartMessage(body: Json): DecodedMessage {
+  if (body.version !== PART_MESSAGE_VERSION) {
+    throw new MalformedEventError(`part message version ${JSON.stringify(body.version)} is not ${PART_MESSAGE_VERSION}`);
+  }
+  const { phase, versionId, size, part, parts } = body;
+  if (phase !== 'scan' && phase !== 'write') throw new MalformedEventError(`part message phase ${JSON.stringify(phase)} is neither "scan" nor "write"`);
+  if (versionId !== null && (typeof versionId !== 'string' || versionId === '')) {
+    throw new MalformedEventError('part message versionId is neither null nor a string');
+  }
+  if (!isCount(size, 0)) throw new MalformedEventError('part message size is not a whole number');
+  if (!isCount(parts, 1) || !isCount(part, 0) || part >= parts) {
+    throw new MalformedEventError(`part message part ${JSON.stringify(part)} of ${JSON.stringify(parts)} is not a part index below the number of parts`);
+  }
+  const text = (name: 'bucket' | 'key' | 'etag' | 'ingestionId' | 'planId'): string => {
+    const value = body[name];
+    if (typeof value !== 'string' || value === '') throw new MalformedEventError(`part message ${name} is missing or not a string`);
+    return value;
+  };
+  return {
+    kind: 'part',
+    part: { phase, bucket: text('bucket'), key: text('key'), versionId, etag: text('etag'), size, ingestionId: text('ingestionId'), planId: text('planId'), part, parts },
+  };
+}
+
 const isSnsEnvelope = (value: Json): value is Json & Pick<SnsSqsNotification, 'Type' | 'TopicArn' | 'Message'> =>
   value.Type === 'Notification' && typeof value.Message === 'string' && typeof value.TopicArn === 'string';
 
-/** Decodes one SQS message body. Throws MalformedEventError for anything that is not an S3 event. */
+/** Decodes one SQS message body. Throws MalformedEventError for anything that is neither an S3 event nor a part message. */
 export function decodeMessageBody(body: string, now: Date = new Date()): DecodedMessage {
   let parsed: unknown;
   try {
@@ -173,12 +232,13 @@ export function decodeMessageBody(body: string, now: Date = new Date()): Decoded
   if (isSnsEnvelope(parsed)) {
     return decodeMessageBody(parsed.Message, now);
   }
+  if (parsed.type === PART_MESSAGE_TYPE) return fromPartMessage(parsed);
   // S3 sends this once when a notification configuration is saved.
   if (parsed.Event === 's3:TestEvent') return { kind: 'ignored', reason: 'S3 test event' };
   if (Array.isArray(parsed.Records)) return fromS3Notification(parsed.Records, now);
   if (parsed.source === 'aws.s3' && 'detail-type' in parsed) return fromEventBridge(parsed, now);
   throw new MalformedEventError(
-    'message body is neither an EventBridge S3 event (source "aws.s3") nor an S3 notification (Records[])',
+    `message body is neither an EventBridge S3 event (source "aws.s3"), an S3 notification (Records[]) nor a part message (type "${PART_MESSAGE_TYPE}")`,
   );
 }
 

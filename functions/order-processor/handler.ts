@@ -1,11 +1,13 @@
 /**
- * order-processor Lambda: an SQS batch of EventBridge "Object Created" events, one file each,
- * partial batch failures via Powertools. Thin by design: the wiring is runtime.ts, the work
- * pipeline/process-file.ts.
+ * order-processor Lambda: an SQS batch of EventBridge "Object Created" events, one file each (the
+ * ingest queue), or of part messages of large files (the parts queue); partial batch failures via
+ * Powertools. Thin by design: the wiring is runtime.ts, the work pipeline/process-file.ts (a file)
+ * and pipeline/parts/handle-part.ts (a part).
  *
  * Environment (settings.ts ENV): ORDERS_TABLE, INGESTIONS_TABLE, ALERTS_TOPIC_ARN (required);
  * DATA_BUCKET, WRITE_CONCURRENCY (default 4), WRITE_RETRY_DEADLINE_MS (default 60000), STAGE,
- * MAX_FILE_MB and MAX_FILE_LINES (the file caps `validate` applies too) (optional);
+ * MAX_FILE_MB and MAX_FILE_LINES (the file caps `validate` applies too), PARTS_QUEUE_URL,
+ * FANOUT_THRESHOLD_MB, FANOUT_CHUNK_MB and PARTS_MAX_RECEIVES (large files in parts) (optional);
  * AWS_ENDPOINT_URL (emulator; also switches S3 to path-style); POWERTOOLS_* settings.
  * Nothing is read at import: a local poller may import this module, then set process.env.
  */

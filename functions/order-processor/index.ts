@@ -4,9 +4,26 @@
  * ledger keys and statuses, destination naming and its inverse, the CSV contract for `validate`,
  * message decoding, and the names the infrastructure shares with the function.
  */
-export { contentLedgerKey, fileLedgerKey, FINAL_STATUSES, isFinalStatus, type FinalStatus, type LedgerItem } from './ledger-item.ts';
+export { contentLedgerKey, fileLedgerKey, FINAL_STATUSES, isFinalStatus, PARTS_PHASES, type FinalStatus, type LedgerItem, type PartsPhase } from './ledger-item.ts';
 export { destinationKeys, encodeCopySource, routedOriginal, s3Uri, type DestinationKeys, type RoutedOriginal } from './naming.ts';
 export { validateFile, FileTally, statusOf, type FileReport, type FileStatus, type ValidateOptions } from './contract/summary.ts';
 export { DEFAULT_LIMITS, InvalidLimitError, LIMIT_ENV, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
-export { decodeMessageBody, MalformedEventError, type DecodedMessage, type ObjectRef } from './event.ts';
+export { decodeMessageBody, MalformedEventError, PART_MESSAGE_TYPE, partMessageBody, type DecodedMessage, type ObjectRef, type PartMessage, type PartPhase } from './event.ts';
 export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './settings.ts';
+export {
+  crossPartSeeds,
+  firstRejection,
+  FirstSeenDigest,
+  mergeDigests,
+  noDataRowsError,
+  partReading,
+  planParts,
+  type DigestEntry,
+  type FilePlan,
+  type PartReading,
+  type PartSeeds,
+  type PartStart,
+  type PlannedPart,
+  type RangeReader,
+  type SeedEntry,
+} from './contract/parts.ts';

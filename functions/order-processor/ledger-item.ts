@@ -22,11 +22,24 @@ export function fileLedgerKey(ref: Pick<ObjectRef, 'bucket' | 'key' | 'versionId
 
 export const contentLedgerKey = (sha256: string): string => `content#${sha256}`;
 
+/** The attributes of a file item that name its object version (what the claim records of the event). */
+export function objectAttributes(ref: ObjectRef): Pick<LedgerItem, 'bucket' | 'key' | 'version_id' | 'etag' | 'size' | 'event_time'> {
+  return { bucket: ref.bucket, key: ref.key, version_id: ref.versionId, etag: ref.etag, size: ref.size, event_time: ref.eventTime };
+}
+
 /** Sortable, readable, unique: `20261122T040512Z-1a2b3c4d`. */
 export function newIngestionId(now: Date, random: () => Buffer = () => randomBytes(4)): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${random().toString('hex')}`;
 }
+
+/**
+ * Where a file processed in parts is (docs/architecture.md, "Large files in parts"): PLAN (the
+ * ingest invocation splits it), SCAN (parts read, nothing written), DECIDE (the whole-file
+ * verdict), WRITE (parts written), CONCLUDE (one outcome). Absent on a file processed whole.
+ */
+export type PartsPhase = 'PLAN' | 'SCAN' | 'DECIDE' | 'WRITE' | 'CONCLUDE';
+export const PARTS_PHASES: readonly PartsPhase[] = ['PLAN', 'SCAN', 'DECIDE', 'WRITE', 'CONCLUDE'];
 
 /** The ledger item as stored (snake_case attributes). */
 export interface LedgerItem {
@@ -62,5 +75,22 @@ export interface LedgerItem {
   alert_error?: string;
   /** The last infrastructure fault of an attempt that did not finish. */
   last_error?: string;
+  /** Number of parts: 1 for a file processed whole. */
+  parts?: number;
+  /** Parts written so far (a file processed whole: 0, then 1 when it is concluded). */
+  parts_done?: number;
+  /** Only on a file processed in parts; the plan's id is the planning attempt's `attempt_id`. */
+  phase?: PartsPhase;
+  /** Indices of the parts scanned / written (number sets: each part is counted once, whatever the deliveries). */
+  parts_scanned?: Set<number>;
+  parts_written?: Set<number>;
+  /** The phase whose part messages are all sent (a phase entered but not sent is resent after its lease). */
+  sent_phase?: PartsPhase;
+  /** The part whose invocation holds DECIDE or CONCLUDE (its own redelivery takes over once the lease expires). */
+  lead_part?: number;
+  /** DECIDE's counts, kept for the outcome of a file whose part fails for good. */
+  planned?: { rows: number; valid: number; rejected: number; blank: number };
+  /** Rows confirmed written by the parts written so far. */
+  parts_rows_written?: number;
 }
 

@@ -7,15 +7,18 @@ import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidLimitError, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
 import { snsAlertPublisher } from './adapters/alert-publisher.ts';
 import { DynamoBatchWriter, documentClientSender, type WriterOptions } from './adapters/dynamo-writer.ts';
 import { Ledger } from './adapters/ledger.ts';
+import { sqsPartsQueue } from './adapters/parts-queue.ts';
 import { s3ObjectStore } from './adapters/s3-objects.ts';
 import { createBatchHandler, type FileHandling, type SqsHandler } from './batch.ts';
 import { observability, type Observability } from './observability.ts';
-import type { ProcessorPorts, ReadOrders } from './pipeline/ports.ts';
+import { handlePart } from './pipeline/parts/handle-part.ts';
+import type { PartsSettings, ProcessorPorts, ReadOrders } from './pipeline/ports.ts';
 import { processFile } from './pipeline/process-file.ts';
 import { ENV, ORDERS_HASH_KEY } from './settings.ts';
 
@@ -53,6 +56,19 @@ export const DEFAULT_LEASE_MS = 15 * 60 * 1000;
  */
 export const LEASE_MARGIN_MS = 2_000;
 
+/** Splitting large files into parts (docs/architecture.md, "Large files in parts"). */
+export interface PartsConfig {
+  queueUrl: string;
+  /** FANOUT_THRESHOLD_MB: files (object size) of at least this many MiB are processed in parts. */
+  thresholdMb: number;
+  /** FANOUT_CHUNK_MB: about this many MiB per part. */
+  chunkMb: number;
+  /** PARTS_MAX_RECEIVES: the parts queue's maxReceiveCount. */
+  maxReceives: number;
+}
+
+export const PARTS_DEFAULTS = { thresholdMb: 256, chunkMb: 64, maxReceives: 3 } as const;
+
 export interface ProcessorConfig {
   dataBucket?: string;
   ordersTable: string;
@@ -63,6 +79,8 @@ export interface ProcessorConfig {
   stage?: string;
   /** The file caps (MAX_FILE_MB, MAX_FILE_LINES), the same `validate` applies; the contract's defaults when absent. */
   limits?: ContractLimits;
+  /** Absent (PARTS_QUEUE_URL unset): files are never split. */
+  parts?: PartsConfig;
 }
 
 function limits(env: NodeJS.ProcessEnv): ContractLimits {
@@ -74,10 +92,20 @@ function limits(env: NodeJS.ProcessEnv): ContractLimits {
   }
 }
 
+/** The parts settings, validated even when no parts queue is set (a typo is caught before it matters). */
+function partsConfig(env: NodeJS.ProcessEnv): PartsConfig | undefined {
+  const thresholdMb = positiveInt(env, ENV.fanoutThresholdMb, PARTS_DEFAULTS.thresholdMb);
+  const chunkMb = positiveInt(env, ENV.fanoutChunkMb, PARTS_DEFAULTS.chunkMb);
+  const maxReceives = positiveInt(env, ENV.partsMaxReceives, PARTS_DEFAULTS.maxReceives);
+  const queueUrl = env[ENV.partsQueueUrl]?.trim();
+  return queueUrl ? { queueUrl, thresholdMb, chunkMb, maxReceives } : undefined;
+}
+
 /** Reads the processor's environment contract (settings.ts ENV). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
   const dataBucket = env[ENV.dataBucket]?.trim();
   const stage = env[ENV.stage]?.trim();
+  const parts = partsConfig(env);
   return {
     ordersTable: required(env, ENV.ordersTable),
     ingestionsTable: required(env, ENV.ingestionsTable),
@@ -87,6 +115,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorCo
     limits: limits(env),
     ...(dataBucket ? { dataBucket } : {}),
     ...(stage ? { stage } : {}),
+    ...(parts ? { parts } : {}),
   };
 }
 
@@ -94,6 +123,8 @@ export interface AwsClients {
   s3: S3Client;
   doc: DynamoDBDocumentClient;
   sns: SNSClient;
+  /** For the parts queue; made from the environment when absent and needed. */
+  sqs?: SQSClient;
 }
 
 /**
@@ -105,7 +136,7 @@ export function clientsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClients
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { s3, doc, sns: new SNSClient({}) };
+  return { s3, doc, sns: new SNSClient({}), sqs: new SQSClient({}) };
 }
 
 /** What the handler is built from: SDK clients, configuration, the contract reader, test hooks. */
@@ -121,6 +152,15 @@ export interface RecordDeps extends AwsClients {
 export function leaseFor(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): number {
   const remaining = context?.getRemainingTimeInMillis?.();
   return typeof remaining === 'number' && remaining > 0 ? remaining + LEASE_MARGIN_MS : DEFAULT_LEASE_MS;
+}
+
+/** Time kept back on a part's last receive to record that its file failed before Lambda stops the invocation. */
+export const LAST_RECEIVE_MARGIN_MS = 10_000;
+
+/** When a part on its last receive must give up (no deadline when the context cannot tell the time left). */
+export function partDeadline(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): { deadlineMs?: number } {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  return typeof remaining === 'number' && remaining > 0 ? { deadlineMs: Math.max(0, remaining - LAST_RECEIVE_MARGIN_MS) } : {};
 }
 
 /** The steps' ports over the SDK clients (adapters/). */
@@ -145,14 +185,29 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
     leaseMs,
     ...(config.stage ? { stage: config.stage } : {}),
     ...(config.limits ? { contract: { limits: config.limits } } : {}),
+    ...(config.parts ? { parts: partsSettings(deps, config.parts) } : {}),
   };
 }
 
-/** How the batch handler hands on each file: processFile over the ports wired from the clients. */
+const MiB = 1024 * 1024;
+
+function partsSettings(deps: RecordDeps, parts: PartsConfig): PartsSettings {
+  deps.sqs ??= new SQSClient({});
+  return {
+    queue: sqsPartsQueue(deps.sqs, parts.queueUrl),
+    thresholdBytes: parts.thresholdMb * MiB,
+    chunkBytes: parts.chunkMb * MiB,
+    maxReceives: parts.maxReceives,
+  };
+}
+
+/** How the batch handler hands on each file and each part, over the ports wired from the clients. */
 export function fileHandlingFor(deps: RecordDeps): FileHandling {
   return {
     ...(deps.config.dataBucket ? { dataBucket: deps.config.dataBucket } : {}),
     handleFile: (ref, context) => processFile(ref, processorPorts(deps, leaseFor(context), observability())),
+    handlePart: (message, context, receiveCount) =>
+      handlePart(message, receiveCount, processorPorts(deps, leaseFor(context), observability()), partDeadline(context)),
   };
 }
 

@@ -16,14 +16,28 @@ export const ENV = {
   maxFileMb: 'MAX_FILE_MB',
   /** Whole-file cap on physical lines (the CSV contract's limits; `validate` reads it too). */
   maxFileLines: 'MAX_FILE_LINES',
+  /** URL of the parts queue (docs/architecture.md, "Large files in parts"); unset: files are never split. */
+  partsQueueUrl: 'PARTS_QUEUE_URL',
+  /** A file (its object size) of at least this many MiB is processed in parts (integer ≥ 1, default 256). */
+  fanoutThresholdMb: 'FANOUT_THRESHOLD_MB',
+  /** The size of a part, about, in MiB (integer ≥ 1, default 64). */
+  fanoutChunkMb: 'FANOUT_CHUNK_MB',
+  /** The parts queue's maxReceiveCount: a part failing on this receive fails its file (default 3). */
+  partsMaxReceives: 'PARTS_MAX_RECEIVES',
 } as const;
 
-/** The four prefixes of the data bucket (docs/architecture.md, "Storage"). */
+/**
+ * The prefixes of the data bucket (docs/architecture.md, "Storage"): the four a file passes
+ * through, and staging/ for the intermediate objects of a file processed in parts
+ * (`staging/<ingestionId>/…`: plan, part results, slices; deleted when the file concludes, and
+ * expired by lifecycle if it never does).
+ */
 export const PREFIX = {
   raw: 'raw-data/',
   processed: 'processed-data/',
   archive: 'archive/',
   failed: 'failed-data/',
+  staging: 'staging/',
 } as const;
 
 /** Powertools names: the metrics namespace and the service dimension / log field. */

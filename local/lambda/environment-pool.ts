@@ -18,6 +18,8 @@ export class EnvironmentPool {
   private closed = false;
   /** Environments started so far (cold starts). */
   started = 0;
+  /** The most invocations that ran at once, over every mapping drawing on the pool. */
+  peakBusy = 0;
 
   constructor(private readonly options: PoolOptions) {
     if (!Number.isInteger(options.maxEnvironments) || options.maxEnvironments < 1) {
@@ -27,6 +29,16 @@ export class EnvironmentPool {
 
   get size(): number {
     return this.idle.length + this.busy.size + this.starting;
+  }
+
+  get maxEnvironments(): number {
+    return this.options.maxEnvironments;
+  }
+
+  private markBusy(environment: ExecutionEnvironment): ExecutionEnvironment {
+    this.busy.add(environment);
+    this.peakBusy = Math.max(this.peakBusy, this.busy.size);
+    return environment;
   }
 
   private async startOne(): Promise<ExecutionEnvironment> {
@@ -55,15 +67,8 @@ export class EnvironmentPool {
     for (;;) {
       if (this.closed) throw new Error('the execution environments are shut down');
       const warm = this.idle.pop();
-      if (warm) {
-        this.busy.add(warm);
-        return warm;
-      }
-      if (this.size < this.options.maxEnvironments) {
-        const cold = await this.startOne();
-        this.busy.add(cold);
-        return cold;
-      }
+      if (warm) return this.markBusy(warm);
+      if (this.size < this.options.maxEnvironments) return this.markBusy(await this.startOne());
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
   }

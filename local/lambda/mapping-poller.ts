@@ -24,6 +24,12 @@ export const DEFAULT_LOCAL_CONCURRENCY = 5;
 /** How many batches of this mapping run at once: its ScalingConfig.MaximumConcurrency. */
 export const mappingConcurrency = (mapping: MappingInfo): number => mapping.maximumConcurrency ?? DEFAULT_LOCAL_CONCURRENCY;
 
+/**
+ * The environments the function needs when these mappings share its pool: each mapping runs up to
+ * its own maximum concurrency, independently of the others (as on AWS), so together up to the sum.
+ */
+export const sharedPoolSize = (mappings: readonly MappingInfo[]): number => mappings.reduce((n, m) => n + mappingConcurrency(m), 0);
+
 export interface BatchReport {
   messages: Message[];
   /** MessageIds of the records that failed (to be redelivered). */

@@ -1,7 +1,8 @@
 /**
  * End to end: `terraform apply` of the synthesized stack, unchanged, against the moto emulator
- * (once for this file), then the deployed resources read back through the AWS SDK, a real file
- * drop arriving on the ingest queue, and `terraform destroy`.
+ * (once for this file), then the deployed resources read back through the AWS SDK (the ingest and
+ * parts queues, their mappings, alarms, dashboard), a real file drop arriving on the ingest queue,
+ * and `terraform destroy`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,8 @@ describe('deploy to the emulator', () => {
     });
     expect(outputs.ingest_queue_url).toMatch(new RegExp(`/order-pipeline-${STAGE}-ingest$`));
     expect(outputs.dead_letter_queue_url).toMatch(new RegExp(`/order-pipeline-${STAGE}-ingest-dlq$`));
+    expect(outputs.parts_queue_url).toMatch(new RegExp(`/order-pipeline-${STAGE}-parts$`));
+    expect(outputs.parts_dead_letter_queue_url).toMatch(new RegExp(`/order-pipeline-${STAGE}-parts-dlq$`));
     expect(log.join('\n')).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./);
     process.stdout.write(`deployed to moto in ${deploySeconds.toFixed(0)} s\n`);
   });
@@ -150,6 +153,26 @@ describe('deploy to the emulator', () => {
     expect(JSON.stringify(JSON.parse(ingest.Attributes?.Policy ?? '{}'))).toContain('aws:SourceArn');
   });
 
+  it('creates the parts queue redriving to its own DLQ after 3 receives, encrypted, with 6× the function timeout as visibility', async () => {
+    // Prepare
+    const sqs = new SQSClient(config());
+
+    // Act
+    const parts = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.parts_queue_url, AttributeNames: ['All'] }));
+    const dlq = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.parts_dead_letter_queue_url, AttributeNames: ['All'] }));
+    const redrive = JSON.parse(parts.Attributes?.RedrivePolicy ?? '{}') as { maxReceiveCount: unknown; deadLetterTargetArn: string };
+    const policy = JSON.stringify(JSON.parse(parts.Attributes?.Policy ?? '{}'));
+
+    // Assess
+    expect(Number(redrive.maxReceiveCount)).toBe(3);
+    expect(redrive.deadLetterTargetArn).toBe(queueArn(outputs.parts_dead_letter_queue_url));
+    expect(parts.Attributes).toMatchObject({ VisibilityTimeout: String(6 * TIMEOUT_SECONDS), MessageRetentionPeriod: '345600', SqsManagedSseEnabled: 'true' });
+    expect(dlq.Attributes).toMatchObject({ MessageRetentionPeriod: '1209600', SqsManagedSseEnabled: 'true' });
+    expect(policy).toContain(`:role/order-pipeline-${STAGE}-processor-role`);
+    expect(policy).toContain('"Sid":"RolesSendParts"');
+    expect(policy).toContain('aws:SecureTransport');
+  });
+
   it('creates the function with the synthesized runtime, architecture, environment and queue mapping', async () => {
     // Prepare
     const lambda = new LambdaClient(config());
@@ -170,6 +193,10 @@ describe('deploy to the emulator', () => {
       [ENV.dataBucket]: outputs.bucket_name,
       [ENV.alertsTopicArn]: outputs.alerts_topic_arn,
       [ENV.stage]: STAGE,
+      [ENV.partsQueueUrl]: outputs.parts_queue_url,
+      [ENV.partsMaxReceives]: '3',
+      [ENV.fanoutThresholdMb]: '256',
+      [ENV.fanoutChunkMb]: '64',
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
@@ -183,7 +210,24 @@ describe('deploy to the emulator', () => {
     });
   });
 
-  it('creates eight alarms that notify the topic on ALARM and OK, missing data not breaching', async () => {
+  it('maps the parts queue to the function one part at a time, bounded by the same maximum concurrency', async () => {
+    // Prepare
+    const lambda = new LambdaClient(config());
+
+    // Act
+    const { EventSourceMappings } = await lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: queueArn(outputs.parts_queue_url) }));
+
+    // Assess
+    expect(EventSourceMappings).toHaveLength(1);
+    expect(EventSourceMappings?.[0]).toMatchObject({
+      FunctionArn: expect.stringMatching(new RegExp(`:function:${outputs.processor_function_name}$`)),
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+  });
+
+  it('creates ten alarms that notify the topic on ALARM and OK, missing data not breaching', async () => {
     // Prepare
     const cloudwatch = new CloudWatchClient(config());
 
@@ -197,6 +241,8 @@ describe('deploy to the emulator', () => {
       'dynamodb-throttling',
       'files-failed',
       'ingest-queue-age',
+      'parts-dlq-not-empty',
+      'parts-queue-age',
       'processor-errors',
       'processor-throttles',
       'rejected-row-ratio',
@@ -204,7 +250,10 @@ describe('deploy to the emulator', () => {
     for (const alarm of MetricAlarms) {
       expect(alarm).toMatchObject({ AlarmActions: [outputs.alerts_topic_arn], OKActions: [outputs.alerts_topic_arn], TreatMissingData: 'notBreaching' });
     }
-    expect(MetricAlarms.find((a) => a.AlarmName?.endsWith('dlq-not-empty'))?.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+    const named = (name: string) => MetricAlarms.find((a) => a.AlarmName === `order-pipeline-${STAGE}-${name}`);
+    expect(named('dlq-not-empty')?.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+    expect(named('parts-dlq-not-empty')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: `order-pipeline-${STAGE}-parts-dlq` }] });
+    expect(named('parts-queue-age')).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: `order-pipeline-${STAGE}-parts` }] });
   });
 
   it('creates the dashboard charting every metric the processor emits', async () => {
@@ -215,7 +264,7 @@ describe('deploy to the emulator', () => {
 
     // Assess: the custom metrics, and the references to the deployed resources resolved by Terraform
     expect([...charted].sort()).toEqual(Object.values(METRIC).sort());
-    for (const name of [outputs.processor_function_name, outputs.orders_table_name, `order-pipeline-${STAGE}-ingest-dlq`]) {
+    for (const name of [outputs.processor_function_name, outputs.orders_table_name, `order-pipeline-${STAGE}-ingest-dlq`, `order-pipeline-${STAGE}-parts`, `order-pipeline-${STAGE}-parts-dlq`]) {
       expect(dashboard.DashboardBody).toContain(`"${name}"`);
     }
     expect(dashboard.DashboardBody).not.toContain('${');

@@ -3,28 +3,41 @@
  * Terraform stack + the real handler in worker threads), then the CLI's own commands against it —
  * upload the sample files, follow them to their outcomes, and check every outcome in the table, the bucket,
  * the ledger, the captured e-mails and the metrics; a poison message walks to the DLQ and
- * `redrive` brings it back; `pause` holds delivery and `resume` drains it; and the load scenario
- * (test/load/load-scenario.ts) at its small size: files dropped at once, processed side by side.
+ * `redrive` brings it back; `pause` holds delivery and `resume` drains it; the load scenario
+ * (test/load/load-scenario.ts) at its small size: files dropped at once, processed side by side;
+ * and a file eight times the large-file threshold, processed in parts side by side with exactly
+ * the outcome `validateFile` gives it (test/load/large-file.ts).
+ *
+ * The stack is started with FANOUT_THRESHOLD_MB=1 FANOUT_CHUNK_MB=1, so files of 1 MiB and more are
+ * split into parts of 1 MiB; every other file here is far smaller and processed whole.
  *
  * Fails (never skips) without moto or terraform: `local up` exits with a message saying how to
  * install them, and the test prints it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { parseString } from '@fast-csv/parse';
+import { validateFile } from '../../functions/order-processor/index.ts';
 import { queueArn } from '../../deployment/connect.ts';
 import { countItems } from '../../deployment/inventory.ts';
 import { findMapping } from '../../deployment/event-source-mapping.ts';
 import type { LocalOutputs } from '../../local/home.ts';
+import { OUTPUT_NAMES } from '../../modules/outputs.ts';
 import { mappingConcurrency } from '../../local/lambda/mapping-poller.ts';
 import { parseSampleReadme } from '../../local/sample-expectations.ts';
-import { destroyClients, makeClients, type Clients } from '../../tooling/aws-clients.ts';
+import { clientConfig, destroyClients, makeClients, type Clients } from '../../tooling/aws-clients.ts';
 import { freePort, isAlive } from '../../tooling/emulator.ts';
 import { PROJECT_PATHS, PROJECT_ROOT } from '../../tooling/project.ts';
+import { writeLargeFile } from '../load/large-file.ts';
 import { assessLoad, CI_LOAD, describeLoad, planLoad, runLoad } from '../load/load-scenario.ts';
 
 const ROOT = PROJECT_ROOT;
@@ -32,7 +45,10 @@ const BIN = PROJECT_PATHS.cli;
 const SAMPLES = PROJECT_PATHS.sampleData;
 
 const home = mkdtempSync(join(tmpdir(), 'order-pipeline-local-e2e-'));
-const env = { ...process.env, ORDER_PIPELINE_HOME: home, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+const MiB = 1024 * 1024;
+/** Large files: from 1 MiB, in parts of 1 MiB (passed through by `local up` to the stack). */
+const PARTS_SETTINGS = { FANOUT_THRESHOLD_MB: '1', FANOUT_CHUNK_MB: '1' };
+const env = { ...process.env, ...PARTS_SETTINGS, ORDER_PIPELINE_HOME: home, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 interface CliResult {
   code: number;
@@ -72,11 +88,61 @@ let upOutput = '';
 let outputs: LocalOutputs;
 let clients: Clients;
 
+interface Depth {
+  visible: number;
+  inFlight: number;
+}
+
 interface StatusJson {
   delivery: { enabled: boolean };
-  queues: { ingest: { visible: number; inFlight: number }; dead_letter: { visible: number; inFlight: number } };
+  queues: { ingest: Depth; dead_letter: Depth; parts: Depth; parts_dead_letter: Depth };
   alarms: { name: string; state: string }[];
   ingestions: { key: string; status: string; rows?: number; written?: number; rejected?: number }[];
+}
+
+/**
+ * An object's bytes. Read without the SDK's response checksum check: moto's CopyObject of an object
+ * uploaded in parts gives the copy the source's multipart checksum, which the SDK then takes for
+ * the copy's own and rejects (docs/local.md); the tests compare the bytes themselves.
+ */
+async function objectBytes(key: string): Promise<Buffer> {
+  const s3 = new S3Client({ ...clientConfig({ region: outputs.region, endpoint: outputs.endpoint }), responseChecksumValidation: 'WHEN_REQUIRED' });
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: outputs.bucket_name, Key: key }));
+    return Buffer.from(await out.Body!.transformToByteArray());
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** A CSV the pipeline wrote (RFC 4180, header row) as records by column name. */
+function parseCsv(text: string): Promise<Record<string, string>[]> {
+  return new Promise((resolvePromise, reject) => {
+    const rows: Record<string, string>[] = [];
+    parseString(text, { headers: true })
+      .on('data', (row: Record<string, string>) => rows.push(row))
+      .on('error', reject)
+      .on('end', () => resolvePromise(rows));
+  });
+}
+
+/** The orders table's items of these ids (those that exist). */
+async function ordersById(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((order_id) => ({ order_id }));
+    while (keys && keys.length > 0) {
+      const out: BatchGetCommandOutput = await clients.doc.send(new BatchGetCommand({ RequestItems: { [outputs.orders_table_name]: { Keys: keys } } }));
+      for (const item of out.Responses?.[outputs.orders_table_name] ?? []) found.set(String(item.order_id), item);
+      keys = out.UnprocessedKeys?.[outputs.orders_table_name]?.Keys;
+    }
+  }
+  return found;
+}
+
+/** Items in the orders table (moto's DescribeTable counts live and exactly). */
+async function ordersCount(): Promise<number> {
+  return (await clients.ddb.send(new DescribeTableCommand({ TableName: outputs.orders_table_name }))).Table?.ItemCount ?? 0;
 }
 
 async function status(): Promise<StatusJson> {
@@ -117,10 +183,38 @@ describe('order-pipeline local up', () => {
   it('writes .local/outputs.json with the endpoint, the region and every Terraform output', () => {
     // Assess
     expect(outputs.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    for (const name of ['bucket_name', 'orders_table_name', 'ingestions_table_name', 'alerts_topic_arn', 'ingest_queue_url', 'dead_letter_queue_url', 'processor_function_name', 'dashboard_name', 'region']) {
-      expect(outputs[name], name).toEqual(expect.any(String));
-    }
+    for (const name of OUTPUT_NAMES) expect(outputs[name], name).toEqual(expect.any(String));
+    expect(OUTPUT_NAMES).toEqual(expect.arrayContaining(['parts_queue_url', 'parts_dead_letter_queue_url']));
     expect(upOutput).toContain('terraform: Apply complete!');
+  });
+
+  it('passes the large-file settings of its environment to the stack, and says so', async () => {
+    // Act
+    const fn = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.processor_function_name }));
+
+    // Assess
+    const settings = upOutput.split('\n').find((l) => l.includes('settings: ') && l.includes('(from the environment'));
+    expect(settings).toContain('FANOUT_THRESHOLD_MB=1');
+    expect(settings).toContain('FANOUT_CHUNK_MB=1');
+    expect(fn.Environment?.Variables).toMatchObject(PARTS_SETTINGS);
+  });
+
+  it('disables the emulator\'s copy of both event-source mappings and polls both queues itself', async () => {
+    // Prepare
+    const arns = [await queueArn(clients.sqs, outputs.ingest_queue_url), await queueArn(clients.sqs, outputs.parts_queue_url as string)];
+
+    // Act
+    const mappings = await Promise.all(arns.map(async (arn) => (await clients.lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: arn }))).EventSourceMappings ?? []));
+    const delivery = JSON.parse(readFileSync(join(home, 'delivery.json'), 'utf8')) as { enabled: boolean; mappings: { queue: string; uuid: string }[] };
+
+    // Assess
+    expect(mappings.map((m) => m.map((x) => x.State))).toEqual([['Disabled'], ['Disabled']]);
+    expect(delivery.enabled).toBe(true);
+    expect(delivery.mappings.map((m) => [m.queue, m.uuid])).toEqual([
+      ['ingest', mappings[0]![0]!.UUID],
+      ['parts', mappings[1]![0]!.UUID],
+    ]);
+    expect(upOutput).toMatch(/poller: receiving from the ingest queue \(batch size \d+, up to \d+ invocations at once\) and the parts queue \(batch size 1, up to \d+ invocations at once\)/);
   });
 
   it('handles every sample file end to end: ledger, table, prefixes, alert e-mails, metrics', async () => {
@@ -225,7 +319,8 @@ describe('order-pipeline local up', () => {
 
     // Assess: out of the DLQ, back through the ingest queue (and, still poison, back to the DLQ)
     expect(redrive.code, redrive.stderr).toBe(0);
-    expect(redrive.stdout).toContain('moved 1 message(s) from the DLQ to the ingest queue; 0 left in the DLQ');
+    expect(redrive.stdout).toContain('moved 1 message(s) from the ingest DLQ to the ingest queue; 0 left in the ingest DLQ');
+    expect(redrive.stdout).toContain('the parts DLQ is empty; nothing to redrive');
     const deliveriesBefore = (upOutput.match(/message body is not JSON/g) ?? []).length;
     await eventually('a redelivery of the redriven message', async () => (upOutput.match(/message body is not JSON/g) ?? []).length > deliveriesBefore, 30_000);
     await eventually('the redriven message back in the DLQ', async () => ((await status()).queues.dead_letter.visible === 1 ? true : null), 90_000);
@@ -236,6 +331,7 @@ describe('order-pipeline local up', () => {
     const pause = await cli('pause');
     expect(pause.code, pause.stderr).toBe(0);
     expect(pause.stdout).toMatch(/^paused \(was enabled\): /);
+    expect(pause.stdout).toMatch(/event-source mappings \S+ \(ingest queue\) and \S+ \(parts queue\)/);
     await sleep(3000); // a long poll already in progress may still complete
     const upload = await cli('upload', join(SAMPLES, 'orders-minimal.csv'), '--prefix', 'during-pause/');
     expect(upload.code, upload.stderr).toBe(0);
@@ -298,6 +394,112 @@ describe('order-pipeline local up', () => {
     process.stdout.write(`${describeLoad(run)}\n`);
     assessLoad(run, { maxConcurrency: mappingConcurrency(mapping) });
   }, 300_000);
+
+  it('processes a file eight times the threshold in parts side by side, with exactly the outcome validate gives it', async () => {
+    // Prepare: 8¼ MiB of fat rows with every hard case on the 1 MiB cuts (test/load/large-file.ts)
+    const file = writeLargeFile({ path: join(home, 'big-parts.csv'), minBytes: 8.25 * MiB, chunkBytes: MiB, seed: 2026, idPrefix: 'BIG-' });
+    const key = 'raw-data/big-parts.csv';
+    const report = await validateFile(file.path);
+    const rejectedLines = new Set(report.errors.map((e) => e.line));
+    const valid = file.records.filter((r) => !rejectedLines.has(r.line));
+    // The file holds what it was made to hold, as the contract sees it: the cases on the cuts, rows
+    // rejected in every part, order_ids repeated in later parts (one first seen on a rejected row).
+    expect(file.bytes).toBeGreaterThanOrEqual(8 * MiB);
+    expect(file.cuts.map((c) => c.case)).toEqual(expect.arrayContaining(['quoted-lf-on-cut', 'quoted-crlf-split', 'record-crlf-split', 'stray-quote-across']));
+    expect(file.records.filter((r) => r.kind !== 'valid').map((r) => r.line)).toEqual(report.errors.map((e) => e.line));
+    const partOf = (offset: number) => Math.floor(offset / MiB);
+    const lineOf = new Map(file.records.map((r) => [r.line, r]));
+    const crossPart = report.errors.flatMap((e) => {
+      const first = /first seen on line (\d+)/.exec(e.reason);
+      const firstRecord = first ? lineOf.get(Number(first[1])) : undefined;
+      return firstRecord && partOf(firstRecord.offset) < partOf(lineOf.get(e.line)!.offset) ? [{ first: firstRecord, line: e.line }] : [];
+    });
+    expect(crossPart.length).toBeGreaterThan(8);
+    expect(crossPart.some((d) => rejectedLines.has(d.first.line))).toBe(true);
+    expect(report).toMatchObject({ status: 'PARTIAL', reason: null });
+    expect(report.blank).toBe(file.blankLines);
+    const ordersBefore = await ordersCount();
+
+    // Act
+    const upload = await cli('upload', file.path, '--wait', '--json', '--timeout', '600');
+
+    // Assess: the outcome — status and counts as validate gives them, in parts, every part done
+    expect(upload.code, upload.stderr).toBe(0);
+    const [outcome] = JSON.parse(upload.stdout) as { key: string; outcome: string; ledger: Record<string, unknown> & { errors_key: string; processed_key: string; archive_key: string } }[];
+    expect(outcome?.key).toBe(key);
+    const ledger = outcome!.ledger;
+    expect({ status: ledger.status, rows: ledger.rows, written: ledger.written, rejected: ledger.rejected, blank: ledger.blank }).toEqual({
+      status: 'PARTIAL',
+      rows: report.rows,
+      written: report.valid,
+      rejected: report.rejected,
+      blank: report.blank,
+    });
+    expect(ledger.parts).toBeGreaterThanOrEqual(8);
+    expect(ledger.parts_done).toBe(ledger.parts);
+    // Assess: the progress showed while waiting (plain lines: stderr is not a terminal here)
+    expect(upload.stderr).toMatch(new RegExp(`^${key}: (planning \\d+ parts|scanning \\d+/\\d+|scanning \\d+ parts|deciding .*|parts \\d+/\\d+ written|concluding .*)$`, 'm'));
+
+    // Assess: the errors report — every rejected line with its reason, as validate gives them
+    const errors = await parseCsv((await objectBytes(ledger.errors_key)).toString('utf8'));
+    expect(errors).toEqual(report.errors.map((e) => ({ line: String(e.line), order_id: e.order_id ?? '', column: e.column ?? '', reason: e.reason })));
+
+    // Assess: one cleaned CSV, the valid rows in file order with the file's line numbers
+    const cleaned = await parseCsv((await objectBytes(ledger.processed_key)).toString('utf8'));
+    expect(cleaned.map((r) => r.order_id)).toEqual(valid.map((r) => r.orderId));
+    expect(cleaned.map((r) => Number(r.source_line))).toEqual(valid.map((r) => r.line));
+    const keys = ((await clients.s3.send(new ListObjectsV2Command({ Bucket: outputs.bucket_name }))).Contents ?? []).map((o) => o.Key!);
+    expect(keys.filter((k) => k.startsWith('processed-data/') && k.includes('/big-parts.'))).toEqual([ledger.processed_key]);
+    expect(keys.filter((k) => k.startsWith('failed-data/') && k.includes('/big-parts.'))).toEqual([ledger.errors_key]);
+    expect(keys.filter((k) => k === key || k.startsWith('staging/'))).toEqual([]);
+
+    // Assess: the original archived byte for byte
+    const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    expect(sha(await objectBytes(ledger.archive_key))).toBe(sha(readFileSync(file.path)));
+
+    // Assess: the orders table holds exactly the valid rows (ids only ever on rejected rows are absent)
+    expect((await ordersCount()) - ordersBefore).toBe(valid.length);
+    const stored = await ordersById(valid.map((r) => r.orderId));
+    expect(stored.size).toBe(valid.length);
+    expect(valid.filter((r) => stored.get(r.orderId)?.source_line !== r.line).map((r) => r.orderId)).toEqual([]);
+    const validIds = new Set(valid.map((r) => r.orderId));
+    const neverValid = [...new Set(file.records.filter((r) => !validIds.has(r.orderId)).map((r) => r.orderId))];
+    expect(neverValid.length).toBeGreaterThan(100);
+    expect((await ordersById(neverValid)).size).toBe(0);
+
+    // Assess: one alert e-mail for the file
+    const mails = await eventually(
+      'the alert e-mail of the large file',
+      async () => {
+        const list = JSON.parse((await cli('alerts', '--json')).stdout) as { subject: string; text: string }[];
+        const ours = list.filter((m) => m.subject.includes('big-parts.csv'));
+        return ours.length > 0 ? ours : null;
+      },
+      20_000,
+    );
+    await sleep(2000);
+    expect(JSON.parse((await cli('alerts', '--json')).stdout).filter((m: { subject: string }) => m.subject.includes('big-parts.csv'))).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('PARTIAL');
+
+    // Assess: every part scanned and written by the poller, several side by side (its own lines)
+    const partLines = [...upOutput.matchAll(/part (\d+)\/(\d+) (scan|write) of raw-data\/big-parts\.csv(?: \(delivery \d+\))? in [\d.]+ s \((\d+) parts? at once\)/g)];
+    const parts = Number(ledger.parts);
+    for (const phase of ['scan', 'write']) {
+      expect(new Set(partLines.filter((m) => m[3] === phase).map((m) => m[1])).size, phase).toBe(parts);
+    }
+    expect(partLines.every((m) => Number(m[2]) === parts)).toBe(true);
+    const atOnce = Math.max(...partLines.map((m) => Number(m[4])));
+    expect(atOnce).toBeGreaterThan(1);
+    const partsMapping = await findMapping(clients.lambda, outputs.processor_function_name, await queueArn(clients.sqs, outputs.parts_queue_url as string));
+    expect(atOnce).toBeLessThanOrEqual(mappingConcurrency(partsMapping));
+
+    // Assess: `status` shows the parts of the finished file, and both queues drained
+    const table = await cli('status', '--limit', '100');
+    expect(table.stdout).toMatch(new RegExp(`${key.replace(/[.]/g, '\\.')}\\s+PARTIAL\\s+${parts}\\s+${report.rows}\\s`));
+    const after = await status();
+    expect([after.queues.parts.visible, after.queues.parts.inFlight, after.queues.parts_dead_letter.visible]).toEqual([0, 0, 0]);
+    process.stdout.write(`large file: ${(file.bytes / MiB).toFixed(2)} MiB, ${report.rows} rows in ${parts} parts, up to ${atOnce} parts at once\n`);
+  }, 900_000);
 
   it('stops the poller and the emulator cleanly on Ctrl-C', async () => {
     // Prepare

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       ingestMaxConcurrency: 5,
       maxFileMb: 16_384,
       maxFileLines: 100_000_000,
+      fanoutThresholdMb: 256,
+      fanoutChunkMb: 64,
       logRetentionDays: 30,
       rejectRatioAlarmThreshold: 0.05,
       deletionProtection: false,
@@ -41,6 +43,7 @@ describe('loadConfig', () => {
         failedExpiration: 90,
         noncurrentVersionExpiration: 30,
         abortIncompleteMultipartUpload: 7,
+        stagingExpiration: 7,
       },
     });
     expect(config.remoteState).toBeUndefined();
@@ -60,6 +63,9 @@ describe('loadConfig', () => {
       INGEST_MAX_CONCURRENCY: '20',
       MAX_FILE_MB: '64',
       MAX_FILE_LINES: '+250000',
+      FANOUT_THRESHOLD_MB: '512',
+      FANOUT_CHUNK_MB: '128',
+      STAGING_EXPIRATION_DAYS: '10',
       LOG_RETENTION_DAYS: '365',
       REJECT_RATIO_ALARM_THRESHOLD: '0.2',
       DELETION_PROTECTION: 'yes',
@@ -75,6 +81,9 @@ describe('loadConfig', () => {
     expect(config.ingestBatchSize).toBe(50);
     expect(config.maxFileMb).toBe(64);
     expect(config.maxFileLines).toBe(250_000);
+    expect(config.fanoutThresholdMb).toBe(512);
+    expect(config.fanoutChunkMb).toBe(128);
+    expect(config.lifecycle.stagingExpiration).toBe(10);
     expect(config.deletionProtection).toBe(true);
     expect(config.remoteState).toEqual({
       bucket: 'my-tf-state',
@@ -127,6 +136,15 @@ describe('loadConfig', () => {
     ['MAX_FILE_LINES', '-5', 'integer from 1 to 10000000000 (physical lines'],
     ['MAX_FILE_LINES', '1e8', 'integer from 1 to 10000000000 (physical lines'],
     ['MAX_FILE_LINES', '10000000001', 'integer from 1 to 10000000000 (physical lines'],
+    ['FANOUT_THRESHOLD_MB', '0', 'integer from 1 to 1048576 (MiB'],
+    ['FANOUT_THRESHOLD_MB', '1048577', 'integer from 1 to 1048576 (MiB'],
+    ['FANOUT_THRESHOLD_MB', '256MB', 'integer from 1 to 1048576 (MiB'],
+    ['FANOUT_CHUNK_MB', '0', 'integer from 1 to 5120 (MiB; S3 copies at most 5 GiB per UploadPartCopy'],
+    ['FANOUT_CHUNK_MB', '5121', 'integer from 1 to 5120'],
+    ['FANOUT_CHUNK_MB', '1.5', 'integer from 1 to 5120'],
+    ['FANOUT_CHUNK_MB', '300', 'at most FANOUT_THRESHOLD_MB (256)'],
+    ['STAGING_EXPIRATION_DAYS', '3', 'integer from 4 to 36500 (days; at least the 4 days a queue keeps a part message'],
+    ['STAGING_EXPIRATION_DAYS', 'two', 'integer from 4 to 36500'],
   ])('names the variable, the value and what is expected when %s=%j', (name, value, expected) => {
     // Act
     const problems = problemsFor({ [name]: value });
@@ -155,6 +173,28 @@ describe('loadConfig', () => {
 
     // Assess
     expect(error.message).toBe('Invalid configuration (2 problems):\n  - A="1": expected x\n  - B="2": expected y');
+  });
+});
+
+describe('part sizes', () => {
+  it('accepts a part as large as the threshold', () => {
+    // Act
+    const config = loadConfig({ FANOUT_THRESHOLD_MB: '1', FANOUT_CHUNK_MB: '1' });
+
+    // Assess
+    expect([config.fanoutThresholdMb, config.fanoutChunkMb]).toEqual([1, 1]);
+  });
+
+  it('lowers the default part size to the threshold when only a lower threshold is set', () => {
+    expect(loadConfig({ FANOUT_THRESHOLD_MB: '16' }).fanoutChunkMb).toBe(16);
+  });
+
+  it('keeps the default part size of 64 MiB under a higher threshold', () => {
+    expect(loadConfig({ FANOUT_THRESHOLD_MB: '4096' }).fanoutChunkMb).toBe(64);
+  });
+
+  it('accepts the largest part S3 copies at once, 5120 MiB, under a threshold at least as large', () => {
+    expect(loadConfig({ FANOUT_THRESHOLD_MB: '8192', FANOUT_CHUNK_MB: '5120' }).fanoutChunkMb).toBe(5120);
   });
 });
 
@@ -199,11 +239,20 @@ describe('namePrefix', () => {
 });
 
 describe('CONFIG_VARIABLES', () => {
-  it('documents every configuration variable in the table of docs/deploy.md', () => {
-    // Prepare
+  it('documents every configuration variable in the table of docs/deploy.md with its default and meaning', () => {
+    // Prepare: the table's rows by variable name (backticks around a default are formatting only)
     const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
+    const rows = new Map(
+      doc
+        .split('\n')
+        .map((line) => /^\| `([A-Z0-9_]+)` \| (.*?) \| (.*) \|$/.exec(line))
+        .filter((match) => match !== null)
+        .map(([, name, defaultValue, meaning]) => [name, { default: defaultValue?.replaceAll('`', ''), meaning }]),
+    );
 
     // Assess
-    for (const variable of CONFIG_VARIABLES) expect(doc, variable.name).toContain(`| \`${variable.name}\` |`);
+    for (const variable of CONFIG_VARIABLES) {
+      expect(rows.get(variable.name), variable.name).toEqual({ default: variable.default.replaceAll('`', ''), meaning: variable.description });
+    }
   });
 });

@@ -8,6 +8,8 @@ const VIEW: DashboardView = {
   functionName: 'fn-name',
   queueName: 'queue-name',
   deadLetterQueueName: 'dlq-name',
+  partsQueueName: 'parts-name',
+  partsDeadLetterQueueName: 'parts-dlq-name',
   ordersTableName: 'orders-name',
   ingestionsTableName: 'ledger-name',
 };
@@ -33,7 +35,7 @@ describe('dashboardBody', () => {
 
     // Assess
     expect(metricWidgets.every((w) => w.properties.region === 'eu-west-1')).toBe(true);
-    for (const name of ['fn-name', 'queue-name', 'dlq-name', 'orders-name', 'ledger-name']) expect(charted).toContain(`"${name}"`);
+    for (const name of ['fn-name', 'queue-name', 'dlq-name', 'parts-name', 'parts-dlq-name', 'orders-name', 'ledger-name']) expect(charted).toContain(`"${name}"`);
     expect(widgets[0]?.properties.markdown).toContain('# order-pipeline-test');
   });
 

@@ -78,13 +78,15 @@ describe('least privilege', () => {
   const uses = policyUses(json);
 
   it('takes every role, bucket, queue, topic and key policy from a policy document', () => {
-    // Assess: the role's trust and permissions, the bucket, both queues, the alerts topic and its key
+    // Assess: the role's trust and permissions, the bucket, the four queues, the alerts topic and its key
     expect(uses.map((u) => u.where.split('.')[0]).sort()).toEqual([
       'aws_iam_role',
       'aws_iam_role_policy',
       'aws_kms_key',
       'aws_s3_bucket_policy',
       'aws_sns_topic_policy',
+      'aws_sqs_queue_policy',
+      'aws_sqs_queue_policy',
       'aws_sqs_queue_policy',
       'aws_sqs_queue_policy',
     ]);
@@ -99,6 +101,14 @@ describe('least privilege', () => {
 
     // Assess
     expect(problems).toEqual([]);
+  });
+
+  it('walks the statements of large files in parts: staging, sending and consuming parts', () => {
+    // Act
+    const walked = uses.flatMap(({ document }) => ((documents[document]?.statement ?? []) as Statement[]).map((s) => s.sid));
+
+    // Assess
+    expect(walked).toEqual(expect.arrayContaining(['UseStagingArea', 'SendParts', 'ConsumeQueues', 'RolesSendParts']));
   });
 
   it('reports each deliberately bad statement (the walker can fail)', () => {

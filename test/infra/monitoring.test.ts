@@ -11,16 +11,19 @@ const names = {
   functionName: 'order-pipeline-test-processor',
   queueName: 'order-pipeline-test-ingest',
   deadLetterQueueName: 'order-pipeline-test-ingest-dlq',
+  partsQueueName: 'order-pipeline-test-parts',
+  partsDeadLetterQueueName: 'order-pipeline-test-parts-dlq',
   ordersTableName: 'order-pipeline-test-orders',
   ingestionsTableName: 'order-pipeline-test-ingestions',
 };
-// The parts of Alerts, Processor, Ingestion and Tables monitoring uses, with fixed names.
+// The parts of Alerts, Processor, Ingestion, Parts and Tables monitoring uses, with fixed names.
 const props: MonitoringProps = {
   namePrefix: 'order-pipeline-test',
   environment: { region: 'eu-west-1' },
   alerts: { topic: { arn: TOPIC_ARN } },
   processor: { function: { functionName: names.functionName } },
   ingestion: { queue: { name: names.queueName }, deadLetterQueue: { name: names.deadLetterQueueName } },
+  parts: { queue: { name: names.partsQueueName }, deadLetterQueue: { name: names.partsDeadLetterQueueName } },
   tables: { orders: { name: names.ordersTableName }, ingestions: { name: names.ingestionsTableName } },
   rejectRatioThreshold: 0.1,
   queueAgeAlarmSeconds: 600,
@@ -34,7 +37,7 @@ describe('Monitoring', () => {
 
   it('makes every alarm notify the topic on ALARM and OK and treat missing data as fine', () => {
     // Assess
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(10);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN], treat_missing_data: 'notBreaching' });
     }
@@ -45,6 +48,8 @@ describe('Monitoring', () => {
     ['processor-errors', { namespace: 'AWS/Lambda', metric_name: 'Errors', dimensions: { FunctionName: names.functionName }, threshold: 0 }],
     ['processor-throttles', { namespace: 'AWS/Lambda', metric_name: 'Throttles', threshold: 0 }],
     ['ingest-queue-age', { namespace: 'AWS/SQS', metric_name: 'ApproximateAgeOfOldestMessage', dimensions: { QueueName: names.queueName }, threshold: 600 }],
+    ['parts-dlq-not-empty', { namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: names.partsDeadLetterQueueName }, statistic: 'Maximum', period: 60, threshold: 0 }],
+    ['parts-queue-age', { namespace: 'AWS/SQS', metric_name: 'ApproximateAgeOfOldestMessage', dimensions: { QueueName: names.partsQueueName }, statistic: 'Maximum', threshold: 600 }],
     ['files-failed', { namespace: METRICS_NAMESPACE, metric_name: METRIC.filesFailed, dimensions: { service: SERVICE_NAME }, threshold: 0 }],
     ['alerts-failed', { namespace: METRICS_NAMESPACE, metric_name: METRIC.alertsFailed, dimensions: { service: SERVICE_NAME }, statistic: 'Sum', period: 300, threshold: 0 }],
   ])('watches the right metric and threshold in the %s alarm', (name, expected) => {
@@ -90,6 +95,22 @@ describe('Monitoring', () => {
     expect(shown('AWS/Lambda')).toEqual(new Set(['Invocations', 'Errors', 'Throttles', 'ConcurrentExecutions', 'Duration']));
     expect(shown('AWS/SQS')).toEqual(new Set(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateAgeOfOldestMessage']));
     expect(shown('AWS/DynamoDB')).toEqual(new Set(['ConsumedWriteCapacityUnits', 'WriteThrottleEvents', 'ReadThrottleEvents']));
+  });
+
+  it('charts the depth, in-flight count, DLQ and oldest message age of the parts queue on the dashboard', () => {
+    // Act
+    const body = JSON.parse(onlyBlockOfType(synth, CloudwatchDashboard.tfResourceType).dashboard_body as string) as {
+      widgets: { properties: { metrics?: unknown[][] } }[];
+    };
+    const charted = body.widgets.flatMap((w) => w.properties.metrics ?? []).filter((m) => m[0] === 'AWS/SQS').map((m) => `${String(m[1])} ${String(m[3])}`);
+
+    // Assess
+    expect(charted).toEqual(expect.arrayContaining([
+      `ApproximateNumberOfMessagesVisible ${names.partsQueueName}`,
+      `ApproximateNumberOfMessagesNotVisible ${names.partsQueueName}`,
+      `ApproximateNumberOfMessagesVisible ${names.partsDeadLetterQueueName}`,
+      `ApproximateAgeOfOldestMessage ${names.partsQueueName}`,
+    ]));
   });
 
   it('lets the static matcher find the DLQ alarm on visible messages', () => {

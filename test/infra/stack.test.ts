@@ -67,20 +67,55 @@ describe('OrderPipelineStack', () => {
     });
   });
 
-  it('sets the queue visibility to 6× the function timeout', () => {
+  it('sets the visibility of the ingest and parts queues to 6× the function timeout', () => {
     // Act
     const { json: sized } = synthPipeline({ LAMBDA_TIMEOUT_SECONDS: '90' });
     const fn = Object.values(sized.resource?.aws_lambda_function ?? {})[0];
-    const queue = Object.values(sized.resource?.aws_sqs_queue ?? {}).find((q) => q.name === 'order-pipeline-test-ingest');
+    const queues = Object.values(sized.resource?.aws_sqs_queue ?? {});
+    const visibility = (name: string) => queues.find((q) => q.name === name)?.visibility_timeout_seconds;
 
     // Assess
     expect(fn?.timeout).toBe(90);
-    expect(queue?.visibility_timeout_seconds).toBe(540);
+    expect(visibility('order-pipeline-test-ingest')).toBe(540);
+    expect(visibility('order-pipeline-test-parts')).toBe(540);
   });
 
-  it('lets the processor role, and no other principal of the account, publish to the alerts topic', () => {
-    // Prepare
-    const policy = Object.values(json.resource?.aws_sns_topic_policy ?? {})[0];
+  it('tells the processor the parts queue, the part sizes and the receive count the parts queue redrives after', () => {
+    // Act
+    const { json: sized } = synthPipeline({ FANOUT_THRESHOLD_MB: '2', FANOUT_CHUNK_MB: '1' });
+    const variables = (Object.values(sized.resource?.aws_lambda_function ?? {})[0] as { environment: { variables: Record<string, string> } }).environment.variables;
+    const partsQueue = Object.entries(sized.resource?.aws_sqs_queue ?? {}).find(([, q]) => q.name === 'order-pipeline-test-parts');
+    const redrive = JSON.parse(String(partsQueue?.[1].redrive_policy)) as { maxReceiveCount: number };
+
+    // Assess
+    expect(variables).toMatchObject({
+      [ENV.partsQueueUrl]: `\${aws_sqs_queue.${partsQueue?.[0]}.url}`,
+      [ENV.fanoutThresholdMb]: '2',
+      [ENV.fanoutChunkMb]: '1',
+      [ENV.partsMaxReceives]: String(redrive.maxReceiveCount),
+    });
+  });
+
+  it('bounds both event-source mappings by INGEST_MAX_CONCURRENCY', () => {
+    // Act
+    const { json: sized } = synthPipeline({ INGEST_MAX_CONCURRENCY: '7' });
+    const mappings = Object.values(sized.resource?.aws_lambda_event_source_mapping ?? {});
+
+    // Assess
+    expect(mappings).toHaveLength(2);
+    expect(mappings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ event_source_arn: expect.stringMatching(/aws_sqs_queue\.ingestion_queue_\w+\.arn/), batch_size: 5, scaling_config: { maximum_concurrency: 7 } }),
+      expect.objectContaining({ event_source_arn: expect.stringMatching(/aws_sqs_queue\.parts_queue_\w+\.arn/), batch_size: 1, scaling_config: { maximum_concurrency: 7 } }),
+    ]));
+  });
+
+  it.each([
+    ['publish to the alerts topic', 'aws_sns_topic_policy', 'arn', /^\$\{aws_sns_topic\.alerts_topic_\w+\.arn\}$/, 'RolesPublishAlerts', 'DenyPublishByOthers'],
+    // No Deny on the parts queue: `order-pipeline redrive` sends dead-lettered parts back (modules/parts.ts).
+    ['send to the parts queue', 'aws_sqs_queue_policy', 'queue_url', /^\$\{aws_sqs_queue\.parts_queue_\w+\.url\}$/, 'RolesSendParts', null],
+  ])('grants the processor role the right to %s in the resource policy', (_what, type, attribute, target, allowSid, denySid) => {
+    // Prepare: the resource policy of the target and the statements of its document
+    const policy = Object.values(json.resource?.[type] ?? {}).find((p) => target.test(String(p[attribute])));
     const documentName = /data\.aws_iam_policy_document\.([\w-]+)\.json/.exec(String(policy?.policy))?.[1] ?? '';
     const statements = (json.data?.aws_iam_policy_document?.[documentName]?.statement ?? []) as {
       sid: string;
@@ -90,13 +125,14 @@ describe('OrderPipelineStack', () => {
     const roleArn = expect.stringMatching(/^\$\{aws_iam_role\.processor_role_\w+\.arn\}$/);
 
     // Act
-    const publishers = statements.find((s) => s.sid === 'RolesPublishAlerts')?.principals?.[0]?.identifiers;
-    const exempt = statements.find((s) => s.sid === 'DenyPublishByOthers')?.condition?.find((c) => c.variable === 'aws:PrincipalArn')?.values;
+    const allowed = statements.find((s) => s.sid === allowSid)?.principals?.[0]?.identifiers;
+    const exempt = statements.find((s) => s.sid === denySid)?.condition?.find((c) => c.variable === 'aws:PrincipalArn')?.values;
 
     // Assess
-    expect(policy?.arn).toMatch(/^\$\{aws_sns_topic\.alerts_topic_\w+\.arn\}$/);
-    expect(publishers).toEqual([roleArn]);
-    expect(exempt).toEqual([roleArn]);
+    expect(policy).toBeDefined();
+    expect(allowed).toEqual([roleArn]);
+    if (denySid) expect(exempt).toEqual([roleArn]);
+    else expect(statements.filter((s) => s.sid !== 'DenyInsecureTransport' && (s as { effect?: string }).effect === 'Deny')).toEqual([]);
   });
 
   it('passes the file caps from the configuration to the processor', () => {

@@ -90,6 +90,14 @@ describe('Storage', () => {
         },
         { id: 'failed-expire', filter: [{ prefix: 'failed-data/' }], expiration: [{ days: 90 }] },
         {
+          id: 'staging-expire',
+          status: 'Enabled',
+          filter: [{ prefix: 'staging/' }],
+          expiration: [{ days: 7 }],
+          noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }],
+        },
+        {
           id: 'old-versions-and-incomplete-uploads',
           filter: [{ prefix: '' }],
           noncurrent_version_expiration: [{ noncurrent_days: 30 }],
@@ -101,7 +109,7 @@ describe('Storage', () => {
 
   it('uses custom lifecycle days and keeps the bucket on destroy when deletion protection is on', () => {
     // Prepare
-    const lifecycle = loadConfig({ ARCHIVE_GLACIER_IR_DAYS: '10', FAILED_EXPIRATION_DAYS: '14', NONCURRENT_VERSION_EXPIRATION_DAYS: '3' }).lifecycle;
+    const lifecycle = loadConfig({ ARCHIVE_GLACIER_IR_DAYS: '10', FAILED_EXPIRATION_DAYS: '14', NONCURRENT_VERSION_EXPIRATION_DAYS: '3', STAGING_EXPIRATION_DAYS: '5' }).lifecycle;
 
     // Act
     const custom = synthConstruct((stack) => new Storage(stack, 'storage', storageProps({ lifecycle, deletionProtection: true })));
@@ -113,6 +121,7 @@ describe('Storage', () => {
         { transition: [{ days: 10, storage_class: 'GLACIER_IR' }, { days: 180, storage_class: 'DEEP_ARCHIVE' }] },
         {},
         { expiration: [{ days: 14 }] },
+        { expiration: [{ days: 5 }] },
         { noncurrent_version_expiration: [{ noncurrent_days: 3 }] },
       ],
     })).toBe(true);

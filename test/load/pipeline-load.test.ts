@@ -45,9 +45,9 @@ describe('the local pipeline under load', () => {
 
     // Assess
     process.stdout.write(`${describeLoad(run)}\n${JSON.stringify(poller.stats())}\n`);
-    const concurrency = mappingConcurrency(stack.mapping);
+    const concurrency = mappingConcurrency(stack.feeds.find((f) => f.role === 'ingest')!.mapping);
     assessLoad(run, { maxConcurrency: concurrency });
-    expect(poller.stats().peakConcurrency).toBe(concurrency);
+    expect(poller.stats().queues.ingest?.peakConcurrency).toBe(concurrency);
     // The handler fails only the poison messages' records; nothing fails a whole batch.
     expect(problems).toEqual([]);
   }, 30 * 60_000);

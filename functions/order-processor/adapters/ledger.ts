@@ -5,32 +5,16 @@
  * that detect the same bytes arriving under another key.
  */
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LEDGER } from '../settings.ts';
 import type { ObjectRef } from '../event.ts';
-import { contentLedgerKey, fileLedgerKey, newIngestionId, type FinalStatus, type LedgerItem } from '../ledger-item.ts';
-import type { ClaimOptions, ClaimResult, ContentOwner, LedgerPort } from '../pipeline/ports.ts';
+import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type PartsPhase } from '../ledger-item.ts';
+import { isConditionFailure, setExpression } from './ledger-expressions.ts';
+import { markPart, updatePhase } from './ledger-parts.ts';
+import { LedgerConflictError } from '../pipeline/errors.ts';
+import type { ClaimOptions, ClaimResult, ContentOwner, LedgerPort, PartMark, PhaseCondition } from '../pipeline/ports.ts';
 
 export type { ClaimOptions, ClaimResult } from '../pipeline/ports.ts';
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
-
-/** Builds `SET a = :a, …` with every attribute name aliased (status, key, size are reserved words). */
-function setExpression(values: Record<string, unknown>, ifNotExists: ReadonlySet<string> = new Set()) {
-  const names: Record<string, string> = {};
-  const vals: Record<string, unknown> = {};
-  const parts: string[] = [];
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) continue;
-    names[`#${name}`] = name;
-    vals[`:${name}`] = value;
-    parts.push(ifNotExists.has(name) ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`);
-  }
-  return { expression: `SET ${parts.join(', ')}`, names, values: vals };
-}
 
 export class Ledger implements LedgerPort {
   constructor(
@@ -63,14 +47,12 @@ export class Ledger implements LedgerPort {
         ingestion_id: options.ingestionId ?? newIngestionId(options.now),
         started_at: startedAt,
         [LEDGER.byDayHashKey]: startedAt.slice(0, 10),
-        bucket: ref.bucket,
-        key: ref.key,
-        version_id: ref.versionId,
-        etag: ref.etag,
-        size: ref.size,
-        event_time: ref.eventTime,
+        ...objectAttributes(ref),
+        // A file processed whole is one part; planning a file in parts sets how many.
+        parts: 1,
+        parts_done: 0,
       },
-      new Set(['ingestion_id', 'started_at', LEDGER.byDayHashKey]),
+      new Set(['ingestion_id', 'started_at', LEDGER.byDayHashKey, 'parts', 'parts_done']),
     );
     try {
       const out = await this.doc.send(
@@ -78,13 +60,15 @@ export class Ledger implements LedgerPort {
           TableName: this.tableName,
           Key: { [LEDGER.hashKey]: pk },
           UpdateExpression: `${set.expression} ADD #attempts :one`,
+          // A file in parts past planning is no longer the ingest message's: its parts carry it on.
           ConditionExpression:
-            'attribute_not_exists(#pk) OR (#status = :processing AND (attribute_not_exists(#lease_expires_at) OR #lease_expires_at < :nowMs))',
-          ExpressionAttributeNames: { ...set.names, '#pk': LEDGER.hashKey, '#attempts': 'attempts' },
+            'attribute_not_exists(#pk) OR (#status = :processing AND (attribute_not_exists(#lease_expires_at) OR #lease_expires_at < :nowMs) AND (attribute_not_exists(#phase) OR #phase = :plan))',
+          ExpressionAttributeNames: { ...set.names, '#pk': LEDGER.hashKey, '#attempts': 'attempts', '#phase': 'phase' },
           ExpressionAttributeValues: {
             ...set.values,
             ':one': 1,
             ':processing': 'PROCESSING',
+            ':plan': 'PLAN' satisfies PartsPhase,
             ':nowMs': options.now.getTime(),
           },
           ReturnValues: 'ALL_NEW',
@@ -99,7 +83,8 @@ export class Ledger implements LedgerPort {
       // Vanished between the two calls (deleted by an operator): let SQS retry the claim.
       throw new Error(`ledger item ${pk} changed while claiming it; retry`);
     }
-    return existing.status === 'PROCESSING' ? { kind: 'busy', item: existing } : { kind: 'final', item: existing };
+    if (existing.status !== 'PROCESSING') return { kind: 'final', item: existing };
+    return existing.phase && existing.phase !== 'PLAN' ? { kind: 'in-parts', item: existing } : { kind: 'busy', item: existing };
   }
 
   /**
@@ -153,6 +138,8 @@ export class Ledger implements LedgerPort {
     const item = await this.get(holderPk);
     if (!item) return true;
     if (item.status === 'FAILED') return true;
+    // A file in parts past planning always ends in an outcome (a part that keeps failing fails it).
+    if (item.phase && item.phase !== 'PLAN') return false;
     return item.status === 'PROCESSING' && (item.lease_expires_at ?? 0) < now.getTime();
   }
 
@@ -178,7 +165,10 @@ export class Ledger implements LedgerPort {
     }
   }
 
-  /** Records the outcome; only the attempt that holds the claim may do so. */
+  /**
+   * Records the outcome; only the attempt that holds the claim may (for a file in parts: its
+   * plan, whose id is the planning attempt's), and only once: a file already final stays as it is.
+   */
   async finish(pk: string, attemptId: string, outcome: Partial<LedgerItem> & { status: FinalStatus }): Promise<void> {
     const set = setExpression({ ...outcome });
     try {
@@ -187,17 +177,28 @@ export class Ledger implements LedgerPort {
           TableName: this.tableName,
           Key: { [LEDGER.hashKey]: pk },
           UpdateExpression: `${set.expression} REMOVE #lease_expires_at`,
-          ConditionExpression: '#attempt_id = :attempt',
-          ExpressionAttributeNames: { ...set.names, '#lease_expires_at': 'lease_expires_at', '#attempt_id': 'attempt_id' },
-          ExpressionAttributeValues: { ...set.values, ':attempt': attemptId },
+          ConditionExpression: '#attempt_id = :attempt AND #status = :processing',
+          ExpressionAttributeNames: { ...set.names, '#lease_expires_at': 'lease_expires_at', '#attempt_id': 'attempt_id', '#status': 'status' },
+          ExpressionAttributeValues: { ...set.values, ':attempt': attemptId, ':processing': 'PROCESSING' },
         }),
       );
     } catch (error) {
       if (isConditionFailure(error)) {
-        throw new Error(`ledger item ${pk} was taken over by another attempt before this one finished; retry`);
+        throw new LedgerConflictError(`ledger item ${pk} was taken over or concluded by another attempt before this one finished; retry`);
       }
       throw error;
     }
+  }
+
+  /** One step of a file in parts (ledger-parts.ts). */
+  updatePhase(pk: string, planId: string, expect: PhaseCondition, values: Partial<LedgerItem>, remove: readonly (keyof LedgerItem)[] = []): Promise<boolean> {
+    return updatePhase(this.doc, this.tableName, pk, planId, expect, values, remove);
+  }
+
+  /** Counts a part scanned or written, once (ledger-parts.ts). */
+  async markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten = 0): Promise<PartMark> {
+    const item = await markPart(this.doc, this.tableName, pk, planId, phase, part, rowsWritten);
+    return item ? { marked: true, item } : { marked: false, item: await this.get(pk) };
   }
 
   /**

@@ -2,26 +2,30 @@
  * The small S3 adapters that read the dropped file and move bytes to where naming.ts says.
  * Encryption is by bucket default (SSE configured by the storage module), so no SSE headers here.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectRef } from '../event.ts';
 import { encodeCopySource, MAX_SINGLE_COPY_BYTES, s3Uri } from '../naming.ts';
-import type { ObjectStore, TextSink } from '../pipeline/ports.ts';
+import type { ByteRange, ObjectStore, StoredObject, TextSink } from '../pipeline/ports.ts';
+import { copyInParts, joinObjects } from './s3-multipart.ts';
 
 /** The processor's object store over an S3 client. */
 export function s3ObjectStore(s3: S3Client): ObjectStore {
   return {
     resolveKey: (ref) => resolveEventKey(s3, ref),
-    async open(ref) {
+    async open(ref, range) {
       try {
-        return await openObject(s3, ref);
+        return await openObject(s3, ref, range);
       } catch (error) {
         if (isGoneError(error)) return null;
         throw error;
@@ -30,16 +34,83 @@ export function s3ObjectStore(s3: S3Client): ObjectStore {
     copy: (ref, key) => copyOriginal(s3, ref, key),
     removeFromLanding: (ref) => removeFromLanding(s3, ref),
     upload: (bucket, key) => startUpload(s3, bucket, key),
+    uploadBytes: (bucket, key, body) => uploadBytes(s3, bucket, key, body),
+    putText: async (bucket, key, text) => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: 'application/json; charset=utf-8' }));
+    },
+    getText: (bucket, key, range) => getText(s3, bucket, key, range),
+    join: (bucket, key, head, sources) => joinObjects(s3, bucket, key, head, sources),
+    removeAll: (bucket, prefix) => removeAll(s3, bucket, prefix),
   };
 }
 
 /** Pins reads to the version (or, unversioned, the etag) from the event, so both passes see the same bytes. */
 const pin = (ref: ObjectRef) => (ref.versionId ? { VersionId: ref.versionId } : { IfMatch: `"${ref.etag}"` });
 
-export async function openObject(s3: S3Client, ref: ObjectRef): Promise<Readable> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...pin(ref) }));
+/** The object's bytes, or those of [start, end) (an empty range reads nothing). */
+export async function openObject(s3: S3Client, ref: ObjectRef, range?: ByteRange): Promise<Readable> {
+  if (range && range.end <= range.start) return Readable.from([]);
+  const out = await s3.send(
+    new GetObjectCommand({
+      Bucket: ref.bucket,
+      Key: ref.key,
+      ...pin(ref),
+      ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}),
+    }),
+  );
   if (!out.Body) throw new Error(`GetObject returned no body for ${s3Uri(ref.bucket, ref.key)}`);
   return out.Body as Readable;
+}
+
+async function getText(s3: S3Client, bucket: string, key: string, range?: ByteRange): Promise<string | null> {
+  if (range && range.end <= range.start) return '';
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}) }));
+    return (await out.Body?.transformToString('utf8')) ?? '';
+  } catch (error) {
+    if (isGoneError(error)) return null;
+    throw error;
+  }
+}
+
+/** A streamed multipart upload of bytes (5 MiB parts, two in flight); how to read exactly it back. */
+export async function uploadBytes(s3: S3Client, bucket: string, key: string, body: AsyncIterable<Uint8Array>): Promise<StoredObject> {
+  let size = 0;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of body) {
+      size += chunk.byteLength;
+      yield chunk;
+    }
+  }
+  const upload = new Upload({
+    client: s3,
+    params: { Bucket: bucket, Key: key, Body: Readable.from(counted()), ContentType: 'text/csv; charset=utf-8' },
+    partSize: 5 * 1024 * 1024,
+    queueSize: 2,
+    leavePartsOnError: false,
+  });
+  const out = await upload.done();
+  const etag = (out.ETag ?? '').replace(/"/g, '');
+  if (!etag) throw new Error(`the upload of ${s3Uri(bucket, key)} returned no ETag`);
+  return { key, etag, size };
+}
+
+/** Deletes every object under the prefix (delete markers in a versioned bucket; lifecycle expires the rest). */
+export async function removeAll(s3: S3Client, bucket: string, prefix: string): Promise<number> {
+  let removed = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+    if (keys.length > 0) {
+      const out = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+      const failed = out.Errors ?? [];
+      if (failed.length > 0) throw new Error(`could not delete ${failed.length} object(s) under ${s3Uri(bucket, prefix)}: ${failed[0]?.Code} ${failed[0]?.Message}`);
+      removed += keys.length;
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return removed;
 }
 
 /**
@@ -85,12 +156,11 @@ export function isGoneError(error: unknown): boolean {
   );
 }
 
-export async function copyOriginal(s3: S3Client, ref: ObjectRef, destinationKey: string): Promise<void> {
-  if (ref.size > MAX_SINGLE_COPY_BYTES) {
-    // A CSV this large would not finish inside Lambda's 15 minutes anyway; fail loudly, never silently.
-    throw new Error(
-      `${s3Uri(ref.bucket, ref.key)} is ${ref.size} bytes; copies over 5 GiB need a multipart copy, which is not supported`,
-    );
+/** Copies the original byte for byte: one CopyObject up to 5 GiB, a multipart copy above. */
+export async function copyOriginal(s3: S3Client, ref: ObjectRef, destinationKey: string, singleCopyMax = MAX_SINGLE_COPY_BYTES): Promise<void> {
+  if (ref.size > singleCopyMax) {
+    await copyInParts(s3, { bucket: ref.bucket, key: ref.key, versionId: ref.versionId, etag: ref.etag, size: ref.size }, ref.bucket, destinationKey);
+    return;
   }
   await s3.send(
     new CopyObjectCommand({

@@ -84,11 +84,18 @@ const REQUIRED: readonly (CanonicalColumn | readonly [CanonicalColumn, Canonical
   'unit_price',
 ];
 
+/** The whole-file verdicts given at the end of a file (for a file read in parts: across its parts). */
+export const EMPTY_FILE_REASON = 'the file is empty; expected a header row followed by at least one data row';
+
+export function noDataRowsReason(headerLine: number): string {
+  return `the file has a header row (line ${headerLine}) but no data rows; expected at least one order`;
+}
+
 /**
- * Maps the header row to canonical columns. Throws FileRejectedError (line = the header's line)
- * when a required column is missing or two cells name the same column.
+ * Maps the header row to canonical columns. Throws FileRejectedError (line = the header's line,
+ * offset = where it starts) when a required column is missing or two cells name the same column.
  */
-export function mapHeader(cells: readonly string[], line = 1): HeaderInfo {
+export function mapHeader(cells: readonly string[], line = 1, offset?: number): HeaderInfo {
   const raw = cells.map((cell) => cell.replace(/^\uFEFF/, '').trim());
   const canonical: (CanonicalColumn | null)[] = raw.map(canonicalColumn);
   const unknownColumns = raw.filter((cell, i) => canonical[i] === null && cell !== '');
@@ -105,6 +112,7 @@ export function mapHeader(cells: readonly string[], line = 1): HeaderInfo {
       `header columns ${quote(raw[first] ?? '')} (column ${first + 1}) and ${quote(raw[i] ?? '')} (column ${i + 1}) ` +
         `both mean ${column}; expected each column at most once`,
       line,
+      offset,
     );
   });
 
@@ -122,6 +130,7 @@ export function mapHeader(cells: readonly string[], line = 1): HeaderInfo {
     throw new FileRejectedError(
       `missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}; found columns: ${found}${hint}`,
       line,
+      offset,
     );
   }
   return { raw, canonical, unknownColumns };

@@ -12,7 +12,7 @@ export type ByteSource = NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
-function toBuffer(chunk: unknown): Buffer {
+export function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
@@ -57,6 +57,25 @@ export async function* decompressedBytes(input: ByteSource, gzip?: boolean): Asy
   };
   const looksGzip = first[0] === GZIP_MAGIC[0] && first[1] === GZIP_MAGIC[1];
   const bytes = first.length > 0 && (gzip || looksGzip) ? gunzip(first, rest) : prepend(first, rest);
+  yield* signatureChecked(bytes);
+}
+
+/**
+ * Bytes that are already decompressed, e.g. one part of a file read in parts (contract/parts.ts):
+ * never gunzipped. The first part (`first`) holds the file's first bytes: checked and re-chunked
+ * like decompressedBytes' output; a later part starts at a line and is passed through.
+ */
+export function plainBytes(input: ByteSource, first: boolean): AsyncIterable<Buffer> {
+  const bytes = buffers(input);
+  return first ? signatureChecked(bytes) : bytes;
+}
+
+async function* buffers(input: ByteSource): AsyncGenerator<Buffer> {
+  for await (const chunk of input as AsyncIterable<unknown>) yield toBuffer(chunk);
+}
+
+/** The first chunk holds at least 5 bytes (or the whole input) and passed the signature check. */
+async function* signatureChecked(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let checked = false;
   for await (const chunk of withHead(bytes, 5)) {
     if (!checked) {
@@ -87,13 +106,19 @@ async function* gunzip(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerat
   const inflate = createGunzip();
   // Errors surface through iterating `inflate`; the callback only keeps pipeline from throwing.
   pipeline(Readable.from(source(), { objectMode: false }), inflate, () => undefined);
+  let inflated = 0;
   try {
-    for await (const chunk of inflate) yield chunk as Buffer;
+    for await (const chunk of inflate) {
+      inflated += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
   } catch (err) {
     if (sourceFailed) throw sourceError;
     const detail = err instanceof Error ? err.message : String(err);
     throw new FileRejectedError(
       `the file is not valid gzip data (${detail}); expected a .csv.gz file compressed with gzip, or plain CSV`,
+      undefined,
+      inflated,
     );
   }
 }
@@ -111,7 +136,7 @@ const SIGNATURES: { bytes: readonly number[]; reason: string }[] = [
 
 function checkSignature(head: Uint8Array): void {
   for (const { bytes, reason } of SIGNATURES) {
-    if (head.length >= bytes.length && bytes.every((b, i) => head[i] === b)) throw new FileRejectedError(reason, 1);
+    if (head.length >= bytes.length && bytes.every((b, i) => head[i] === b)) throw new FileRejectedError(reason, 1, 0);
   }
 }
 

@@ -68,11 +68,19 @@ export class LineSplitter {
     private readonly maxLineBytes: number,
     private readonly maxLines: number,
     private readonly tooManyLines: () => string,
-    /** Offset of the first byte pushed (3 when a BOM was skipped). */
+    /** Offset of the first byte pushed (3 when a BOM was skipped; a part's start when reading a file in parts). */
     startOffset = 0,
+    /** Number of the line the first byte pushed belongs to. */
+    startLine = 1,
   ) {
+    this.line = startLine;
     this.lineStart = startOffset;
     this.offset = startOffset;
+  }
+
+  /** Where the line not yet emitted starts (the line being read, or the next one). */
+  currentLineStart(): number {
+    return this.lineStart;
   }
 
   /** The physical line the next byte pushed belongs to, unless it is the LF of a pending CRLF. */
@@ -98,7 +106,7 @@ export class LineSplitter {
     let nextLF = -2;
     let nextCR = -2;
     while (pos < length) {
-      if (this.line > this.maxLines) throw new FileRejectedError(this.tooManyLines(), this.line);
+      if (this.line > this.maxLines) throw new FileRejectedError(this.tooManyLines(), this.line, this.offset + pos);
       if (this.partBytes === 0 && !this.overlong) {
         // An empty line: counted into a run without building a line.
         const b = chunk[pos];

@@ -10,15 +10,23 @@
  * slices also keep the events of a slice from outliving the young generation), and the time spent
  * is linear in the file's size whatever it holds.
  */
-import { decompressedBytes, type ByteSource } from './input.ts';
-import { mapHeader, type CanonicalColumn } from './headers.ts';
+import { decompressedBytes, plainBytes, type ByteSource } from './input.ts';
+import { EMPTY_FILE_REASON, mapHeader, noDataRowsReason, type CanonicalColumn } from './headers.ts';
 import { DEFAULT_LIMITS, MAX_RECORD_BYTES, MB, tooLargeReason, tooManyLinesReason, type ContractLimits } from './limits.ts';
 import { LineSplitter, type EmptyRun, type LineItem, type PhysicalLine } from './lines.ts';
 import { localTokens, RecordAssembler, singleLineSpan, textAfterQuoteReason, type HeaderShape, type RecordItem } from './records.ts';
 import { isRowError, looksLikeOrderId, validateRow, type RowCells, type SeenOrderIds } from './rules.ts';
 import { isBlank } from './tokenizer.ts';
 import { invalidUtf8Reason, truncatedUtf8Reason, Utf8Validator } from './utf8.ts';
-import { FileRejectedError, type ContractContext, type ContractEvent, type HeaderInfo, type RecordSpan, type RowError } from './types.ts';
+import {
+  FileRejectedError,
+  type ContractContext,
+  type ContractEvent,
+  type HeaderInfo,
+  type PartReading,
+  type RecordSpan,
+  type RowError,
+} from './types.ts';
 
 export type { ByteSource } from './input.ts';
 
@@ -33,10 +41,16 @@ const BOM = [0xef, 0xbb, 0xbf] as const;
  * missing or repeated columns, bytes that are not UTF-8, binary or broken gzip data, a cap
  * exceeded). Errors of the input stream itself are rethrown unchanged (they are infrastructure
  * faults, not bad data).
+ *
+ * With `ctx.part`, reads one part of a planned file instead (contract/parts.ts): the same events
+ * as a sequential read yields for those bytes, with the file's line numbers and offsets; only
+ * part 0 yields the header; no part gives the verdicts "empty" and "no data rows". An input that
+ * does not end exactly at `part.end` is an infrastructure fault (a short ranged read), not bad data.
  */
 export async function* readOrders(input: ByteSource, ctx: ContractContext): AsyncGenerator<ContractEvent> {
   const file = new OrderFile(ctx);
-  for await (const slice of slices(decompressedBytes(input, ctx.gzip))) {
+  const bytes = ctx.part ? plainBytes(input, ctx.part.first) : decompressedBytes(input, ctx.gzip);
+  for await (const slice of slices(bytes)) {
     const produced = slice ? file.push(slice) : file.end();
     // Yielded one by one right here: each generator level in between costs per event.
     for (const item of produced) {
@@ -54,6 +68,25 @@ export async function* readOrders(input: ByteSource, ctx: ContractContext): Asyn
     }
     file.throwIfRejected();
   }
+}
+
+/**
+ * The header of a decompressed file and its span, read from byte 0 (planning parts: the events of
+ * the rows after it are not needed). Throws the file's FileRejectedError when the file is
+ * rejected before its header is read, exactly as readOrders would.
+ */
+export async function readHeader(input: ByteSource, limits?: ContractLimits): Promise<{ header: HeaderInfo; span: RecordSpan }> {
+  const ctx: ContractContext = { sourceKey: '', ingestionId: '', processedAt: '', now: new Date(0) };
+  if (limits) ctx.limits = limits;
+  const file = new OrderFile(ctx);
+  for await (const slice of slices(plainBytes(input, true))) {
+    for (const item of slice ? file.push(slice) : file.end()) {
+      if (item.kind === 'header' && item.span) return { header: item.header, span: item.span };
+    }
+    file.throwIfRejected();
+  }
+  // end() either yields the header or rejects the file, so this is not reached.
+  throw new Error('the reader ended without a header or a rejection');
 }
 
 /** The input in slices of at most SLICE_BYTES, then null for its end. */
@@ -89,11 +122,25 @@ class OrderFile {
   private columns: [CanonicalColumn, number][] = [];
   private orderIdIndex = -1;
   private dataRows = 0;
-  private readonly seen: SeenOrderIds = new Map();
+  private readonly seen: SeenOrderIds;
+  private readonly part: PartReading | undefined;
 
   constructor(private readonly ctx: ContractContext) {
     this.limits = ctx.limits ?? DEFAULT_LIMITS;
     this.maxBytes = this.limits.maxFileMb * MB;
+    this.seen = ctx.seen ?? new Map();
+    this.part = ctx.part;
+    if (this.part && !this.part.first) {
+      // A later part starts at a line that reads as a record of its own, under the file's header.
+      const { start, header, headerLine } = this.part;
+      this.splitter = this.newSplitter(start.offset, start.line);
+      this.bytesSeen = start.offset;
+      this.startRecords(header, headerLine);
+    }
+  }
+
+  private newSplitter(startOffset: number, startLine: number): LineSplitter {
+    return new LineSplitter(MAX_RECORD_BYTES, this.limits.maxFileLines, () => tooManyLinesReason(this.limits), startOffset, startLine);
   }
 
   throwIfRejected(): void {
@@ -111,7 +158,7 @@ class OrderFile {
     if (!this.splitter) {
       // A leading BOM is not content (the slice holds at least 5 bytes or the whole file).
       if (BOM.every((b, i) => slice[i] === b)) startOffset = BOM.length;
-      this.splitter = new LineSplitter(MAX_RECORD_BYTES, this.limits.maxFileLines, () => tooManyLinesReason(this.limits), startOffset);
+      this.splitter = this.newSplitter(startOffset, 1);
       bytes = slice.subarray(startOffset);
       this.bytesSeen = startOffset;
     }
@@ -121,14 +168,15 @@ class OrderFile {
     const room = this.maxBytes - this.bytesSeen;
     if (stop > room) {
       stop = Math.max(0, room);
-      problem = () => new FileRejectedError(tooLargeReason(this.limits));
+      problem = () => new FileRejectedError(tooLargeReason(this.limits), undefined, this.maxBytes);
     }
     const nul = bytes.indexOf(0);
     if (nul >= 0 && nul < stop) {
       stop = nul;
+      const offset = this.bytesSeen + nul;
       problem = () => {
         const line = splitter.lineOfNextByte();
-        return new FileRejectedError(`line ${line} contains a NUL byte; expected CSV text, but this looks like a binary file`, line);
+        return new FileRejectedError(`line ${line} contains a NUL byte; expected CSV text, but this looks like a binary file`, line, offset);
       };
     }
     const checked = bytes.subarray(0, stop);
@@ -139,7 +187,7 @@ class OrderFile {
       stop = Math.max(0, bad);
       problem = () => {
         const line = splitter.lineOfNextByte();
-        return new FileRejectedError(invalidUtf8Reason(line, offset, byte), line);
+        return new FileRejectedError(invalidUtf8Reason(line, offset, byte), line, offset);
       };
     }
     this.guard(() => splitter.push(bytes.subarray(0, stop), (item) => this.onLine(item)));
@@ -157,21 +205,24 @@ class OrderFile {
       const reason = unfinished.invalid
         ? invalidUtf8Reason(this.splitter?.lineOfNextByte() ?? 1, offset, unfinished.byte)
         : truncatedUtf8Reason(offset);
-      this.rejection = new FileRejectedError(reason, this.splitter?.lineOfNextByte());
+      this.rejection = new FileRejectedError(reason, this.splitter?.lineOfNextByte(), offset);
       return this.out;
     }
     this.guard(() => {
       this.splitter?.end((item) => this.onLine(item));
-      this.records?.end();
-      if (!this.header) {
-        throw new FileRejectedError('the file is empty; expected a header row followed by at least one data row');
+      const part = this.part;
+      if (!part) {
+        this.records?.end();
+        if (!this.header) throw new FileRejectedError(EMPTY_FILE_REASON, undefined, this.bytesSeen);
+        if (this.dataRows === 0) throw new FileRejectedError(noDataRowsReason(this.headerLine), this.headerLine, this.bytesSeen);
+        return;
       }
-      if (this.dataRows === 0) {
-        throw new FileRejectedError(
-          `the file has a header row (line ${this.headerLine}) but no data rows; expected at least one order`,
-          this.headerLine,
-        );
+      if (this.bytesSeen !== part.end) {
+        throw new Error(`the input of the part at byte ${part.start.offset} ended at byte ${this.bytesSeen}; expected it to end at byte ${part.end}`);
       }
+      // Before the next part's first line a quoted value stops exactly as it would in one read.
+      if (part.next) this.records?.endBefore({ kind: 'ahead', number: part.next.line, start: part.end, length: part.next.length });
+      else this.records?.end();
     });
     return this.out;
   }
@@ -194,26 +245,32 @@ class OrderFile {
   /** The header is the first line that is not blank; its quoted cells may not span lines. */
   private onLineBeforeHeader(line: PhysicalLine): void {
     const where = `line ${line.number}`;
+    const rejectLine = (reason: string) => new FileRejectedError(reason, line.number, line.start);
     if (line.overlong) {
-      throw new FileRejectedError(
+      throw rejectLine(
         `${where} is ${line.length.toLocaleString('en-US')} bytes long and no header row came before it; expected a header row of column names of at most ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes`,
-        line.number,
       );
     }
     const own = localTokens(line);
     if (own.state === 'malformed') {
-      throw new FileRejectedError(`${where}: the header row has ${textAfterQuoteReason(own.badField, own.found)}`, line.number);
+      throw rejectLine(`${where}: the header row has ${textAfterQuoteReason(own.badField, own.found)}`);
     }
     if (own.state === 'open') {
-      throw new FileRejectedError(
+      throw rejectLine(
         `${where}: a quote opens header field ${own.cells.length} but is not closed on that line; expected a closing " on the same line (header names cannot span lines)`,
-        line.number,
       );
     }
     if (isBlank(own.cells)) return;
-    const header = mapHeader(own.cells, line.number);
+    const header = mapHeader(own.cells, line.number, line.start);
+    this.startRecords(header, line.number);
+    this.out.push({ kind: 'header', header, span: singleLineSpan(line) });
+    // Every line before the header is blank (else it would be the header): lines 1..n-1.
+    this.out.push({ kind: 'blanks-before-header', count: line.number - 1 });
+  }
+
+  private startRecords(header: HeaderInfo, headerLine: number): void {
     this.header = header;
-    this.headerLine = line.number;
+    this.headerLine = headerLine;
     this.columns = header.canonical.flatMap((column, i) => (column ? [[column, i] as [CanonicalColumn, number]] : []));
     this.orderIdIndex = header.canonical.indexOf('order_id');
     const shape: HeaderShape = {
@@ -222,9 +279,6 @@ class OrderFile {
       nameAt: (i) => header.raw[i],
     };
     this.records = new RecordAssembler(shape, (record) => this.onRecord(record));
-    this.out.push({ kind: 'header', header, span: singleLineSpan(line) });
-    // Every line before the header is blank (else it would be the header): lines 1..n-1.
-    this.out.push({ kind: 'blanks-before-header', count: line.number - 1 });
   }
 
   private onRecord(record: RecordItem): void {

@@ -34,6 +34,17 @@ export type RecordItem =
 
 export type OnRecord = (record: RecordItem) => void;
 
+/**
+ * The first line after the input when reading one part of a file (contract/parts.ts): known to
+ * read as a record of its own, so only its number, start and length matter to the lines before it.
+ */
+export interface LineAhead {
+  kind: 'ahead';
+  number: number;
+  start: number;
+  length: number;
+}
+
 /** What the reasons need to know about the header. */
 export interface HeaderShape {
   /** H: the header's field count. */
@@ -51,6 +62,16 @@ const LITERAL_QUOTE_HINT = 'expected a closing " at the end of the same value (w
 /** How a line reads on its own, computed once. */
 export function localTokens(line: PhysicalLine): LineTokens {
   return (line.local ??= tokenizeLine(line.bytes, false));
+}
+
+/**
+ * Whether a line reads as a record of its own under a header of `fields` fields (a
+ * synchronisation point: it always starts a record; contract/parts.ts cuts files there).
+ */
+export function readsAsOwnRecord(line: PhysicalLine, fields: number): boolean {
+  if (line.overlong) return false;
+  const own = localTokens(line);
+  return own.state === 'closed' && own.cells.length === fields && !isBlank(own.cells);
 }
 
 function continuationTokens(line: PhysicalLine): LineTokens {
@@ -97,7 +118,7 @@ interface Candidate {
 
 export class RecordAssembler {
   /** Lines not yet assigned to a record; window[0] starts the next one. */
-  private window: LineItem[] = [];
+  private window: (LineItem | LineAhead)[] = [];
   private candidate: Candidate | null = null;
 
   constructor(
@@ -115,10 +136,20 @@ export class RecordAssembler {
     this.decide(true);
   }
 
+  /**
+   * At the end of one part of a file: every line left is decided as it is in a sequential read,
+   * where `next` follows (a line that reads as a record of its own ends every candidate).
+   */
+  endBefore(next: LineAhead): void {
+    this.window.push(next);
+    this.decide(false);
+  }
+
   private decide(final: boolean): void {
     const window = this.window;
     while (window.length > 0) {
-      const first = window[0] as LineItem;
+      const first = window[0] as LineItem | LineAhead;
+      if (first.kind === 'ahead') return;
       if (first.kind === 'empty') {
         this.onRecord({ kind: 'empty', run: first });
         window.shift();
@@ -170,7 +201,7 @@ export class RecordAssembler {
     const c = (this.candidate ??= { next: 1, fields: own.cells.length, openField: own.cells.length, closedOn: 0 });
     const window = this.window;
     for (; c.next < window.length; c.next++) {
-      const item = window[c.next] as LineItem;
+      const item = window[c.next] as LineItem | LineAhead;
       if (item.kind === 'empty') {
         // Empty lines inside a quoted value are part of it, up to the first line past a limit.
         const linesLeft = MAX_RECORD_LINES - (item.number - first.number);
@@ -179,8 +210,8 @@ export class RecordAssembler {
         continue;
       }
       if (item.number - first.number + 1 > MAX_RECORD_LINES) return { why: 'lines' };
-      if (item.overlong || item.start + item.length - first.start > MAX_RECORD_BYTES) return { why: 'bytes' };
-      if (this.readsAsOwnRecord(item)) return { why: 'own', line: item.number };
+      if ((item.kind === 'line' && item.overlong) || item.start + item.length - first.start > MAX_RECORD_BYTES) return { why: 'bytes' };
+      if (item.kind === 'ahead' || readsAsOwnRecord(item, this.header.fields)) return { why: 'own', line: item.number };
       const cont = continuationTokens(item);
       if (!cont.headCloses) continue;
       if (cont.state === 'malformed') {
@@ -199,10 +230,6 @@ export class RecordAssembler {
     return final ? { why: 'eof' } : 'wait';
   }
 
-  private readsAsOwnRecord(line: PhysicalLine): boolean {
-    const own = localTokens(line);
-    return own.state === 'closed' && own.cells.length === this.header.fields && !isBlank(own.cells);
-  }
 
   /** The accepted record of window[0..last]: the open value runs through the line breaks it spans. */
   private joined(first: PhysicalLine, own: LineTokens, last: number): RecordItem {

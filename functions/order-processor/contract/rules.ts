@@ -104,12 +104,25 @@ function checkEitherText(
     });
   }
   for (const column of pair) {
-    const length = exceeds(cells[column] ?? '', LIMITS.textMaxLength);
+    const value = cells[column] ?? '';
+    const length = exceeds(value, LIMITS.textMaxLength);
     if (length !== null) {
       problems.push({ column, reason: `${column} is ${length} characters long; expected at most ${LIMITS.textMaxLength}` });
     }
+    const control = CONTROL.exec(value);
+    if (control) {
+      const code = `U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+      problems.push({ column, reason: `${column} ${quote(value)} contains the control character ${code}; expected printable text (tabs and line breaks are allowed)` });
+    }
   }
 }
+
+/**
+ * Control characters other than tab and line breaks (which spreadsheet exports put in names):
+ * an escape sequence, a bell or a DEL in a name is never data, and would act on the terminal of
+ * whoever prints the cleaned CSV.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 const EMAIL = /^[^\s@",;<>()[\]]+@[^\s@",;<>()[\]]+\.[^\s@",;<>()[\]]+$/;
 

@@ -3,6 +3,7 @@
  * Attribute names are snake_case exactly as stored in the orders table.
  */
 import type { ContractLimits } from './limits.ts';
+import type { SeenOrderIds } from './rules.ts';
 
 /** A validated, enriched order row, as written to DynamoDB and to the cleaned CSV. */
 export interface Order {
@@ -44,6 +45,42 @@ export interface ContractContext {
   gzip?: boolean;
   /** File caps (MAX_FILE_MB, MAX_FILE_LINES: see limits.ts `limitsFromEnv`); DEFAULT_LIMITS when absent. */
   limits?: ContractLimits;
+  /**
+   * Read only one part of a planned file (contract/parts.ts: build it with `partReading`): the
+   * input holds bytes [part.start.offset, part.end) of the decompressed file (never gunzipped).
+   */
+  part?: PartReading;
+  /** Order ids seen before this input (id → first line), e.g. in earlier parts; the reader adds the ids it sees first. */
+  seen?: SeenOrderIds;
+}
+
+/** Where a part starts in the (decompressed) file: a byte offset and the physical line starting there. */
+export interface PartStart {
+  offset: number;
+  line: number;
+}
+
+/** The first line of the next part (it reads as a record of its own): its number and its length without its line break. */
+export interface NextSyncLine {
+  line: number;
+  length: number;
+}
+
+/**
+ * What the reader needs to read one part exactly as a sequential read reads those bytes. Part 0
+ * (`first`) reads its BOM, blank lines and header like a whole file; the others start counting
+ * lines and bytes at `start` under the given header. No part gives the end-of-file verdicts
+ * ("empty", "no data rows"): those are decided across parts (contract/parts.ts).
+ */
+export interface PartReading {
+  start: PartStart;
+  /** Where the part ends (exclusive): the next part's start, or the file's size. */
+  end: number;
+  /** The next part's first line, or null for the file's last part (whose end is the file's end). */
+  next: NextSyncLine | null;
+  header: HeaderInfo;
+  headerLine: number;
+  first: boolean;
 }
 
 export interface HeaderInfo {
@@ -93,6 +130,8 @@ export class FileRejectedError extends Error {
   constructor(
     readonly reason: string,
     readonly line?: number,
+    /** Absolute byte offset of the problem in the decompressed file (the earliest one across parts is the file's). */
+    readonly offset?: number,
   ) {
     super(reason);
     this.name = 'FileRejectedError';

@@ -21,7 +21,8 @@ export class Utf8Validator {
     const body = tail > 0 ? joined.subarray(0, joined.length - tail) : joined;
     if (!isUtf8(body)) {
       const bad = firstInvalidUtf8(body);
-      return (bad < 0 ? body.length - 1 : bad) - this.carried.length;
+      // -1: the body only ends inside a character, which the tail's lead byte does not continue.
+      return (bad < 0 ? lastLeadByte(body) : bad) - this.carried.length;
     }
     this.carried = tail > 0 ? Buffer.from(joined.subarray(joined.length - tail)) : Buffer.alloc(0);
     return null;
@@ -53,6 +54,13 @@ function incompleteTail(bytes: Uint8Array): number {
     return bytes.length - i < need ? bytes.length - i : 0;
   }
   return 0;
+}
+
+/** Index of the last byte that is not a continuation byte (where the last character starts). */
+function lastLeadByte(bytes: Uint8Array): number {
+  let i = bytes.length - 1;
+  while (i > 0 && ((bytes[i] ?? 0) & 0xc0) === 0x80) i--;
+  return i;
 }
 
 /** Index of the first byte that starts an invalid UTF-8 sequence, or -1 (a truncated end is not invalid here). */

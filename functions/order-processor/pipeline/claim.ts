@@ -4,7 +4,7 @@
  */
 import type { ContractContext } from '../contract/types.ts';
 import type { ObjectRef } from '../event.ts';
-import { fileLedgerKey } from '../ledger-item.ts';
+import { fileLedgerKey, type LedgerItem } from '../ledger-item.ts';
 import { destinationKeys, s3Uri, type DestinationKeys } from '../naming.ts';
 import { FileBusyError } from './errors.ts';
 import type { ProcessorPorts } from './ports.ts';
@@ -25,14 +25,18 @@ export interface Attempt {
   contract: ContractContext;
 }
 
-export type Claimed = { kind: 'attempt'; attempt: Attempt } | { kind: 'skipped'; reason: string };
+export type Claimed =
+  | { kind: 'attempt'; attempt: Attempt }
+  | { kind: 'skipped'; reason: string }
+  /** Processed in parts, planned already: its parts carry it on. */
+  | { kind: 'in-parts'; item: LedgerItem };
 
 type ClaimPorts = Pick<ProcessorPorts, 'ledger' | 'objects' | 'log' | 'now' | 'leaseMs' | 'contract'>;
 
 /**
  * Claims the file. A file that already has a final outcome is skipped (after removing an original
- * an earlier attempt routed but could not remove); a live claim by another attempt throws
- * FileBusyError, so the record is retried later.
+ * an earlier attempt routed but could not remove); a file in parts past planning is its parts'
+ * (in-parts); a live claim by another attempt throws FileBusyError, so the record is retried later.
  */
 export async function claim(ref: ObjectRef, ports: ClaimPorts): Promise<Claimed> {
   const startedAt = ports.now();
@@ -40,9 +44,14 @@ export async function claim(ref: ObjectRef, ports: ClaimPorts): Promise<Claimed>
   if (result.kind === 'final') {
     ports.log.appendKeys({ ingestion_id: result.item.ingestion_id });
     ports.log.info('File already handled: redelivery ignored', { status: result.item.status, finished_at: result.item.finished_at });
-    // Only when a copy was routed: a file left in raw-data/ on purpose (over 5 GiB) must stay.
+    // Only when a copy was routed: a file left in raw-data/ on purpose (gone, or a file in parts
+    // whose part failed for good: kept for a new upload) must stay.
     if (result.item.archive_key || result.item.failed_key) await ports.objects.removeFromLanding(ref);
     return { kind: 'skipped', reason: `already ${result.item.status}` };
+  }
+  if (result.kind === 'in-parts') {
+    ports.log.appendKeys({ ingestion_id: result.item.ingestion_id });
+    return { kind: 'in-parts', item: result.item };
   }
   if (result.kind === 'busy') {
     const until = new Date(result.item.lease_expires_at ?? 0).toISOString();

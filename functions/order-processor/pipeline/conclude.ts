@@ -13,6 +13,7 @@ import { ConservationError, describeError } from './errors.ts';
 import type { FileOutcome } from './outcome.ts';
 import type { ProcessorPorts } from './ports.ts';
 import { emptyCounts } from './scan.ts';
+import { writeRejectionReport } from './write.ts';
 
 /** What was read and written for the file. */
 export interface Tally {
@@ -22,6 +23,8 @@ export interface Tally {
   firstErrors: RowError[];
   bytes: number;
   fingerprint: string | null;
+  /** Parts written (a file in parts); a file read whole is its one part, done. */
+  partsDone?: number;
 }
 
 /** The tally of a file decided without reading it. */
@@ -102,6 +105,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
     failed_key: loaded ? null : to.original,
     errors_key: to.errors,
     first_errors: firstErrors,
+    parts_done: tally.partsDone ?? 1,
     ...(alertError ? { alert_error: alertError } : {}),
   });
   // Counted now that the outcome is final, exactly once: if removing the original fails below,
@@ -131,6 +135,14 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
   return outcome;
 }
 
+/** Concludes a file none of whose rows is read again; one rejected as a whole first gets a one-line errors report. */
+export async function concludeWithoutRows(attempt: Attempt, verdict: Verdict, tally: Tally, ports: ConcludePorts): Promise<FileOutcome> {
+  if (verdict.kind !== 'reject') return conclude(attempt, verdict, tally, ports);
+  const error = { line: verdict.line, order_id: null, column: null, reason: verdict.reason };
+  await writeRejectionReport(error, ports.objects.upload(attempt.ref.bucket, attempt.keys.errors));
+  return conclude(attempt, verdict, { ...tally, firstErrors: [error] }, ports);
+}
+
 /**
  * Publishes the alert; returns why it failed, or null. A publish that still fails after the SDK's
  * retries does not fail the file: its data outcome is final and correct, while retrying the
@@ -138,7 +150,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
  * receives leave the outcome unrecorded in the DLQ. The failure is logged with the whole alert
  * text, counted in AlertsFailed (which has an alarm), and recorded on the ledger item.
  */
-async function sendAlert(outcome: FileOutcome, ports: Pick<ConcludePorts, 'alerts' | 'log' | 'metrics' | 'stage'>): Promise<string | null> {
+export async function sendAlert(outcome: FileOutcome, ports: Pick<ConcludePorts, 'alerts' | 'log' | 'metrics' | 'stage'>): Promise<string | null> {
   const alert = renderAlert(outcome, ports.stage);
   try {
     await ports.alerts.publish(alert);

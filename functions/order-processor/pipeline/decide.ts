@@ -1,11 +1,11 @@
 /**
- * Step 3, decide: the whole-file verdict, before anything is written. From the event alone (size,
+ * Step 3, decide: the whole-file verdict, before anything is written. From the event alone (the
  * file name), then from pass 1's plain results (file-level rejection, no data rows, all rows
  * rejected), then the content claim that tells a duplicate.
  */
 import { fileNameProblem } from '../contract/file-name.ts';
 import type { ObjectRef } from '../event.ts';
-import { MAX_SINGLE_COPY_BYTES, s3Uri } from '../naming.ts';
+import { s3Uri } from '../naming.ts';
 import type { Attempt } from './claim.ts';
 import type { ProcessorPorts } from './ports.ts';
 import type { ScanResult } from './scan.ts';
@@ -15,7 +15,7 @@ export type Verdict =
   | { kind: 'write'; status: 'PROCESSED' | 'PARTIAL' | 'FAILED'; reason: string | null }
   /** Nothing of the file is loaded: a one-line errors report names the reason (at `line`); the original goes to failed-data/. */
   | { kind: 'reject'; status: 'FAILED' | 'DUPLICATE'; reason: string; line: number; duplicateOf: string | null }
-  /** Nothing is written or moved: the original is left where it is (too large) or is gone. */
+  /** Nothing is written or moved: the original is gone. */
   | { kind: 'leave'; status: 'FAILED'; reason: string };
 
 const rejectFile = (reason: string, line = 1): Verdict => ({ kind: 'reject', status: 'FAILED', reason, line, duplicateOf: null });
@@ -27,18 +27,12 @@ export const OBJECT_GONE: Verdict = {
   reason: 'the object version named in the event no longer exists (deleted or overwritten before it was processed)',
 };
 
-/** What the event alone decides, before a byte is read; null when the file is to be read. */
-export function decideUpFront(ref: Pick<ObjectRef, 'key' | 'size'>): Verdict | null {
-  if (ref.size > MAX_SINGLE_COPY_BYTES) {
-    // Over CopyObject's 5 GiB limit, and far beyond what two passes read within Lambda's 15
-    // minutes: the original stays in raw-data/ for an operator.
-    const gib = (ref.size / 1024 ** 3).toFixed(1);
-    return {
-      kind: 'leave',
-      status: 'FAILED',
-      reason: `the file is ${gib} GiB; files over 5 GiB are not processed - split it into smaller files and upload those`,
-    };
-  }
+/**
+ * What the event alone decides, before a byte is read; null when the file is to be read. No size
+ * is refused here: the caps (MAX_FILE_MB) judge the bytes, a large file is processed in parts,
+ * and an original over 5 GiB is copied in parts.
+ */
+export function decideUpFront(ref: Pick<ObjectRef, 'key'>): Verdict | null {
   const nameProblem = fileNameProblem(ref.key);
   return nameProblem ? rejectFile(nameProblem) : null;
 }
@@ -63,7 +57,11 @@ export interface Decision {
  * The verdict on pass 1's results; a file with rows to load also claims its content, and is a
  * DUPLICATE when another file that can still finish already holds it.
  */
-export async function decide(attempt: Attempt, scanned: ScanResult, ports: Pick<ProcessorPorts, 'ledger' | 'now'>): Promise<Decision> {
+export async function decide(
+  attempt: Attempt,
+  scanned: Pick<ScanResult, 'counts' | 'rejection' | 'fingerprint'>,
+  ports: Pick<ProcessorPorts, 'ledger' | 'now'>,
+): Promise<Decision> {
   const verdict = decideOnScan(scanned);
   const fingerprint = scanned.fingerprint;
   if (verdict.kind !== 'write' || scanned.counts.valid === 0 || !fingerprint) return { verdict, claimedContent: null };

@@ -1,4 +1,4 @@
-/** The two ways processing a file fails on purpose: both fail the SQS record so it is retried. */
+/** The ways processing a file fails on purpose: each fails the SQS record so it is retried. */
 
 /** Another attempt holds a live claim on the file: retry later (not a data problem). */
 export class FileBusyError extends Error {
@@ -13,6 +13,22 @@ export class ConservationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ConservationError';
+  }
+}
+
+/** A conditional ledger write found the file no longer this attempt's (taken over, or already final). */
+export class LedgerConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerConflictError';
+  }
+}
+
+/** The object version a step reads no longer exists (deleted or overwritten before it was read). */
+export class ObjectGoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ObjectGoneError';
   }
 }
 

@@ -28,6 +28,8 @@ export interface FileOutcome {
 }
 
 export type FileResult =
-  /** Nothing to do: the file already has a final outcome (a redelivery). */
+  /** Nothing to do: the file already has a final outcome (a redelivery), or its parts carry it on. */
   | { kind: 'skipped'; reason: string }
+  /** Planned in parts: the parts queue takes it on. */
+  | { kind: 'planned'; parts: number }
   | { kind: 'done'; outcome: FileOutcome; keys: DestinationKeys };

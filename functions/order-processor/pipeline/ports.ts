@@ -3,8 +3,8 @@
  * implement them over the AWS SDK and runtime.ts wires them; unit tests pass plain objects.
  */
 import type { ContractContext, ContractEvent } from '../contract/types.ts';
-import type { ObjectRef } from '../event.ts';
-import type { FinalStatus, LedgerItem } from '../ledger-item.ts';
+import type { ObjectRef, PartMessage } from '../event.ts';
+import type { FinalStatus, LedgerItem, PartsPhase } from '../ledger-item.ts';
 import type { Log, MetricsSink } from '../observability.ts';
 import type { Alert } from '../reports/alerts.ts';
 
@@ -24,16 +24,45 @@ export interface TextSink {
   abort(): Promise<void>;
 }
 
+/** Bytes [start, end) of an object. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** An object just stored: how to read exactly it again (pinned by its etag). */
+export interface StoredObject {
+  key: string;
+  etag: string;
+  size: number;
+}
+
+/** One object to append to a joined object, and its size in bytes. */
+export interface JoinSource {
+  key: string;
+  size: number;
+}
+
 export interface ObjectStore {
   /** The key as it exists in the bucket (an event may carry it URL-encoded). */
   resolveKey(ref: ObjectRef): Promise<ObjectRef>;
-  /** The bytes of the version the event named; null when that version no longer exists. */
-  open(ref: ObjectRef): Promise<ObjectBody | null>;
-  /** Copies that version of the original to `key` in the same bucket. */
+  /** The bytes of the version the event named (or of a range of them); null when that version no longer exists. */
+  open(ref: ObjectRef, range?: ByteRange): Promise<ObjectBody | null>;
+  /** Copies that version of the original to `key` in the same bucket (in parts when it is over 5 GiB). */
   copy(ref: ObjectRef, key: string): Promise<void>;
   /** Removes the original from raw-data/ while the key still holds that version; false if nothing was removed. */
   removeFromLanding(ref: ObjectRef): Promise<boolean>;
   upload(bucket: string, key: string): TextSink;
+  /** Stores a stream of bytes (a multipart upload: memory stays bounded). */
+  uploadBytes(bucket: string, key: string, body: AsyncIterable<Uint8Array>): Promise<StoredObject>;
+  /** Stores a small text object (JSON, NDJSON). */
+  putText(bucket: string, key: string, text: string): Promise<void>;
+  /** Reads a small text object (or a range of its bytes, cut on no character boundary: ASCII only); null when it does not exist. */
+  getText(bucket: string, key: string, range?: ByteRange): Promise<string | null>;
+  /** Writes `head` followed by the sources, in order, as one object at `key`. */
+  join(bucket: string, key: string, head: string, sources: readonly JoinSource[]): Promise<void>;
+  /** Deletes every object under `prefix`; returns how many. */
+  removeAll(bucket: string, prefix: string): Promise<number>;
 }
 
 /** Where valid orders go; `written` counts what the store confirmed. */
@@ -49,7 +78,9 @@ export type ClaimResult =
   /** Already handled with a final status: a redelivery, nothing to do. */
   | { kind: 'final'; item: LedgerItem }
   /** Another attempt holds a live lease: fail the record so SQS retries later. */
-  | { kind: 'busy'; item: LedgerItem };
+  | { kind: 'busy'; item: LedgerItem }
+  /** Processed in parts, planned already: its parts carry it on (the ingest message has nothing left to do). */
+  | { kind: 'in-parts'; item: LedgerItem };
 
 export interface ClaimOptions {
   now: Date;
@@ -66,6 +97,22 @@ export interface ContentOwner {
   key: string;
 }
 
+/** What a step of a file in parts expects of its ledger item (besides PROCESSING under its plan). */
+export interface PhaseCondition {
+  /** The phase it must be in; null: none yet, or PLAN. */
+  phase: PartsPhase | null;
+  /** Only once the lease has expired at this time (taking over a step whose invocation ended). */
+  leaseExpiredAt?: Date;
+  /** Only while the phase's part messages are not all sent. */
+  unsent?: boolean;
+}
+
+/** A part counted (or found counted already), and the ledger item after it; null if the item is gone. */
+export interface PartMark {
+  marked: boolean;
+  item: LedgerItem | null;
+}
+
 /** The ingestion ledger (adapters/ledger.ts). */
 export interface LedgerPort {
   get(pk: string): Promise<LedgerItem | null>;
@@ -73,8 +120,12 @@ export interface LedgerPort {
   /** null when the content is ours (new, or our own earlier attempt), else the file pk that holds it. */
   claimContent(sha256: string, owner: ContentOwner, now: Date): Promise<string | null>;
   releaseContent(sha256: string, filePk: string): Promise<void>;
-  /** Records the final outcome; only the attempt holding the claim may. */
+  /** Records the final outcome; only the attempt holding the claim may, once (else LedgerConflictError). */
   finish(pk: string, attemptId: string, outcome: Partial<LedgerItem> & { status: FinalStatus }): Promise<void>;
+  /** A step of a file in parts (the plan id is the planning attempt's id); false when the condition does not hold. */
+  updatePhase(pk: string, planId: string, expect: PhaseCondition, values: Partial<LedgerItem>, remove?: readonly (keyof LedgerItem)[]): Promise<boolean>;
+  /** Counts a part scanned or written, once. */
+  markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten?: number): Promise<PartMark>;
   /**
    * After a fault, before an outcome was recorded: lets a retry take over at once and gives back
    * the content this attempt claimed. Does nothing once the outcome is final. Best effort.
@@ -84,6 +135,22 @@ export interface LedgerPort {
 
 export interface AlertPublisher {
   publish(alert: Alert): Promise<void>;
+}
+
+/** Where the part messages of a file in parts go (adapters/parts-queue.ts). */
+export interface PartsQueue {
+  send(messages: readonly PartMessage[]): Promise<void>;
+}
+
+/** How files are split (PARTS_QUEUE_URL, FANOUT_THRESHOLD_MB, FANOUT_CHUNK_MB, PARTS_MAX_RECEIVES). */
+export interface PartsSettings {
+  queue: PartsQueue;
+  /** A file whose object is at least this many bytes is processed in parts. */
+  thresholdBytes: number;
+  /** About how many bytes each part holds. */
+  chunkBytes: number;
+  /** The parts queue's maxReceiveCount: a part failing on this receive fails its file. */
+  maxReceives: number;
 }
 
 /** Everything processing one file uses. */
@@ -103,4 +170,6 @@ export interface ProcessorPorts {
   stage?: string;
   /** Extra fields of the contract context (e.g. the file caps). */
   contract?: Partial<Omit<ContractContext, 'sourceKey' | 'ingestionId' | 'processedAt' | 'now'>>;
+  /** Absent: files are never split. */
+  parts?: PartsSettings;
 }

@@ -28,7 +28,7 @@ export interface ScanResult {
 export const emptyCounts = (): FileCounts => ({ rows: 0, valid: 0, rejected: 0, blank: 0 });
 
 /** Hashes and counts bytes as the reader pulls them; can finish reading what the reader left. */
-class HashingSource implements AsyncIterable<Uint8Array> {
+export class HashingSource implements AsyncIterable<Uint8Array> {
   private readonly hash: Hash = createHash('sha256');
   private readonly source: AsyncIterator<Uint8Array>;
   bytes = 0;
@@ -60,16 +60,35 @@ class HashingSource implements AsyncIterable<Uint8Array> {
   }
 }
 
+/** The scan stopped because the file, once decompressed, reached `bytes` or more: process it in parts instead. */
+export interface TooLargeForOnePass {
+  tooLarge: true;
+  bytes: number;
+}
+
+export interface ScanOptions {
+  /**
+   * Stop as soon as the (decompressed) data reaches this many bytes. A plain file's size is known
+   * before it is read, but a small .csv.gz can inflate far beyond what one invocation reads in
+   * time; nothing is written during the scan, so switching to parts there is free.
+   */
+  stopAtBytes?: number;
+}
+
 /**
  * Reads the body to the end (or to a file-level rejection) and releases it. A fault of the body
  * stream itself (a cut connection) is rethrown: it is not the file's fault.
  */
-export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders): Promise<ScanResult> {
+export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders): Promise<ScanResult>;
+export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders, options: ScanOptions): Promise<ScanResult | TooLargeForOnePass>;
+export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders, options: ScanOptions = {}): Promise<ScanResult | TooLargeForOnePass> {
   const source = new HashingSource(body);
   const counts = emptyCounts();
   const firstErrors: RowError[] = [];
+  const stopAt = options.stopAtBytes ?? Number.POSITIVE_INFINITY;
   try {
     for await (const event of readOrders(source, ctx)) {
+      if ((event.span?.end ?? 0) >= stopAt) return { tooLarge: true, bytes: event.span?.end ?? stopAt };
       if (event.kind === 'valid') {
         counts.valid++;
       } else if (event.kind === 'rejected') {

@@ -23,6 +23,30 @@ export interface WriteResult {
   /** Rows the orders table confirmed. */
   written: number;
   firstErrors: RowError[];
+  /** Bytes written to the cleaned CSV and to the errors report. */
+  cleanedBytes: number;
+  errorsBytes: number;
+}
+
+export interface WriteOptions {
+  /** Start each output with its header line (default); a slice of a file in parts has none. */
+  headerLines?: boolean;
+}
+
+/** A sink that counts the bytes written through it. */
+class CountingSink implements TextSink {
+  bytes = 0;
+  constructor(private readonly sink: TextSink) {}
+  write(text: string): Promise<void> {
+    this.bytes += Buffer.byteLength(text, 'utf8');
+    return this.sink.write(text);
+  }
+  finish(): Promise<void> {
+    return this.sink.finish();
+  }
+  abort(): Promise<void> {
+    return this.sink.abort();
+  }
 }
 
 /** The file's targets: a cleaned CSV if pass 1 found valid rows, an errors report if it found rejected ones. */
@@ -46,8 +70,9 @@ export function toItem(order: Order): Record<string, unknown> {
 }
 
 /**
- * Pass 2. Throws (after aborting the uploads: no half-written CSV remains) on any fault, and
- * ConservationError when this pass does not see what pass 1 saw.
+ * Pass 2 (of a whole file, or of one part of a file in parts: then the outputs are slices,
+ * without header lines). Throws (after aborting the uploads: no half-written CSV remains) on any
+ * fault, and ConservationError when this pass does not see what pass 1 saw.
  */
 export async function writeRows(
   body: ObjectBody,
@@ -55,14 +80,19 @@ export async function writeRows(
   expected: FileCounts,
   targets: WriteTargets,
   readOrders: ReadOrders,
+  options: WriteOptions = {},
 ): Promise<WriteResult> {
-  const { orders, cleaned, report } = targets;
-  const uploads = [cleaned, report].filter((u): u is TextSink => u !== null);
+  const { orders } = targets;
+  const cleaned = targets.cleaned && new CountingSink(targets.cleaned);
+  const report = targets.report && new CountingSink(targets.report);
+  const uploads = [cleaned, report].filter((u): u is CountingSink => u !== null);
   const counts = emptyCounts();
   const firstErrors: RowError[] = [];
   try {
-    await cleaned?.write(cleanedHeaderLine());
-    await report?.write(errorReportHeaderLine());
+    if (options.headerLines ?? true) {
+      await cleaned?.write(cleanedHeaderLine());
+      await report?.write(errorReportHeaderLine());
+    }
     for await (const event of readOrders(body, ctx)) {
       if (event.kind === 'valid') {
         counts.valid++;
@@ -97,7 +127,7 @@ export async function writeRows(
   } finally {
     body.destroy();
   }
-  return { counts, written: orders.written, firstErrors };
+  return { counts, written: orders.written, firstErrors, cleanedBytes: cleaned?.bytes ?? 0, errorsBytes: report?.bytes ?? 0 };
 }
 
 /** The errors report of a file rejected as a whole: one line naming the file-level reason. */

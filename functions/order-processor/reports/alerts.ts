@@ -60,7 +60,9 @@ export function alertSubject(outcome: FileOutcome, stage?: string): string {
       ? `${outcome.rejected} of ${outcome.rows} rows rejected`
       : outcome.status === 'DUPLICATE'
         ? 'duplicate file, nothing written'
-        : 'file rejected, nothing written';
+        : outcome.written > 0
+          ? `failed, ${outcome.written} of ${outcome.rows} rows written`
+          : 'file rejected, nothing written';
   const prefix = `[order-pipeline${stage ? ` ${stage}` : ''}] ${outcome.status}: `;
   const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
   const subject = ascii(`${prefix}${name} (${what})`);
@@ -82,6 +84,13 @@ function nextSteps(outcome: FileOutcome): string[] {
         'otherwise no action is needed.',
       ];
     default:
+      if (outcome.written > 0) {
+        // A file in parts whose part failed for good after other parts were written.
+        return [
+          `${outcome.written} rows were written before processing stopped; the other ${outcome.rejected} were not.`,
+          'Once the problem named above is fixed, upload the file again: writes are idempotent upserts.',
+        ];
+      }
       return [
         'Nothing from this file was written.',
         'Fix the problem named above (see docs/csv-format.md for the format), then upload the corrected file to raw-data/.',

@@ -48,8 +48,11 @@ export function cleanedRowLine(order: Order): string {
   return csvLine(
     CLEANED_COLUMNS.map((column) => {
       const value = order[column];
-      // Only text can smuggle a formula; numbers (and the ISO dates) stay as they are.
-      return typeof value === 'string' ? neutralizeFormula(value) : toCell(value);
+      // Only free text can smuggle a formula; numbers (and the ISO dates) stay as they are. The
+      // order_id stays exact too: the table key must read back the same from the cleaned CSV, and
+      // its characters (A-Z a-z 0-9 . _ : -) cannot form a function call, a DDE command or a link:
+      // a leading "-" shows at worst as a negative number or a cell reference.
+      return typeof value === 'string' && column !== 'order_id' ? neutralizeFormula(value) : toCell(value);
     }),
   );
 }

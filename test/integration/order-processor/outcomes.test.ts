@@ -165,7 +165,7 @@ describe('handler outcomes', () => {
     expect((await receiveAlerts()).map((a) => a.subject)).toHaveLength(1);
   });
 
-  it('refuses a file over 5 GiB before reading it, leaving it in raw-data/', async () => {
+  it('copies an original the event reports as over 5 GiB with a multipart copy, byte for byte', async () => {
     // Prepare: the event reports the size; the stored object may stay small
     const obj = await putRaw('raw-data/huge.csv', validCsv('HG', 1));
     const huge = { ...obj, size: 6 * 1024 ** 3 };
@@ -174,14 +174,10 @@ describe('handler outcomes', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     const item = await ledgerItem(obj);
-    expect(item).toMatchObject({ status: 'FAILED', rows: 0, written: 0, rejected: 0, failed_key: null });
-    expect(item?.reason).toMatch(/6\.0 GiB; files over 5 GiB are not processed/);
-    expect(await keysUnder('raw-data/huge.csv')).toEqual(['raw-data/huge.csv']);
-    expect(await orders(['HG-1'])).toEqual([]);
-    expect((await receiveAlerts()).map((a) => a.subject)).toEqual(['[order-pipeline it] FAILED: huge.csv (file rejected, nothing written)']);
-    // A redelivery of the same event must not delete the only copy left in raw-data/.
-    expect((await run(sqsEvent(objectCreatedBody(huge)))).batchItemFailures).toEqual([]);
-    expect(await keysUnder('raw-data/huge.csv')).toEqual(['raw-data/huge.csv']);
+    expect(item).toMatchObject({ status: 'PROCESSED', rows: 1, written: 1, rejected: 0, parts: 1, parts_done: 1 });
+    expect(await bytes(item?.archive_key ?? '')).toEqual(Buffer.from(validCsv('HG', 1)));
+    expect(await keysUnder('raw-data/huge.csv')).toEqual([]);
+    expect(await orders(['HG-1'])).toHaveLength(1);
   });
 
   it('fails a file whose every row is rejected, with the full report', async () => {

@@ -37,6 +37,9 @@ interface State {
   sqs: SQSClient;
   topicArn: string;
   alertsQueueUrl: string;
+  /** The parts queue (and its DLQ after PARTS_MAX_RECEIVES receives), as the infrastructure makes it. */
+  partsQueueUrl: string;
+  partsDlqUrl: string;
   /** Everything the handler printed (Powertools writes WARN/ERROR to stderr, the rest to stdout). */
   output: string[];
 }
@@ -60,7 +63,20 @@ export const env = {
   get endpoint(): string {
     return state.moto.endpoint;
   },
+  get sqs() {
+    return state.sqs;
+  },
+  get partsQueueUrl(): string {
+    return state.partsQueueUrl;
+  },
+  get partsDlqUrl(): string {
+    return state.partsDlqUrl;
+  },
 };
+
+/** The parts queue's maxReceiveCount in these tests (PARTS_MAX_RECEIVES). */
+export const PARTS_MAX_RECEIVES = 3;
+export const PARTS_QUEUE = { arn: 'arn:aws:sqs:us-east-1:123456789012:order-pipeline-it-parts', region: 'us-east-1' };
 
 export function useProcessorEnvironment(): void {
   state.moto = useMoto();
@@ -81,6 +97,17 @@ export function useProcessorEnvironment(): void {
     state.alertsQueueUrl = (await state.sqs.send(new CreateQueueCommand({ QueueName: 'order-pipeline-it-alerts-capture' }))).QueueUrl ?? '';
     const attrs = await state.sqs.send(new GetQueueAttributesCommand({ QueueUrl: state.alertsQueueUrl, AttributeNames: ['QueueArn'] }));
     await sns.send(new SubscribeCommand({ TopicArn: state.topicArn, Protocol: 'sqs', Endpoint: attrs.Attributes?.QueueArn }));
+    state.partsDlqUrl = (await state.sqs.send(new CreateQueueCommand({ QueueName: 'order-pipeline-it-parts-dlq' }))).QueueUrl ?? '';
+    const dlqArn = (await state.sqs.send(new GetQueueAttributesCommand({ QueueUrl: state.partsDlqUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    state.partsQueueUrl =
+      (
+        await state.sqs.send(
+          new CreateQueueCommand({
+            QueueName: 'order-pipeline-it-parts',
+            Attributes: { VisibilityTimeout: '120', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: PARTS_MAX_RECEIVES }) },
+          }),
+        )
+      ).QueueUrl ?? '';
 
     Object.assign(process.env, emulatorEnv(state.moto.endpoint), processorEnv());
     delete process.env.POWERTOOLS_DEV;
@@ -181,6 +208,7 @@ export interface HandlerOptions {
   s3?: (client: S3Client) => void;
   ddb?: (client: DynamoDBClient) => void;
   sns?: (client: SNSClient) => void;
+  sqs?: (client: SQSClient) => void;
   config?: Partial<ProcessorConfig>;
   writer?: RecordDeps['writer'];
 }
@@ -191,13 +219,16 @@ export function handlerWith(options: HandlerOptions = {}): SqsHandler {
   const s3 = new S3Client(cfg);
   const ddb = new DynamoDBClient(cfg);
   const sns = new SNSClient(cfg);
+  const sqs = new SQSClient(cfg);
   options.s3?.(s3);
   options.ddb?.(ddb);
   options.sns?.(sns);
+  options.sqs?.(sqs);
   const deps: RecordDeps = {
     s3,
     doc: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }),
     sns,
+    sqs,
     config: {
       ordersTable: ORDERS,
       ingestionsTable: INGESTIONS,
@@ -212,6 +243,11 @@ export function handlerWith(options: HandlerOptions = {}): SqsHandler {
     ...(options.writer ? { writer: options.writer } : {}),
   };
   return createSqsHandler(() => deps);
+}
+
+/** Splitting files of 1 MiB or more into parts of about 1 MiB, through this file's parts queue. */
+export function partsConfig(): NonNullable<ProcessorConfig['parts']> {
+  return { queueUrl: state.partsQueueUrl, thresholdMb: 1, chunkMb: 1, maxReceives: PARTS_MAX_RECEIVES };
 }
 
 // ---------- observation ----------
@@ -238,13 +274,16 @@ export async function ledgerItem(obj: PutResult, bucket = BUCKET): Promise<Ledge
   return out.Item as LedgerItem | undefined;
 }
 
-export async function orders(ids: string[]): Promise<Record<string, unknown>[]> {
+export async function orders(ids: string[], table = ORDERS): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   for (let i = 0; i < ids.length; i += 100) {
-    const out = await state.doc.send(
-      new BatchGetCommand({ RequestItems: { [ORDERS]: { Keys: ids.slice(i, i + 100).map((order_id) => ({ order_id })), ConsistentRead: true } } }),
-    );
-    found.push(...(out.Responses?.[ORDERS] ?? []));
+    let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((order_id) => ({ order_id }));
+    // BatchGetItem may answer part of the keys: ask again for the rest.
+    while (keys.length > 0) {
+      const out = await state.doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+      found.push(...(out.Responses?.[table] ?? []));
+      keys = out.UnprocessedKeys?.[table]?.Keys ?? [];
+    }
   }
   return found;
 }

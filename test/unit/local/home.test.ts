@@ -47,7 +47,15 @@ describe('the local home', () => {
   it('keeps the delivery state the poller reads before each receive', () => {
     // Prepare
     const file = localPaths(aHome()).delivery;
-    const state = { enabled: false, mapping_uuid: 'u', batch_size: 5, changed_at: '2026-01-01T00:00:00.000Z', reason: 'order-pipeline pause' };
+    const state = {
+      enabled: false,
+      mappings: [
+        { queue: 'ingest', uuid: 'u1', batch_size: 5 },
+        { queue: 'parts', uuid: 'u2', batch_size: 1 },
+      ],
+      changed_at: '2026-01-01T00:00:00.000Z',
+      reason: 'order-pipeline pause',
+    };
 
     // Act
     const before = readDeliveryState(file);

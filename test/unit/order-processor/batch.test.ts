@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBatchHandler, type FileHandling } from '../../../functions/order-processor/batch.ts';
-import type { ObjectRef } from '../../../functions/order-processor/event.ts';
+import { partMessageBody, type ObjectRef, type PartMessage } from '../../../functions/order-processor/event.ts';
 import { resetObservability } from '../../../functions/order-processor/observability.ts';
 import { FileBusyError } from '../../../functions/order-processor/pipeline/errors.ts';
 import { lambdaContext, objectCreatedBody, toSqsEvent } from '../../../tooling/lambda-events.ts';
@@ -12,6 +12,7 @@ const context: Context = lambdaContext({ functionName: 'processor', functionArn:
 
 const created = (key: string, bucket = BUCKET) => objectCreatedBody({ bucket, key, size: 10, etag: 'e', versionId: 'v' });
 const event = (...bodies: string[]) => toSqsEvent(bodies.map((Body, i) => ({ MessageId: `m-${i + 1}`, Body })), QUEUE);
+const part = (index: number): PartMessage => ({ phase: 'scan', bucket: BUCKET, key: 'raw-data/big.csv', versionId: 'v', etag: 'e', size: 9, ingestionId: 'i-1', planId: 'p-1', part: index, parts: 4 });
 
 /** A file handler that records the files it is given and fails the ones named in `failures`. */
 function handling(failures: Record<string, Error> = {}): FileHandling & { files: ObjectRef[] } {
@@ -129,5 +130,36 @@ describe('createBatchHandler', () => {
     const response = await createBatchHandler(provide)(event(created('raw-data/a.csv'), created('raw-data/b.csv')), context);
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }]);
+  });
+
+  it('hands a part message on with its receive count, and fails it alone when it fails', async () => {
+    // Prepare
+    const parts: [number, number][] = [];
+    const files: FileHandling = {
+      handleFile: async () => undefined,
+      async handlePart(message, _context, receives) {
+        parts.push([message.part, receives]);
+        if (message.part === 2) throw new Error('S3 is down');
+      },
+    };
+    const batch = toSqsEvent(
+      [1, 2].map((i) => ({ MessageId: `p-${i}`, Body: partMessageBody(part(i)), Attributes: { ApproximateReceiveCount: String(i + 1) } })),
+      QUEUE,
+    );
+    // Act
+    const response = await createBatchHandler(() => files)(batch, context);
+    // Assess
+    expect(parts).toEqual([[1, 2], [2, 3]]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'p-2' }]);
+    expect(logged().find((l) => l.level === 'ERROR')).toMatchObject({ part: 2, parts: 4, part_phase: 'scan', s3_key: 'raw-data/big.csv' });
+  });
+
+  it('fails a part message reaching a processor that does not split files, so the DLQ shows it', async () => {
+    // Prepare
+    const files = handling();
+    // Act
+    const response = await createBatchHandler(() => files)(event(partMessageBody(part(0))), context);
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
   });
 });

@@ -7,6 +7,8 @@ import {
   decodeS3NotificationKey,
   isLandingKey,
   MalformedEventError,
+  partMessageBody,
+  type PartMessage,
 } from '../../../functions/order-processor/event.ts';
 import { objectCreatedBody } from '../../../tooling/lambda-events.ts';
 
@@ -239,5 +241,45 @@ describe('decodeMessageBody against Powertools parser schemas', () => {
     // Assess
     expect(schema.safeParse(JSON.parse(body)).success).toBe(false);
     expect(decoded.kind === 'objects' && decoded.objects[0]?.key).toBe('raw-data/a.csv');
+  });
+});
+
+describe('part messages', () => {
+  const message = (overrides: Partial<PartMessage> = {}): PartMessage => ({
+    phase: 'scan',
+    bucket: 'orders-bucket',
+    key: 'raw-data/big orders+1.csv',
+    versionId: 'v1',
+    etag: 'e1',
+    size: 5_000_000,
+    ingestionId: '20261122T040512Z-1a2b3c4d',
+    planId: 'a1b2c3d4',
+    part: 3,
+    parts: 8,
+    ...overrides,
+  });
+
+  it('builds the documented body and decodes it back', () => {
+    // Prepare
+    const sent = message({ phase: 'write', versionId: null });
+    // Act
+    const body = partMessageBody(sent);
+    // Assess
+    expect(JSON.parse(body)).toEqual({ type: 'order-pipeline.part', version: 1, ...sent });
+    expect(decodeMessageBody(body)).toEqual({ kind: 'part', part: sent });
+  });
+
+  it.each([
+    ['another version', { version: 2 }, /version 2 is not 1/],
+    ['an unknown phase', { phase: 'merge' }, /phase "merge"/],
+    ['a part beyond the parts', { part: 8 }, /part 8 of 8/],
+    ['no plan id', { planId: '' }, /planId is missing/],
+    ['a size that is no count', { size: -1 }, /size is not a whole number/],
+  ])('rejects a part message with %s as malformed', (_what, change, reason) => {
+    // Prepare
+    const body = JSON.stringify({ ...JSON.parse(partMessageBody(message())), ...change });
+    // Act / Assess
+    expect(() => decodeMessageBody(body)).toThrow(MalformedEventError);
+    expect(() => decodeMessageBody(body)).toThrow(reason);
   });
 });

@@ -9,7 +9,9 @@ import {
   DEFAULT_LEASE_MS,
   fileHandlingFor,
   LEASE_MARGIN_MS,
+  LAST_RECEIVE_MARGIN_MS,
   leaseFor,
+  partDeadline,
   processorPorts,
   type RecordDeps,
 } from '../../../functions/order-processor/runtime.ts';
@@ -51,10 +53,38 @@ describe('configFromEnv', () => {
     [{ ...BASE, WRITE_CONCURRENCY: 'four' }, /WRITE_CONCURRENCY="four" must be a positive integer/],
     [{ ...BASE, WRITE_RETRY_DEADLINE_MS: '0' }, /WRITE_RETRY_DEADLINE_MS="0" must be a positive integer/],
     [{ ...BASE, MAX_FILE_MB: 'lots' }, /MAX_FILE_MB="lots" is not a valid cap/],
+    [{ ...BASE, FANOUT_THRESHOLD_MB: '0' }, /FANOUT_THRESHOLD_MB="0" must be a positive integer/],
+    [{ ...BASE, FANOUT_CHUNK_MB: '1.5', PARTS_QUEUE_URL: 'https://q' }, /FANOUT_CHUNK_MB="1.5" must be a positive integer/],
+    [{ ...BASE, PARTS_MAX_RECEIVES: 'x' }, /PARTS_MAX_RECEIVES="x" must be a positive integer/],
   ])('names the variable that is wrong (%o)', (env, message) => {
     // Act / Assess
     expect(() => configFromEnv(env)).toThrow(ConfigurationError);
     expect(() => configFromEnv(env)).toThrow(message);
+  });
+});
+
+describe('configFromEnv for large files', () => {
+  it('splits no file while PARTS_QUEUE_URL is unset', () => {
+    // Act / Assess
+    expect(configFromEnv({ ...BASE, FANOUT_THRESHOLD_MB: '1' }).parts).toBeUndefined();
+  });
+
+  it('reads the parts queue and the part sizes, with their defaults', () => {
+    // Act
+    const defaults = configFromEnv({ ...BASE, PARTS_QUEUE_URL: 'https://sqs/parts' }).parts;
+    const set = configFromEnv({ ...BASE, PARTS_QUEUE_URL: 'https://sqs/parts', FANOUT_THRESHOLD_MB: '8', FANOUT_CHUNK_MB: '2', PARTS_MAX_RECEIVES: '5' }).parts;
+    // Assess
+    expect(defaults).toEqual({ queueUrl: 'https://sqs/parts', thresholdMb: 256, chunkMb: 64, maxReceives: 3 });
+    expect(set).toEqual({ queueUrl: 'https://sqs/parts', thresholdMb: 8, chunkMb: 2, maxReceives: 5 });
+  });
+
+  it('wires the parts settings in bytes into the ports', () => {
+    // Prepare
+    const deps: RecordDeps = { ...clientsFromEnv({ AWS_REGION: 'us-east-1' }), config: configFromEnv({ ...BASE, PARTS_QUEUE_URL: 'https://sqs/parts', FANOUT_CHUNK_MB: '2' }), readOrders };
+    // Act
+    const ports = processorPorts(deps, 1000, observability());
+    // Assess
+    expect(ports.parts).toMatchObject({ thresholdBytes: 256 * 1024 * 1024, chunkBytes: 2 * 1024 * 1024, maxReceives: 3 });
   });
 });
 
@@ -69,6 +99,19 @@ describe('leaseFor', () => {
     // Act / Assess
     expect(leaseFor(undefined)).toBe(DEFAULT_LEASE_MS);
     expect(leaseFor({ getRemainingTimeInMillis: () => 0 })).toBe(DEFAULT_LEASE_MS);
+  });
+});
+
+describe('partDeadline', () => {
+  it('keeps a margin back from the time the invocation has left', () => {
+    // Assess
+    expect(partDeadline({ getRemainingTimeInMillis: () => 60_000 })).toEqual({ deadlineMs: 60_000 - LAST_RECEIVE_MARGIN_MS });
+    expect(partDeadline({ getRemainingTimeInMillis: () => 3_000 })).toEqual({ deadlineMs: 0 });
+  });
+
+  it('sets no deadline when the context cannot tell the time left', () => {
+    // Assess
+    expect(partDeadline(undefined)).toEqual({});
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compactNumber, sparkline } from '../../../../cli/render/sparkline.ts';
-import { bar, stepPrinter } from '../../../../cli/render/progress.ts';
+import { toJson } from '../../../../cli/render/json.ts';
+import { bar, stepPrinter, waitingLine, WaitProgress } from '../../../../cli/render/progress.ts';
 import { renderTable } from '../../../../cli/render/table.ts';
 
 describe('sparkline', () => {
@@ -73,5 +74,43 @@ describe('stepPrinter', () => {
 
     // Assess
     expect(printed).toEqual(['  terraform: 1/2 a', '  terraform: 2/2 b', '  terraform: Apply complete!']);
+  });
+});
+
+describe('waitingLine', () => {
+  it('counts the files handled and shows the progress of the large ones', () => {
+    // Act
+    const line = waitingLine(1, 3, [
+      { key: 'raw-data/a.csv', progress: null },
+      { key: 'raw-data/big.csv', progress: 'parts 3/8 written' },
+      { key: 'raw-data/huge.csv', progress: 'scanning 5/20' },
+    ]);
+
+    // Assess
+    expect(line).toBe('waiting for the outcomes: 1/3 files handled… · raw-data/big.csv parts 3/8 written · raw-data/huge.csv scanning 5/20');
+  });
+});
+
+describe('WaitProgress', () => {
+  it('prints a plain line per file each time its progress changes when not on a terminal', () => {
+    // Prepare
+    const printed: string[] = [];
+    const progress = new WaitProgress(false, (l) => printed.push(l));
+
+    // Act
+    progress.update(0, 2, [{ key: 'raw-data/a.csv', progress: null }, { key: 'raw-data/big.csv', progress: 'scanning 2/8' }]);
+    progress.update(0, 2, [{ key: 'raw-data/a.csv', progress: null }, { key: 'raw-data/big.csv', progress: 'scanning 2/8' }]);
+    progress.update(1, 2, [{ key: 'raw-data/a.csv', progress: null }, { key: 'raw-data/big.csv', progress: 'parts 3/8 written' }]);
+    progress.clear();
+
+    // Assess
+    expect(printed).toEqual(['raw-data/big.csv: scanning 2/8', 'raw-data/big.csv: parts 3/8 written']);
+  });
+});
+
+describe('toJson', () => {
+  it('prints sets as sorted arrays', () => {
+    // Assess
+    expect(JSON.parse(toJson({ parts_scanned: new Set([3, 0, 12]), parts: 13 }))).toEqual({ parts_scanned: [0, 3, 12], parts: 13 });
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { FunctionDetails, MappingInfo } from '../../../../deployment/event-source-mapping.ts';
 import { EnvironmentPool } from '../../../../local/lambda/environment-pool.ts';
-import { MappingPoller, type BatchReport } from '../../../../local/lambda/mapping-poller.ts';
+import { MappingPoller, sharedPoolSize, type BatchReport } from '../../../../local/lambda/mapping-poller.ts';
 import { useMoto } from '../../../support/moto.ts';
 
 const HANDLER = fileURLToPath(new URL('./fixtures/handler.ts', import.meta.url));
@@ -48,8 +48,8 @@ interface Harness {
 
 let queueNumber = 0;
 
-/** A queue with a DLQ after 3 receives, and a poller on it with the given mapping settings. */
-async function aPollerOnNewQueues(mapping: Partial<MappingInfo>, fn: Partial<FunctionDetails> = {}) {
+/** A queue with a DLQ after 3 receives. */
+async function aQueue(): Promise<{ url: string; arn: string; dlqUrl: string }> {
   const name = `mapping-poller-${++queueNumber}`;
   const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }))).QueueUrl!;
   const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
@@ -62,20 +62,42 @@ async function aPollerOnNewQueues(mapping: Partial<MappingInfo>, fn: Partial<Fun
     )
   ).QueueUrl!;
   const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  const reports: BatchReport[] = [];
-  const errors: string[] = [];
-  const invocations: Harness['invocations'] = [];
-  const fullMapping: MappingInfo = { uuid: 'u', batchSize: 1, enabled: true, state: 'Enabled', reportsBatchItemFailures: true, eventSourceArn: arn, ...mapping };
-  const pool = new EnvironmentPool({
+  return { url, arn, dlqUrl };
+}
+
+/** A mapping from `arn` with these settings (batch size 1, batch item failures reported, by default). */
+const aMapping = (arn: string, mapping: Partial<MappingInfo> = {}): MappingInfo => ({
+  uuid: 'u',
+  batchSize: 1,
+  enabled: true,
+  state: 'Enabled',
+  reportsBatchItemFailures: true,
+  eventSourceArn: arn,
+  ...mapping,
+});
+
+/** A pool of fixture-handler environments; its invocations' lines go to `invocations`. */
+function aPool(maxEnvironments: number, invocations: Harness['invocations']): EnvironmentPool {
+  return new EnvironmentPool({
     handlerModule: HANDLER,
     env: { ...process.env },
     memoryMb: 256,
-    maxEnvironments: fullMapping.maximumConcurrency ?? 5,
+    maxEnvironments,
     onOutput: (_env, stream, text) => {
       if (stream !== 'stdout') return;
       for (const line of text.split('\n').filter((l) => l.startsWith('{'))) invocations.push(JSON.parse(line) as Harness['invocations'][number]);
     },
   });
+}
+
+/** A queue with a DLQ after 3 receives, and a poller on it with the given mapping settings. */
+async function aPollerOnNewQueues(mapping: Partial<MappingInfo>, fn: Partial<FunctionDetails> = {}) {
+  const { url, arn, dlqUrl } = await aQueue();
+  const reports: BatchReport[] = [];
+  const errors: string[] = [];
+  const invocations: Harness['invocations'] = [];
+  const fullMapping = aMapping(arn, mapping);
+  const pool = aPool(fullMapping.maximumConcurrency ?? 5, invocations);
   const poller = new MappingPoller({
     sqs,
     queue: { url, arn, region: 'us-east-1' },
@@ -148,6 +170,51 @@ describe('MappingPoller', () => {
     expect(Math.max(...harness.reports.map((r) => r.concurrent))).toBe(3);
     expect(harness.pool.started).toBe(3);
     expect(await depth(url)).toBe(0);
+  }, 60_000);
+
+  it('runs two mappings side by side on one shared pool, each up to its own maximum concurrency', async () => {
+    // Prepare: an ingest-like queue (up to 2 at once) and a parts-like queue (up to 3 at once)
+    const ingest = await aQueue();
+    const parts = await aQueue();
+    const mappings = [aMapping(ingest.arn, { maximumConcurrency: 2 }), aMapping(parts.arn, { maximumConcurrency: 3 })];
+    const invocations: Harness['invocations'] = [];
+    const pool = aPool(sharedPoolSize(mappings), invocations);
+    const reports: BatchReport[][] = [[], []];
+    const pollers = [ingest, parts].map(
+      (queue, i) =>
+        new MappingPoller({
+          sqs,
+          queue: { url: queue.url, arn: queue.arn, region: 'us-east-1' },
+          mapping: mappings[i]!,
+          fn: FN,
+          pool,
+          isEnabled: () => true,
+          waitSeconds: 1,
+          onBatch: (r) => void reports[i]!.push(r),
+          onError: () => undefined,
+        }),
+    );
+    const abort = new AbortController();
+    const running = pollers.map((p) => p.run(abort.signal));
+    stops.push(async () => {
+      abort.abort();
+      await Promise.all(running);
+      await pool.close();
+    });
+
+    // Act
+    await send(ingest.url, Array.from({ length: 6 }, () => 'sleep:900'));
+    await send(parts.url, Array.from({ length: 9 }, () => 'sleep:900'));
+    await until('every batch handled', () => reports[0]!.length === 6 && reports[1]!.length === 9);
+
+    // Assess: each mapping capped at its own maximum, both at once in the pool's 5 environments
+    expect(sharedPoolSize(mappings)).toBe(5);
+    expect(pollers.map((p) => p.peakConcurrency)).toEqual([2, 3]);
+    expect(pool.peakBusy).toBe(5);
+    expect(peakOverlap(invocations)).toBe(5);
+    expect(pool.started).toBeLessThanOrEqual(5);
+    expect(await depth(ingest.url)).toBe(0);
+    expect(await depth(parts.url)).toBe(0);
   }, 60_000);
 
   it('deletes the records that succeeded and redelivers the failed one with backoff until the DLQ takes it', async () => {

@@ -17,12 +17,14 @@ const INPUTS: [string, Buffer][] = [
   ['invalid UTF-8 on line 3', Buffer.concat([Buffer.from(`${H}\nA-1,Ann,Pen,1,1\nA-2,Caf`), Buffer.from([0xe9]), Buffer.from(',x,1,1\n')])],
   ['a NUL after a CR', Buffer.from(`${H}\nA-1,Ann,Pen,1,1\r\u0000`)],
   ['a file cut inside a character', Buffer.concat([Buffer.from(`${H}\nA-1,Ann,Pen,1,1\n`), Buffer.from([0xf0, 0x9f, 0x98])])],
+  ['a character cut short by the next one', Buffer.concat([Buffer.from(`${H}\nA-1,Caf`), Buffer.from([0xe2, 0x82]), Buffer.from('😀,x,1,1\n')])],
+  ['a damaged BOM', Buffer.from([0xef, 0xbb, 0xf0, 0x9f, 0x98, 0x80, ...Buffer.from(`${H}\nA-1,Ann,Pen,1,1\n`)])],
   ['duplicates and wrong field counts', Buffer.from(`${H}\nA-1,Ann,Pen,1,1\nA-1,Ann,Pen,1,1\nA-2,Ann,Pen,1\nA-3,Ann,Pen,1,1,,\n`)],
 ];
 
 /** Events and verdict in a comparable form. */
 function comparable(result: ReadResult): string {
-  const error = result.error instanceof FileRejectedError ? { reason: result.error.reason, line: result.error.line } : result.error;
+  const error = result.error instanceof FileRejectedError ? { reason: result.error.reason, line: result.error.line, offset: result.error.offset } : result.error;
   return JSON.stringify({ events: result.events, error });
 }
 

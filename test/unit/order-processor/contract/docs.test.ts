@@ -72,6 +72,7 @@ const cases: [string, string | Buffer][] = [
       'A-1,,,,S,P,1,1,,',
       'A-2,C,C,,,,1,1,,',
       `A-3,C,C,,S,${'p'.repeat(257)},1,1,,`,
+      'A-3b,C,C,,S,Pen\u001b[31m,1,1,,',
       'A-4,C,C,bob@,S,P,1,1,,',
       'A-5,C,C,,S,P,,1,,',
       'A-6,C,C,,S,P,1.5,1,,',

@@ -179,6 +179,24 @@ describe('validateRow', () => {
       expect(order).not.toHaveProperty('product_sku');
     });
 
+    it.each([
+      ['an escape sequence', 'product_name', 'Pen\u001b[31m', 'U+001B'],
+      ['a bell', 'customer_name', 'Ann\u0007', 'U+0007'],
+      ['a DEL', 'product_sku', 'SKU\u007f', 'U+007F'],
+      ['a C1 control', 'customer_id', 'C\u0085-1', 'U+0085'],
+    ] as const)('rejects a name holding %s', (_what, column, value, code) => {
+      // Act
+      const error = rejected(makeCells({ [column]: value }));
+      // Assess
+      expect(error.column).toBe(column);
+      expect(error.reason).toContain(`contains the control character ${code}; expected printable text (tabs and line breaks are allowed)`);
+    });
+
+    it('keeps tabs and line breaks inside names, as spreadsheet exports write them', () => {
+      // Assess
+      expect(valid(makeCells({ product_name: 'Mug\r\nwith\thandle' })).product_name).toBe('Mug\r\nwith\thandle');
+    });
+
     it('rejects names longer than 256 characters', () => {
       expect(valid(makeCells({ customer_name: 'é'.repeat(256) })).customer_name).toHaveLength(256);
       expect(rejected(makeCells({ product_name: 'p'.repeat(257) })).reason).toBe(

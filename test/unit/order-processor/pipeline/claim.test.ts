@@ -35,7 +35,7 @@ describe('claim', () => {
     expect(objects.removed).toEqual([ref.key]);
   });
 
-  it('leaves an original in raw-data/ when the final outcome routed no copy (a file over 5 GiB)', async () => {
+  it('leaves an original in raw-data/ when the final outcome routed no copy (a file whose part failed for good)', async () => {
     // Prepare
     const ref = objectRef();
     const { ports, ledger, objects } = memoryPorts(ref);

@@ -9,16 +9,22 @@ import type { LedgerItem } from '../../../../functions/order-processor/ledger-it
 import type { Alert } from '../../../../functions/order-processor/reports/alerts.ts';
 import type { Attempt } from '../../../../functions/order-processor/pipeline/claim.ts';
 import { destinationKeys } from '../../../../functions/order-processor/naming.ts';
+import { LedgerConflictError } from '../../../../functions/order-processor/pipeline/errors.ts';
 import type {
+  ByteRange,
   ClaimOptions,
   ClaimResult,
   ContentOwner,
+  JoinSource,
   LedgerPort,
   ObjectBody,
   ObjectStore,
   OrderSink,
+  PartMark,
+  PhaseCondition,
   ProcessorPorts,
   ReadOrders,
+  StoredObject,
   TextSink,
 } from '../../../../functions/order-processor/pipeline/ports.ts';
 
@@ -85,8 +91,9 @@ export function scriptedReader(...passes: (ContractEvent | Error)[][]): ReadOrde
 }
 
 /** A body over the given bytes (one chunk per string) that records whether it was released. */
-export function body(text: string | string[] = 'order_id\nA-1\n'): ObjectBody & { destroyed: boolean } {
-  const stream = Readable.from((Array.isArray(text) ? text : [text]).map((t) => Buffer.from(t)));
+export function body(text: string | string[] | Buffer = 'order_id\nA-1\n'): ObjectBody & { destroyed: boolean } {
+  const chunks = Buffer.isBuffer(text) ? [text] : (Array.isArray(text) ? text : [text]).map((t) => Buffer.from(t));
+  const stream = Readable.from(chunks);
   const wrapped = {
     destroyed: false,
     [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
@@ -131,25 +138,34 @@ export class MemoryOrders implements OrderSink {
 }
 
 export class MemoryObjects implements ObjectStore {
-  /** Bytes per key; a key absent here is gone. */
-  bytes = new Map<string, string>();
+  /** Bytes per key (objects put, and the originals); a key absent here is gone. */
+  bytes = new Map<string, string | Buffer>();
   uploads = new Map<string, MemorySink>();
   copies: { from: string; to: string }[] = [];
   removed: string[] = [];
+  joins: { key: string; head: string; sources: JoinSource[] }[] = [];
   opens = 0;
   /** Open calls (1-based) after which the object is gone. */
   goneFromOpen = Infinity;
 
-  constructor(ref?: ObjectRef, text = 'order_id\nA-1\n') {
+  constructor(ref?: ObjectRef, text: string | Buffer = 'order_id\nA-1\n') {
     if (ref) this.bytes.set(ref.key, text);
+  }
+  /** An object's bytes: put or uploaded (finished). */
+  read(key: string): Buffer | undefined {
+    const stored = this.bytes.get(key);
+    if (stored !== undefined) return Buffer.from(stored);
+    const sink = this.uploads.get(key);
+    return sink?.finished ? Buffer.from(sink.text) : undefined;
   }
   async resolveKey(ref: ObjectRef) {
     return ref;
   }
-  async open(ref: ObjectRef) {
+  async open(ref: ObjectRef, range?: ByteRange) {
     this.opens++;
-    const text = this.bytes.get(ref.key);
-    return text === undefined || this.opens >= this.goneFromOpen ? null : body(text);
+    const bytes = this.read(ref.key);
+    if (bytes === undefined || this.opens >= this.goneFromOpen) return null;
+    return body(range ? bytes.subarray(range.start, range.end) : bytes);
   }
   async copy(ref: ObjectRef, key: string) {
     this.copies.push({ from: ref.key, to: key });
@@ -162,6 +178,43 @@ export class MemoryObjects implements ObjectStore {
     const sink = new MemorySink();
     this.uploads.set(key, sink);
     return sink;
+  }
+  async uploadBytes(_bucket: string, key: string, source: AsyncIterable<Uint8Array>): Promise<StoredObject> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of source) chunks.push(Buffer.from(chunk));
+    const bytes = Buffer.concat(chunks);
+    this.bytes.set(key, bytes);
+    return { key, etag: `etag-${bytes.length}`, size: bytes.length };
+  }
+  async putText(_bucket: string, key: string, text: string) {
+    this.bytes.set(key, text);
+  }
+  async getText(_bucket: string, key: string, range?: ByteRange) {
+    const bytes = this.read(key);
+    if (bytes === undefined) return null;
+    return (range ? bytes.subarray(range.start, range.end) : bytes).toString('utf8');
+  }
+  async join(_bucket: string, key: string, head: string, sources: readonly JoinSource[]) {
+    const parts = sources.map((s) => {
+      const bytes = this.read(s.key);
+      if (bytes?.length !== s.size) throw new Error(`join: ${s.key} is not ${s.size} bytes`);
+      return bytes;
+    });
+    this.joins.push({ key, head, sources: [...sources] });
+    this.bytes.set(key, Buffer.concat([Buffer.from(head), ...parts]));
+  }
+  async removeAll(_bucket: string, prefix: string) {
+    const keys = [...new Set([...this.bytes.keys(), ...this.uploads.keys()])].filter((k) => k.startsWith(prefix));
+    for (const k of keys) {
+      this.bytes.delete(k);
+      this.uploads.delete(k);
+    }
+    return keys.length;
+  }
+  /** Every key stored under a prefix (an upload once finished). */
+  keysUnder(prefix: string): string[] {
+    const finished = [...this.uploads].filter(([, sink]) => sink.finished).map(([key]) => key);
+    return [...new Set([...this.bytes.keys(), ...finished])].filter((k) => k.startsWith(prefix)).sort();
   }
 }
 
@@ -209,7 +262,41 @@ export class MemoryLedger implements LedgerPort {
     this.content.delete(sha256);
   }
   async finish(pk: string, attemptId: string, outcome: Partial<LedgerItem>) {
+    const item = this.items.get(pk);
+    if (item) {
+      // As the adapter: only the claim's holder, and only while not final.
+      if (item.attempt_id !== attemptId || item.status !== 'PROCESSING') throw new LedgerConflictError(`${pk} is not ${attemptId}'s`);
+      Object.assign(item, outcome);
+      delete item.lease_expires_at;
+    }
     this.finished.push({ pk, attemptId, outcome });
+  }
+  updates: { pk: string; values: Partial<LedgerItem>; remove: readonly string[] }[] = [];
+  async updatePhase(pk: string, planId: string, expect: PhaseCondition, values: Partial<LedgerItem>, remove: readonly (keyof LedgerItem)[] = []) {
+    const item = this.items.get(pk);
+    if (!item || item.attempt_id !== planId || item.status !== 'PROCESSING') return false;
+    if (expect.phase === null ? item.phase !== undefined && item.phase !== 'PLAN' : item.phase !== expect.phase) return false;
+    if (expect.leaseExpiredAt && (item.lease_expires_at ?? 0) >= expect.leaseExpiredAt.getTime()) return false;
+    if (expect.unsent && item.sent_phase === expect.phase) return false;
+    Object.assign(item, values);
+    for (const name of remove) delete item[name];
+    this.updates.push({ pk, values, remove });
+    return true;
+  }
+  async markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten = 0): Promise<PartMark> {
+    const item = this.items.get(pk);
+    if (!item) return { marked: false, item: null };
+    const name = phase === 'SCAN' ? 'parts_scanned' : 'parts_written';
+    const set = item[name] ?? new Set<number>();
+    if (item.attempt_id !== planId || item.status !== 'PROCESSING' || item.phase !== phase || set.has(part)) {
+      return { marked: false, item: structuredClone(item) };
+    }
+    item[name] = new Set([...set, part]);
+    if (phase === 'WRITE') {
+      item.parts_done = (item.parts_done ?? 0) + 1;
+      item.parts_rows_written = (item.parts_rows_written ?? 0) + rowsWritten;
+    }
+    return { marked: true, item: structuredClone(item) };
   }
   async release(pk: string, attemptId: string, reason: string, content: string | null) {
     this.released.push({ pk, attemptId, reason, content });

@@ -42,16 +42,16 @@ describe('processFile', () => {
     expect(env.objects.copies).toEqual([{ from: ref.key, to: result.keys.failed }]);
   });
 
-  it('leaves a file over 5 GiB unread in raw-data/', async () => {
+  it('reads a file over 5 GiB like any other when files are not split', async () => {
     // Prepare
     const ref = objectRef({ size: 6 * 1024 ** 3 });
     const env = memoryPorts(ref, TEXT);
     // Act
     const result = await processFile(ref, env.ports);
     // Assess
-    expect(result.kind === 'done' && result.outcome.status).toBe('FAILED');
-    expect(env.objects.opens).toBe(0);
-    expect(env.objects.uploads.size + env.objects.copies.length + env.objects.removed.length).toBe(0);
+    expect(result.kind === 'done' && result.outcome.status).toBe('PROCESSED');
+    expect(env.objects.opens).toBe(2);
+    expect(env.objects.copies).toEqual([{ from: ref.key, to: result.kind === 'done' ? result.keys.archive : '' }]);
   });
 
   it('writes the report of a file whose every row is rejected, and nothing to the table', async () => {

@@ -37,12 +37,30 @@ describe('writeRows', () => {
     // Act
     const result = await writeRows(input, ctx, counts(2, 1, 1), to, reader);
     // Assess
-    expect(result).toEqual({ counts: counts(2, 1, 1), written: 2, firstErrors: [{ line: 3, order_id: 'R-3', column: 'quantity', reason: 'quantity "x" is not a whole number' }] });
+    expect(result).toEqual({
+      counts: counts(2, 1, 1),
+      written: 2,
+      firstErrors: [{ line: 3, order_id: 'R-3', column: 'quantity', reason: 'quantity "x" is not a whole number' }],
+      cleanedBytes: Buffer.byteLength(to.cleaned.text),
+      errorsBytes: Buffer.byteLength(to.report.text),
+    });
     expect(to.orders.items.map((i) => i.order_id)).toEqual(['A-1', 'A-2']);
     expect(to.cleaned.text.split('\r\n').map((l) => l.split(',')[0])).toEqual(['order_id', 'A-1', 'A-2', '']);
     expect(to.report.text).toBe('line,order_id,column,reason\r\n3,R-3,quantity,"quantity ""x"" is not a whole number"\r\n');
     expect(to.cleaned.finished && to.report.finished).toBe(true);
     expect(input.destroyed).toBe(true);
+  });
+
+  it('writes slices without header lines when asked, counting their bytes', async () => {
+    // Prepare
+    const to = targets();
+    const reader = scriptedReader([valid('A-1', 7), rejected(8)]);
+    // Act
+    const result = await writeRows(body(), ctx, counts(1, 1), to, reader, { headerLines: false });
+    // Assess
+    expect(to.cleaned.text.startsWith('A-1,')).toBe(true);
+    expect(to.report.text).toBe('8,R-8,quantity,"quantity ""x"" is not a whole number"\r\n');
+    expect(result).toMatchObject({ cleanedBytes: Buffer.byteLength(to.cleaned.text), errorsBytes: 55 });
   });
 
   it('fails with ConservationError, aborting the uploads, when pass 2 counts differ from pass 1', async () => {

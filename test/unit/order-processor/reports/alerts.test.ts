@@ -102,6 +102,17 @@ describe('alertBody', () => {
     expect(body).toContain('Rows:       none loaded: the file was rejected as a whole, so no row counts (see the reason above)');
     expect(body).not.toContain('0 data rows');
   });
+
+  it('says how many rows were written when a file in parts failed after some of its parts were', () => {
+    // Prepare
+    const failed = outcome({ status: 'FAILED', rows: 100, written: 60, rejected: 40, reason: 'part 3 of 8 failed to write 3 time(s)', errorsReport: null, original: null });
+    // Act
+    const [subject, body] = [alertSubject(failed), alertBody(failed)];
+    // Assess
+    expect(subject).toBe('[order-pipeline] FAILED: orders.csv (failed, 60 of 100 rows written)');
+    expect(body).toContain('60 rows were written before processing stopped; the other 40 were not.');
+    expect(body).not.toContain('Nothing from this file was written.');
+  });
 });
 
 describe('alertBody with crafted values', () => {

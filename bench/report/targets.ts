@@ -1,0 +1,56 @@
+/**
+ * The performance targets of issue 10, judged on one run's numbers (ratios within the same run).
+ * A missed target is reported (✗ and by how much), never a failed exit: only conservation is.
+ */
+import type { BenchResults, TargetResult } from '../results.ts';
+import type { MemoryEntry } from '../runs.ts';
+
+/** The memory runs with V8's default flags, smallest file first (a heap-capped run is a diagnosis, not the target). */
+export const defaultMemoryRuns = (runs: MemoryEntry[]): MemoryEntry[] => runs.filter((m) => m.nodeOptions === '').sort((a, b) => a.rows - b.rows);
+
+const MiB = 1024 * 1024;
+
+export const TARGETS = {
+  instantRatio: 0.8,
+  instantMicrosPerRow: 80,
+  motoRatio: 0.85,
+  bigRssBytes: 256 * MiB,
+  rssGrowthFactor: 1.3,
+  zipBytes: 1.5 * MiB,
+  loadMs: 300,
+} as const;
+
+function target(id: string, what: string, value: number, kind: TargetResult['kind'], limit: number, unit: string): TargetResult {
+  const ok = Number.isFinite(value) && (kind === 'min' ? value >= limit : value <= limit);
+  return { id, what, value, target: limit, unit, kind, ok, ratio: value / limit };
+}
+
+export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'conservationOk'>): TargetResult[] {
+  const { processor, bare } = r.instantTable;
+  const [small, big] = defaultMemoryRuns(r.memory.runs);
+  const idSetBig = r.memory.idSet.find((s) => s.rows === big?.rows)?.bytes ?? NaN;
+  const rows = (n: number | undefined) => (n ?? 0).toLocaleString('en-US');
+  return [
+    target(
+      'instant-ratio',
+      'instant table: processor rows/s ÷ bare loop items/s',
+      processor.rowsPerSecond / bare.itemsPerSecond,
+      'min',
+      TARGETS.instantRatio,
+      '×',
+    ),
+    target('instant-cpu', 'instant table: processor node CPU per row', processor.microsPerRow, 'max', TARGETS.instantMicrosPerRow, 'µs'),
+    target('moto-ratio', "moto: processor rows/s ÷ moto's bare-loop ceiling", r.moto.processor.rowsPerSecond / r.moto.bare.itemsPerSecond, 'min', TARGETS.motoRatio, '×'),
+    target('big-rss', `memory: peak RSS at ${rows(big?.rows)} rows (Lambda bundle)`, big?.maxRssBytes ?? NaN, 'max', TARGETS.bigRssBytes, 'bytes'),
+    target(
+      'rss-growth',
+      `memory: (peak RSS at ${rows(big?.rows)} − id set) ÷ peak RSS at ${rows(small?.rows)}`,
+      ((big?.maxRssBytes ?? NaN) - idSetBig) / (small?.maxRssBytes ?? NaN),
+      'max',
+      TARGETS.rssGrowthFactor,
+      '×',
+    ),
+    target('zip', 'cold start: bundle zipped (as deployed, source map included)', r.coldStart.zipBytes, 'max', TARGETS.zipBytes, 'bytes'),
+    target('load', 'cold start: module load, median', r.coldStart.medianLoadMs, 'max', TARGETS.loadMs, 'ms'),
+  ];
+}

@@ -1,0 +1,115 @@
+/**
+ * The ledger's part protocol for a file in parts (docs/architecture.md, "Large files in parts"):
+ * every write is conditional on the item being PROCESSING under the plan (its attempt_id), so a
+ * superseded plan or a final file is never changed, each part is counted once, and each step
+ * (DECIDE, CONCLUDE) is claimed by one invocation at a time.
+ */
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LEDGER } from '../settings.ts';
+import type { LedgerItem, PartsPhase } from '../ledger-item.ts';
+import type { PhaseCondition } from '../pipeline/ports.ts';
+import { isConditionFailure, setExpression } from './ledger-expressions.ts';
+
+/**
+ * One step of a file in parts: sets `values` only while the item is PROCESSING under this plan
+ * (attempt_id = planId) and in the expected phase — with, when asked, its lease expired (a
+ * takeover) or the phase's messages not all sent; removes the `remove` attributes. False when
+ * the condition does not hold.
+ */
+export async function updatePhase(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  planId: string,
+  expect: PhaseCondition,
+  values: Partial<LedgerItem>,
+  remove: readonly (keyof LedgerItem)[] = [],
+): Promise<boolean> {
+  const set = setExpression({ ...values });
+  if (Object.keys(set.values).length === 0 && remove.length === 0) throw new Error('updatePhase needs something to set or remove');
+  const conditions = ['#attempt_id = :plan', '#status = :processing'];
+  const names: Record<string, string> = { ...set.names, '#attempt_id': 'attempt_id', '#status': 'status', '#phase': 'phase' };
+  const vals: Record<string, unknown> = { ...set.values, ':plan': planId, ':processing': 'PROCESSING' };
+  if (expect.phase === null) {
+    conditions.push('(attribute_not_exists(#phase) OR #phase = :planPhase)');
+    vals[':planPhase'] = 'PLAN' satisfies PartsPhase;
+  } else {
+    conditions.push('#phase = :expected');
+    vals[':expected'] = expect.phase;
+  }
+  if (expect.leaseExpiredAt) {
+    conditions.push('(attribute_not_exists(#lease) OR #lease < :nowMs)');
+    names['#lease'] = 'lease_expires_at';
+    vals[':nowMs'] = expect.leaseExpiredAt.getTime();
+  }
+  if (expect.unsent && expect.phase !== null) {
+    conditions.push('(attribute_not_exists(#sent) OR #sent <> :expected)');
+    names['#sent'] = 'sent_phase';
+  }
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LEDGER.hashKey]: pk },
+        UpdateExpression: [
+          Object.keys(set.values).length > 0 ? set.expression : '',
+          remove.length > 0 ? `REMOVE ${remove.map((name) => `#rm_${name}`).join(', ')}` : '',
+        ].join(' ').trim(),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: { ...names, ...Object.fromEntries(remove.map((name) => [`#rm_${name}`, name])) },
+        ExpressionAttributeValues: vals,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Counts part `part` as scanned or written, exactly once however often its message is
+ * delivered: its index joins a number set only if it is not in it yet (a written part also adds
+ * to `parts_done` and to the rows written). Returns the item as it is after counting it, or
+ * null when it was counted already (or the file is not in that phase of that plan).
+ */
+export async function markPart(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  planId: string,
+  phase: 'SCAN' | 'WRITE',
+  part: number,
+  rowsWritten: number,
+): Promise<LedgerItem | null> {
+  const names: Record<string, string> = {
+    '#set': phase === 'SCAN' ? 'parts_scanned' : 'parts_written',
+    '#attempt_id': 'attempt_id',
+    '#status': 'status',
+    '#phase': 'phase',
+  };
+  const values: Record<string, unknown> = { ':part': new Set([part]), ':index': part, ':plan': planId, ':processing': 'PROCESSING', ':phase': phase };
+  let adds = '#set :part';
+  if (phase === 'WRITE') {
+    adds += ', #done :one, #rows :rows';
+    Object.assign(names, { '#done': 'parts_done', '#rows': 'parts_rows_written' });
+    Object.assign(values, { ':one': 1, ':rows': rowsWritten });
+  }
+  try {
+    const out = await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LEDGER.hashKey]: pk },
+        UpdateExpression: `ADD ${adds}`,
+        ConditionExpression: '#attempt_id = :plan AND #status = :processing AND #phase = :phase AND NOT contains(#set, :index)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as LedgerItem;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  return null;
+}

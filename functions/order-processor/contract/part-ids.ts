@@ -1,0 +1,181 @@
+/**
+ * The duplicate rule across the parts of a file (docs/csv-format.md "Columns": the first row with
+ * an order_id wins, every later one is rejected naming the first line).
+ *
+ * Parts are scanned in parallel, each with an empty seen map. A scan keeps the digest of the ids
+ * first seen in its part: id, first line there, and whether that row was valid. Merging the
+ * digests in part order tells, for each part, which of its ids were first seen in an earlier part
+ * (its seeds: id → the file's first line). Read again with its seeds, a part yields exactly the
+ * events of a sequential read; the only rows whose verdict changes are a part's first rows of
+ * seeded ids that were valid on their own: they become duplicates ("demoted"). Later rows of such
+ * an id were rejected as duplicates already (only the line their reason names changes), and
+ * nothing else depends on the seen map, so counts from the scan are exact after subtracting the
+ * demoted rows from valid and adding them to rejected.
+ */
+import type { SeenOrderIds } from './rules.ts';
+import type { ContractEvent } from './types.ts';
+
+/** An order_id first seen in one part (scanned with an empty seen map). */
+export interface DigestEntry {
+  id: string;
+  /** The line of its first row in the part. */
+  line: number;
+  /** Whether that row was valid (in the part alone). */
+  valid: boolean;
+}
+
+/** An order_id of part `part` first seen in an earlier part, on `line` (the file's first line of it). */
+export interface SeedEntry {
+  part: number;
+  id: string;
+  line: number;
+  /** The id's first row in `part` was valid alone: read with its seeds, it is a rejected duplicate. */
+  demoted: boolean;
+}
+
+/** What one part is read with, and how its scan counts change (valid − demoted, rejected + demoted). */
+export interface PartSeeds {
+  seeds: SeenOrderIds;
+  demoted: number;
+}
+
+/** Digest order: by id, in UTF-16 code units (ids that register are ASCII, so this is byte order too). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The digest of one part, built while it is scanned: pass `seen` as the ContractContext's seen map
+ * (empty) and every event to `observe`. The reader registers an id from the first row that has a
+ * well-formed one, valid or not; a valid row always registered its own id (a duplicate is never
+ * valid). So the first row of an id was rejected exactly when a rejected row's line is the line
+ * its id was registered on: those few are remembered, every other id's first row was valid.
+ */
+export class FirstSeenDigest {
+  readonly seen: SeenOrderIds = new Map();
+  private readonly firstRejected = new Set<string>();
+
+  observe(event: ContractEvent): void {
+    if (event.kind !== 'rejected') return;
+    const { order_id: id, line } = event.error;
+    if (id !== null && this.seen.get(id) === line) this.firstRejected.add(id);
+  }
+
+  /** The entries, sorted by id (compareIds). */
+  entries(): DigestEntry[] {
+    return [...this.seen]
+      .map(([id, line]) => ({ id, line, valid: !this.firstRejected.has(id) }))
+      .sort((a, b) => compareIds(a.id, b.id));
+  }
+}
+
+/** The seeds of every part from digests held in memory, in part order (any order of entries). */
+export function crossPartSeeds(digests: readonly (readonly DigestEntry[])[]): PartSeeds[] {
+  const first = new Map<string, number>();
+  return digests.map((digest) => {
+    const part: PartSeeds = { seeds: new Map(), demoted: 0 };
+    for (const { id, valid } of digest) {
+      const earlier = first.get(id);
+      if (earlier === undefined) continue;
+      part.seeds.set(id, earlier);
+      if (valid) part.demoted++;
+    }
+    // Registered after the part: ids first seen in the same part are not seeds of it.
+    for (const { id, line } of digest) if (!first.has(id)) first.set(id, line);
+    return part;
+  });
+}
+
+/**
+ * Streams the seeds of every part from digests sorted by id (e.g. NDJSON in S3): a k-way merge
+ * holding one entry per part. Yields, in id order, one SeedEntry per (part, id) where the id was
+ * first seen in an earlier part. Throws when a digest is not strictly sorted (a corrupt digest
+ * would silently change which row is a duplicate).
+ */
+export async function* mergeDigests(
+  digests: readonly (AsyncIterable<DigestEntry> | Iterable<DigestEntry>)[],
+): AsyncGenerator<SeedEntry> {
+  const heap = new CursorHeap();
+  const cursors = digests.map((digest, part) => new DigestCursor(digest, part));
+  for (const cursor of cursors) if (await cursor.advance()) heap.push(cursor);
+  for (let owner = heap.pop(); owner; owner = heap.pop()) {
+    const { id, line } = owner.head;
+    if (await owner.advance()) heap.push(owner);
+    // Equal ids pop in part order: the first holds the file's first line, the later ones get seeds.
+    for (let later = heap.peek(); later && later.head.id === id; later = heap.peek()) {
+      heap.pop();
+      yield { part: later.part, id, line, demoted: later.head.valid };
+      if (await later.advance()) heap.push(later);
+    }
+  }
+}
+
+/** One part's digest being merged: its current entry. */
+class DigestCursor {
+  head: DigestEntry = { id: '', line: 0, valid: false };
+  private readonly iterator: AsyncIterator<DigestEntry> | Iterator<DigestEntry>;
+  private started = false;
+
+  constructor(
+    digest: AsyncIterable<DigestEntry> | Iterable<DigestEntry>,
+    readonly part: number,
+  ) {
+    this.iterator = Symbol.asyncIterator in digest ? digest[Symbol.asyncIterator]() : digest[Symbol.iterator]();
+  }
+
+  /** Moves to the next entry; false at the end. */
+  async advance(): Promise<boolean> {
+    const next = await this.iterator.next();
+    if (next.done) return false;
+    if (this.started && compareIds(this.head.id, next.value.id) >= 0) {
+      throw new Error(`the order_id digest of part ${this.part} is not sorted: ${JSON.stringify(next.value.id)} comes after ${JSON.stringify(this.head.id)}`);
+    }
+    this.started = true;
+    this.head = next.value;
+    return true;
+  }
+}
+
+/** A binary min-heap of cursors by (id, part). */
+class CursorHeap {
+  private readonly items: DigestCursor[] = [];
+
+  peek(): DigestCursor | undefined {
+    return this.items[0];
+  }
+
+  push(cursor: DigestCursor): void {
+    const items = this.items;
+    items.push(cursor);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!before(items[i] as DigestCursor, items[parent] as DigestCursor)) break;
+      [items[i], items[parent]] = [items[parent] as DigestCursor, items[i] as DigestCursor];
+      i = parent;
+    }
+  }
+
+  pop(): DigestCursor | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || !last) return top;
+    items[0] = last;
+    for (let i = 0; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let least = i;
+      if (left < items.length && before(items[left] as DigestCursor, items[least] as DigestCursor)) least = left;
+      if (right < items.length && before(items[right] as DigestCursor, items[least] as DigestCursor)) least = right;
+      if (least === i) break;
+      [items[i], items[least]] = [items[least] as DigestCursor, items[i] as DigestCursor];
+      i = least;
+    }
+    return top;
+  }
+}
+
+function before(a: DigestCursor, b: DigestCursor): boolean {
+  const order = compareIds(a.head.id, b.head.id);
+  return order < 0 || (order === 0 && a.part < b.part);
+}

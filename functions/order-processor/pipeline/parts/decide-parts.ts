@@ -1,0 +1,101 @@
+/**
+ * DECIDE, once every part is scanned: the whole-file verdict before anything is written, exactly
+ * as a whole read decides it (decide.ts) — the earliest file-level problem by offset, no data
+ * rows, all rows rejected, duplicate content — on counts made exact across parts by merging the
+ * parts' order_id digests (an id repeated in a later part is that part's rejected duplicate).
+ * A file to be written gets its per-part expectations and seeds staged for WRITE.
+ */
+import { createHash } from 'node:crypto';
+import { noDataRowsReason } from '../../contract/headers.ts';
+import { mergeDigests } from '../../contract/part-ids.ts';
+import type { FileCounts } from '../../contract/types.ts';
+import type { Attempt } from '../claim.ts';
+import type { Tally } from '../conclude.ts';
+import { decide, type Verdict } from '../decide.ts';
+import type { ProcessorPorts } from '../ports.ts';
+import { emptyCounts, type FileRejection } from '../scan.ts';
+import { seedLine, stagedDigest } from './digests.ts';
+import { mapBounded, partIndices, readStaged, stagingKeys, writeStaged, type PartScan, type StoredDecision, type StoredPlan } from './staging.ts';
+
+/** Staging objects read or written at once. */
+const STAGING_CONCURRENCY = 16;
+
+export type PartsDecision =
+  /** Nothing is written (a file rejected as a whole, a duplicate): conclude at once. */
+  | { kind: 'conclude'; verdict: Verdict; tally: Tally }
+  | { kind: 'write'; decision: StoredDecision };
+
+export function addCounts(all: readonly FileCounts[]): FileCounts {
+  const sum = emptyCounts();
+  for (const c of all) {
+    sum.rows += c.rows;
+    sum.valid += c.valid;
+    sum.rejected += c.rejected;
+    sum.blank += c.blank;
+  }
+  return sum;
+}
+
+/**
+ * The content fingerprint of a file in parts. A gzip file's is the sha256 of its bytes, read
+ * whole while it was decompressed: the same as when it is processed whole. A plain file is never
+ * read whole in order (its parts are read in parallel, and sha256 cannot be combined from
+ * pieces), so its fingerprint is a sha256 over where each part lies and the sha256 of its bytes,
+ * tagged `parts-v1`. The same bytes split the same way (the same FANOUT_CHUNK_MB) give the same
+ * fingerprint; the same bytes processed whole, or split with another part size, do not, so they
+ * are not recognised as duplicates of each other.
+ */
+export function partsFingerprint(stored: StoredPlan, scans: readonly PartScan[]): string {
+  if (stored.originalSha256) return stored.originalSha256;
+  const hash = createHash('sha256').update(`order-pipeline parts-v1 ${stored.plan.size}\n`);
+  for (const part of stored.plan.parts) hash.update(`${part.start.offset}-${part.end} ${scans[part.index]?.sha256 ?? ''}\n`);
+  return hash.digest('hex');
+}
+
+/** The file's file-level problem: the one at the smallest offset of all parts (as a sequential read meets it first). */
+export function earliestProblem(scans: readonly PartScan[]): FileRejection | null {
+  let first: PartScan['problem'] = null;
+  for (const scan of scans) if (scan.problem && (!first || scan.problem.offset < first.offset)) first = scan.problem;
+  return first ? { reason: first.reason, line: first.line } : null;
+}
+
+type DecidePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'now'>;
+
+export async function decideParts(attempt: Attempt, stored: StoredPlan, ports: DecidePorts): Promise<PartsDecision> {
+  const { bucket, size } = attempt.ref;
+  const keys = stagingKeys(attempt.ingestionId);
+  const parts = partIndices(stored.plan.parts.length);
+  const scans = await mapBounded(parts, STAGING_CONCURRENCY, (k) => readStaged<PartScan>(ports.objects, bucket, keys.scan(k)));
+  const scanned = addCounts(scans.map((s) => s.counts));
+  const headerLine = stored.plan.headerLine;
+  const rejection = earliestProblem(scans) ?? (scanned.rows === 0 ? { reason: noDataRowsReason(headerLine), line: headerLine } : null);
+  if (rejection) {
+    const { verdict } = await decide(attempt, { counts: emptyCounts(), rejection, fingerprint: null }, ports);
+    return { kind: 'conclude', verdict, tally: { counts: emptyCounts(), written: 0, firstErrors: [], bytes: size, fingerprint: null } };
+  }
+
+  const seeds = parts.map((): string[] => []);
+  const demoted = parts.map(() => 0);
+  const digests = scans.map((s) => stagedDigest(ports.objects, bucket, keys.digest(s.part), s.digestBytes));
+  for await (const seed of mergeDigests(digests)) {
+    seeds[seed.part]?.push(seedLine(seed.id, seed.line));
+    if (seed.demoted) demoted[seed.part] = (demoted[seed.part] ?? 0) + 1;
+  }
+  const expected = scans.map((s, k) => {
+    const moved = demoted[k] ?? 0;
+    return { ...s.counts, valid: s.counts.valid - moved, rejected: s.counts.rejected + moved };
+  });
+  const totals = addCounts(expected);
+  const fingerprint = partsFingerprint(stored, scans);
+  const { verdict } = await decide(attempt, { counts: totals, rejection: null, fingerprint }, ports);
+  if (verdict.kind !== 'write') {
+    return { kind: 'conclude', verdict, tally: { counts: totals, written: 0, firstErrors: [], bytes: size, fingerprint } };
+  }
+  await mapBounded(parts, STAGING_CONCURRENCY, async (k) => {
+    const lines = seeds[k] ?? [];
+    if (lines.length > 0) await ports.objects.putText(bucket, keys.seeds(k), lines.join(''));
+  });
+  const decision: StoredDecision = { verdict, fingerprint, totals, expected, seeded: seeds.map((l) => l.length) };
+  await writeStaged(ports.objects, bucket, keys.decision, decision);
+  return { kind: 'write', decision };
+}

@@ -1,0 +1,63 @@
+/**
+ * SCAN one part: the contract over the part's bytes (with the file's line numbers), nothing
+ * written. Staged for DECIDE: the part's counts, its first file-level problem (reason, line,
+ * offset), the sha256 of its bytes, and the digest of the order_ids first seen in it.
+ */
+import { FirstSeenDigest } from '../../contract/part-ids.ts';
+import { partReading } from '../../contract/parts.ts';
+import { FileRejectedError, type ContractContext } from '../../contract/types.ts';
+import type { Attempt } from '../claim.ts';
+import { ObjectGoneError } from '../errors.ts';
+import type { ProcessorPorts } from '../ports.ts';
+import { emptyCounts, HashingSource } from '../scan.ts';
+import { digestLine } from './digests.ts';
+import { stagingKeys, writeStaged, type PartProblem, type PartScan, type StoredPlan } from './staging.ts';
+
+type ScanPorts = Pick<ProcessorPorts, 'objects' | 'readOrders'>;
+
+/** The contract context of one part of a planned file (its seen map: `seen`). */
+export function partContext(attempt: Attempt, stored: StoredPlan, part: number, seen: ContractContext['seen']): ContractContext {
+  return { ...attempt.contract, now: new Date(stored.now), part: partReading(stored.plan, part), ...(seen ? { seen } : {}) };
+}
+
+/** Opens the bytes of one part; the source version being gone is a fault of the part (retried, then the file fails). */
+export async function openPart(stored: StoredPlan, part: number, ports: Pick<ProcessorPorts, 'objects'>) {
+  const planned = stored.plan.parts[part];
+  if (!planned) throw new RangeError(`the plan has no part ${part}`);
+  const body = await ports.objects.open(stored.source, { start: planned.start.offset, end: planned.end });
+  if (!body) throw new ObjectGoneError(`s3://${stored.source.bucket}/${stored.source.key} (the version being processed) no longer exists`);
+  return body;
+}
+
+export async function scanPart(attempt: Attempt, stored: StoredPlan, part: number, ports: ScanPorts): Promise<PartScan> {
+  const body = await openPart(stored, part, ports);
+  const source = new HashingSource(body);
+  const digest = new FirstSeenDigest();
+  const counts = emptyCounts();
+  let problem: PartProblem | null = null;
+  let sha256 = '';
+  try {
+    for await (const event of ports.readOrders(source, partContext(attempt, stored, part, digest.seen))) {
+      digest.observe(event);
+      if (event.kind === 'valid') counts.valid++;
+      else if (event.kind === 'rejected') counts.rejected++;
+      else if (event.kind === 'blank') counts.blank++;
+    }
+    sha256 = await source.finish();
+  } catch (error) {
+    if (!(error instanceof FileRejectedError)) throw error;
+    // The file is rejected as a whole: no fingerprint and no digest are needed.
+    const offset = error.offset ?? stored.plan.parts[part]?.start.offset ?? 0;
+    problem = { reason: error.reason, line: error.line ?? 1, offset };
+  } finally {
+    body.destroy();
+  }
+  counts.rows = counts.valid + counts.rejected;
+  const keys = stagingKeys(attempt.ingestionId);
+  const lines = problem ? '' : digest.entries().map(digestLine).join('');
+  // An empty digest is not stored: DECIDE reads a digest only as far as its size says.
+  if (lines !== '') await ports.objects.putText(attempt.ref.bucket, keys.digest(part), lines);
+  const scanned: PartScan = { part, counts, problem, sha256, digestBytes: Buffer.byteLength(lines) };
+  await writeStaged(ports.objects, attempt.ref.bucket, keys.scan(part), scanned);
+  return scanned;
+}

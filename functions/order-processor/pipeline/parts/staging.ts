@@ -1,0 +1,113 @@
+/**
+ * The intermediate objects of a file processed in parts, under `staging/<ingestionId>/` in the
+ * data bucket: what one step hands to the next when the steps run in different invocations. Each
+ * is written whole before the ledger records the step, so a step that finds the ledger saying
+ * "done" also finds its result here. Deleted when the file concludes; expired by lifecycle if not.
+ */
+import type { FilePlan } from '../../contract/parts.ts';
+import type { FileCounts, RowError } from '../../contract/types.ts';
+import type { ObjectRef } from '../../event.ts';
+import { PREFIX } from '../../settings.ts';
+import type { Verdict } from '../decide.ts';
+import type { ObjectStore } from '../ports.ts';
+
+/** Part numbers padded so that a listing sorts in part order. */
+const pad = (part: number): string => String(part).padStart(5, '0');
+
+export function stagingKeys(ingestionId: string) {
+  const prefix = `${PREFIX.staging}${ingestionId}/`;
+  return {
+    prefix,
+    /** The decompressed copy of a gzip file (what its parts read). */
+    input: `${prefix}input.csv`,
+    plan: `${prefix}plan.json`,
+    decision: `${prefix}decision.json`,
+    scan: (part: number) => `${prefix}scan-${pad(part)}.json`,
+    digest: (part: number) => `${prefix}digest-${pad(part)}.ndjson`,
+    seeds: (part: number) => `${prefix}seeds-${pad(part)}.ndjson`,
+    written: (part: number) => `${prefix}written-${pad(part)}.json`,
+    cleaned: (part: number) => `${prefix}cleaned-${pad(part)}.csv`,
+    errors: (part: number) => `${prefix}errors-${pad(part)}.csv`,
+  };
+}
+
+export type StagingKeys = ReturnType<typeof stagingKeys>;
+
+/** What the planning attempt decided: which bytes the parts read, and where each part lies. */
+export interface StoredPlan {
+  /** The planning attempt's id (the ledger's attempt_id while the plan stands). */
+  planId: string;
+  /** The bytes the parts read: the original, or the decompressed staging copy of a gzip file. */
+  source: ObjectRef;
+  /** sha256 of the original object's bytes when it was read whole while planning (a gzip file), else null. */
+  originalSha256: string | null;
+  /** "Now" for every part (the order_date rule), so that all parts and both of their reads judge alike. */
+  now: string;
+  plan: FilePlan;
+}
+
+/** A file-level problem found in a part: the file's is the one at the smallest offset. */
+export interface PartProblem {
+  reason: string;
+  line: number;
+  offset: number;
+}
+
+/** What scanning one part found (nothing written). */
+export interface PartScan {
+  part: number;
+  counts: FileCounts;
+  problem: PartProblem | null;
+  /** sha256 of the part's bytes. */
+  sha256: string;
+  /** Size of its order_id digest (NDJSON, sorted by id). */
+  digestBytes: number;
+}
+
+/** DECIDE's result for a file that is written: the verdict and what each part must find again. */
+export interface StoredDecision {
+  verdict: Verdict & { kind: 'write' };
+  fingerprint: string | null;
+  totals: FileCounts;
+  /** Per part: the counts its write must reproduce (its scan's, after the cross-part duplicates). */
+  expected: FileCounts[];
+  /** Per part: how many order_ids it is seeded with (first seen in an earlier part). */
+  seeded: number[];
+}
+
+/** What writing one part did. */
+export interface PartWrite {
+  part: number;
+  counts: FileCounts;
+  /** Rows the orders table confirmed. */
+  written: number;
+  firstErrors: RowError[];
+  /** Sizes of its slices of the cleaned CSV and of the errors report (0: none). */
+  cleanedBytes: number;
+  errorsBytes: number;
+}
+
+/** Reads a staged JSON object; a missing one is an infrastructure fault (retried), never bad data. */
+export async function readStaged<T>(objects: ObjectStore, bucket: string, key: string): Promise<T> {
+  const text = await objects.getText(bucket, key);
+  if (text === null) throw new Error(`the staging object s3://${bucket}/${key} is missing`);
+  return JSON.parse(text) as T;
+}
+
+export async function writeStaged(objects: ObjectStore, bucket: string, key: string, value: unknown): Promise<void> {
+  await objects.putText(bucket, key, JSON.stringify(value));
+}
+
+/** Runs `work` over the items with at most `limit` at once; results in input order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Part indices 0..n-1. */
+export const partIndices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

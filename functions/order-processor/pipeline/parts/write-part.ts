@@ -1,0 +1,37 @@
+/**
+ * WRITE one part: the part's bytes read again, seeded with the order_ids first seen in earlier
+ * parts, so every event is exactly a sequential read's; valid rows → the orders table (the same
+ * writer as a whole file), the part's slices of the cleaned CSV and of the errors report →
+ * staging; then conservation against what DECIDE expects of this part.
+ */
+import type { Attempt } from '../claim.ts';
+import type { ProcessorPorts } from '../ports.ts';
+import { writeRows } from '../write.ts';
+import { parseSeeds } from './digests.ts';
+import { openPart, partContext } from './scan-part.ts';
+import { stagingKeys, writeStaged, type PartWrite, type StoredDecision, type StoredPlan } from './staging.ts';
+
+type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter'>;
+
+export async function writePart(attempt: Attempt, stored: StoredPlan, decision: StoredDecision, part: number, ports: WritePorts): Promise<PartWrite> {
+  const { bucket } = attempt.ref;
+  const keys = stagingKeys(attempt.ingestionId);
+  const expected = decision.expected[part];
+  if (!expected) throw new RangeError(`the decision has no part ${part}`);
+  let seen = new Map<string, number>();
+  if ((decision.seeded[part] ?? 0) > 0) {
+    const text = await ports.objects.getText(bucket, keys.seeds(part));
+    if (text === null) throw new Error(`the seeds of part ${part} are missing from staging`);
+    seen = parseSeeds(text);
+  }
+  const targets = {
+    orders: ports.openOrderWriter(),
+    cleaned: expected.valid > 0 ? ports.objects.upload(bucket, keys.cleaned(part)) : null,
+    report: expected.rejected > 0 ? ports.objects.upload(bucket, keys.errors(part)) : null,
+  };
+  const body = await openPart(stored, part, ports);
+  const result = await writeRows(body, partContext(attempt, stored, part, seen), expected, targets, ports.readOrders, { headerLines: false });
+  const written: PartWrite = { part, ...result };
+  await writeStaged(ports.objects, bucket, keys.written(part), written);
+  return written;
+}

@@ -1,0 +1,298 @@
+/**
+ * Large files in parts against moto: a file above FANOUT_THRESHOLD_MB (1 MiB here, parts of about
+ * 1 MiB) is planned by its ingest invocation, then scanned, decided, written and concluded by part
+ * messages on a real SQS parts queue, handled out of order, several at once, one delivered twice
+ * and one failing once. The outcome must be exactly what `validateFile` says of the same bytes and
+ * what an unsplit run of them produces (against a second set of tables, so that neither run sees
+ * the other's content claim or orders).
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { fileLedgerKey, validateFile, type FileReport, type LedgerItem } from '../../../functions/order-processor/index.ts';
+import { ledgerTableCommand, ordersTableCommand } from '../../../tooling/tables.ts';
+import { largeFile } from './large-file.ts';
+import { drainParts, partsDeadLetters } from './parts-driver.ts';
+import {
+  BUCKET,
+  bytes,
+  clearOutput,
+  env,
+  expectConservation,
+  handlerWith,
+  keysUnder,
+  lambdaContext,
+  ledgerItem,
+  metricSum,
+  objectCreatedBody,
+  orders,
+  partsConfig,
+  putRaw,
+  receiveAlerts,
+  sqsEvent,
+  text,
+  useProcessorEnvironment,
+  type PutResult,
+} from './setup.ts';
+
+useProcessorEnvironment();
+
+const MiB = 1024 * 1024;
+const WHOLE_ORDERS = 'order-pipeline-it-orders-whole';
+const WHOLE_INGESTIONS = 'order-pipeline-it-ingestions-whole';
+const FILE = largeFile(5.2 * MiB);
+
+beforeAll(async () => {
+  const ddb = new DynamoDBClient(env.clientConfig);
+  await ddb.send(ordersTableCommand(WHOLE_ORDERS));
+  await ddb.send(ledgerTableCommand(WHOLE_INGESTIONS));
+});
+
+afterEach(async () => {
+  await receiveAlerts(0);
+});
+
+/** Compared by hash: a deep equality of megabytes is slow. */
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** What the contract says of the bytes, as `validate --json` prints it. */
+const expected = (): Promise<FileReport> => validateFile(Readable.from([FILE.bytes]), { file: 'large.csv' });
+
+/** The columns that name the run, not the row: the cleaned CSV's source_key, ingestion_id and processed_at. */
+function normalisedCleaned(csv: string): string[] {
+  const lines = csv.split('\r\n');
+  // source_key, source_line, ingestion_id, processed_at are the last four columns; keep source_line.
+  return lines.map((line) => {
+    const cells = line.split(',');
+    if (cells.length < 4) return line;
+    const n = cells.length;
+    return [...cells.slice(0, n - 4), 'KEY', cells[n - 3], 'ID', 'AT'].join(',');
+  });
+}
+
+const withoutRun = (items: Record<string, unknown>[]) =>
+  items
+    .map(({ ingestion_id: _i, source_key: _s, processed_at: _p, ...rest }) => rest)
+    .sort((a, b) => String(a.order_id).localeCompare(String(b.order_id)));
+
+/** A part message whose write fails once, through an S3 client fault (an `initialize` middleware: no SDK retry). */
+function failWrittenOnce(part: string): (s3: S3Client) => void {
+  let failed = false;
+  return (s3) =>
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key?: string }).Key ?? '';
+        if (!failed && context.commandName === 'PutObjectCommand' && key.endsWith(`written-${part}.json`)) {
+          failed = true;
+          throw Object.assign(new Error('injected: S3 refused the part result'), { name: 'InternalError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failWrittenOnce' },
+    );
+}
+
+async function runWhole(obj: PutResult): Promise<LedgerItem | undefined> {
+  const whole = handlerWith({ config: { ordersTable: WHOLE_ORDERS, ingestionsTable: WHOLE_INGESTIONS } });
+  const response = await whole(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+  expect(response.batchItemFailures).toEqual([]);
+  return ledgerItemIn(WHOLE_INGESTIONS, obj);
+}
+
+async function ledgerItemIn(table: string, obj: PutResult): Promise<LedgerItem | undefined> {
+  const out = await env.doc.send(new GetCommand({ TableName: table, Key: { pk: fileLedgerKey({ bucket: BUCKET, ...obj }) }, ConsistentRead: true }));
+  return out.Item as LedgerItem | undefined;
+}
+
+describe('a file processed in parts', () => {
+  it('has exactly the outcome of validate and of an unsplit run, whatever the order, concurrency and repeats of its part messages', async () => {
+    // Prepare
+    const report = await expected();
+    const split = await putRaw('raw-data/large/orders.csv', FILE.bytes);
+    const whole = await putRaw('raw-data/large/orders-whole.csv', FILE.bytes);
+    const handler = handlerWith({ config: { parts: partsConfig() }, s3: failWrittenOnce('00002') });
+    clearOutput();
+    // Act
+    const ingest = await handler(sqsEvent(objectCreatedBody(split)), lambdaContext());
+    const planned = await ledgerItem(split);
+    const drained = await drainParts(handler, { concurrency: 3, duplicate: (body) => body.includes('"phase":"write"') && body.includes('"part":1,') });
+    // Assess: the plan and the protocol
+    expect(ingest.batchItemFailures).toEqual([]);
+    expect(planned).toMatchObject({ status: 'PROCESSING', phase: 'SCAN', parts: expect.any(Number) });
+    const parts = planned?.parts ?? 0;
+    expect(parts).toBeGreaterThanOrEqual(5);
+    expect(drained.failures).toBe(1);
+    const item = await ledgerItem(split);
+    expect(item).toMatchObject({ status: 'PARTIAL', parts, parts_done: parts });
+    expect(metricSum('FilesPartial')).toBe(1);
+    expect(metricSum('RowsReceived')).toBe(report.rows);
+    // Assess: the same outcome as validate
+    expect(item).toMatchObject({ rows: report.rows, written: report.valid, rejected: report.rejected, blank: report.blank });
+    expectConservation(item);
+    const errorsReport = await text(item?.errors_key ?? '');
+    const reportLines = errorsReport.trimEnd().split('\r\n').slice(1);
+    expect(reportLines).toHaveLength(report.errors.length);
+    expect(reportLines.map((l) => Number(l.split(',')[0]))).toEqual(report.errors.map((e) => e.line));
+    expect(item?.first_errors).toEqual(report.errors.slice(0, 10));
+    // Assess: the same outcome as an unsplit run of the same bytes
+    const unsplit = await runWhole(whole);
+    expect(unsplit).toMatchObject({ status: 'PARTIAL', parts: 1, parts_done: 1 });
+    for (const field of ['rows', 'written', 'rejected', 'blank', 'reason', 'first_errors'] as const) expect(item?.[field]).toEqual(unsplit?.[field]);
+    expect(errorsReport).toBe(await text(unsplit?.errors_key ?? ''));
+    const cleaned = await text(item?.processed_key ?? '');
+    expect(normalisedCleaned(cleaned)).toEqual(normalisedCleaned(await text(unsplit?.processed_key ?? '')));
+    expect(cleaned.split('\r\n').filter((l) => l.startsWith('order_id,'))).toHaveLength(1);
+    expect(cleaned.trimEnd().split('\r\n')).toHaveLength(report.valid + 1);
+    const sample = FILE.ids.filter((id, i) => i % 20 === 0 || FILE.repeated.has(id));
+    expect(withoutRun(await orders(sample))).toEqual(withoutRun(await orders(sample, WHOLE_ORDERS)));
+    // Assess: one original, byte-identical; one alert; nothing left behind
+    expect(sha256(await bytes(item?.archive_key ?? ''))).toBe(sha256(FILE.bytes));
+    expect(await keysUnder('raw-data/large/orders.csv')).toEqual([]);
+    expect(await keysUnder(`staging/${item?.ingestion_id}/`)).toEqual([]);
+    const alerts = await receiveAlerts();
+    expect(alerts.map((a) => a.subject)).toEqual([
+      `[order-pipeline it] PARTIAL: orders.csv (${report.rejected} of ${report.rows} rows rejected)`,
+      `[order-pipeline it] PARTIAL: orders-whole.csv (${report.rejected} of ${report.rows} rows rejected)`,
+    ]);
+
+    // Act: the same bytes again, under another key
+    const again = await putRaw('raw-data/large/orders-again.csv', FILE.bytes);
+    await handler(sqsEvent(objectCreatedBody(again)), lambdaContext());
+    await drainParts(handler);
+    // Assess: a duplicate, decided before anything is written
+    const duplicate = await ledgerItem(again);
+    expect(duplicate).toMatchObject({ status: 'DUPLICATE', rows: report.rows, written: 0, rejected: report.rows, parts, parts_done: 0 });
+    expect(duplicate?.reason).toContain('s3://order-pipeline-it-data/raw-data/large/orders.csv');
+    expect((await text(duplicate?.errors_key ?? '')).trimEnd().split('\r\n')).toHaveLength(2);
+    expect(await keysUnder(`staging/${duplicate?.ingestion_id}/`)).toEqual([]);
+    expect((await receiveAlerts()).map((a) => a.subject)).toEqual(['[order-pipeline it] DUPLICATE: orders-again.csv (duplicate file, nothing written)']);
+  }, 240_000);
+
+  it('completes a .csv.gz above the threshold with the outcome validate gives its bytes', async () => {
+    // Prepare
+    const report = await expected();
+    const gz = gzipSync(FILE.bytes);
+    expect(gz.length).toBeGreaterThan(MiB);
+    const obj = await putRaw('raw-data/large/orders.csv.gz', gz);
+    const handler = handlerWith({ config: { parts: partsConfig() } });
+    // Act
+    const ingest = await handler(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+    await drainParts(handler);
+    // Assess
+    expect(ingest.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'PARTIAL', rows: report.rows, written: report.valid, rejected: report.rejected, blank: report.blank });
+    expect(item?.parts).toBeGreaterThanOrEqual(5);
+    const reportLines = (await text(item?.errors_key ?? '')).trimEnd().split('\r\n').slice(1);
+    expect(reportLines.map((l) => Number(l.split(',')[0]))).toEqual(report.errors.map((e) => e.line));
+    expect(sha256(await bytes(item?.archive_key ?? ''))).toBe(sha256(gz));
+    expect(await keysUnder(`staging/${item?.ingestion_id}/`)).toEqual([]);
+    // The fingerprint of a split gzip file is its sha256, as when read whole: the same bytes read whole are its duplicate.
+    const again = await putRaw('raw-data/large/orders-again.csv.gz', gz);
+    expect((await handlerWith()(sqsEvent(objectCreatedBody(again)), lambdaContext())).batchItemFailures).toEqual([]);
+    expect(await ledgerItem(again)).toMatchObject({ status: 'DUPLICATE', fingerprint: item?.fingerprint, parts: 1 });
+  }, 240_000);
+});
+
+describe('a file in parts whose part keeps failing', () => {
+  /** Every attempt to stage part `part`'s write result fails (an `initialize` middleware: no SDK retry). */
+  const failWritten = (part: string) => (s3: S3Client) =>
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key?: string }).Key ?? '';
+        if (context.commandName === 'PutObjectCommand' && key.endsWith(`written-${part}.json`)) {
+          throw Object.assign(new Error('injected: the staging area refuses this part'), { name: 'AccessDenied' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failWritten' },
+    );
+
+  it('fails the file once, on the last receive, with a reason naming the part, one alert and exact counts', async () => {
+    // Prepare
+    const small = largeFile(2.2 * MiB, MiB, 11);
+    const report = await validateFile(Readable.from([small.bytes]));
+    const obj = await putRaw('raw-data/large/failing.csv', small.bytes);
+    const handler = handlerWith({ config: { parts: partsConfig() }, s3: failWritten('00001') });
+    await handler(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+    const planned = await ledgerItem(obj);
+    // Act: the ingest message again, a message of a superseded plan, then the parts
+    const redelivered = await handler(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+    const stale = JSON.stringify({ type: 'order-pipeline.part', version: 1, phase: 'scan', bucket: BUCKET, ...obj, versionId: obj.versionId, ingestionId: planned?.ingestion_id, planId: 'superseded', part: 0, parts: planned?.parts });
+    const dropped = await handler(sqsEvent(stale), lambdaContext());
+    clearOutput();
+    await drainParts(handler);
+    // Assess
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(dropped.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', attempts: planned?.attempts, parts: planned?.parts, processed_key: null, archive_key: null });
+    expect(item?.reason).toMatch(/^part 2 of \d+ failed to write 3 time\(s\), the last with AccessDenied: injected: the staging area refuses this part; [\d,]+ of [\d,]+ rows were written before it failed; the other [\d,]+ were not loaded \(counted as rejected\)$/);
+    expect(item?.rows).toBe(report.rows);
+    expect(item?.written).toBeGreaterThan(0);
+    expect(item?.written).toBeLessThan(report.valid);
+    expectConservation(item);
+    expect(metricSum('FilesFailed')).toBe(1);
+    expect(await partsDeadLetters()).toBe(1);
+    expect(await keysUnder('raw-data/large/failing.csv')).toEqual(['raw-data/large/failing.csv']);
+    const alerts = await receiveAlerts();
+    expect(alerts.map((a) => a.subject)).toEqual([`[order-pipeline it] FAILED: failing.csv (failed, ${item?.written} of ${item?.rows} rows written)`]);
+    expect(alerts[0]?.message).toContain('Once the problem named above is fixed, upload the file again');
+  }, 240_000);
+});
+
+describe('a file in parts rejected as a whole', () => {
+  it('is rejected by its plan, nothing planned, when its header is unusable', async () => {
+    // Prepare
+    const body = Buffer.concat([Buffer.from('order_id,customer_name,product_name,unit_price\r\n'), FILE.bytes.subarray(200, MiB + 1000)]);
+    const report = await validateFile(Readable.from([body]));
+    const obj = await putRaw('raw-data/large/no-quantity.csv', body);
+    // Act
+    const response = await handlerWith({ config: { parts: partsConfig() } })(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', reason: report.reason, rows: 0, written: 0, parts: 1 });
+    expect(item?.phase).toBeUndefined();
+    expect(await keysUnder(`staging/${item?.ingestion_id}/`)).toEqual([]);
+  });
+
+  it('is rejected with the earliest problem of all its parts, before any row is written', async () => {
+    // Prepare: invalid UTF-8 in the second part, a NUL byte in the fourth
+    const body = Buffer.from(FILE.bytes.subarray(0, Math.floor(3.5 * MiB)));
+    body[Math.floor(2.5 * MiB)] = 0;
+    body[Math.floor(1.5 * MiB)] = 0xff;
+    const report = await validateFile(Readable.from([body]));
+    const obj = await putRaw('raw-data/large/broken.csv', body);
+    const handler = handlerWith({ config: { parts: partsConfig() } });
+    // Act
+    await handler(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+    await drainParts(handler);
+    // Assess
+    expect(report.reason).toMatch(/not valid UTF-8/);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', reason: report.reason, rows: 0, written: 0, parts_done: 0 });
+    expect(item?.parts).toBeGreaterThanOrEqual(3);
+    expect((await text(item?.errors_key ?? '')).trimEnd().split('\r\n')).toHaveLength(2);
+    expect(await keysUnder(`staging/${item?.ingestion_id}/`)).toEqual([]);
+  });
+
+  it('hands a gzip file that does not decompress back to the whole-file path, with its exact verdict', async () => {
+    // Prepare: a gzip header, then bytes that are no deflate stream
+    const body = Buffer.concat([gzipSync(Buffer.from('order_id\n')).subarray(0, 10), Buffer.alloc(MiB + 10, 0x41)]);
+    const report = await validateFile(Readable.from([body]));
+    const obj = await putRaw('raw-data/large/broken.csv.gz', body);
+    // Act
+    const response = await handlerWith({ config: { parts: partsConfig() } })(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(report.reason).toMatch(/not valid gzip data/);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', reason: report.reason, rows: 0, parts: 1 });
+    expect(await keysUnder(`staging/${item?.ingestion_id}/`)).toEqual([]);
+  });
+});

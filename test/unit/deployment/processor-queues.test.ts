@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { deadLetterName, processorQueues, queueName } from '../../../deployment/processor-queues.ts';
+import type { StackOutputs } from '../../../tooling/stack-outputs.ts';
+
+const OUTPUTS = {
+  ingest_queue_url: 'https://sqs/ingest',
+  dead_letter_queue_url: 'https://sqs/ingest-dlq',
+  parts_queue_url: 'https://sqs/parts',
+  parts_dead_letter_queue_url: 'https://sqs/parts-dlq',
+} as StackOutputs;
+
+describe('processorQueues', () => {
+  it('lists the ingest queue, then the parts queue, each with its DLQ', () => {
+    // Assess
+    expect(processorQueues(OUTPUTS)).toEqual([
+      { role: 'ingest', url: 'https://sqs/ingest', deadLetterUrl: 'https://sqs/ingest-dlq' },
+      { role: 'parts', url: 'https://sqs/parts', deadLetterUrl: 'https://sqs/parts-dlq' },
+    ]);
+  });
+
+  it('lists the ingest queue alone for a deployment made before the parts queue existed', () => {
+    // Prepare
+    const { parts_queue_url: _q, parts_dead_letter_queue_url: _d, ...older } = OUTPUTS;
+
+    // Assess
+    expect(processorQueues(older as StackOutputs).map((q) => q.role)).toEqual(['ingest']);
+  });
+});
+
+describe('queueName and deadLetterName', () => {
+  it('name a queue and its DLQ for the operator', () => {
+    // Assess
+    expect([queueName('parts'), deadLetterName('parts'), deadLetterName('ingest')]).toEqual(['parts queue', 'parts DLQ', 'ingest DLQ']);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Helpers for the tests of reading a file in parts: an in-memory RangeReader, the outcome of one
+ * sequential read, and the outcome of reading the planned parts the two ways the pipeline can
+ * (one seen map shared in part order; or parallel scans with empty maps, merged digests, and a
+ * re-read of each part with its seeds).
+ */
+import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
+import {
+  FirstSeenDigest,
+  firstRejection,
+  mergeDigests,
+  noDataRowsError,
+  partReading,
+  planParts,
+  type FilePlan,
+  type RangeReader,
+} from '../../../../functions/order-processor/contract/parts.ts';
+import type { ContractLimits } from '../../../../functions/order-processor/contract/limits.ts';
+import type { SeenOrderIds } from '../../../../functions/order-processor/contract/rules.ts';
+import { FileRejectedError, type ContractEvent, type FileCounts } from '../../../../functions/order-processor/contract/types.ts';
+import { chunked, makeContext } from './reading.ts';
+
+/** Reads [start, end) of `data` in pieces of `piece` bytes, counting the reads. */
+export function memoryReader(data: Uint8Array, piece = 64 * 1024): RangeReader & { reads: number } {
+  const read = (start: number, end: number): AsyncIterable<Uint8Array> => {
+    read.reads++;
+    return chunked(data.subarray(start, end), piece);
+  };
+  read.reads = 0;
+  return read;
+}
+
+/** A rejection in a comparable form. */
+export interface Verdict {
+  reason: string;
+  line: number | undefined;
+  offset: number | undefined;
+}
+
+export interface Outcome {
+  events: ContractEvent[];
+  rejection: Verdict | null;
+}
+
+function verdictOf(error: unknown): Verdict {
+  if (!(error instanceof FileRejectedError)) throw error;
+  return { reason: error.reason, line: error.line, offset: error.offset };
+}
+
+/** The events of a sequential read and its verdict (the oracle). */
+export async function readSequentially(data: Uint8Array, limits?: ContractLimits, piece?: number): Promise<Outcome> {
+  const events: ContractEvent[] = [];
+  try {
+    for await (const event of readOrders(chunked(data, piece), makeContext({ limits }))) events.push(event);
+    return { events, rejection: null };
+  } catch (error) {
+    return { events, rejection: verdictOf(error) };
+  }
+}
+
+/** Reads one part; its events, and the rejection it throws if any. */
+export async function readPart(
+  read: RangeReader,
+  plan: FilePlan,
+  index: number,
+  seen: SeenOrderIds,
+  limits?: ContractLimits,
+  observe?: (event: ContractEvent) => void,
+): Promise<{ events: ContractEvent[]; rejection: FileRejectedError | undefined }> {
+  const part = partReading(plan, index);
+  const events: ContractEvent[] = [];
+  try {
+    for await (const event of readOrders(read(part.start.offset, part.end), makeContext({ limits, part, seen }))) {
+      observe?.(event);
+      events.push(event);
+    }
+    return { events, rejection: undefined };
+  } catch (error) {
+    if (!(error instanceof FileRejectedError)) throw error;
+    return { events, rejection: error };
+  }
+}
+
+/** The file's verdict from its parts: the earliest rejection, else "no data rows" when no part had a row. */
+function verdictAcross(plan: FilePlan, rejections: (FileRejectedError | undefined)[], events: ContractEvent[]): Verdict | null {
+  const first = firstRejection(rejections);
+  if (first) return verdictOf(first);
+  const rows = events.filter((e) => e.kind === 'valid' || e.kind === 'rejected').length;
+  return rows === 0 ? verdictOf(noDataRowsError(plan)) : null;
+}
+
+/** Plans, or the rejection planning throws. */
+export async function plan(read: RangeReader, size: number, chunkBytes: number, limits?: ContractLimits): Promise<FilePlan | Verdict> {
+  try {
+    return await planParts(read, size, { chunkBytes, concurrency: 3, limits });
+  } catch (error) {
+    return verdictOf(error);
+  }
+}
+
+/** Every part read in order with one seen map for the file. */
+export async function readInOrder(read: RangeReader, filePlan: FilePlan, limits?: ContractLimits): Promise<Outcome> {
+  const seen: SeenOrderIds = new Map();
+  const events: ContractEvent[] = [];
+  const rejections: (FileRejectedError | undefined)[] = [];
+  for (const part of filePlan.parts) {
+    const result = await readPart(read, filePlan, part.index, seen, limits);
+    events.push(...result.events);
+    rejections.push(result.rejection);
+  }
+  return { events, rejection: verdictAcross(filePlan, rejections, events) };
+}
+
+export interface ParallelOutcome extends Outcome {
+  /** Per part: valid/rejected counts of the scan adjusted by its demoted rows, and of the seeded re-read. */
+  counts: { adjusted: Pick<FileCounts, 'valid' | 'rejected'>; reread: Pick<FileCounts, 'valid' | 'rejected'> }[];
+}
+
+const tally = (events: ContractEvent[]) => ({
+  valid: events.filter((e) => e.kind === 'valid').length,
+  rejected: events.filter((e) => e.kind === 'rejected').length,
+});
+
+/**
+ * The parallel model: every part scanned with an empty seen map (its digest kept), the digests
+ * merged (as sorted async streams), then every part read again with its seeds only.
+ */
+export async function readInParallel(read: RangeReader, filePlan: FilePlan, limits?: ContractLimits): Promise<ParallelOutcome> {
+  const scans = await Promise.all(
+    filePlan.parts.map(async (part) => {
+      const digest = new FirstSeenDigest();
+      const scan = await readPart(read, filePlan, part.index, digest.seen, limits, (event) => digest.observe(event));
+      return { ...scan, digest: digest.entries() };
+    }),
+  );
+  const rejection = firstRejection(scans.map((scan) => scan.rejection));
+  if (rejection) return { events: [], rejection: verdictOf(rejection), counts: [] };
+  const seeds = filePlan.parts.map(() => ({ seen: new Map() as SeenOrderIds, demoted: 0 }));
+  const streams = scans.map((scan) => (async function* () { yield* scan.digest; })());
+  for await (const entry of mergeDigests(streams)) {
+    const target = seeds[entry.part];
+    if (!target) throw new Error(`a seed for part ${entry.part}, which the plan does not have`);
+    target.seen.set(entry.id, entry.line);
+    if (entry.demoted) target.demoted++;
+  }
+  const rereads = await Promise.all(filePlan.parts.map((part) => readPart(read, filePlan, part.index, seeds[part.index]?.seen ?? new Map(), limits)));
+  const events = rereads.flatMap((reread) => reread.events);
+  const counts = scans.map((scan, i) => {
+    const scanned = tally(scan.events);
+    const demoted = seeds[i]?.demoted ?? 0;
+    return { adjusted: { valid: scanned.valid - demoted, rejected: scanned.rejected + demoted }, reread: tally(rereads[i]?.events ?? []) };
+  });
+  return { events, rejection: verdictAcross(filePlan, rereads.map((r) => r.rejection), events), counts };
+}
+
+export const isPlan = (value: FilePlan | Verdict): value is FilePlan => 'parts' in value;

@@ -1,0 +1,98 @@
+/**
+ * The test of the design, in memory: for random files and random part sizes, a file processed in
+ * parts (planned, its part messages delivered in random order) ends exactly as the same bytes
+ * processed whole — the same ledger outcome, the same errors report and cleaned CSV byte for byte,
+ * the same orders.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readOrders } from '../../../../../functions/order-processor/contract/reader.ts';
+import type { LedgerItem } from '../../../../../functions/order-processor/ledger-item.ts';
+import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
+import { memoryPorts, objectRef } from '../ports.ts';
+import { deliverAll, partsPorts } from './fixtures.ts';
+
+const HEADER = 'order_id,customer_name,product_name,quantity,unit_price';
+
+type Row = { kind: 'valid' | 'invalid' | 'multiline' | 'stray' | 'fields' | 'blank'; id: number };
+
+const rowArb: fc.Arbitrary<Row> = fc.record({
+  kind: fc.constantFrom<Row['kind']>('valid', 'valid', 'valid', 'invalid', 'multiline', 'stray', 'fields', 'blank'),
+  id: fc.integer({ min: 1, max: 25 }),
+});
+
+function csv(rows: Row[], eol: string, bom: boolean): string {
+  const lines = rows.map(({ kind, id }) => {
+    switch (kind) {
+      case 'valid':
+        return `O-${id},Ann ${id},Pen,${(id % 3) + 1},2.50`;
+      case 'invalid':
+        return `O-${id},Ann,Pen,x,2.50`;
+      case 'multiline':
+        return `O-${id},"Ann${eol}Smith ${id}",Pen,1,3`;
+      case 'stray':
+        return `O-${id},"Ann,Pen,1,2`;
+      case 'fields':
+        return `O-${id},Ann,Pen,1`;
+      case 'blank':
+        return '';
+    }
+  });
+  return `${bom ? '\ufeff' : ''}${HEADER}${eol}${lines.join(eol)}${eol}`;
+}
+
+/** What a person sees of a file's outcome. */
+const OUTCOME_FIELDS = ['status', 'rows', 'written', 'rejected', 'blank', 'reason', 'first_errors', 'processed_key', 'archive_key', 'failed_key', 'errors_key'] as const;
+const outcomeOf = (item: Partial<LedgerItem> | undefined) => Object.fromEntries(OUTCOME_FIELDS.map((f) => [f, item?.[f] ?? null]));
+
+async function whole(text: string) {
+  const ref = objectRef({ size: Buffer.byteLength(text) });
+  const env = memoryPorts(ref, text);
+  await processFile(ref, { ...env.ports, readOrders });
+  const outcome = env.ledger.finished[0]?.outcome;
+  return { env, outcome };
+}
+
+async function split(text: string, chunkBytes: number, seed: number) {
+  const env = partsPorts(text, { chunkBytes });
+  await processFile(env.ref, env.ports);
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  await deliverAll(env.queue, env.ports, random);
+  return { env, outcome: env.ledger.item(env.ref) };
+}
+
+describe('a file processed in parts', () => {
+  it('ends exactly as the same bytes processed whole, for any file, part size and message order', async () => {
+    const partCounts: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(rowArb, { minLength: 0, maxLength: 60 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.integer({ min: 8, max: 120 }),
+        fc.integer({ min: 1, max: 1000 }),
+        async (rows, eol, bom, chunkBytes, seed) => {
+          // Prepare
+          const text = csv(rows, eol, bom);
+          // Act
+          const [one, parts] = [await whole(text), await split(text, chunkBytes, seed)];
+          // Assess
+          expect(outcomeOf(parts.outcome)).toEqual(outcomeOf(one.outcome));
+          for (const key of ['processed_key', 'errors_key'] as const) {
+            const at = one.outcome?.[key];
+            if (at) expect(parts.env.objects.read(at)?.toString()).toBe(one.env.objects.read(at)?.toString());
+          }
+          const items = (env: typeof one.env) => env.orders.flatMap((o) => o.items).sort((a, b) => Number(a.source_line) - Number(b.source_line));
+          expect(items(parts.env)).toEqual(items(one.env));
+          partCounts.push(parts.outcome?.parts ?? 1);
+          if ((parts.outcome?.parts ?? 1) > 1) expect(parts.env.objects.keysUnder('staging/')).toEqual([]);
+        },
+      ),
+      { numRuns: 80 },
+    );
+    // Many files are really split, some in many parts.
+    expect(partCounts.filter((n) => n > 1).length).toBeGreaterThan(partCounts.length / 3);
+    expect(Math.max(...partCounts)).toBeGreaterThan(5);
+  }, 60_000);
+});

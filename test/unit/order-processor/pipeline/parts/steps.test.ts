@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import type { PartMessage } from '../../../../../functions/order-processor/event.ts';
+import type { LedgerItem } from '../../../../../functions/order-processor/ledger-item.ts';
+import { ConservationError } from '../../../../../functions/order-processor/pipeline/errors.ts';
+import { concludeParts } from '../../../../../functions/order-processor/pipeline/parts/conclude-parts.ts';
+import { addCounts, earliestProblem, partsFingerprint } from '../../../../../functions/order-processor/pipeline/parts/decide-parts.ts';
+import { digestLine, parseDigestLine, parseSeeds, seedLine, stagedLines } from '../../../../../functions/order-processor/pipeline/parts/digests.ts';
+import { failedCounts, failedPartReason } from '../../../../../functions/order-processor/pipeline/parts/fail-file.ts';
+import { attemptOf, partMessages } from '../../../../../functions/order-processor/pipeline/parts/file-in-parts.ts';
+import { stagingKeys, type PartScan, type PartWrite, type StoredDecision, type StoredPlan } from '../../../../../functions/order-processor/pipeline/parts/staging.ts';
+import { writePart } from '../../../../../functions/order-processor/pipeline/parts/write-part.ts';
+import { handlePart } from '../../../../../functions/order-processor/pipeline/parts/handle-part.ts';
+import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
+import { INGESTION_ID, MemoryObjects, objectRef } from '../ports.ts';
+import { partsPorts, sha256 } from './fixtures.ts';
+
+const counts = (valid: number, rejected: number, blank = 0) => ({ rows: valid + rejected, valid, rejected, blank });
+
+const scanOf = (part: number, overrides: Partial<PartScan> = {}): PartScan => ({
+  part,
+  counts: counts(1, 0),
+  problem: null,
+  sha256: sha256(`part ${part}`),
+  digestBytes: 0,
+  ...overrides,
+});
+
+function storedPlan(overrides: Partial<StoredPlan> = {}): StoredPlan {
+  const header = { raw: ['order_id'], canonical: ['order_id'], unknownColumns: [] };
+  const parts = [0, 100, 200].map((offset, index) => ({ index, start: { offset, line: 1 + index * 5 }, end: offset + 100, next: null }));
+  return { planId: 'plan-1', source: objectRef(), originalSha256: null, now: '2026-11-22T04:05:12.000Z', plan: { header, headerLine: 1, size: 300, parts }, ...overrides };
+}
+
+describe('staged digests and seeds', () => {
+  it('round-trips a digest entry and the seeds of a part', () => {
+    // Act
+    const entry = parseDigestLine(digestLine({ id: 'O-1', line: 7, valid: false }).trimEnd());
+    const seeds = parseSeeds(seedLine('O-1', 7) + seedLine('O-9', 12));
+    // Assess
+    expect(entry).toEqual({ id: 'O-1', line: 7, valid: false });
+    expect([...seeds]).toEqual([['O-1', 7], ['O-9', 12]]);
+  });
+
+  it('reads the lines of a staged object in ranges, also when a range ends inside a line', async () => {
+    // Prepare
+    const objects = new MemoryObjects();
+    const text = ['["A-1",2,1]', '["B-22",3,0]', '["C-333",4,1]'].join('\n') + '\n';
+    await objects.putText('bkt', 'staging/x/digest', text);
+    // Act
+    const lines: string[] = [];
+    for await (const line of stagedLines(objects, 'bkt', 'staging/x/digest', text.length, 5)) lines.push(line);
+    // Assess
+    expect(lines).toEqual(['["A-1",2,1]', '["B-22",3,0]', '["C-333",4,1]']);
+  });
+
+  it('fails when a staged object is shorter than its recorded size', async () => {
+    // Prepare
+    const objects = new MemoryObjects();
+    await objects.putText('bkt', 'staging/x/digest', '["A-1",2,1]\n');
+    // Act
+    const reading = (async () => {
+      for await (const _ of stagedLines(objects, 'bkt', 'staging/x/digest', 40, 16)) void _;
+    })();
+    // Assess
+    await expect(reading).rejects.toThrow(/missing or shorter than 40 bytes/);
+  });
+});
+
+describe('partsFingerprint', () => {
+  it('is the original sha256 for a file that was read whole while planning (gzip)', () => {
+    // Act / Assess
+    expect(partsFingerprint(storedPlan({ originalSha256: 'a'.repeat(64) }), [scanOf(0), scanOf(1), scanOf(2)])).toBe('a'.repeat(64));
+  });
+
+  it('depends on every part hash and on where the parts lie', () => {
+    // Prepare
+    const plan = storedPlan();
+    const scans = [scanOf(0), scanOf(1), scanOf(2)];
+    // Act
+    const base = partsFingerprint(plan, scans);
+    const otherHash = partsFingerprint(plan, [scanOf(0), scanOf(1, { sha256: sha256('x') }), scanOf(2)]);
+    const moved = storedPlan();
+    if (moved.plan.parts[1]) moved.plan.parts[1].start.offset = 101;
+    // Assess
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(partsFingerprint(plan, scans)).toBe(base);
+    expect(otherHash).not.toBe(base);
+    expect(partsFingerprint(moved, scans)).not.toBe(base);
+  });
+});
+
+describe('earliestProblem', () => {
+  it('is the file-level problem at the smallest offset, whichever part found it', () => {
+    // Prepare
+    const scans = [
+      scanOf(0),
+      scanOf(1, { problem: { reason: 'NUL at 180', line: 9, offset: 180 } }),
+      scanOf(2, { problem: { reason: 'bad UTF-8 at 150', line: 8, offset: 150 } }),
+    ];
+    // Act / Assess
+    expect(earliestProblem(scans)).toEqual({ reason: 'bad UTF-8 at 150', line: 8 });
+    expect(earliestProblem([scanOf(0)])).toBeNull();
+    expect(addCounts([counts(2, 1, 3), counts(1, 1)])).toEqual(counts(3, 2, 3));
+  });
+});
+
+describe('failedCounts', () => {
+  const item = (overrides: Partial<LedgerItem>) => ({ planned: counts(90, 10, 4), parts_rows_written: 60, ...overrides }) as LedgerItem;
+
+  it('counts nothing loaded for a file that failed before WRITE', () => {
+    // Act / Assess
+    expect(failedCounts(item({ phase: 'SCAN' }))).toEqual({ rows: 0, written: 0, rejected: 0, blank: 0 });
+  });
+
+  it('counts the rows of the parts written as written and every other row as rejected, in WRITE', () => {
+    // Act
+    const failed = failedCounts(item({ phase: 'WRITE' }));
+    // Assess
+    expect(failed).toEqual({ rows: 100, written: 60, rejected: 40, blank: 4 });
+    expect(failed.rows).toBe(failed.written + failed.rejected);
+  });
+
+  it('names the part, its phase, the receives and the error, and what was loaded', () => {
+    // Prepare
+    const message = { part: 2, parts: 8, phase: 'write' } as PartMessage;
+    // Act
+    const reason = failedPartReason(message, 3, new Error('boom'), { rows: 1000, written: 250, rejected: 750, blank: 0 });
+    // Assess
+    expect(reason).toBe('part 3 of 8 failed to write 3 time(s), the last with Error: boom; 250 of 1,000 rows were written before it failed; the other 750 were not loaded (counted as rejected)');
+  });
+});
+
+describe('partMessages', () => {
+  it('makes one message per part of the phase, naming the plan', () => {
+    // Prepare
+    const item = { bucket: 'bkt', key: 'raw-data/a.csv', version_id: null, etag: 'e', size: 9, ingestion_id: INGESTION_ID, attempt_id: 'plan-9', parts: 3 } as LedgerItem;
+    // Act
+    const messages = partMessages(item, 'write');
+    // Assess
+    expect(messages.map((m) => [m.phase, m.part, m.parts, m.planId, m.versionId])).toEqual([
+      ['write', 0, 3, 'plan-9', null],
+      ['write', 1, 3, 'plan-9', null],
+      ['write', 2, 3, 'plan-9', null],
+    ]);
+  });
+});
+
+describe('writePart', () => {
+  it('fails with ConservationError, writing no slice, when the part does not hold what DECIDE expects of it', async () => {
+    // Prepare: a real plan, then a decision that expects one more valid row of part 0
+    const env = partsPorts('order_id,customer_name,product_name,quantity,unit_price\nA-1,Ann,Pen,1,2\nA-2,Ann,Pen,1,2\nA-3,Ann,Pen,1,2\n', { chunkBytes: 30 });
+    await processFile(env.ref, env.ports);
+    const item = env.ledger.item(env.ref) as LedgerItem;
+    const stored = JSON.parse(env.objects.read(stagingKeys(INGESTION_ID).plan)?.toString() ?? '{}') as StoredPlan;
+    const decision: StoredDecision = {
+      verdict: { kind: 'write', status: 'PROCESSED', reason: null },
+      fingerprint: null,
+      totals: counts(4, 0),
+      expected: stored.plan.parts.map((_, k) => (k === 0 ? counts(2, 0) : counts(1, 0))),
+      seeded: stored.plan.parts.map(() => 0),
+    };
+    // Act
+    const writing = writePart(attemptOf(item, undefined, new Date(stored.now)), stored, decision, 0, env.ports);
+    // Assess
+    await expect(writing).rejects.toThrow(ConservationError);
+    expect(env.objects.keysUnder(`${stagingKeys(INGESTION_ID).prefix}cleaned`)).toEqual([]);
+  });
+});
+
+describe('concludeParts', () => {
+  it('fails with ConservationError, concluding nothing, when the parts wrote other counts than were decided', async () => {
+    // Prepare
+    const env = partsPorts('x');
+    const keys = stagingKeys(INGESTION_ID);
+    const decision: StoredDecision = { verdict: { kind: 'write', status: 'PROCESSED', reason: null }, fingerprint: null, totals: counts(3, 0), expected: [counts(2, 0), counts(1, 0)], seeded: [0, 0] };
+    const written = (part: number, valid: number): PartWrite => ({ part, counts: counts(valid, 0), written: valid, firstErrors: [], cleanedBytes: 0, errorsBytes: 0 });
+    await env.objects.putText('bkt', keys.decision, JSON.stringify(decision));
+    await env.objects.putText('bkt', keys.written(0), JSON.stringify(written(0, 2)));
+    await env.objects.putText('bkt', keys.written(1), JSON.stringify(written(1, 0)));
+    const item = { pk: 'p', bucket: 'bkt', key: 'raw-data/orders.csv', version_id: 'v1', etag: 'e1', size: 1, ingestion_id: INGESTION_ID, attempt_id: 'plan', started_at: '2026-11-21T23:59:59.000Z' } as LedgerItem;
+    // Act
+    const concluding = concludeParts(attemptOf(item, undefined, new Date()), 2, env.ports);
+    // Assess
+    await expect(concluding).rejects.toThrow(ConservationError);
+    expect(env.alerts.sent).toEqual([]);
+    expect(env.ledger.finished).toEqual([]);
+  });
+});
+
+describe('handlePart without a parts queue', () => {
+  it('fails the record: the processor is not configured for parts', async () => {
+    // Prepare
+    const env = partsPorts('x');
+    const { parts: _parts, ...ports } = env.ports;
+    // Act
+    const handling = handlePart({ phase: 'scan', bucket: 'bkt', key: 'k', versionId: null, etag: 'e', size: 1, ingestionId: 'i', planId: 'p', part: 0, parts: 2 }, 1, ports);
+    // Assess
+    await expect(handling).rejects.toThrow(/PARTS_QUEUE_URL is not set/);
+  });
+});
