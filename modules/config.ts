@@ -69,6 +69,9 @@ export const LOG_RETENTION_VALUES = [
 
 const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
+/** S3's limit on the parts of one multipart upload (the parts' slices are joined with one). */
+const MAX_JOINED_PARTS = 10_000;
+
 /** One documented variable: its name, default (as the operator would type it) and meaning. */
 export interface ConfigVariable {
   name: string;
@@ -92,7 +95,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'MAX_FILE_MB', default: '16384', description: 'Largest file the processor reads, in MiB once decompressed, integer 1–1048576; a larger file is refused with a file-level reason (bounds time on gzip bombs).' },
   { name: 'MAX_FILE_LINES', default: '100000000', description: 'Most physical lines a file may have (header and blank lines included), integer 1–10000000000; a longer file is refused with a file-level reason.' },
   { name: 'FANOUT_THRESHOLD_MB', default: '256', description: 'Files of at least this many MiB (a `.gz` whose compressed size or inflated content reaches it) are split into parts processed by parallel invocations, integer 1–1048576; a threshold above `MAX_FILE_MB` means no file is split.' },
-  { name: 'FANOUT_CHUNK_MB', default: '`64`, or `FANOUT_THRESHOLD_MB` if lower', description: 'Nominal size of a part in MiB, integer 1–5120 and at most `FANOUT_THRESHOLD_MB`. The parts\' cleaned slices are joined with UploadPartCopy, which copies at most 5 GiB (5120 MiB) at a time. Each part must be scanned and written within `LAMBDA_TIMEOUT_SECONDS`, which in practice bounds it far lower (docs/performance.md).' },
+  { name: 'FANOUT_CHUNK_MB', default: '`64` (`MAX_FILE_MB` / 10,000 if higher), or `FANOUT_THRESHOLD_MB` if lower', description: 'Nominal size of a part in MiB, integer 1–5120 and at most `FANOUT_THRESHOLD_MB`; from 5 MiB up, at least `MAX_FILE_MB` / 10,000 (S3 joins at most 10,000 parts into one object). The parts\' cleaned slices are joined with UploadPartCopy, which copies at most 5 GiB (5120 MiB) at a time. Each part must be scanned and written within `LAMBDA_TIMEOUT_SECONDS`, which in practice bounds it far lower (docs/performance.md).' },
   { name: 'ARCHIVE_GLACIER_IR_DAYS', default: '30', description: 'Days until `archive/` objects move to Glacier Instant Retrieval.' },
   { name: 'ARCHIVE_DEEP_ARCHIVE_DAYS', default: '180', description: 'Days until `archive/` objects move to Glacier Deep Archive; at least 90 more than the Glacier IR days.' },
   { name: 'ARCHIVE_EXPIRATION_DAYS', default: '2555', description: 'Days until `archive/` objects are deleted; at least 180 more than the Deep Archive days.' },
@@ -176,12 +179,20 @@ export function loadConfig(env: Env): PipelineConfig {
   const maxFileLines = r.integer('MAX_FILE_LINES', 100_000_000, 1, 10_000_000_000, ' (physical lines per file)');
   const fanoutThresholdMb = r.integer('FANOUT_THRESHOLD_MB', 256, 1, 1_048_576, ' (MiB)');
   // 5 GiB is the most one UploadPartCopy copies, and the parts' cleaned slices are joined with it.
-  // Unset, the chunk follows a lower threshold down, so setting the threshold alone is enough.
-  const fanoutChunkMb = r.integer('FANOUT_CHUNK_MB', Math.min(64, fanoutThresholdMb), 1, 5120, ' (MiB; S3 copies at most 5 GiB per UploadPartCopy)');
+  // Unset, the chunk follows a lower threshold down (so setting the threshold alone is enough) and
+  // a very high MAX_FILE_MB up (so a file at the cap stays within the parts S3 joins, below).
+  const defaultChunkMb = Math.min(fanoutThresholdMb, Math.max(64, Math.ceil(maxFileMb / MAX_JOINED_PARTS)));
+  const fanoutChunkMb = r.integer('FANOUT_CHUNK_MB', defaultChunkMb, 1, 5120, ' (MiB; S3 copies at most 5 GiB per UploadPartCopy)');
   // A part larger than the threshold would send the files between the two sizes through the parts
   // queue as one part: slower than processing them whole, for nothing (most likely swapped values).
   if (fanoutChunkMb > fanoutThresholdMb) {
     r.fail('FANOUT_CHUNK_MB', String(fanoutChunkMb), `at most FANOUT_THRESHOLD_MB (${fanoutThresholdMb}), or a file just above the threshold would be one part`);
+  }
+  // A part's cleaned slice of 5 MiB or more becomes at least one part of the joined cleaned CSV,
+  // and a multipart upload has at most 10,000 parts (smaller slices are merged, so they never count).
+  const partsAtTheCap = Math.ceil(maxFileMb / fanoutChunkMb);
+  if (fanoutChunkMb >= 5 && partsAtTheCap > MAX_JOINED_PARTS) {
+    r.fail('FANOUT_CHUNK_MB', String(fanoutChunkMb), `at least MAX_FILE_MB / ${MAX_JOINED_PARTS.toLocaleString('en-US')} (${Math.ceil(maxFileMb / MAX_JOINED_PARTS)}): a file at MAX_FILE_MB (${maxFileMb}) would be ${partsAtTheCap.toLocaleString('en-US')} parts, and S3 joins at most ${MAX_JOINED_PARTS.toLocaleString('en-US')} into one object`);
   }
 
   const day = 1;

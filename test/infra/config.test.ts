@@ -196,6 +196,26 @@ describe('part sizes', () => {
   it('accepts the largest part S3 copies at once, 5120 MiB, under a threshold at least as large', () => {
     expect(loadConfig({ FANOUT_THRESHOLD_MB: '8192', FANOUT_CHUNK_MB: '5120' }).fanoutChunkMb).toBe(5120);
   });
+
+  it('refuses parts so small that a file at MAX_FILE_MB would need more than the 10,000 parts S3 joins', () => {
+    // Act
+    const error = (() => {
+      try {
+        loadConfig({ MAX_FILE_MB: '600000', FANOUT_CHUNK_MB: '32' });
+        return null;
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+
+    // Assess
+    expect(error?.message).toContain('FANOUT_CHUNK_MB="32": expected at least MAX_FILE_MB / 10,000 (60): a file at MAX_FILE_MB (600000) would be 18,750 parts');
+    expect(loadConfig({ MAX_FILE_MB: '600000', FANOUT_CHUNK_MB: '64' }).fanoutChunkMb).toBe(64);
+  });
+
+  it('lets parts under 5 MiB be as many as they come, since their slices are merged when joined', () => {
+    expect(loadConfig({ FANOUT_THRESHOLD_MB: '1', FANOUT_CHUNK_MB: '1' }).maxFileMb).toBe(16_384);
+  });
 });
 
 describe('file caps', () => {
