@@ -2,25 +2,29 @@
  * The write path's own ceiling: a bare BatchWriteItem loop that sends the items the processor
  * would write for the same file (read with the contract and shaped by the processor's toItem
  * before the clock starts), 25 per request, WRITE_CONCURRENCY requests in flight, through the
- * client runtime.ts `clientsFromEnv` builds from the same environment. Nothing else runs: no S3,
- * no parsing, no ledger, no retries. Against the instant table this is the SDK's client-side
- * limit; against moto it is moto's.
+ * client runtime.ts `clientsFromEnv` builds and the processor's own sender (`orderBatchSender`:
+ * AttributeValues built per request, as the processor does). Nothing else runs: no S3, no
+ * parsing, no ledger, no retries. Against the instant table this is the SDK's client-side limit;
+ * against moto it is moto's.
  *
- * Variants measure what the candidate optimisations would save on the write path itself:
- * `low-level` sends each item's AttributeValues, built once before the clock starts, through the
- * plain DynamoDBClient (no lib-dynamodb marshalling per request); `…-no-logger` also removes the
- * SDK's logger middleware, which filters every request's input for a logger that discards it.
+ * Variants show what the write path's choices are worth: `sdk-defaults` is lib-dynamodb's
+ * BatchWriteCommand through a DocumentClient as the SDK builds it (its logger middleware in
+ * place: what the processor used before); `document` is lib-dynamodb through the processor's
+ * client (logger middleware removed, lib-dynamodb's marshalling instead of orderAttributes);
+ * `prebuilt` sends AttributeValues built before the clock starts through the processor's client
+ * (the SDK's own cost with no marshalling at all).
  */
 import { createReadStream } from 'node:fs';
 import { cpuUsage } from 'node:process';
 import { BatchWriteItemCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { MAX_BATCH_SIZE } from '../functions/order-processor/adapters/dynamo-writer.ts';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MAX_BATCH_SIZE, orderAttributes, orderBatchSender } from '../functions/order-processor/adapters/dynamo-writer.ts';
 import { readOrders } from '../functions/order-processor/contract/reader.ts';
 import { toItem } from '../functions/order-processor/pipeline/write.ts';
 import { clientsFromEnv } from '../functions/order-processor/runtime.ts';
+import { ORDERS_HASH_KEY } from '../functions/order-processor/settings.ts';
 
-export type BareClient = 'document' | 'document-no-logger' | 'low-level' | 'low-level-no-logger';
+export type BareClient = 'processor' | 'sdk-defaults' | 'document' | 'prebuilt';
 
 export interface BareLoopArgs {
   path: string;
@@ -63,29 +67,13 @@ async function itemsOf(path: string, sourceKey: string, limit: number): Promise<
   return items;
 }
 
-/** AttributeValues of an item holding strings and numbers only (the orders' shape). */
-function attributeValues(item: Item): Record<string, AttributeValue> {
-  const out: Record<string, AttributeValue> = {};
-  for (const [k, v] of Object.entries(item)) out[k] = typeof v === 'number' ? { N: String(v) } : { S: String(v) };
-  return out;
-}
-
 /** One batch → the number of items the server left unprocessed. */
 type SendBatch = (from: number, to: number) => Promise<number>;
 
-/** Removes the SDK's logger middleware from a client's stack (the DocumentClient shares its client's). */
-function withoutLogger(stack: { remove(name: string): boolean }): void {
-  if (!stack.remove('loggerMiddleware')) throw new Error('the SDK client has no "loggerMiddleware" to remove');
-}
-
 function sender(args: BareLoopArgs, items: Item[]): { send: SendBatch; destroy: () => void } {
   const { table } = args;
-  const lean = args.client.endsWith('-no-logger');
-  if (args.client.startsWith('document')) {
-    const { doc, s3, sns } = clientsFromEnv();
-    s3.destroy();
-    sns.destroy();
-    if (lean) withoutLogger(doc.middlewareStack);
+  if (args.client === 'sdk-defaults') {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
     return {
       send: async (from, to) => {
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(from, to).map((Item) => ({ PutRequest: { Item } })) } }));
@@ -94,16 +82,33 @@ function sender(args: BareLoopArgs, items: Item[]): { send: SendBatch; destroy: 
       destroy: () => doc.destroy(),
     };
   }
-  // The same client settings as clientsFromEnv's DynamoDBClient (all from the environment).
-  const ddb = new DynamoDBClient({});
-  if (lean) withoutLogger(ddb.middlewareStack);
-  const marshalled = items.map(attributeValues);
+  const { doc, s3, sns, sqs } = clientsFromEnv();
+  s3.destroy();
+  sns.destroy();
+  sqs?.destroy();
+  if (args.client === 'document') {
+    return {
+      send: async (from, to) => {
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(from, to).map((Item) => ({ PutRequest: { Item } })) } }));
+        return out.UnprocessedItems?.[table]?.length ?? 0;
+      },
+      destroy: () => doc.destroy(),
+    };
+  }
+  if (args.client === 'prebuilt') {
+    const marshalled: Record<string, AttributeValue>[] = items.map(orderAttributes);
+    return {
+      send: async (from, to) => {
+        const out = await doc.send(new BatchWriteItemCommand({ RequestItems: { [table]: marshalled.slice(from, to).map((Item) => ({ PutRequest: { Item } })) } }));
+        return out.UnprocessedItems?.[table]?.length ?? 0;
+      },
+      destroy: () => doc.destroy(),
+    };
+  }
+  const send = orderBatchSender(doc, table, ORDERS_HASH_KEY);
   return {
-    send: async (from, to) => {
-      const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: marshalled.slice(from, to).map((Item) => ({ PutRequest: { Item } })) } }));
-      return out.UnprocessedItems?.[table]?.length ?? 0;
-    },
-    destroy: () => ddb.destroy(),
+    send: async (from, to) => (await send(items.slice(from, to))).length,
+    destroy: () => doc.destroy(),
   };
 }
 

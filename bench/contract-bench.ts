@@ -8,7 +8,7 @@ import { cpuUsage } from 'node:process';
 import { readOrders } from '../functions/order-processor/contract/reader.ts';
 import type { FileCounts } from '../functions/order-processor/contract/types.ts';
 import { orderIdOf } from './data.ts';
-import { idSetHeapBytes, MemorySampler, type MemoryReport } from './memory.ts';
+import { idSetBytes, MemorySampler, type MemoryReport } from './memory.ts';
 
 export interface ContractRunArgs {
   path: string;
@@ -69,10 +69,19 @@ export async function measureReadOrders(args: ContractRunArgs, progress: (text: 
   };
 }
 
+export interface IdSetSize {
+  rows: number;
+  /** The OrderIdSet the contract uses. */
+  bytes: number;
+  /** A Map of the same ids (the structure it replaced), for comparison; absent in older results. */
+  mapBytes?: number;
+}
+
 /**
- * Heap held by the duplicate-id set at each size: a Map of as many order ids as the file has
- * (idSetHeapBytes). Measured apart, in its own process, so the memory runs can subtract it.
+ * Memory held by the duplicate-id set at each size, for as many order ids as the file has
+ * (idSetBytes). Measured apart, in its own process, so the memory runs can subtract it.
  */
-export function measureIdSet(args: { seed: number; rows: number[] }): { rows: number; bytes: number }[] {
-  return args.rows.map((rows) => ({ rows, bytes: idSetHeapBytes((i) => orderIdOf(args.seed, i), rows) }));
+export function measureIdSet(args: { seed: number; rows: number[] }): IdSetSize[] {
+  const id = (i: number) => orderIdOf(args.seed, i);
+  return args.rows.map((rows) => ({ rows, bytes: idSetBytes(id, rows, 'set'), mapBytes: idSetBytes(id, rows, 'map') }));
 }

@@ -4,6 +4,7 @@
  * per chunk or per request, so the samples are dense enough to catch the peaks that matter.
  */
 import { memoryUsage } from 'node:process';
+import { OrderIdSet } from '../functions/order-processor/contract/order-id-set.ts';
 
 export interface MemoryReport {
   /** After a forced GC, before the work started. */
@@ -70,18 +71,23 @@ export class MemorySampler {
 }
 
 /**
- * Heap held by a Map of `count` order ids like the contract's duplicate-id set (rules.ts
- * SeenOrderIds: id → first line). The one structure that must grow with the file: it is what
- * "memory stays flat apart from the duplicate-id set" subtracts.
+ * Memory held by the contract's duplicate-id set (contract/order-id-set.ts OrderIdSet: id → first
+ * line) of `count` order ids: V8's heap plus the ArrayBuffers outside it. The one structure that
+ * must grow with the file: it is what "memory stays flat apart from the duplicate-id set"
+ * subtracts. `kind: 'map'` measures a Map of the same ids instead (what the set replaced).
  */
-export function idSetHeapBytes(ids: (i: number) => string, count: number): number {
+export function idSetBytes(ids: (i: number) => string, count: number, kind: 'set' | 'map' = 'set'): number {
+  const held = () => {
+    const m = memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
   collectGarbage();
-  const before = memoryUsage().heapUsed;
-  const seen = new Map<string, number>();
+  const before = held();
+  const seen = kind === 'set' ? new OrderIdSet() : new Map<string, number>();
   for (let i = 1; i <= count; i++) seen.set(ids(i), i + 1);
   collectGarbage();
-  const after = memoryUsage().heapUsed;
-  // Keep the map alive until after the measurement.
+  const after = held();
+  // Keep the set alive until after the measurement.
   if (seen.size !== count) throw new Error('id set lost entries');
   return Math.max(0, after - before);
 }

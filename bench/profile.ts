@@ -40,10 +40,11 @@ export interface ProfileSummary {
 
 /** What to report inclusively: a function by name, or everything under a package. */
 export const WATCHED: { name: string; fn?: string; pkg?: string }[] = [
-  { name: 'SDK logger: schemaLogFilter (@smithy/core)', fn: 'schemaLogFilter' },
+  { name: 'SDK logger: schemaLogFilter (@smithy/core; its middleware is removed)', fn: 'schemaLogFilter' },
   { name: 'SigV4 signing (@smithy/signature-v4)', pkg: '@smithy/signature-v4' },
-  { name: 'lib-dynamodb marshalling (@aws-sdk/util-dynamodb)', pkg: '@aws-sdk/util-dynamodb' },
+  { name: 'AttributeValues of each order (orderAttributes)', fn: 'orderAttributes' },
   { name: 'CSV contract (processor contract/)', pkg: 'processor contract/' },
+  { name: 'cleaned CSV and errors report lines (processor reports/)', pkg: 'processor reports/' },
   { name: 'node http client (node:_http_*)', pkg: 'node:http' },
   { name: 'garbage collection', fn: '(garbage collector)' },
 ];

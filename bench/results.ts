@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../tooling/project.ts';
 import type { PeerRunResult } from './baseline-peer.ts';
 import type { ColdStartResult } from './cold-start.ts';
-import type { ContractRunResult } from './contract-bench.ts';
+import type { ContractRunResult, IdSetSize } from './contract-bench.ts';
 import type { BenchFile } from './data.ts';
 import type { HostileResult } from './hostile.ts';
 import type { BenchOptions } from './options.ts';
@@ -17,7 +17,7 @@ export const RESULTS_PATH = join(PROJECT_ROOT, 'bench', 'results.json');
 export const QUICK_RESULTS_PATH = join(PROJECT_ROOT, 'bench', 'out', 'results-quick.json');
 export const DOC_PATH = join(PROJECT_ROOT, 'docs', 'performance.md');
 export const QUICK_DOC_PATH = join(PROJECT_ROOT, 'bench', 'out', 'performance-quick.md');
-/** Measurements of large files in parts (issue 9), filled in by hand until the benchmark runs them. */
+/** Measurements of large files in parts (issue 9): written by `npm run bench:parts` (bench/parts-local.ts). */
 export const PARTS_PATH = join(PROJECT_ROOT, 'bench', 'parts-local.json');
 
 export interface Machine {
@@ -70,7 +70,7 @@ export interface BenchResults {
     profiled: ProcessorEntry;
   };
   moto: { processor: ProcessorEntry; bare: BareEntry; peer: PeerEntry };
-  memory: { runs: MemoryEntry[]; idSet: { rows: number; bytes: number }[] };
+  memory: { runs: MemoryEntry[]; idSet: IdSetSize[] };
   coldStart: ColdStartResult;
   hostile: HostileResult[];
   targets: TargetResult[];
@@ -85,5 +85,7 @@ export interface PartsMeasurement {
   partsInFlight: number;
   seconds: number;
   sameOutcomeAsUnsplit: boolean;
+  /** The ledger's status and counts, e.g. `PARTIAL: 70000 rows, 69991 written, 9 rejected, 1 blank`. */
+  outcome?: string;
   note?: string;
 }

@@ -20,7 +20,7 @@ import { PROJECT_ROOT } from '../tooling/project.ts';
 import type { PeerRunResult } from './baseline-peer.ts';
 import { runWorker } from './child.ts';
 import { buildBundle, measureColdStart } from './cold-start.ts';
-import type { ContractRunResult } from './contract-bench.ts';
+import type { ContractRunResult, IdSetSize } from './contract-bench.ts';
 import { benchFile } from './data.ts';
 import { runHostileBench } from './hostile.ts';
 import { startInstantTable, type InstantTable } from './instant-table.ts';
@@ -35,11 +35,11 @@ import type { SdkCostResult } from './sdk-bench.ts';
 import { createBenchResources } from './setup.ts';
 
 /**
- * V8's old-generation cap for the second large memory run: what a 256 MB budget leaves after the
- * ~75 MB the runtime and the loaded bundle take and ~20 MB of buffers. It shows how much of the
- * default run's peak is garbage V8 had not collected yet (it collects lazily far from its limit).
+ * NODE_OPTIONS as modules/processor.ts deploys the function: source maps on, for readable stack
+ * traces. The second large memory run uses them, to show what they add to the peak (the map is
+ * parsed when the bundle loads).
  */
-const HEAP_CAP = '--max-old-space-size=160';
+const DEPLOYED_NODE_OPTIONS = '--enable-source-maps';
 
 const started = performance.now();
 function say(text: string): void {
@@ -87,7 +87,7 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
     contract.push(await runWorker<ContractRunResult>('contract', { path: file.path, bytes: file.bytes, textBytes: files.main.bytes, label }, { onProgress: say }));
   }
   say('id set: heap of a Map of as many order ids as each memory run has…');
-  const idSet = await runWorker<{ rows: number; bytes: number }[]>('id-set', { seed: o.seed, rows: [files.main.rows, files.big.rows] });
+  const idSet = await runWorker<IdSetSize[]>('id-set', { seed: o.seed, rows: [files.main.rows, files.big.rows] });
   say('sdk: client-side cost of BatchWriteItem and PutItem per item (no network)…');
   const sdk = await runWorker<SdkCostResult>('sdk', { items: o.sdkItems });
 
@@ -107,7 +107,7 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
     const instant: Server = { ...onMoto, name: 'instant table', proxy };
 
     say(`moto: bare BatchWriteItem loop (moto's ceiling) on ${files.moto.rows.toLocaleString('en-US')} items…`);
-    const motoBare = await runBareLoop(ctx, onMoto, files.moto, 'document');
+    const motoBare = await runBareLoop(ctx, onMoto, files.moto, 'processor');
     say('moto: the processor on the same file…');
     const motoProcessor = await runProcessor(ctx, onMoto, files.moto, `moto-${files.moto.rows}`);
     say(`moto: peers' baseline${o.peerBudget > 0 ? `, stopped after ${o.peerBudget} s` : ''}…`);
@@ -119,10 +119,10 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
 
     say('instant table: the processor…');
     const processor = await runProcessor(ctx, instant, files.main, `instant-${files.main.rows}`);
-    say('instant table: bare loop, lib-dynamodb…');
-    const bare = await runBareLoop(ctx, instant, files.main, 'document');
+    say("instant table: bare loop, the processor's client and sender…");
+    const bare = await runBareLoop(ctx, instant, files.main, 'processor');
     const variants = [];
-    for (const client of ['document-no-logger', 'low-level', 'low-level-no-logger'] as const) {
+    for (const client of ['sdk-defaults', 'document', 'prebuilt'] as const) {
       say(`instant table: bare loop, ${client}…`);
       variants.push(await runBareLoop(ctx, instant, files.main, client));
     }
@@ -130,7 +130,7 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
     mkdirSync(`${PROJECT_ROOT}/bench/out/profile`, { recursive: true });
     const profiled = await runProcessor(ctx, instant, files.main, `profiled-${files.main.rows}`, `${PROJECT_ROOT}/bench/out/profile/processor-instant-table.cpuprofile`);
     const memoryRuns = [];
-    for (const [file, flags] of [[files.main, ''], [files.big, ''], [files.big, HEAP_CAP]] as const) {
+    for (const [file, flags] of [[files.main, ''], [files.big, ''], [files.big, DEPLOYED_NODE_OPTIONS]] as const) {
       say(`memory: the Lambda bundle on ${file.rows.toLocaleString('en-US')} rows${flags ? ` with ${flags}` : ''}…`);
       memoryRuns.push(await runBundle(ctx, instant, bundle.file, file, flags));
     }

@@ -83,11 +83,12 @@ export function awsModel(r: AwsModelInputs): AwsModel {
   const bytesPerRow = r.files.main.bytes / r.files.main.rows;
   const largestRows = rowsPerSecond * A.timeoutSeconds;
   // Memory needed at that size: the id set grows per row; the rest is what the large run took
-  // besides its id set, with V8 told a budget when that run exists (else with its defaults).
+  // besides its id set, with the NODE_OPTIONS it is deployed with when that run exists (else with
+  // node's defaults).
   const idSet = r.memory.idSet.find((s) => s.rows === big?.rows)?.bytes ?? 0;
   const idBytesPerRow = idSet / Math.max(1, big?.rows ?? 1);
-  const capped = r.memory.runs.find((m) => m.nodeOptions !== '' && m.rows === big?.rows) ?? big;
-  const restBytes = (capped?.maxRssBytes ?? 0) - idSet;
+  const flagged = r.memory.runs.find((m) => m.nodeOptions !== '' && m.rows === big?.rows) ?? big;
+  const restBytes = (flagged?.maxRssBytes ?? 0) - idSet;
   const largestRssBytes = restBytes + idBytesPerRow * largestRows;
 
   // Cost per million orders, in files the size of the main run (its requests, measured).

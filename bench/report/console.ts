@@ -34,7 +34,7 @@ export function consoleReport(r: BenchResults, hostileReport: string[]): string 
   }
   out.push(`Input: ${int(r.files.main.rows)} rows (${bytes(r.files.main.bytes)}), ${int(r.files.main.multilineRows)} with a quoted line break; WRITE_CONCURRENCY=${r.options.concurrency}`, '');
 
-  out.push('Targets (issue 10)', table(targetsTable(r.targets)), '');
+  out.push('Targets', table(targetsTable(r.targets)), '');
   out.push('1. Instant table: DynamoDB BatchWriteItem answered at once by a proxy in front of moto; everything else is moto', table(instantTable(r)), '');
   out.push('   Where a row goes (node CPU)', table(cpuBudgetTable(r)), '');
   const profile = profileTables(r);

@@ -16,6 +16,7 @@ const GB = A.fullVcpuMb / 1024;
 export function awsSection(r: BenchResults): string {
   const m = awsModel(r);
   const big = defaultMemoryRuns(r.memory.runs).at(-1);
+  const flags = r.memory.runs.find((run) => run.nodeOptions !== '' && run.rows === big?.rows)?.nodeOptions ?? '';
   const files = 1e6 / m.rowsPerFile;
   const req = r.instantTable.processor.requests;
   const reqList = Object.entries(req).map(([op, n]) => `${op} ${n}`).join(', ');
@@ -63,8 +64,8 @@ adapted, unless the table is pre-warmed (warm throughput).
 Both passes are in the CPU per row above, so one invocation of 900 s (Lambda's maximum timeout)
 handles about 900 s × ${int(m.rowsPerSecond)} rows/s = **${int(m.largestRows)} rows**, at this file's
 ${fixed(m.bytesPerRow, 0)} bytes per row **${bytes(m.largestBytes)}** of CSV. Memory at that size: the duplicate-id set,
-~${int(m.idBytesPerRow)} bytes per row, plus the rest the ${int(big?.rows ?? 0)}-row run took besides its id set (${bytes(m.restBytes)}, with V8 told a
-budget, see *Memory*): ${bytes(m.restBytes)} + ${int(m.largestRows)} × ${int(m.idBytesPerRow)} B ≈ **${bytes(m.largestRssBytes)}**,
+~${int(m.idBytesPerRow)} bytes per row, plus the rest the ${int(big?.rows ?? 0)}-row run took besides its id set (${bytes(m.restBytes)}${flags ? `, with \`${flags}\`` : ''},
+see *Memory*): ${bytes(m.restBytes)} + ${int(m.largestRows)} × ${int(m.idBytesPerRow)} B ≈ **${bytes(m.largestRssBytes)}**,
 ${m.largestRssBytes < A.fullVcpuMb * 1024 * 1024 ? 'within' : '**beyond**'} the ${int(A.fullVcpuMb)} MB the function has. The deployed timeout
 (LAMBDA_TIMEOUT_SECONDS, default 300 s) and memory (default 1,024 MB) give a third of that
 time at 0.58 of the CPU: about ${int(300 * m.rowsPerSecondDefaultMemory)} rows. Larger files are split into parts (below).
@@ -100,15 +101,18 @@ export function partsSection(r: BenchResults): string {
   const m = awsModel(r);
   const p = m.parts;
   const measured = partsMeasured();
+  const headers = ['file', 'rows', 'parts', 'parts in flight', 'seconds', 'rows/s', 'outcome', 'same outcome as unsplit', 'note'];
+  // The file processed whole (one part) is what the others are compared with.
+  const same = (x: PartsMeasurement) => (x.parts === 1 ? '(reference)' : x.sameOutcomeAsUnsplit ? 'yes' : '**no**');
   const measuredTable =
     measured.length > 0
       ? markdownTable({
-          headers: ['file', 'rows', 'parts', 'parts in flight', 'seconds', 'rows/s', 'same outcome as unsplit', 'note'],
-          rows: measured.map((x) => [x.file, int(x.rows), int(x.parts), int(x.partsInFlight), fixed(x.seconds, 1), int(x.rows / x.seconds), x.sameOutcomeAsUnsplit ? 'yes' : '**no**', x.note ?? '']),
+          headers,
+          rows: measured.map((x) => [x.file, int(x.rows), int(x.parts), int(x.partsInFlight), fixed(x.seconds, 1), int(x.rows / x.seconds), x.outcome ?? '', same(x), x.note ?? '']),
         })
       : markdownTable({
-          headers: ['file', 'rows', 'parts', 'parts in flight', 'seconds', 'rows/s', 'same outcome as unsplit', 'note'],
-          rows: [['_to be measured_', '', '', '', '', '', '', 'record runs in bench/parts-local.json; `npm run bench:doc` renders them here']],
+          headers,
+          rows: [['_to be measured_', '', '', '', '', '', '', '', '`npm run bench:parts` writes bench/parts-local.json; `npm run bench:doc` renders it here']],
         });
   return `## Large files in parts
 
@@ -138,7 +142,13 @@ The table, not the processor, is the bound from ${int(Math.ceil(A.newTableWru / 
 ${int(Math.ceil(A.tableQuotaWru / m.rowsPerSecond))} at the default quota: more parts in flight only add throttling and retries (the writer retries
 them with backoff until WRITE_RETRY_DEADLINE_MS).
 
-Measured locally (moto, ${r.machine.cpus} cores shared by every invocation, so parts in flight compete for the same CPU):
+Measured locally by \`npm run bench:parts\` (bench/parts-local.ts): the same file processed whole, then in parts, each
+on a fresh local stack (moto, ${r.machine.cpus} cores shared by every invocation, so parts in flight compete for the same CPU),
+timed from the upload to the file's final ledger status. "Same outcome" compares the ledger's status and
+counts, every item of the orders table, the cleaned CSV and the errors report, apart from each run's
+ingestion_id and start time (processed_at). Locally one moto process serves every part's writes, so
+parts in flight share it rather than add throughput; on AWS each part writes to the table on its own
+(the model above):
 
 ${measuredTable}
 `;

@@ -1,5 +1,5 @@
 /**
- * The performance targets of issue 10, judged on one run's numbers (ratios within the same run).
+ * The performance targets (docs/performance.md "Targets"), judged on one run's numbers (ratios within the same run).
  * A missed target is reported (✗ and by how much), never a failed exit: only conservation is.
  */
 import type { BenchResults, TargetResult } from '../results.ts';

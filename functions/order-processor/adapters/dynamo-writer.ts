@@ -3,7 +3,8 @@
  * flight, back-pressure on the producer, UnprocessedItems and throttling retried with exponential
  * backoff and full jitter until a deadline.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderSink } from '../pipeline/ports.ts';
 
 /** DynamoDB's hard limit per BatchWriteItem request. */
@@ -67,14 +68,47 @@ export function isRetryableError(error: unknown): boolean {
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-/** Sender over the DocumentClient (numbers and strings marshalled by lib-dynamodb). */
-export function documentClientSender(client: DynamoDBDocumentClient, tableName: string): BatchSender {
+/**
+ * One order item as DynamoDB AttributeValues. Orders hold strings and numbers only (toItem leaves
+ * out absent values), so this small marshaller replaces lib-dynamodb's generic one, which walks
+ * every item through a type dispatch and then through the DocumentClient's key-node traversal.
+ * Numbers are refused exactly where lib-dynamodb refuses them (not finite, or beyond 2^53).
+ */
+export function orderAttributes(item: WriteItem): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const name in item) {
+    const value = item[name];
+    if (typeof value === 'string') out[name] = { S: value };
+    else if (typeof value === 'number') out[name] = { N: numberText(name, value) };
+    else if (value !== undefined) throw new TypeError(`attribute ${name} is a ${typeof value}; an order item holds strings and numbers only`);
+  }
+  return out;
+}
+
+function numberText(name: string, value: number): string {
+  if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`attribute ${name} is ${value}; expected a finite number within ±2^53`);
+  }
+  return String(value);
+}
+
+/**
+ * Sender of the low-level BatchWriteItem: each item's AttributeValues built once per request by
+ * orderAttributes. Sent through the DocumentClient's client (it shares the DynamoDBClient's
+ * configuration and middleware stack), so whatever is set on that client applies here too.
+ * Unprocessed items come back as AttributeValues: they are mapped back to the caller's items by key.
+ */
+export function orderBatchSender(client: DynamoDBDocumentClient, tableName: string, keyAttribute: string): BatchSender {
   return async (items) => {
-    const out = await client.send(
-      new BatchWriteCommand({ RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }),
-    );
+    const requests: WriteRequest[] = items.map((item) => ({ PutRequest: { Item: orderAttributes(item) } }));
+    const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
     const left = out.UnprocessedItems?.[tableName] ?? [];
-    return left.flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item as WriteItem] : []));
+    if (left.length === 0) return [];
+    const byKey = new Map(items.map((item) => [String(item[keyAttribute]), item]));
+    return left.flatMap((r) => {
+      const item = byKey.get(r.PutRequest?.Item?.[keyAttribute]?.S ?? r.PutRequest?.Item?.[keyAttribute]?.N ?? '');
+      return item ? [item] : [];
+    });
   };
 }
 
@@ -111,17 +145,19 @@ export class DynamoBatchWriter implements OrderSink {
   }
 
   /**
-   * Queues one item. Resolves once it is buffered; waits while `concurrency` requests are already
-   * in flight, which pauses the producer (the CSV parser) instead of buffering the whole file.
+   * Queues one item. Returns nothing when the item was only buffered (24 items in 25: no promise
+   * and no await per row), else a promise that resolves once it is; it waits while `concurrency`
+   * requests are already in flight, which pauses the producer (the CSV parser) instead of
+   * buffering the whole file. A failure of an earlier request rejects it.
    */
-  async put(item: WriteItem): Promise<void> {
-    this.throwIfFailed();
+  put(item: WriteItem): Promise<void> | undefined {
+    if (this.failure !== null) return Promise.reject(this.failure);
     const key = this.options.keyOf(item);
     // AWS rejects a batch holding the same key twice: send what we have first.
-    if (this.bufferKeys.has(key)) await this.dispatch();
+    if (this.bufferKeys.has(key)) return this.dispatch().then(() => this.put(item));
     this.buffer.push(item);
     this.bufferKeys.add(key);
-    if (this.buffer.length >= MAX_BATCH_SIZE) await this.dispatch();
+    return this.buffer.length >= MAX_BATCH_SIZE ? this.dispatch() : undefined;
   }
 
   /** Sends what is buffered and waits for every request; throws WriteFailedError if any failed. */

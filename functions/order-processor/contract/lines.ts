@@ -16,6 +16,9 @@ const CR = 0x0d;
 /** How many leading bytes of an over-long line are kept to name its order_id. */
 const KEPT_PREFIX_BYTES = 4096;
 
+/** Shared by every line that is not over-long (lines end by the million: no new Buffer each time). */
+const NO_BYTES = Buffer.alloc(0);
+
 export type LineEnd = '' | '\n' | '\r' | '\r\n';
 
 export interface PhysicalLine {
@@ -60,7 +63,7 @@ export class LineSplitter {
   private partBytes = 0;
   private overlong = false;
   private overlongLength = 0;
-  private prefix: Buffer = Buffer.alloc(0);
+  private prefix: Buffer = NO_BYTES;
   private pendingCR = false;
   private run: EmptyRun | null = null;
 
@@ -203,11 +206,14 @@ export class LineSplitter {
       local: undefined,
       continuation: undefined,
     });
-    this.parts = [];
+    // Emptied in place when it held one piece (most lines): the line holds its own Buffer, never
+    // this array, and an array per line is garbage by the million.
+    if (this.parts.length === 1) this.parts.pop();
+    else this.parts = [];
     this.partBytes = 0;
     this.overlong = false;
     this.overlongLength = 0;
-    this.prefix = Buffer.alloc(0);
+    this.prefix = NO_BYTES;
     this.line++;
     this.lineStart = next;
   }

@@ -12,6 +12,7 @@
  * nothing else depends on the seen map, so counts from the scan are exact after subtracting the
  * demoted rows from valid and adding them to rejected.
  */
+import { OrderIdSet } from './order-id-set.ts';
 import type { SeenOrderIds } from './rules.ts';
 import type { ContractEvent } from './types.ts';
 
@@ -52,7 +53,7 @@ export function compareIds(a: string, b: string): number {
  * its id was registered on: those few are remembered, every other id's first row was valid.
  */
 export class FirstSeenDigest {
-  readonly seen: SeenOrderIds = new Map();
+  readonly seen: SeenOrderIds = new OrderIdSet();
   private readonly firstRejected = new Set<string>();
 
   observe(event: ContractEvent): void {

@@ -11,11 +11,13 @@
  * is linear in the file's size whatever it holds.
  */
 import { decompressedBytes, plainBytes, type ByteSource } from './input.ts';
-import { EMPTY_FILE_REASON, mapHeader, noDataRowsReason, type CanonicalColumn } from './headers.ts';
+import { EMPTY_FILE_REASON, mapHeader, noDataRowsReason } from './headers.ts';
 import { DEFAULT_LIMITS, MAX_RECORD_BYTES, MB, tooLargeReason, tooManyLinesReason, type ContractLimits } from './limits.ts';
+import { OrderIdSet } from './order-id-set.ts';
+import { columnPositions, NO_COLUMNS, rowCells, type ColumnPositions } from './row-cells.ts';
 import { LineSplitter, type EmptyRun, type LineItem, type PhysicalLine } from './lines.ts';
 import { localTokens, RecordAssembler, singleLineSpan, textAfterQuoteReason, type HeaderShape, type RecordItem } from './records.ts';
-import { isRowError, looksLikeOrderId, validateRow, type RowCells, type SeenOrderIds } from './rules.ts';
+import { isRowError, looksLikeOrderId, validateRow, type SeenOrderIds } from './rules.ts';
 import { isBlank } from './tokenizer.ts';
 import { invalidUtf8Reason, truncatedUtf8Reason, Utf8Validator } from './utf8.ts';
 import {
@@ -119,7 +121,7 @@ class OrderFile {
   private header: HeaderInfo | undefined;
   private headerLine = 0;
   private records: RecordAssembler | undefined;
-  private columns: [CanonicalColumn, number][] = [];
+  private columns: ColumnPositions = NO_COLUMNS;
   private orderIdIndex = -1;
   private dataRows = 0;
   private readonly seen: SeenOrderIds;
@@ -128,7 +130,7 @@ class OrderFile {
   constructor(private readonly ctx: ContractContext) {
     this.limits = ctx.limits ?? DEFAULT_LIMITS;
     this.maxBytes = this.limits.maxFileMb * MB;
-    this.seen = ctx.seen ?? new Map();
+    this.seen = ctx.seen ?? new OrderIdSet();
     this.part = ctx.part;
     if (this.part && !this.part.first) {
       // A later part starts at a line that reads as a record of its own, under the file's header.
@@ -271,7 +273,7 @@ class OrderFile {
   private startRecords(header: HeaderInfo, headerLine: number): void {
     this.header = header;
     this.headerLine = headerLine;
-    this.columns = header.canonical.flatMap((column, i) => (column ? [[column, i] as [CanonicalColumn, number]] : []));
+    this.columns = columnPositions(header);
     this.orderIdIndex = header.canonical.indexOf('order_id');
     const shape: HeaderShape = {
       fields: header.raw.length,
@@ -304,8 +306,7 @@ class OrderFile {
       this.out.push({ kind: 'rejected', error: this.fieldCountError(cells, expected, span), span });
       return;
     }
-    const row: RowCells = {};
-    for (const [column, index] of this.columns) row[column] = (cells[index] ?? '').trim();
+    const row = rowCells(cells, this.columns);
     const result = validateRow(row, span.line, this.ctx, this.seen);
     this.out.push(isRowError(result) ? { kind: 'rejected', error: result, span } : { kind: 'valid', line: span.line, order: result, span });
   }

@@ -8,13 +8,20 @@
  */
 import { DEFAULT_CURRENCY, ISO_4217_CODES } from './currencies.ts';
 import { quote, type CanonicalColumn } from './headers.ts';
+import { hasIsoDateShape, isCanonicalIso, parseIsoDate } from './iso-date.ts';
+import type { OrderIdLines } from './order-id-set.ts';
 import type { ContractContext, Order, RowError } from './types.ts';
+
+export { parseIsoDate } from './iso-date.ts';
 
 /** Trimmed cells of one row by canonical column; a column absent from the header is undefined. */
 export type RowCells = Partial<Record<CanonicalColumn, string>>;
 
-/** order_id → the line it was first seen on, for the duplicate rule. One map per file. */
-export type SeenOrderIds = Map<string, number>;
+/**
+ * order_id → the line it was first seen on, for the duplicate rule. One per file: an OrderIdSet
+ * (order-id-set.ts) in the processor; any Map of the same shape works too.
+ */
+export type SeenOrderIds = OrderIdLines;
 
 export const LIMITS = {
   orderIdMaxLength: 64,
@@ -61,8 +68,17 @@ const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u
 
 /** A value is empty when it has no visible character (a combining mark alone has nothing to sit on). */
 export function hasVisibleCharacter(value: string | undefined): boolean {
-  return value !== undefined && VISIBLE.test(value);
+  if (value === undefined) return false;
+  // Fast path (the rule runs up to eight times per row): printable ASCII is always visible.
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code > 0x20 && code < 0x7f) return true;
+  }
+  return VISIBLE.test(value);
 }
+
+/** Whether every character is printable ASCII (then none is invisible): a cheap test before INVISIBLE's. */
+const ONLY_PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 /** Length in characters (code points), cheap when UTF-16 length is already within `limit`. */
 function exceeds(value: string, limit: number): number | null {
@@ -91,8 +107,8 @@ function checkEitherText(
   pair: readonly [CanonicalColumn, CanonicalColumn],
   problems: Problem[],
 ): void {
-  const present = pair.filter((column) => cells[column] !== undefined);
-  if (!pair.some((column) => hasVisibleCharacter(cells[column]))) {
+  if (!hasVisibleCharacter(cells[pair[0]]) && !hasVisibleCharacter(cells[pair[1]])) {
+    const present = pair.filter((column) => cells[column] !== undefined);
     const [only] = present;
     const absent = pair.find((column) => column !== only) ?? pair[1];
     problems.push({
@@ -128,7 +144,8 @@ const EMAIL = /^[^\s@",;<>()[\]]+@[^\s@",;<>()[\]]+\.[^\s@",;<>()[\]]+$/;
 
 function checkEmail(value: string | undefined): Problem | string | undefined {
   if (!value) return undefined;
-  if (value.length > LIMITS.emailMaxLength || !EMAIL.test(value) || value.includes('..') || INVISIBLE.test(value)) {
+  const invisible = !ONLY_PRINTABLE_ASCII.test(value) && INVISIBLE.test(value);
+  if (value.length > LIMITS.emailMaxLength || !EMAIL.test(value) || value.includes('..') || invisible) {
     return {
       column: 'customer_email',
       reason: `customer_email ${quote(value)} is not a plausible e-mail address; ${EXPECTED.customer_email}`,
@@ -186,56 +203,15 @@ function checkCurrency(value: string | undefined): Problem | string {
   return code;
 }
 
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
-
-/**
- * Parses an ISO 8601 (extended format) date or date-time to epoch ms, or null when it is not one
- * or names an impossible calendar date/time. No zone means UTC; a date alone means midnight UTC.
- */
-export function parseIsoDate(value: string): number | null {
-  const m = ISO_DATE.exec(value);
-  if (!m) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // 2000 is a leap year
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (day > daysInMonth || (month === 2 && day === 29 && !leap)) return null;
-  let offsetMinutes = 0;
-  if (zone.toUpperCase() !== 'Z') {
-    const zm = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
-    if (!zm) return null;
-    const [, sign, zh = '0', zmin = '0'] = zm;
-    if (Number(zh) > 23 || Number(zmin) > 59) return null;
-    offsetMinutes = (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zmin));
-  }
-  const millis = Number(frac.slice(0, 3).padEnd(3, '0'));
-  let time = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  if (year < 100) {
-    // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear keeps them literal.
-    const date = new Date(time);
-    date.setUTCFullYear(year);
-    time = date.getTime();
-  }
-  return time - offsetMinutes * 60_000;
-}
-
 function checkOrderDate(value: string | undefined, now: Date): Problem | string | undefined {
   if (!value) return undefined;
   const column = 'order_date';
   const time = parseIsoDate(value);
   if (time === null) {
-    const problem = ISO_DATE.test(value) ? 'is not a real calendar date or time' : 'is not an ISO 8601 date or date-time';
+    const problem = hasIsoDateShape(value) ? 'is not a real calendar date or time' : 'is not an ISO 8601 date or date-time';
     return { column, reason: `order_date ${quote(value)} ${problem}; ${EXPECTED.order_date}` };
   }
-  const earliest = Date.parse(LIMITS.earliestOrderDate);
-  if (time < earliest) {
+  if (time < EARLIEST_ORDER_MS) {
     return { column, reason: `order_date ${quote(value)} is too far in the past; expected no earlier than ${LIMITS.earliestOrderDate}` };
   }
   const latest = now.getTime() + LIMITS.futureToleranceMs;
@@ -245,8 +221,13 @@ function checkOrderDate(value: string | undefined, now: Date): Problem | string 
       reason: `order_date ${quote(value)} is in the future; expected no later than ${new Date(latest).toISOString()} (1 day after processing)`,
     };
   }
-  return new Date(time).toISOString();
+  // Already in the form toISOString writes (2024-03-05T14:30:00.000Z: that layout, it parsed, so
+  // its digits are digits, and a year from 1970 on, as checked above): it is its own canonical
+  // form, so no Date is built to write it again.
+  return isCanonicalIso(value) ? value : new Date(time).toISOString();
 }
+
+const EARLIEST_ORDER_MS = Date.parse(LIMITS.earliestOrderDate);
 
 function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && 'reason' in value;
@@ -271,8 +252,9 @@ export function validateRow(cells: RowCells, line: number, ctx: ContractContext,
         reason: `duplicate order_id ${quote(orderId)}: first seen on line ${firstLine}; expected each order_id once per file`,
       });
     } else {
-      // Copy the id: a slice of the record text would keep the whole chunk it came from alive.
-      seen.set(Buffer.from(orderId, 'utf8').toString('utf8'), line);
+      // A Map keeps the string itself: copied, so a slice of the record text does not keep the
+      // line it came from alive. An OrderIdSet copies the id's bytes anyway.
+      seen.set(seen instanceof Map ? Buffer.from(orderId, 'utf8').toString('utf8') : orderId, line);
     }
   }
   checkEitherText(cells, ['customer_id', 'customer_name'], problems);

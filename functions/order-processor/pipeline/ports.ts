@@ -67,7 +67,8 @@ export interface ObjectStore {
 
 /** Where valid orders go; `written` counts what the store confirmed. */
 export interface OrderSink {
-  put(item: Record<string, unknown>): Promise<void>;
+  /** Takes one item; a promise (to await: back-pressure, or a failure) only when there is something to wait for. */
+  put(item: Record<string, unknown>): Promise<void> | undefined;
   /** Sends what is buffered and waits; throws if anything could not be written. */
   flush(): Promise<void>;
   readonly written: number;

@@ -19,7 +19,18 @@ export const ERROR_REPORT_COLUMNS = ['line', 'order_id', 'column', 'reason'] as 
 
 /** RFC 4180 quoting: quote when the cell holds a comma, quote, CR or LF (or leading/trailing space). */
 export function quoteCsvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return SPECIAL.test(value) || edgeSpace(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+const SPECIAL = /[",\r\n]/;
+
+/** Leading or trailing whitespace (\s); a printable ASCII character at each end rules it out without a regex. */
+function edgeSpace(value: string): boolean {
+  if (value.length === 0) return false;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return false;
+  return /^\s|\s$/.test(value);
 }
 
 /**
@@ -28,8 +39,13 @@ export function quoteCsvCell(value: string): string {
  * with an apostrophe so spreadsheets show it as text.
  */
 export function neutralizeFormula(value: string): string {
+  // Most cells start with a letter or digit: then nothing can precede a formula sign.
+  if (value.length === 0 || isAlphanumeric(value.charCodeAt(0))) return value;
   return /^\s*[=+\-@]|^[\t\r\n]/.test(value) ? `'${value}` : value;
 }
+
+const isAlphanumeric = (code: number): boolean =>
+  (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 
 const toCell = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
@@ -45,16 +61,21 @@ export const cleanedHeaderLine = (): string => csvLine(CLEANED_COLUMNS);
  * DynamoDB keeps the exact values.
  */
 export function cleanedRowLine(order: Order): string {
-  return csvLine(
-    CLEANED_COLUMNS.map((column) => {
-      const value = order[column];
-      // Only free text can smuggle a formula; numbers (and the ISO dates) stay as they are. The
-      // order_id stays exact too: the table key must read back the same from the cleaned CSV, and
-      // its characters (A-Z a-z 0-9 . _ : -) cannot form a function call, a DDE command or a link:
-      // a leading "-" shows at worst as a negative number or a cell reference.
-      return typeof value === 'string' && column !== 'order_id' ? neutralizeFormula(value) : toCell(value);
-    }),
-  );
+  // One string built cell by cell (no array per row: this runs once per valid row).
+  let line = '';
+  for (let i = 0; i < CLEANED_COLUMNS.length; i++) {
+    const column = CLEANED_COLUMNS[i] as (typeof CLEANED_COLUMNS)[number];
+    const value = order[column];
+    if (i > 0) line += ',';
+    // Only free text can smuggle a formula; numbers (and the ISO dates) stay as they are. The
+    // order_id stays exact too: the table key must read back the same from the cleaned CSV, and
+    // its characters (A-Z a-z 0-9 . _ : -) cannot form a function call, a DDE command or a link:
+    // a leading "-" shows at worst as a negative number or a cell reference. A number's text
+    // never needs quotes.
+    if (typeof value === 'string') line += quoteCsvCell(column === 'order_id' ? value : neutralizeFormula(value));
+    else if (value !== undefined && value !== null) line += String(value);
+  }
+  return `${line}\r\n`;
 }
 
 export const errorReportHeaderLine = (): string => csvLine(ERROR_REPORT_COLUMNS);

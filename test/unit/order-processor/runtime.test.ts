@@ -88,6 +88,19 @@ describe('configFromEnv for large files', () => {
   });
 });
 
+describe('clientsFromEnv', () => {
+  it('builds the DynamoDB client without the SDK logger middleware, which the SDK adds by default', () => {
+    // Act
+    const { doc, s3, sns } = clientsFromEnv({ AWS_REGION: 'us-east-1' });
+    const stack = doc.middlewareStack.identify();
+    // Assess
+    expect(stack.some((m) => m.startsWith('loggerMiddleware'))).toBe(false);
+    expect(s3.middlewareStack.identify().some((m) => m.startsWith('loggerMiddleware'))).toBe(true);
+    expect(stack.some((m) => m.startsWith('serializerMiddleware'))).toBe(true);
+    for (const client of [doc, s3, sns]) client.destroy();
+  });
+});
+
 describe('leaseFor', () => {
   it('holds the claim for the time the invocation may still run, plus a small margin', () => {
     // Act / Assess

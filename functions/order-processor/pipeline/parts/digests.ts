@@ -5,6 +5,7 @@
  * connection open between reads, however many parts there are.
  */
 import type { DigestEntry } from '../../contract/part-ids.ts';
+import { OrderIdSet } from '../../contract/order-id-set.ts';
 import type { SeenOrderIds } from '../../contract/rules.ts';
 import type { ObjectStore } from '../ports.ts';
 
@@ -25,7 +26,7 @@ export const seedLine = (id: string, line: number): string => `${JSON.stringify(
 
 /** A part's seeds (id → the file's first line of it) from its staged NDJSON. */
 export function parseSeeds(text: string): SeenOrderIds {
-  const seeds: SeenOrderIds = new Map();
+  const seeds: SeenOrderIds = new OrderIdSet();
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const [id, first] = JSON.parse(line) as [string, number];

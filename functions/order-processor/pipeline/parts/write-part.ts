@@ -4,6 +4,8 @@
  * writer as a whole file), the part's slices of the cleaned CSV and of the errors report →
  * staging; then conservation against what DECIDE expects of this part.
  */
+import { OrderIdSet } from '../../contract/order-id-set.ts';
+import type { SeenOrderIds } from '../../contract/rules.ts';
 import type { Attempt } from '../claim.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { writeRows } from '../write.ts';
@@ -18,7 +20,7 @@ export async function writePart(attempt: Attempt, stored: StoredPlan, decision: 
   const keys = stagingKeys(attempt.ingestionId);
   const expected = decision.expected[part];
   if (!expected) throw new RangeError(`the decision has no part ${part}`);
-  let seen = new Map<string, number>();
+  let seen: SeenOrderIds = new OrderIdSet();
   if ((decision.seeded[part] ?? 0) > 0) {
     const text = await ports.objects.getText(bucket, keys.seeds(part));
     if (text === null) throw new Error(`the seeds of part ${part} are missing from staging`);

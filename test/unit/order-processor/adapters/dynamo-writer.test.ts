@@ -3,6 +3,7 @@ import {
   DynamoBatchWriter,
   isRetryableError,
   MAX_BATCH_SIZE,
+  orderAttributes,
   WriteFailedError,
   type WriteItem,
 } from '../../../../functions/order-processor/adapters/dynamo-writer.ts';
@@ -194,5 +195,25 @@ describe('isRetryableError', () => {
   ])('%o → %s', (error, expected) => {
     // Act / Assess
     expect(isRetryableError(error)).toBe(expected);
+  });
+});
+
+describe('orderAttributes', () => {
+  it('writes strings as S and numbers as N in their shortest exact text, leaving out undefined', () => {
+    // Act
+    const attributes = orderAttributes({ order_id: 'A-1', quantity: 3, unit_price: 19.99, total_amount: 59.97, source_line: 2, customer_name: undefined, note: '' });
+    // Assess
+    expect(attributes).toEqual({ order_id: { S: 'A-1' }, quantity: { N: '3' }, unit_price: { N: '19.99' }, total_amount: { N: '59.97' }, source_line: { N: '2' }, note: { S: '' } });
+  });
+
+  it.each([
+    [{ order_id: 'A-1', paid: true }, /attribute paid is a boolean; an order item holds strings and numbers only/],
+    [{ order_id: 'A-1', tags: ['x'] }, /attribute tags is a object/],
+    [{ order_id: 'A-1', quantity: Number.NaN }, /attribute quantity is NaN; expected a finite number/],
+    [{ order_id: 'A-1', quantity: Infinity }, /attribute quantity is Infinity/],
+    [{ order_id: 'A-1', total_amount: 2 ** 53 + 2 }, /attribute total_amount is 9007199254740994; expected a finite number within ±2\^53/],
+  ])('refuses what lib-dynamodb would refuse or an order never holds (%o)', (item, message) => {
+    // Act / Assess
+    expect(() => orderAttributes(item)).toThrow(message);
   });
 });

@@ -51,6 +51,24 @@ describe('writeRows', () => {
     expect(input.destroyed).toBe(true);
   });
 
+  it('sends the cleaned CSV in chunks of many lines, with the same text and an exact byte count', async () => {
+    // Prepare: 3,000 valid rows (one with a multi-byte name), a sink that counts its writes
+    const events = Array.from({ length: 3000 }, (_, i) => valid(`A-${i + 1}`, i + 2));
+    events[7] = { kind: 'valid', line: 9, order: { ...order('A-8', 9), customer_name: 'Chloé Ünal' } };
+    const to = targets();
+    const writes: string[] = [];
+    const cleaned = { write: async (text: string) => void writes.push(text), finish: async () => undefined, abort: async () => undefined };
+    // Act
+    const result = await writeRows(body(), ctx, counts(3000, 0), { ...to, cleaned, report: null }, scriptedReader(events));
+    // Assess
+    const text = writes.join('');
+    expect(text.split('\r\n')).toHaveLength(3002);
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes.length).toBeLessThan(100);
+    expect(result.cleanedBytes).toBe(Buffer.byteLength(text));
+    expect(to.orders.items).toHaveLength(3000);
+  });
+
   it('writes slices without header lines when asked, counting their bytes', async () => {
     // Prepare
     const to = targets();
