@@ -43,7 +43,10 @@ export async function bundleProcessor(options: BundleOptions = {}): Promise<Bund
     target: 'node20',
     format: 'cjs',
     minify: true,
+    // Mappings only: stack traces (NODE_OPTIONS=--enable-source-maps) need file, line and column,
+    // not the sources' text, which would make the map most of the zip and of the memory it takes to load.
     sourcemap: true,
+    sourcesContent: false,
     // The AWS SDK is bundled too, so the deployed code runs the versions the tests ran.
     metafile: true,
     logLevel: 'silent',
