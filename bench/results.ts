@@ -17,7 +17,7 @@ export const RESULTS_PATH = join(PROJECT_ROOT, 'bench', 'results.json');
 export const QUICK_RESULTS_PATH = join(PROJECT_ROOT, 'bench', 'out', 'results-quick.json');
 export const DOC_PATH = join(PROJECT_ROOT, 'docs', 'performance.md');
 export const QUICK_DOC_PATH = join(PROJECT_ROOT, 'bench', 'out', 'performance-quick.md');
-/** Measurements of large files in parts (issue 9): written by `npm run bench:parts` (bench/parts-local.ts). */
+/** Measurements of large files in parts: written by `npm run bench:parts` (bench/parts-local.ts). */
 export const PARTS_PATH = join(PROJECT_ROOT, 'bench', 'parts-local.json');
 
 export interface Machine {
