@@ -33,8 +33,6 @@ export interface BareLoopArgs {
   table: string;
   concurrency: number;
   client: BareClient;
-  /** Send at most this many items (0 = all of the file's valid rows). */
-  limit: number;
 }
 
 export interface BareLoopResult {
@@ -56,13 +54,12 @@ export interface BareLoopResult {
 type Item = Record<string, unknown>;
 
 /** The processor's items for the file's valid rows, in file order. */
-async function itemsOf(path: string, sourceKey: string, limit: number): Promise<Item[]> {
+async function itemsOf(path: string, sourceKey: string): Promise<Item[]> {
   const now = new Date();
   const ctx = { sourceKey, ingestionId: '20260101T000000Z-bench000', processedAt: now.toISOString(), now };
   const items: Item[] = [];
   for await (const event of readOrders(createReadStream(path), ctx)) {
     if (event.kind === 'valid') items.push(toItem(event.order));
-    if (limit > 0 && items.length >= limit) break;
   }
   return items;
 }
@@ -70,31 +67,27 @@ async function itemsOf(path: string, sourceKey: string, limit: number): Promise<
 /** One batch → the number of items the server left unprocessed. */
 type SendBatch = (from: number, to: number) => Promise<number>;
 
+/** lib-dynamodb's BatchWriteCommand through `doc`: the items marshalled by the DocumentClient per request. */
+function documentSender(doc: DynamoDBDocumentClient, table: string, items: Item[]): { send: SendBatch; destroy: () => void } {
+  return {
+    send: async (from, to) => {
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(from, to).map((Item) => ({ PutRequest: { Item } })) } }));
+      return out.UnprocessedItems?.[table]?.length ?? 0;
+    },
+    destroy: () => doc.destroy(),
+  };
+}
+
 function sender(args: BareLoopArgs, items: Item[]): { send: SendBatch; destroy: () => void } {
   const { table } = args;
   if (args.client === 'sdk-defaults') {
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-    return {
-      send: async (from, to) => {
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(from, to).map((Item) => ({ PutRequest: { Item } })) } }));
-        return out.UnprocessedItems?.[table]?.length ?? 0;
-      },
-      destroy: () => doc.destroy(),
-    };
+    return documentSender(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), table, items);
   }
   const { doc, s3, sns, sqs } = clientsFromEnv();
   s3.destroy();
   sns.destroy();
   sqs?.destroy();
-  if (args.client === 'document') {
-    return {
-      send: async (from, to) => {
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items.slice(from, to).map((Item) => ({ PutRequest: { Item } })) } }));
-        return out.UnprocessedItems?.[table]?.length ?? 0;
-      },
-      destroy: () => doc.destroy(),
-    };
-  }
+  if (args.client === 'document') return documentSender(doc, table, items);
   if (args.client === 'prebuilt') {
     const marshalled: Record<string, AttributeValue>[] = items.map(orderAttributes);
     return {
@@ -113,7 +106,7 @@ function sender(args: BareLoopArgs, items: Item[]): { send: SendBatch; destroy: 
 }
 
 export async function measureBareLoop(args: BareLoopArgs, progress: (text: string) => void): Promise<BareLoopResult> {
-  const items = await itemsOf(args.path, args.sourceKey, args.limit);
+  const items = await itemsOf(args.path, args.sourceKey);
   const { send, destroy } = sender(args, items);
   // One request outside the clock: credentials, endpoint resolution and the first connection.
   const warmUp = Math.min(MAX_BATCH_SIZE, items.length);

@@ -5,8 +5,9 @@
  * loop, the server received every item sent and none came back unprocessed.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { fileLedgerKey, LEDGER, type LedgerItem } from '../functions/order-processor/index.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getLedgerItem } from '../deployment/ledger-view.ts';
+import { fileLedgerKey, type LedgerItem } from '../functions/order-processor/index.ts';
 import type { BareLoopResult } from './bare-loop.ts';
 import type { UploadedObject } from './events.ts';
 import { benchClientConfig } from './setup.ts';
@@ -30,8 +31,7 @@ const conservation = (checks: Check[]): Conservation => ({ ok: checks.every((c) 
 export async function ledgerOf(motoEndpoint: string, ingestionsTable: string, obj: UploadedObject): Promise<LedgerSummary | null> {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient(benchClientConfig(motoEndpoint)));
   try {
-    const out = await doc.send(new GetCommand({ TableName: ingestionsTable, Key: { [LEDGER.hashKey]: fileLedgerKey(obj) }, ConsistentRead: true }));
-    const item = out.Item as LedgerItem | undefined;
+    const item = await getLedgerItem(doc, ingestionsTable, fileLedgerKey(obj));
     if (!item) return null;
     return { status: item.status, rows: item.rows, written: item.written, rejected: item.rejected, blank: item.blank, duration_ms: item.duration_ms, reason: item.reason ?? null };
   } finally {

@@ -198,7 +198,7 @@ function outcomeOf(head: string): string {
   return `${status} ${rows.toLocaleString('en-US')} rows (${Number(field('valid') ?? NaN).toLocaleString('en-US')} valid)`;
 }
 
-export async function runHostileBench(options: { quick: boolean; say: (text: string) => void }): Promise<{ results: HostileResult[]; report: string[]; ok: boolean }> {
+export async function runHostileBench(options: { quick: boolean; say: (text: string) => void }): Promise<{ results: HostileResult[]; report: string[]; completed: boolean; ok: boolean }> {
   const dir = join(OUT_DIR, 'hostile');
   mkdirSync(dir, { recursive: true });
   // The fixed cost of starting node, tsx and the CLI, measured on a two-line file.
@@ -230,7 +230,9 @@ export async function runHostileBench(options: { quick: boolean; say: (text: str
       rssTarget: run.maxRssBytes <= TARGETS.peakRssBytes,
     });
   }
-  const ok = results.every((r) => r.rssTarget && r.timeTarget !== false && (r.exitCode === 1 || r.exitCode === 2 || r.exitCode === 0));
+  // validate finished on every input (a crash is a correctness failure; time and RSS are targets).
+  const completed = results.every((r) => r.exitCode === 0 || r.exitCode === 1 || r.exitCode === 2);
+  const ok = completed && results.every((r) => r.rssTarget && r.timeTarget !== false);
   const mark = (target: boolean | null) => (target === null ? '' : target ? ' ✓' : ' ✗');
   const report = [
     `0. Hostile inputs: validate FILE --json, one process each (start-up alone: ${baseline.seconds.toFixed(2)} s, ${formatBytes(baseline.maxRssBytes)} peak RSS)${options.quick ? ' [BENCH_QUICK]' : ''}`,
@@ -251,7 +253,7 @@ export async function runHostileBench(options: { quick: boolean; say: (text: str
     ok ? '   all targets met' : '   TARGET MISSED (✗ above)',
     '',
   ];
-  return { results, report, ok };
+  return { results, report, completed, ok };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

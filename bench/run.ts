@@ -12,10 +12,11 @@
  * conservation check fails or `validate` crashes on a hostile input; a missed target prints ✗.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, relative } from 'node:path';
+import { relative } from 'node:path';
 import { startMoto, type MotoServer } from '../tooling/emulator.ts';
+import { writeJsonFile } from '../tooling/json-file.ts';
 import { PROJECT_ROOT } from '../tooling/project.ts';
 import type { PeerRunResult } from './baseline-peer.ts';
 import { runWorker } from './child.ts';
@@ -30,7 +31,7 @@ import { writePerformanceDoc } from './report/doc.ts';
 import { evaluateTargets } from './report/targets.ts';
 import { conservationFailures } from './report/tables.ts';
 import { DOC_PATH, QUICK_DOC_PATH, QUICK_RESULTS_PATH, RESULTS_PATH, type BenchResults, type Machine } from './results.ts';
-import { processCpuMs, runBareLoop, runBundle, runProcessor, type RunContext, type Server } from './runs.ts';
+import { observed, runBareLoop, runBundle, runProcessor, type RunContext, type Server } from './runs.ts';
 import type { SdkCostResult } from './sdk-bench.ts';
 import { createBenchResources } from './setup.ts';
 
@@ -112,10 +113,10 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
     const motoProcessor = await runProcessor(ctx, onMoto, files.moto, `moto-${files.moto.rows}`);
     say(`moto: peers' baseline${o.peerBudget > 0 ? `, stopped after ${o.peerBudget} s` : ''}…`);
     const peerResources = await createBenchResources(moto.endpoint, 'bench-peer');
-    const cpu0 = processCpuMs(moto.pid);
-    const peerRun = await runWorker<PeerRunResult>('peer', { resources: peerResources, path: files.moto.path, budgetSeconds: o.peerBudget }, { onProgress: say });
-    const cpu1 = processCpuMs(moto.pid);
-    const peer = { ...peerRun, motoCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
+    const peerRun = await observed(onMoto, () =>
+      runWorker<PeerRunResult>('peer', { resources: peerResources, path: files.moto.path, budgetSeconds: o.peerBudget }, { onProgress: say }),
+    );
+    const peer = { ...peerRun.value, motoCpuMs: peerRun.serverCpuMs };
 
     say('instant table: the processor…');
     const processor = await runProcessor(ctx, instant, files.main, `instant-${files.main.rows}`);
@@ -156,8 +157,7 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial), conservationOk: false };
     results.conservationOk = conservationFailures(results).length === 0;
     // A hostile input that crashes validate is a correctness failure; its time and RSS bounds are targets (✓/✗).
-    const hostileOk = hostile.results.every((h) => h.exitCode === 0 || h.exitCode === 1 || h.exitCode === 2);
-    return { results, hostileReport: hostile.report, hostileOk };
+    return { results, hostileReport: hostile.report, hostileOk: hostile.completed };
   } finally {
     await proxy?.stop();
     await moto?.stop();
@@ -182,8 +182,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${consoleReport(results, hostileReport)}\n`);
 
   const resultsPath = options.quick ? QUICK_RESULTS_PATH : RESULTS_PATH;
-  mkdirSync(dirname(resultsPath), { recursive: true });
-  writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  writeJsonFile(resultsPath, results);
   say(`results written to ${relative(process.cwd(), resultsPath)}`);
   if (options.doc) {
     const docPath = options.quick ? QUICK_DOC_PATH : DOC_PATH;

@@ -75,7 +75,7 @@ const endpointOf = (server: Server) => server.proxy?.endpoint ?? server.motoEndp
 const storedWhere = (server: Server) => (server.proxy ? 'items the instant table answered' : 'items in the orders table');
 
 /** utime + stime of a process in ms, from /proc (Linux); null elsewhere. */
-export function processCpuMs(pid: number): number | null {
+function processCpuMs(pid: number): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     // Fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
@@ -86,7 +86,7 @@ export function processCpuMs(pid: number): number | null {
 }
 
 /** CPU of moto (and the proxy) and the proxy's counters, around `work`. */
-async function observed<T>(server: Server, work: () => Promise<T>): Promise<{ value: T; serverCpuMs: number | null; answered: number; batchWrites: number }> {
+export async function observed<T>(server: Server, work: () => Promise<T>): Promise<{ value: T; serverCpuMs: number | null; answered: number; batchWrites: number }> {
   const pids = [server.motoPid, ...(server.proxy ? [server.proxy.pid] : [])];
   const cpu = () => pids.map(processCpuMs).reduce<number | null>((sum, ms) => (sum === null || ms === null ? null : sum + ms), 0);
   const before = await server.proxy?.stats();
@@ -100,6 +100,18 @@ async function observed<T>(server: Server, work: () => Promise<T>): Promise<{ va
     answered: (after?.itemsAnswered ?? 0) - (before?.itemsAnswered ?? 0),
     batchWrites: (after?.batchWriteRequests ?? 0) - (before?.batchWriteRequests ?? 0),
   };
+}
+
+/** What a run left on the server: the items it stored (or the instant table answered). */
+async function storedItems(server: Server, res: BenchResources, run: { answered: number }): Promise<number> {
+  return server.proxy ? run.answered : itemCount(server.motoEndpoint, res.ordersTable);
+}
+
+/** A file run's outcome: its ledger item, the items stored, and the rows the ledger counted. */
+async function fileOutcome(server: Server, res: BenchResources, obj: UploadedObject, run: { answered: number }) {
+  const ledger = await ledgerOf(server.motoEndpoint, res.ingestionsTable, obj);
+  const stored = await storedItems(server, res, run);
+  return { ledger, stored, rows: ledger?.rows ?? 0 };
 }
 
 let runs = 0;
@@ -123,9 +135,7 @@ export async function runProcessor(ctx: RunContext, server: Server, file: BenchF
     runWorker<ProcessorRunResult>('processor', args, { env: processorEnv(res, ctx.writeConcurrency, endpointOf(server)), onProgress: ctx.say }),
   );
   const result = run.value;
-  const ledger = await ledgerOf(server.motoEndpoint, res.ingestionsTable, obj);
-  const stored = server.proxy ? run.answered : await itemCount(server.motoEndpoint, res.ordersTable);
-  const rows = ledger?.rows ?? 0;
+  const { ledger, stored, rows } = await fileOutcome(server, res, obj, run);
   return {
     ...result,
     server: server.name,
@@ -145,13 +155,13 @@ export async function runProcessor(ctx: RunContext, server: Server, file: BenchF
   };
 }
 
-export async function runBareLoop(ctx: RunContext, server: Server, file: BenchFile, client: BareClient, limit = 0): Promise<BareEntry> {
+export async function runBareLoop(ctx: RunContext, server: Server, file: BenchFile, client: BareClient): Promise<BareEntry> {
   const res = await createBenchResources(server.motoEndpoint, `bench-${++runs}`);
-  const args = { path: file.path, sourceKey: `raw-data/bench/${file.rows}.csv`, table: res.ordersTable, concurrency: ctx.writeConcurrency, client, limit };
+  const args = { path: file.path, sourceKey: `raw-data/bench/${file.rows}.csv`, table: res.ordersTable, concurrency: ctx.writeConcurrency, client };
   const run = await observed(server, () =>
     runWorker<BareLoopResult>('bare-loop', args, { env: processorEnv(res, ctx.writeConcurrency, endpointOf(server)), onProgress: ctx.say }),
   );
-  const stored = server.proxy ? run.answered : await itemCount(server.motoEndpoint, res.ordersTable);
+  const stored = await storedItems(server, res, run);
   return { ...run.value, server: server.name, serverCpuMs: run.serverCpuMs, conservation: bareConservation(run.value, stored, storedWhere(server)) };
 }
 
@@ -175,9 +185,7 @@ export async function runBundle(ctx: RunContext, server: Server, bundleFile: str
   const env = { ...processorEnv(res, ctx.writeConcurrency, endpointOf(server)), NODE_OPTIONS: nodeOptions };
   const run = await observed(server, () => runChild<BundleRunResult>(label, argv, { env }));
   const r = run.value;
-  const ledger = await ledgerOf(server.motoEndpoint, res.ingestionsTable, obj);
-  const stored = server.proxy ? run.answered : await itemCount(server.motoEndpoint, res.ordersTable);
-  const rows = ledger?.rows ?? 0;
+  const { ledger, stored, rows } = await fileOutcome(server, res, obj, run);
   return {
     rows,
     fileBytes: file.bytes,

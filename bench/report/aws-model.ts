@@ -8,7 +8,7 @@ import type { BenchFile } from '../data.ts';
 import type { BenchOptions } from '../options.ts';
 import type { BenchResults } from '../results.ts';
 import type { ProcessorEntry } from '../runs.ts';
-import { defaultMemoryRuns } from './targets.ts';
+import { defaultMemoryRuns, deployedMemoryRun, idSetAt } from './targets.ts';
 
 /** AWS list prices, us-east-1 (N. Virginia), on-demand, without free tiers. */
 export const PRICES = {
@@ -85,9 +85,9 @@ export function awsModel(r: AwsModelInputs): AwsModel {
   // Memory needed at that size: the id set grows per row; the rest is what the large run took
   // besides its id set, with the NODE_OPTIONS it is deployed with when that run exists (else with
   // node's defaults).
-  const idSet = r.memory.idSet.find((s) => s.rows === big?.rows)?.bytes ?? 0;
+  const idSet = idSetAt(r, big?.rows)?.bytes ?? 0;
   const idBytesPerRow = idSet / Math.max(1, big?.rows ?? 1);
-  const flagged = r.memory.runs.find((m) => m.nodeOptions !== '' && m.rows === big?.rows) ?? big;
+  const flagged = deployedMemoryRun(r.memory.runs, big?.rows) ?? big;
   const restBytes = (flagged?.maxRssBytes ?? 0) - idSet;
   const largestRssBytes = restBytes + idBytesPerRow * largestRows;
 

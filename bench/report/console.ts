@@ -18,6 +18,7 @@ import {
   targetsTable,
   type Table,
 } from './tables.ts';
+import { machineWasBusy } from './targets.ts';
 
 const table = (t: Table) => renderTable(t.headers, t.rows);
 
@@ -29,7 +30,7 @@ export function consoleReport(r: BenchResults, hostileReport: string[]): string 
       `load average ${fixed(m.loadAverage.start, 2)} at start, ${fixed(m.loadAverage.end, 2)} at end${r.quick ? ' [--quick sizes]' : ''}`,
   );
   // The benchmark itself keeps about two processes busy (moto or the proxy, and one measurement).
-  if (Math.max(m.loadAverage.start, m.loadAverage.end) > m.cpus + 1) {
+  if (machineWasBusy(m)) {
     out.push(`WARNING: other work was running (1-minute load average above ${m.cpus + 1}; the benchmark accounts for ~2): timings are skewed.`);
   }
   out.push(`Input: ${int(r.files.main.rows)} rows (${bytes(r.files.main.bytes)}), ${int(r.files.main.multilineRows)} with a quoted line break; WRITE_CONCURRENCY=${r.options.concurrency}`, '');

@@ -7,7 +7,7 @@ import type { BenchResults, PartsMeasurement } from '../results.ts';
 import { PARTS_PATH } from '../results.ts';
 import { ASSUMPTIONS as A, awsModel, PRICES as P } from './aws-model.ts';
 import { keyValueTable, markdownTable } from './markdown.ts';
-import { defaultMemoryRuns } from './targets.ts';
+import { defaultMemoryRuns, deployedMemoryRun } from './targets.ts';
 import { bytes, fixed, int } from './tables.ts';
 
 const usd = (n: number, digits = 4): string => `$${n.toFixed(digits)}`;
@@ -16,7 +16,7 @@ const GB = A.fullVcpuMb / 1024;
 export function awsSection(r: BenchResults): string {
   const m = awsModel(r);
   const big = defaultMemoryRuns(r.memory.runs).at(-1);
-  const flags = r.memory.runs.find((run) => run.nodeOptions !== '' && run.rows === big?.rows)?.nodeOptions ?? '';
+  const flags = deployedMemoryRun(r.memory.runs, big?.rows)?.nodeOptions ?? '';
   const files = 1e6 / m.rowsPerFile;
   const req = r.instantTable.processor.requests;
   const reqList = Object.entries(req).map(([op, n]) => `${op} ${n}`).join(', ');

@@ -3,8 +3,9 @@
  * sentences that read them. Every number comes from the run's results (BenchResults).
  */
 import type { BareClient } from '../bare-loop.ts';
+import { TARGETS as HOSTILE_TARGETS } from '../hostile.ts';
 import type { BenchResults } from '../results.ts';
-import { defaultMemoryRuns, TARGETS } from './targets.ts';
+import { defaultMemoryRuns, deployedMemoryRun, idSetAt, parseMicrosPerRow, TARGETS } from './targets.ts';
 import { markdownTable } from './markdown.ts';
 import {
   BARE_CLIENTS,
@@ -36,17 +37,11 @@ ${missed.length === 0 ? 'Every target is met in this run.' : `Missed in this run
 `;
 }
 
-/** One pass of the CSV contract over a local file, node CPU µs per row (section 5). */
-function parseMicros(r: BenchResults): number {
-  const c = r.contract[0];
-  return c ? (c.cpuMs * 1000) / Math.max(1, c.counts.rows) : NaN;
-}
-
 /** What bounds each target when it is missed (the evidence is in the sections below). */
 const BOUNDS: Record<string, (r: BenchResults) => string> = {
   'instant-ratio': (r) => {
     const { processor, bare } = r.instantTable;
-    const parse = parseMicros(r);
+    const parse = parseMicrosPerRow(r);
     const allowance = bare.microsPerItem * (1 / TARGETS.instantRatio - 1);
     const defaults = r.instantTable.variants.find((v) => v.client === 'sdk-defaults');
     return (
@@ -200,8 +195,8 @@ Where it goes wrong:
 export function memorySection(r: BenchResults): string {
   const runs = defaultMemoryRuns(r.memory.runs);
   const big = runs.at(-1);
-  const deployed = r.memory.runs.find((m) => m.nodeOptions !== '' && m.rows === big?.rows);
-  const set = r.memory.idSet.find((s) => s.rows === big?.rows);
+  const deployed = deployedMemoryRun(r.memory.runs, big?.rows);
+  const set = idSetAt(r, big?.rows);
   const idSet = set?.bytes ?? NaN;
   const rows = Math.max(1, big?.rows ?? 1);
   const map = set?.mapBytes;
@@ -257,8 +252,8 @@ ${fixed(r.sdk.putItem.microsPerItem / r.sdk.batchWrite.microsPerItem, 1)}× the 
 export function hostileSection(r: BenchResults): string {
   return `### 6. Hostile inputs
 
-\`validate FILE --json\` in a process of its own per input (\`bench/hostile.ts\`; targets: ≤ 2 s for any
-input of at most 1 MB, peak RSS ≤ 256 MiB on every input):
+\`validate FILE --json\` in a process of its own per input (\`bench/hostile.ts\`; targets: ≤ ${HOSTILE_TARGETS.smallFileSeconds} s for any
+input of at most ${bytes(HOSTILE_TARGETS.smallFileBytes)}, peak RSS ≤ ${bytes(HOSTILE_TARGETS.peakRssBytes)} on every input):
 
 ${markdownTable(hostileTable(r))}
 `;

@@ -12,6 +12,7 @@ import { DOC_PATH, RESULTS_PATH, type BenchResults } from '../results.ts';
 import { awsSection, partsSection } from './doc-aws.ts';
 import { coldStartSection, contractSection, hostileSection, instantSection, memorySection, motoSection, profileSection, targetsSection } from './doc-results.ts';
 import { bytes, fixed, int } from './tables.ts';
+import { machineWasBusy } from './targets.ts';
 
 function header(r: BenchResults): string {
   return `# Performance
@@ -88,7 +89,7 @@ items all received, none unprocessed.
 
 function machineSection(r: BenchResults): string {
   const m = r.machine;
-  const loaded = Math.max(m.loadAverage.start, m.loadAverage.end) > m.cpus + 1;
+  const loaded = machineWasBusy(m);
   return `## Machine
 
 ${m.cpus} cores (${m.cpuModel}, virtualised), ${bytes(m.memoryBytes)} RAM, ${m.platform}, Node ${m.node}, moto ${m.moto ?? '?'}.

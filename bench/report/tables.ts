@@ -8,6 +8,7 @@ import type { Conservation } from '../conservation.ts';
 import type { BenchResults, TargetResult } from '../results.ts';
 import type { BareClient } from '../bare-loop.ts';
 import type { BareEntry, ProcessorEntry } from '../runs.ts';
+import { idSetAt, parseMicrosPerRow } from './targets.ts';
 
 export interface Table {
   headers: string[];
@@ -96,7 +97,7 @@ export function memoryTable(r: BenchResults): Table {
   return {
     headers: ['rows', 'NODE_OPTIONS', 'seconds', 'RSS with bundle loaded', 'peak RSS', 'id set', 'peak RSS − id set', 'V8 heap reserved / used, peak', 'buffers, peak'],
     rows: r.memory.runs.map((m) => {
-      const idSet = r.memory.idSet.find((s) => s.rows === m.rows)?.bytes ?? NaN;
+      const idSet = idSetAt(r, m.rows)?.bytes ?? NaN;
       return [
         int(m.rows),
         m.nodeOptions || 'defaults',
@@ -144,8 +145,7 @@ export function contractTable(r: BenchResults): Table {
 
 /** Where a row's CPU goes, from the measurements of this run (no profile needed). */
 export function cpuBudgetTable(r: BenchResults): Table {
-  const contract = r.contract[0];
-  const parse = contract ? (contract.cpuMs * 1000) / Math.max(1, contract.counts.rows) : NaN;
+  const parse = parseMicrosPerRow(r);
   const { processor, bare, variants } = r.instantTable;
   return {
     headers: ['work', 'node CPU µs per row / item'],
