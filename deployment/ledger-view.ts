@@ -3,7 +3,7 @@
  * waiting for outcomes. Keys and statuses come from the processor's public entry, never re-derived.
  */
 import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { fileLedgerKey, isFinalStatus, LEDGER, type LedgerItem } from '../functions/order-processor/index.ts';
+import { fileLedgerKey, isFinalStatus, LEDGER, PARTS_PHASES, type LedgerItem, type PartsPhase } from '../functions/order-processor/index.ts';
 
 export type { LedgerItem };
 
@@ -97,19 +97,15 @@ export function prefixesOf(item: LedgerItem): string {
   return parts.join(' + ') || '-';
 }
 
-/** The steps of a file processed in parts, as the ledger item's `phase` names them while PROCESSING. */
-export const PART_PHASES = ['PLAN', 'SCAN', 'DECIDE', 'WRITE', 'CONCLUDE'] as const;
-export type PartPhase = (typeof PART_PHASES)[number];
-
 /** How far a file split into parts has come, from its ledger item. */
 export interface PartsProgress {
   parts: number;
   /** Parts written (`parts_done`). */
   written: number;
-  /** Parts scanned, when the item records it (`scanned_count`, or the size of `parts_scanned`). */
+  /** Parts scanned, when the item records it (the size of `parts_scanned`). */
   scanned: number | null;
   /** While PROCESSING; null once final, or when the item names no known phase. */
-  phase: PartPhase | null;
+  phase: PartsPhase | null;
 }
 
 const count = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
@@ -126,11 +122,11 @@ export function partsProgress(item: LedgerItem): PartsProgress | null {
   const raw = item as unknown as Record<string, unknown>;
   const parts = count(raw.parts);
   if (parts === null || parts <= 1) return null;
-  const phase = PART_PHASES.find((p) => p === raw.phase) ?? null;
+  const phase = PARTS_PHASES.find((p) => p === raw.phase) ?? null;
   return {
     parts,
     written: Math.min(parts, count(raw.parts_done) ?? 0),
-    scanned: count(raw.scanned_count) ?? setSize(raw.parts_scanned),
+    scanned: setSize(raw.parts_scanned),
     phase: isFinal(item) ? null : phase,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { ListSubscriptionsByTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { isAbort, sleep } from './abort.ts';
 import { formatAlertEmail, parseSnsNotification, writeOutboxEmail } from './outbox.ts';
 
 export interface AlertCaptureOptions {
@@ -16,8 +17,6 @@ export interface AlertCaptureOptions {
   onAlert: (subject: string, path: string) => void;
   onError: (message: string) => void;
 }
-
-const isAbort = (e: unknown) => ['AbortError', 'TimeoutError'].includes((e as { name?: string })?.name ?? '');
 
 export class AlertCapture {
   private recipients: string[] = [];
@@ -48,7 +47,7 @@ export class AlertCapture {
       } catch (e) {
         if (signal.aborted || isAbort(e)) break;
         this.options.onError(`alert capture failed: ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(1000, signal);
         continue;
       }
       for (const m of messages) await this.capture(m);

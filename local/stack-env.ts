@@ -23,16 +23,8 @@ const REMOVED: Record<string, string> = {
   DELETION_PROTECTION: 'the local stack goes away with its emulator',
 };
 
-/**
- * The large-file settings, named here as well as in the configuration module's list, so that they
- * pass through even where that list is older than large files in parts.
- */
-const PARTS_SETTINGS = ['FANOUT_THRESHOLD_MB', 'FANOUT_CHUNK_MB'];
-
 /** Every documented setting that `local up` passes through from the environment. */
-export const LOCAL_SETTINGS: readonly string[] = [
-  ...new Set([...CONFIG_VARIABLES.map((v) => v.name), ...PARTS_SETTINGS]),
-].filter((name) => !(name in FIXED) && !(name in REMOVED));
+export const LOCAL_SETTINGS: readonly string[] = CONFIG_VARIABLES.map((v) => v.name).filter((name) => !(name in FIXED) && !(name in REMOVED));
 
 export interface LocalStackEnv {
   /** Overrides of the synth's environment (a name mapped to undefined is removed). */

@@ -30,7 +30,6 @@ import {
 import { LocalPoller, type PollerEvent } from './poller.ts';
 import { LOCAL_REGION, LOCAL_STAGE, localStackEnv } from './stack-env.ts';
 
-export { LOCAL_REGION, LOCAL_STAGE } from './stack-env.ts';
 export const CAPTURE_QUEUE_NAME = 'order-pipeline-local-alert-capture';
 
 export interface LocalUpOptions {

@@ -17,6 +17,7 @@ import type { FunctionDetails, MappingInfo } from '../../deployment/event-source
 import { toSqsEvent, type QueueInfo } from '../../tooling/lambda-events.ts';
 import { retryVisibilitySeconds, succeededMessages } from './batch-result.ts';
 import type { EnvironmentPool } from './environment-pool.ts';
+import { isAbort, sleep } from '../abort.ts';
 
 /** When the mapping declares no maximum concurrency (Lambda would scale far higher): stay modest on one machine. */
 export const DEFAULT_LOCAL_CONCURRENCY = 5;
@@ -55,17 +56,6 @@ export interface MappingPollerOptions {
   onBatch: (report: BatchReport) => void | Promise<void>;
   onError: (message: string) => void;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-
-const isAbort = (e: unknown) => ['AbortError', 'TimeoutError'].includes((e as { name?: string })?.name ?? '');
 
 export class MappingPoller {
   readonly concurrency: number;
