@@ -83,10 +83,9 @@ function sender(args: BareLoopArgs, items: Item[]): { send: SendBatch; destroy: 
   if (args.client === 'sdk-defaults') {
     return documentSender(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), table, items);
   }
-  const { doc, s3, sns, sqs } = clientsFromEnv();
+  const { doc, s3, sns } = clientsFromEnv();
   s3.destroy();
   sns.destroy();
-  sqs?.destroy();
   if (args.client === 'document') return documentSender(doc, table, items);
   if (args.client === 'prebuilt') {
     const marshalled: Record<string, AttributeValue>[] = items.map(orderAttributes);

@@ -10,20 +10,3 @@ export { validateFile, FileTally, statusOf, type FileReport, type FileStatus, ty
 export { DEFAULT_LIMITS, InvalidLimitError, LIMIT_ENV, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
 export { decodeMessageBody, MalformedEventError, PART_MESSAGE_TYPE, partMessageBody, type DecodedMessage, type ObjectRef, type PartMessage, type PartPhase } from './event.ts';
 export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './settings.ts';
-export {
-  crossPartSeeds,
-  firstRejection,
-  FirstSeenDigest,
-  mergeDigests,
-  noDataRowsError,
-  partReading,
-  planParts,
-  type DigestEntry,
-  type FilePlan,
-  type PartReading,
-  type PartSeeds,
-  type PartStart,
-  type PlannedPart,
-  type RangeReader,
-  type SeedEntry,
-} from './contract/parts.ts';

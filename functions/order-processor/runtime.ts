@@ -150,7 +150,8 @@ export function clientsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClients
   const doc = DynamoDBDocumentClient.from(dynamoClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { s3, doc, sns: new SNSClient({}), sqs: new SQSClient({}) };
+  // No SQS client here: only a stack with a parts queue needs one (partsSettings makes it).
+  return { s3, doc, sns: new SNSClient({}) };
 }
 
 /** What the handler is built from: SDK clients, configuration, the contract reader, test hooks. */

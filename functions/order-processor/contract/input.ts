@@ -10,7 +10,7 @@ import { FileRejectedError } from './types.ts';
 
 export type ByteSource = NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
 
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
+export const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 export function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;

@@ -34,12 +34,6 @@ export interface SeedEntry {
   demoted: boolean;
 }
 
-/** What one part is read with, and how its scan counts change (valid − demoted, rejected + demoted). */
-export interface PartSeeds {
-  seeds: SeenOrderIds;
-  demoted: number;
-}
-
 /** Digest order: by id, in UTF-16 code units (ids that register are ASCII, so this is byte order too). */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -68,23 +62,6 @@ export class FirstSeenDigest {
       .map(([id, line]) => ({ id, line, valid: !this.firstRejected.has(id) }))
       .sort((a, b) => compareIds(a.id, b.id));
   }
-}
-
-/** The seeds of every part from digests held in memory, in part order (any order of entries). */
-export function crossPartSeeds(digests: readonly (readonly DigestEntry[])[]): PartSeeds[] {
-  const first = new Map<string, number>();
-  return digests.map((digest) => {
-    const part: PartSeeds = { seeds: new Map(), demoted: 0 };
-    for (const { id, valid } of digest) {
-      const earlier = first.get(id);
-      if (earlier === undefined) continue;
-      part.seeds.set(id, earlier);
-      if (valid) part.demoted++;
-    }
-    // Registered after the part: ids first seen in the same part are not seeds of it.
-    for (const { id, line } of digest) if (!first.has(id)) first.set(id, line);
-    return part;
-  });
 }
 
 /**

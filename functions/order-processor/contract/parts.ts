@@ -29,7 +29,7 @@ import { FileRejectedError, type HeaderInfo, type NextSyncLine, type PartReading
 
 export type { NextSyncLine, PartReading, PartStart } from './types.ts';
 export type { RangeReader } from './part-scan.ts';
-export { compareIds, crossPartSeeds, FirstSeenDigest, mergeDigests, type DigestEntry, type PartSeeds, type SeedEntry } from './part-ids.ts';
+export { FirstSeenDigest, mergeDigests, type DigestEntry, type SeedEntry } from './part-ids.ts';
 
 /** One part of a planned file: bytes [start.offset, end) of the decompressed file. */
 export interface PlannedPart {
@@ -135,17 +135,21 @@ export function noDataRowsError(plan: FilePlan): FileRejectedError {
   return new FileRejectedError(noDataRowsReason(plan.headerLine), plan.headerLine, plan.size);
 }
 
-/** The earliest of the parts' rejections (by offset), the one a sequential read throws; undefined when none. */
-export function firstRejection(rejections: readonly (FileRejectedError | undefined)[]): FileRejectedError | undefined {
-  let first: FileRejectedError | undefined;
+/**
+ * The earliest of the parts' rejections (by offset; the first one on a tie), the one a sequential
+ * read throws; undefined when none. The same rule for a contract's FileRejectedError and for a
+ * rejection staged by a part's scan.
+ */
+export function firstRejection<R extends { offset?: number }>(rejections: readonly (R | null | undefined)[]): R | undefined {
+  let first: R | undefined;
   for (const rejection of rejections) {
     if (rejection && (!first || (rejection.offset ?? Infinity) < (first.offset ?? Infinity))) first = rejection;
   }
   return first;
 }
 
-/** `task` over every item, at most `limit` at once; results in item order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+/** `task` over every item, at most `limit` at once; results in item order. After a failure no new item starts. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   let failed = false;

@@ -122,7 +122,6 @@ class OrderFile {
   private headerLine = 0;
   private records: RecordAssembler | undefined;
   private columns: ColumnPositions = NO_COLUMNS;
-  private orderIdIndex = -1;
   private dataRows = 0;
   private readonly seen: SeenOrderIds;
   private readonly part: PartReading | undefined;
@@ -274,7 +273,6 @@ class OrderFile {
     this.header = header;
     this.headerLine = headerLine;
     this.columns = columnPositions(header);
-    this.orderIdIndex = header.canonical.indexOf('order_id');
     const shape: HeaderShape = {
       fields: header.raw.length,
       columnAt: (i) => header.canonical[i] ?? null,
@@ -329,7 +327,7 @@ class OrderFile {
 
   /** The order_id of a row rejected before the rules ran (its structure), when its cell looks like one. */
   private guessOrderId(cells: readonly string[]): string | null {
-    const id = cells[this.orderIdIndex]?.trim();
+    const id = cells[this.columns.order_id]?.trim();
     return looksLikeOrderId(id) ? id : null;
   }
 }

@@ -252,9 +252,8 @@ export function validateRow(cells: RowCells, line: number, ctx: ContractContext,
         reason: `duplicate order_id ${quote(orderId)}: first seen on line ${firstLine}; expected each order_id once per file`,
       });
     } else {
-      // A Map keeps the string itself: copied, so a slice of the record text does not keep the
-      // line it came from alive. An OrderIdSet copies the id's bytes anyway.
-      seen.set(seen instanceof Map ? Buffer.from(orderId, 'utf8').toString('utf8') : orderId, line);
+      // The processor's OrderIdSet copies the id's bytes: no slice of the record text stays alive.
+      seen.set(orderId, line);
     }
   }
   checkEitherText(cells, ['customer_id', 'customer_name'], problems);

@@ -77,7 +77,7 @@ export function fileTargets(attempt: Attempt, expected: FileCounts, ports: Pick<
   };
 }
 
-const sameCounts = (a: FileCounts, b: FileCounts) =>
+export const sameCounts = (a: FileCounts, b: FileCounts): boolean =>
   a.rows === b.rows && a.valid === b.valid && a.rejected === b.rejected && a.blank === b.blank;
 
 /** The DynamoDB item: the validated order, optional attributes omitted when absent. */

@@ -11,22 +11,21 @@ import type { Attempt } from '../claim.ts';
 import { conclude, concludeWithoutRows, type Tally } from '../conclude.ts';
 import type { Verdict } from '../decide.ts';
 import { ConservationError, describeError } from '../errors.ts';
+import { sameCounts } from '../write.ts';
 import type { FileOutcome } from '../outcome.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { addCounts } from './decide-parts.ts';
-import { mapBounded, partIndices, readStaged, stagingKeys, type PartWrite, type StoredDecision } from './staging.ts';
+import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, type PartWrite, type StoredDecision } from './staging.ts';
 
 type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage'>;
 
-const sameCounts = (a: Tally['counts'], b: Tally['counts']) =>
-  a.rows === b.rows && a.valid === b.valid && a.rejected === b.rejected && a.blank === b.blank;
 
 /** Concludes a file in parts whose every part is written. */
 export async function concludeParts(attempt: Attempt, parts: number, ports: ConcludePorts): Promise<FileOutcome> {
   const { bucket } = attempt.ref;
   const keys = stagingKeys(attempt.ingestionId);
   const decision = await readStaged<StoredDecision>(ports.objects, bucket, keys.decision);
-  const writes = await mapBounded(partIndices(parts), 16, (k) => readStaged<PartWrite>(ports.objects, bucket, keys.written(k)));
+  const writes = await mapBounded(partIndices(parts), STAGING_CONCURRENCY, (k) => readStaged<PartWrite>(ports.objects, bucket, keys.written(k)));
   const counts = addCounts(writes.map((w) => w.counts));
   if (!sameCounts(counts, decision.totals)) {
     throw new ConservationError(`the parts wrote ${JSON.stringify(counts)} but were decided to hold ${JSON.stringify(decision.totals)}`);

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { noDataRowsReason } from '../../contract/headers.ts';
 import { mergeDigests } from '../../contract/part-ids.ts';
+import { firstRejection } from '../../contract/parts.ts';
 import type { FileCounts } from '../../contract/types.ts';
 import type { Attempt } from '../claim.ts';
 import type { Tally } from '../conclude.ts';
@@ -15,10 +16,7 @@ import { decide, type Verdict } from '../decide.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { emptyCounts, type FileRejection } from '../scan.ts';
 import { seedLine, stagedDigest } from './digests.ts';
-import { mapBounded, partIndices, readStaged, stagingKeys, writeStaged, type PartScan, type StoredDecision, type StoredPlan } from './staging.ts';
-
-/** Staging objects read or written at once. */
-const STAGING_CONCURRENCY = 16;
+import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, writeStaged, type PartScan, type StoredDecision, type StoredPlan } from './staging.ts';
 
 export type PartsDecision =
   /** Nothing is written (a file rejected as a whole, a duplicate): conclude at once. */
@@ -54,8 +52,7 @@ export function partsFingerprint(stored: StoredPlan, scans: readonly PartScan[])
 
 /** The file's file-level problem: the one at the smallest offset of all parts (as a sequential read meets it first). */
 export function earliestProblem(scans: readonly PartScan[]): FileRejection | null {
-  let first: PartScan['problem'] = null;
-  for (const scan of scans) if (scan.problem && (!first || scan.problem.offset < first.offset)) first = scan.problem;
+  const first = firstRejection(scans.map((s) => s.problem));
   return first ? { reason: first.reason, line: first.line } : null;
 }
 

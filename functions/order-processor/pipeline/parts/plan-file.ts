@@ -6,7 +6,7 @@
  * would reject it, and a gzip file that cannot be decompressed within the caps is handed back to
  * the whole-file path, whose first pass gives the exact verdict.
  */
-import { decompressedBytes } from '../../contract/input.ts';
+import { decompressedBytes, GZIP_MAGIC } from '../../contract/input.ts';
 import { DEFAULT_LIMITS, MB } from '../../contract/limits.ts';
 import { planParts, type RangeReader } from '../../contract/parts.ts';
 import { FileRejectedError } from '../../contract/types.ts';
@@ -29,8 +29,6 @@ export type Planning =
 
 /** Ranged reads planning and parts read bytes through. */
 const PLAN_CONCURRENCY = 8;
-
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** Bytes [start, end) of one object version; a version that is gone throws ObjectGoneError. */
 export function rangeReader(objects: ObjectStore, source: ObjectRef): RangeReader {

@@ -98,16 +98,10 @@ export async function writeStaged(objects: ObjectStore, bucket: string, key: str
   await objects.putText(bucket, key, JSON.stringify(value));
 }
 
-/** Runs `work` over the items with at most `limit` at once; results in input order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T, i);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+export { mapBounded } from '../../contract/parts.ts';
+
+/** Staging objects read or written at once. */
+export const STAGING_CONCURRENCY = 16;
 
 /** Part indices 0..n-1. */
 export const partIndices = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

@@ -5,16 +5,42 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  crossPartSeeds,
   FirstSeenDigest,
   firstRejection,
   mergeDigests,
   type DigestEntry,
   type SeedEntry,
 } from '../../../../functions/order-processor/contract/parts.ts';
+import type { SeenOrderIds } from '../../../../functions/order-processor/contract/rules.ts';
 import { FileRejectedError } from '../../../../functions/order-processor/contract/types.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
 import { chunked, makeContext, MINIMAL_HEADER } from './reading.ts';
+
+/** What one part is read with, and how its scan counts change (valid − demoted, rejected + demoted). */
+interface PartSeeds {
+  seeds: SeenOrderIds;
+  demoted: number;
+}
+
+/**
+ * The reference mergeDigests is checked against: the seeds of every part from digests held in
+ * memory, in part order (any order of entries).
+ */
+function crossPartSeeds(digests: readonly (readonly DigestEntry[])[]): PartSeeds[] {
+  const first = new Map<string, number>();
+  return digests.map((digest) => {
+    const part: PartSeeds = { seeds: new Map(), demoted: 0 };
+    for (const { id, valid } of digest) {
+      const earlier = first.get(id);
+      if (earlier === undefined) continue;
+      part.seeds.set(id, earlier);
+      if (valid) part.demoted++;
+    }
+    // Registered after the part: ids first seen in the same part are not seeds of it.
+    for (const { id, line } of digest) if (!first.has(id)) first.set(id, line);
+    return part;
+  });
+}
 
 const entry = (id: string, line: number, valid = true): DigestEntry => ({ id, line, valid });
 
