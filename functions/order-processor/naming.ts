@@ -36,12 +36,16 @@ export function relativeName(key: string): string {
   return key.startsWith(PREFIX.raw) ? key.slice(PREFIX.raw.length) : key;
 }
 
-/** Splits `orders.csv.gz` into `orders` + `.csv.gz`; a name without extension has ext ''. */
+/**
+ * Splits `orders.csv.gz` into `orders` + `.csv.gz`; a name without extension has ext ''.
+ * The stem may hold any character S3 allows, line breaks included (the `s` flag): a name with a
+ * CR or LF keeps its `.csv` like any other.
+ */
 export function splitExtension(name: string): { stem: string; ext: string } {
   const slash = name.lastIndexOf('/');
   const dir = name.slice(0, slash + 1);
   const base = name.slice(slash + 1);
-  const match = /^(.+?)((?:\.csv)?\.gz|\.[^.]+)$/i.exec(base);
+  const match = /^(.+?)((?:\.csv)?\.gz|\.[^.]+)$/is.exec(base);
   const ext = match?.[2] ?? '';
   if (!match || utf8Bytes(ext) > MAX_EXTENSION_BYTES) return { stem: name, ext: '' };
   return { stem: dir + (match[1] ?? base), ext };
@@ -113,7 +117,8 @@ export const s3Uri = (bucket: string, key: string): string => `s3://${bucket}/${
 
 /** An ingestion id as newIngestionId (ledger-item.ts) makes it: `20261122T040512Z-1a2b3c4d`. */
 const INGESTION_ID = String.raw`\d{8}T\d{6}Z-[0-9a-f]+`;
-const ROUTED = new RegExp(String.raw`^(archive|failed-data)/(\d{4}/\d{2}/\d{2})/(.*)\.(${INGESTION_ID})((?:\.[^./]+)*)$`);
+// `s`: a routed name may hold line breaks too, and must map back like any other.
+const ROUTED = new RegExp(String.raw`^(archive|failed-data)/(\d{4}/\d{2}/\d{2})/(.*)\.(${INGESTION_ID})((?:\.[^./]+)*)$`, 's');
 
 /** What a key under archive/ or failed-data/ says about the upload it was routed from. */
 export interface RoutedOriginal {

@@ -30,7 +30,11 @@ describe('splitExtension', () => {
     ['noext', 'noext', ''],
     ['dir.d/noext', 'dir.d/noext', ''],
     [`orders.${'x'.repeat(20)}`, `orders.${'x'.repeat(20)}`, ''],
-  ])('%s → %s + %s', (name, stem, ext) => {
+    ['line\nbreak.csv', 'line\nbreak', '.csv'],
+    ['carriage\rreturn.csv.gz', 'carriage\rreturn', '.csv.gz'],
+    ['a/\r\n.csv', 'a/\r\n', '.csv'],
+    ['dir\n.d/orders.csv', 'dir\n.d/orders', '.csv'],
+  ])('%j → %j + %j', (name, stem, ext) => {
     // Act / Assess
     expect(splitExtension(name)).toEqual({ stem, ext });
   });
@@ -176,13 +180,43 @@ describe('routedOriginal', () => {
     expect(destinationKeys(original?.rawKey ?? '', ID, DAY)).toEqual(keys);
   });
 
+  it.each([
+    ['a CR', 'raw-data/in\rvoice.csv'],
+    ['an LF', 'raw-data/in\nvoice.csv'],
+    ['a CRLF before the extension', 'raw-data/sub/orders\r\n.csv.gz'],
+    ['an LF in a folder', 'raw-data/eu\n2026/orders.csv'],
+    ['bidi and zero-width characters', 'raw-data/\u202eorders\u200b.csv'],
+    ['an escape sequence', 'raw-data/\u001b[2J\u001b]0;owned\u0007.csv'],
+    ['%, + and spaces', 'raw-data/100% a+b c.csv'],
+    ['unicode', 'raw-data/été/注文 ü😀.csv'],
+    ['a trailing slash (a non-empty object named like a folder)', 'raw-data/folder/'],
+    ['a long name', `raw-data/${'\n注'.repeat(330)}.csv`],
+  ])('keeps the extension of a name with %s and maps every routed copy back', (_what, key) => {
+    // Act
+    const keys = destinationKeys(key, ID, DAY);
+    // Assess
+    const { ext } = splitExtension(relativeName(key));
+    expect(keys.archive.endsWith(`.${ID}${ext}`)).toBe(true);
+    expect(keys.failed.endsWith(`.${ID}${ext}`)).toBe(true);
+    expect(keys.processed.endsWith(`.${ID}.csv`)).toBe(true);
+    if (key.endsWith('.csv') || key.endsWith('.csv.gz')) expect(ext).toMatch(/^\.csv(\.gz)?$/);
+    for (const copy of [keys.archive, keys.failed]) {
+      const original = routedOriginal(copy);
+      expect(original?.ingestionId).toBe(ID);
+      expect(destinationKeys(original?.rawKey ?? '', ID, DAY)).toEqual(keys);
+      if (Math.max(...byteLengths(unshortened(key))) <= MAX_KEY_BYTES) expect(original?.rawKey).toBe(key);
+    }
+  });
+
   it('is the inverse of destinationKeys for any key S3 accepts', () => {
-    // Prepare: keys of up to 1,024 bytes, sub-folders, dots, multi-byte characters, odd extensions
-    const segment = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '.', '-', ' ', '+', '%', 'é', '注', '😀', '~'), minLength: 1, maxLength: 300 });
+    // Prepare: keys of up to 1,024 bytes, sub-folders, dots, multi-byte characters, line breaks,
+    // controls and bidi characters, odd extensions, a trailing slash
+    const unit = fc.constantFrom('a', 'Z', '0', '.', '-', ' ', '+', '%', 'é', '注', '😀', '~', '\r', '\n', '\u001b', '\u202e', '\u200b');
+    const segment = fc.string({ unit, minLength: 1, maxLength: 300 });
     const keys = fc
-      .tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.constantFrom('.csv', '.csv.gz', '.CSV', '.txt', '', `.${'x'.repeat(30)}`))
+      .tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.constantFrom('.csv', '.csv.gz', '.CSV', '.txt', '', '/', `.${'x'.repeat(30)}`))
       .map(([parts, ext]) => cutToBytes(`raw-data/${parts.join('/')}`, MAX_KEY_BYTES - Buffer.byteLength(ext)) + ext)
-      .filter((key) => !key.endsWith('/') && !key.includes('//'));
+      .filter((key) => !key.includes('//'));
     // Act / Assess
     fc.assert(
       fc.property(keys, (key) => {
