@@ -5,7 +5,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { decodeMessageBody, isLandingKey, MalformedEventError, type ObjectRef, type PartMessage } from './event.ts';
+import { decodeMessageBody, isFolderPlaceholder, isLandingKey, MalformedEventError, type ObjectRef, type PartMessage } from './event.ts';
 import { observability } from './observability.ts';
 import { describeError, FileBusyError } from './pipeline/errors.ts';
 import { PREFIX } from './settings.ts';
@@ -52,8 +52,7 @@ export async function handleRecord(record: SQSRecord, context: Context | undefin
   for (const ref of decoded.objects) {
     logger.appendKeys({ s3_key: ref.key, bucket: ref.bucket, version_id: ref.versionId });
     logger.setCorrelationId(`s3://${ref.bucket}/${ref.key}`);
-    if (ref.key.endsWith('/')) {
-      // The S3 console's "Create folder" writes an empty object named like this: not a file.
+    if (isFolderPlaceholder(ref)) {
       logger.info('Ignoring a folder placeholder', { size: ref.size });
       continue;
     }

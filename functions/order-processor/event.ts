@@ -242,7 +242,20 @@ export function decodeMessageBody(body: string, now: Date = new Date()): Decoded
   );
 }
 
-/** Only the landing zone is processed; anything else reaching the queue is a wiring mistake. */
+/**
+ * Only the landing zone is processed; anything else reaching the queue is a wiring mistake. Every
+ * object under it gets an outcome, whatever its name (a name that is not `*.csv` or `*.csv.gz`
+ * ends FAILED with a reason), except a folder placeholder (isFolderPlaceholder).
+ */
 export function isLandingKey(key: string): boolean {
-  return key.startsWith(PREFIX.raw) && key.length > PREFIX.raw.length && !key.endsWith('/');
+  return key.startsWith(PREFIX.raw);
+}
+
+/**
+ * What the S3 console's "Create folder" writes: an empty object whose key ends in `/`. It is not a
+ * file, so it gets no outcome. A non-empty object named like a folder is a file with a bad name:
+ * it is handled (and ends FAILED) like any other, so nothing in raw-data/ is silently left there.
+ */
+export function isFolderPlaceholder(ref: Pick<ObjectRef, 'key' | 'size'>): boolean {
+  return ref.key.endsWith('/') && ref.size === 0;
 }

@@ -139,6 +139,6 @@ export function routedOriginal(key: string): RoutedOriginal | null {
   const match = ROUTED.exec(key);
   if (!match) return null;
   const [, , day = '', stem = '', ingestionId = '', ext = ''] = match;
-  if (ext.toLowerCase() === '.errors.csv' || stem === '') return null;
+  if (ext.toLowerCase() === '.errors.csv') return null;
   return { rawKey: `${PREFIX.raw}${stem}${ext}`, ingestionId, day };
 }

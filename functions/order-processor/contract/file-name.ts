@@ -11,6 +11,7 @@ const ACCEPTED = /\.csv(?:\.gz)?$/i;
 /** Why a file of this name is not processed, or null when the name is accepted (any case). */
 export function fileNameProblem(name: string): string | null {
   if (ACCEPTED.test(name)) return null;
-  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  // A key ending in `/` (a non-empty object named like a folder) has no base name: show it whole.
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1) || name;
   return `the file name ${quote(base)} does not end in .csv or .csv.gz; expected a CSV file named *.csv or *.csv.gz (upload a spreadsheet saved as "CSV UTF-8")`;
 }

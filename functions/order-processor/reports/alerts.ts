@@ -54,7 +54,8 @@ export const needsAlert = (status: FinalStatus): boolean => status !== 'PROCESSE
 
 /** SNS subjects must be ASCII without line breaks or control characters and under 100 characters. */
 export function alertSubject(outcome: FileOutcome, stage?: string): string {
-  const name = outcome.key.split('/').pop() ?? outcome.key;
+  // The last segment of the key; a key ending in `/` keeps its last folder name and the slash.
+  const name = /[^/]*\/?$/.exec(outcome.key)?.[0] ?? outcome.key;
   const what =
     outcome.status === 'PARTIAL'
       ? `${outcome.rejected} of ${outcome.rows} rows rejected`

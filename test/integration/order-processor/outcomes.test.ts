@@ -253,6 +253,7 @@ describe('handler outcomes on inputs found in review', () => {
     ['raw-data/ext/orders.xlsx', false],
     ['raw-data/ext/orders', false],
     ['raw-data/ext/orders.csv.zip', false],
+    ['raw-data/ext/orders-named-like-a-folder/', false],
     ['raw-data/ext/ORDERS-UPPER.CSV', true],
     ['raw-data/ext/orders-mixed.Csv.GZ', true],
   ])('judges %s by its name (.csv or .csv.gz only, docs/csv-format.md)', async (key, accepted) => {

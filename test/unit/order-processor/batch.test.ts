@@ -10,7 +10,7 @@ const BUCKET = 'bkt';
 const QUEUE = { arn: 'arn:aws:sqs:us-east-1:123456789012:ingest', region: 'us-east-1' };
 const context: Context = lambdaContext({ functionName: 'processor', functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:processor' });
 
-const created = (key: string, bucket = BUCKET) => objectCreatedBody({ bucket, key, size: 10, etag: 'e', versionId: 'v' });
+const created = (key: string, bucket = BUCKET, size = 10) => objectCreatedBody({ bucket, key, size, etag: 'e', versionId: 'v' });
 const event = (...bodies: string[]) => toSqsEvent(bodies.map((Body, i) => ({ MessageId: `m-${i + 1}`, Body })), QUEUE);
 const part = (index: number): PartMessage => ({ phase: 'scan', bucket: BUCKET, key: 'raw-data/big.csv', versionId: 'v', etag: 'e', size: 9, ingestionId: 'i-1', planId: 'p-1', part: index, parts: 4 });
 
@@ -84,7 +84,7 @@ describe('createBatchHandler', () => {
   it.each([
     ['an S3 test event', JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: BUCKET }), 'Message needs no processing'],
     ['an Object Deleted event', objectCreatedBody({ bucket: BUCKET, key: 'raw-data/a.csv', size: 0, etag: 'e', versionId: 'v' }, { extra: { 'detail-type': 'Object Deleted' } }), 'Message needs no processing'],
-    ['a folder placeholder', created('raw-data/folder/'), 'Ignoring a folder placeholder'],
+    ['a folder placeholder', created('raw-data/folder/', BUCKET, 0), 'Ignoring a folder placeholder'],
     ['an object outside raw-data/', created('archive/a.csv'), 'Ignoring an object outside raw-data/'],
     ['an object of another bucket', created('raw-data/a.csv', 'someone-else'), 'Ignoring an object from another bucket'],
   ])('acknowledges %s without handling a file', async (_what, body, message) => {
@@ -96,6 +96,17 @@ describe('createBatchHandler', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(files.files).toEqual([]);
     expect(logged().some((l) => l.message === message)).toBe(true);
+  });
+
+  it.each([['raw-data/folder/'], ['raw-data/']])('hands a non-empty object named %j to the file handler: only an empty one is a folder placeholder', async (key) => {
+    // Prepare
+    const files = handling();
+    // Act
+    const response = await createBatchHandler(() => files)(event(created(key)), context);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(files.files.map((f) => f.key)).toEqual([key]);
+    expect(logged().some((l) => l.message === 'Ignoring a folder placeholder')).toBe(false);
   });
 
   it('fails a busy file with a warning, not an error', async () => {

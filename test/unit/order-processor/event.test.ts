@@ -5,6 +5,7 @@ import { SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/
 import {
   decodeMessageBody,
   decodeS3NotificationKey,
+  isFolderPlaceholder,
   isLandingKey,
   MalformedEventError,
   partMessageBody,
@@ -132,9 +133,26 @@ describe('isLandingKey', () => {
     expect(isLandingKey('raw-data/a.csv')).toBe(true);
     expect(isLandingKey('raw-data/sub/a.csv')).toBe(true);
     expect(isLandingKey('archive/a.csv')).toBe(false);
-    expect(isLandingKey('raw-data/')).toBe(false);
-    expect(isLandingKey('raw-data/folder/')).toBe(false);
     expect(isLandingKey('raw-data-2/a.csv')).toBe(false);
+    expect(isLandingKey('processed-data/raw-data/a.csv')).toBe(false);
+  });
+
+  it('accepts every name under raw-data/, a trailing slash included (the name is judged later)', () => {
+    // Act / Assess
+    expect(isLandingKey('raw-data/folder/')).toBe(true);
+    expect(isLandingKey('raw-data/')).toBe(true);
+  });
+});
+
+describe('isFolderPlaceholder', () => {
+  it.each([
+    ['raw-data/folder/', 0, true],
+    ['raw-data/', 0, true],
+    ['raw-data/folder/', 1, false],
+    ['raw-data/a.csv', 0, false],
+  ])('%j of %i bytes → %s', (key, size, expected) => {
+    // Act / Assess
+    expect(isFolderPlaceholder({ key, size })).toBe(expected);
   });
 });
 
