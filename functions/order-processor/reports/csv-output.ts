@@ -1,7 +1,15 @@
 /**
- * The two CSVs the processor writes (docs/csv-format.md): the cleaned file (canonical + derived
- * columns, valid rows only) and the `…errors.csv` report (`line,order_id,column,reason`).
+ * The two CSVs the processor writes (docs/csv-format.md, "Output files"): the cleaned file
+ * (canonical + derived columns, valid rows only, values exactly as stored) and the `…errors.csv`
+ * report (`line,order_id,column,reason`, neutralised for spreadsheets). Quoting is fast-csv's
+ * (`@fast-csv/format`); the formula guard is ours.
+ *
+ * Both are written a line at a time (a part's rows become a byte slice that is joined under one
+ * header later), so each line goes through fast-csv's field formatter rather than its stream,
+ * which puts the row delimiter before a row instead of after it.
  */
+import { FormatterOptions } from '@fast-csv/format';
+import { FieldFormatter } from '@fast-csv/format/build/src/formatter/index.js';
 import { CANONICAL_COLUMNS } from '../contract/headers.ts';
 import type { Order, RowError } from '../contract/types.ts';
 
@@ -17,21 +25,14 @@ export const CLEANED_COLUMNS = [
 
 export const ERROR_REPORT_COLUMNS = ['line', 'order_id', 'column', 'reason'] as const;
 
-/** RFC 4180 quoting: quote when the cell holds a comma, quote, CR or LF (or leading/trailing space). */
-export function quoteCsvCell(value: string): string {
-  return SPECIAL.test(value) || edgeSpace(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+const ROW_END = '\r\n';
 
-const SPECIAL = /[",\r\n]/;
-
-/** Leading or trailing whitespace (\s); a printable ASCII character at each end rules it out without a regex. */
-function edgeSpace(value: string): boolean {
-  if (value.length === 0) return false;
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return false;
-  return /^\s|\s$/.test(value);
-}
+/**
+ * RFC 4180 quoting by fast-csv: a cell holding a comma, a quote, CR or LF is quoted, quotes
+ * doubled. (It also drops NUL characters: no valid value and none of our reasons holds one.)
+ */
+const fields = new FieldFormatter(new FormatterOptions({ rowDelimiter: ROW_END }));
+const csvCell = (value: string): string => fields.format(value, 0, false);
 
 /**
  * Spreadsheet formula-injection guard (OWASP "CSV Injection"): a cell starting with
@@ -49,33 +50,30 @@ const isAlphanumeric = (code: number): boolean =>
 
 const toCell = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
-export function csvLine(cells: readonly string[]): string {
-  return `${cells.map(quoteCsvCell).join(',')}\r\n`;
+function csvLine(cells: readonly string[]): string {
+  return `${cells.map(csvCell).join(',')}${ROW_END}`;
 }
 
 export const cleanedHeaderLine = (): string => csvLine(CLEANED_COLUMNS);
 
 /**
- * One cleaned-CSV line. People open these files in spreadsheets too, so text cells are
- * neutralised like the report's; number cells are never touched.
- * DynamoDB keeps the exact values.
+ * One cleaned-CSV line: every value exactly as the orders table holds it, so that the contract
+ * reads the cleaned file back to the same orders (docs/csv-format.md, "Output files"). No formula
+ * guard here: its leading `'` would change the value, push a value at a length limit over it and
+ * make an e-mail implausible. The cleaned file is data for programs; the errors report is the
+ * file meant for people, and it is neutralised.
  */
 export function cleanedRowLine(order: Order): string {
   // One string built cell by cell (no array per row: this runs once per valid row).
   let line = '';
   for (let i = 0; i < CLEANED_COLUMNS.length; i++) {
-    const column = CLEANED_COLUMNS[i] as (typeof CLEANED_COLUMNS)[number];
-    const value = order[column];
+    const value = order[CLEANED_COLUMNS[i] as (typeof CLEANED_COLUMNS)[number]];
     if (i > 0) line += ',';
-    // Only free text can smuggle a formula; numbers (and the ISO dates) stay as they are. The
-    // order_id stays exact too: the table key must read back the same from the cleaned CSV, and
-    // its characters (A-Z a-z 0-9 . _ : -) cannot form a function call, a DDE command or a link:
-    // a leading "-" shows at worst as a negative number or a cell reference. A number's text
-    // never needs quotes.
-    if (typeof value === 'string') line += quoteCsvCell(column === 'order_id' ? value : neutralizeFormula(value));
+    // A number's text never needs quotes.
+    if (typeof value === 'string') line += csvCell(value);
     else if (value !== undefined && value !== null) line += String(value);
   }
-  return `${line}\r\n`;
+  return `${line}${ROW_END}`;
 }
 
 export const errorReportHeaderLine = (): string => csvLine(ERROR_REPORT_COLUMNS);

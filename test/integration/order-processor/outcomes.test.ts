@@ -6,7 +6,9 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { CANONICAL_COLUMNS } from '../../../functions/order-processor/contract/headers.ts';
 import { limitsFromEnv } from '../../../functions/order-processor/contract/limits.ts';
+import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { validateFile } from '../../../functions/order-processor/contract/summary.ts';
 import { resetHandlerState } from '../../../functions/order-processor/handler.ts';
 import {
@@ -33,6 +35,40 @@ import {
 useProcessorEnvironment();
 
 describe('handler outcomes', () => {
+  it('writes a cleaned CSV that the contract reads back to exactly the orders in the table', async () => {
+    // Prepare: values at the length limits that start like formulas, quotes, commas, a quoted line break
+    const name = `=${'n'.repeat(255)}`;
+    const email = `-${'e'.repeat(254 - '-@example.com'.length)}@example.com`;
+    const csv = [
+      'order_id,customer_name,customer_email,product_name,quantity,unit_price',
+      `RB-1,"${name}",${email},"+cmd, ""quoted""",1,1.50`,
+      'RB-2,@Bob,,"Pen',
+      'blue; navy",2,0.10',
+      '-7,Cy,cy@example.com,Pad,3,2.00',
+    ].join('\r\n');
+    const obj = await putRaw('raw-data/read-back.csv', csv);
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+    const item = await ledgerItem(obj);
+    const cleaned = await text(item?.processed_key ?? '');
+    const reread = [];
+    for await (const event of readOrders(Readable.from([Buffer.from(cleaned)]), { sourceKey: item?.processed_key ?? '', ingestionId: 'read-back', processedAt: new Date().toISOString(), now: new Date() })) {
+      reread.push(event);
+    }
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(item).toMatchObject({ status: 'PROCESSED', rows: 3, written: 3 });
+    expect(reread.filter((e) => e.kind !== 'header' && e.kind !== 'valid')).toEqual([]);
+    const ids = ['RB-1', 'RB-2', '-7'];
+    const table = await orders(ids);
+    const columns = CANONICAL_COLUMNS;
+    const fromTable = ids.map((id) => columns.map((c) => table.find((o) => o.order_id === id)?.[c] ?? null));
+    const fromCleaned = reread.flatMap((e) => (e.kind === 'valid' ? [columns.map((c) => e.order[c] ?? null)] : []));
+    expect(fromCleaned).toEqual(fromTable);
+    expect(fromCleaned[0]?.slice(0, 4)).toEqual(['RB-1', null, name, email]);
+    expect(fromCleaned[1]?.[5]).toBe('Pen\r\nblue; navy');
+  });
+
   it('processes a valid file: orders written, cleaned CSV, archive, ledger, metrics, no alert', async () => {
     // Prepare
     const obj = await putRaw('raw-data/valid/orders-valid.csv', validCsv('V', 60));
@@ -110,7 +146,7 @@ describe('handler outcomes', () => {
     expect(report[1]).toMatch(/^3,P-2,quantity,/);
     expect(item?.first_errors?.map((e) => e.line)).toEqual([3, 6, 7]);
     const cleaned = await text(item?.processed_key ?? '');
-    expect(cleaned).toContain(`P-3,,"'=HYPERLINK(""http://evil"")"`); // neutralised for spreadsheets, quoted
+    expect(cleaned).toContain(`P-3,,"=HYPERLINK(""http://evil"")"`); // the exact value, quoted (docs/csv-format.md, "Output files")
     expect((await orders(['P-3']))[0]?.customer_name).toBe('=HYPERLINK("http://evil")'); // exact value in DynamoDB
     expect(await keysUnder('archive/')).toContain(item?.archive_key);
     const alerts = await receiveAlerts();

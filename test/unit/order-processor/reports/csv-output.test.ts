@@ -7,7 +7,6 @@ import {
   errorReportHeaderLine,
   errorReportLine,
   neutralizeFormula,
-  quoteCsvCell,
 } from '../../../../functions/order-processor/reports/csv-output.ts';
 
 function order(overrides: Partial<Order> = {}): Order {
@@ -27,16 +26,16 @@ function order(overrides: Partial<Order> = {}): Order {
   };
 }
 
-describe('quoteCsvCell', () => {
+describe('quoting (fast-csv)', () => {
   it.each([
     ['plain', 'plain'],
     ['a,b', '"a,b"'],
     ['say "hi"', '"say ""hi"""'],
     ['two\nlines', '"two\nlines"'],
-    [' padded', '" padded"'],
+    ['bare\rCR', '"bare\rCR"'],
   ])('%j → %j', (input, expected) => {
     // Act / Assess
-    expect(quoteCsvCell(input)).toBe(expected);
+    expect(errorReportLine({ line: 1, order_id: null, column: null, reason: input })).toBe(`1,,,${expected}\r\n`);
   });
 });
 
@@ -65,23 +64,16 @@ describe('cleaned CSV', () => {
     expect(line).toBe('A-1,,"Smith, Jane ""JJ""",,,Widget,2,9.99,USD,,19.98,raw-data/o.csv,2,ing,2026-11-22T04:00:00.000Z\r\n');
   });
 
-  it('leaves numbers and dates intact: only text cells are neutralised', () => {
+  it('leaves numbers and dates intact', () => {
     // Act: a negative number cannot pass the contract, but the writer must not turn one into text
     const line = cleanedRowLine(order({ quantity: -1, unit_price: -0.5, total_amount: -0.5, order_date: '2024-03-05T00:00:00.000Z' }));
     // Assess
     expect(line).toMatch(/^A-1,.*,-1,-0\.5,USD,2024-03-05T00:00:00\.000Z,-0\.5,/);
   });
 
-  it('keeps an order_id that starts with "-" exact, so the cleaned CSV reads back the same table keys', () => {
-    // Act
-    const line = cleanedRowLine(order({ order_id: '-7', product_name: '-7' }));
-    // Assess
-    expect(line).toMatch(/^-7,.*,'-7,2,/);
-  });
-
-  it('neutralises text cells that a spreadsheet would run as formulas', () => {
-    // Act / Assess
-    expect(cleanedRowLine(order({ customer_name: '@SUM(A1)', product_name: '+cmd' }))).toMatch(/^A-1,,'@SUM\(A1\),,,'\+cmd,2,9\.99,/);
+  it('writes formula-looking text exactly as stored, so the cleaned CSV reads back to the same orders', () => {
+    // Act / Assess: the guard's apostrophe would change the value (docs/csv-format.md, "Output files")
+    expect(cleanedRowLine(order({ order_id: '-7', customer_name: '@SUM(A1)', product_name: '+cmd' }))).toMatch(/^-7,,@SUM\(A1\),,,\+cmd,2,9\.99,/);
   });
 });
 

@@ -1,0 +1,99 @@
+/**
+ * The cleaned CSV round-trips (docs/csv-format.md, "Output files"): reading a cleaned CSV back
+ * with the contract gives exactly the orders that were written — same count, same values, all
+ * valid — for random valid files with values at every length limit, formula-looking cells,
+ * quotes, commas and quoted line breaks. A line break is followed by text without commas: with
+ * commas, a continuation line can have the cleaned header's field count and then reads as a record
+ * of its own (docs/csv-format.md, "Output files", says why no layout can prevent it).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CANONICAL_COLUMNS } from '../../../../functions/order-processor/contract/headers.ts';
+import { LIMITS } from '../../../../functions/order-processor/contract/rules.ts';
+import type { Order } from '../../../../functions/order-processor/contract/types.ts';
+import { cleanedHeaderLine, cleanedRowLine } from '../../../../functions/order-processor/reports/csv-output.ts';
+import { chunked, readSource } from '../contract/reading.ts';
+
+const INPUT_HEADER = CANONICAL_COLUMNS.join(',');
+
+/** A cell as an exporter writes it: quoted when it holds a comma, a quote or a line break. */
+const csvValue = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/** Commas before the first line break stay; after it they become semicolons. */
+function withoutCommasAfterLineBreaks(value: string): string {
+  const i = value.search(/[\r\n]/);
+  return i < 0 ? value : value.slice(0, i) + value.slice(i).replace(/,/g, ';');
+}
+
+/** A record may span at most 100 lines (docs/csv-format.md, "Limits"). */
+const lineBreakCount = (values: readonly string[]): number => values.join('').match(/\r\n|\r|\n/g)?.length ?? 0;
+
+const FORMULA_STARTS = ['=', '+', '-', '@', '=HYPERLINK("http://x","y")', '-2+3', '@SUM(A1)'];
+
+/** A free-text value: up to the length limit (exactly at it often), formula-looking, with commas and quotes. */
+function textArb(lineBreaks: boolean): fc.Arbitrary<string> {
+  const unit = fc.constantFrom('a', 'Z', '9', ' ', ',', '"', 'é', '注', '=', '-', ...(lineBreaks ? ['\n', '\r\n', '\r'] : []));
+  const body = fc.oneof(
+    fc.string({ unit, minLength: 1, maxLength: 40 }),
+    fc.constant(LIMITS.textMaxLength),
+  );
+  return fc
+    .tuple(fc.constantFrom('', ...FORMULA_STARTS), body, fc.constantFrom('Pen', 'x'))
+    .map(([start, middle, end]) => {
+      if (typeof middle === 'number') return `${start}${'y'.repeat(middle)}`.slice(0, LIMITS.textMaxLength);
+      return `${start}${middle}${end}`.slice(-LIMITS.textMaxLength);
+    })
+    .map((v) => v.trim())
+    .map(withoutCommasAfterLineBreaks)
+    .filter((v) => /[a-zZ9éPx注]/.test(v));
+}
+
+/** A plausible e-mail, at the length limit or formula-looking. */
+const emailArb = fc.oneof(
+  fc.constant(''),
+  fc.constantFrom('-', '+', '=', '@').map((sign) => (sign === '@' ? 'ann@example.com' : `${sign}ann@example.com`)),
+  fc.constantFrom('-', 'a').map((first) => `${first}${'b'.repeat(LIMITS.emailMaxLength - '@example.com'.length - 1)}@example.com`),
+);
+
+function fileArb(lineBreaks: boolean): fc.Arbitrary<string> {
+  const text = textArb(lineBreaks);
+  const row = fc.tuple(text, text, emailArb, text, text, fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 100_000_000 }), fc.constantFrom('', 'usd', 'EUR'));
+  const fitting = row.filter(([customerId, name, , sku, product]) => lineBreakCount([customerId, name, sku, product]) < 90);
+  return fc.array(fitting, { minLength: 1, maxLength: 12 }).map((rows) => {
+    const lines = rows.map(([customerId, name, email, sku, product, quantity, cents], i) => {
+      const [, , , , , , , currency] = rows[i] ?? [];
+      const id = `${'-'.repeat(i % 2)}R${i}`.padEnd(i === 0 ? LIMITS.orderIdMaxLength : 0, 'x');
+      const price = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+      return [id, customerId, name, email, sku, product, String(quantity), price, currency ?? '', '2026-01-01'].map(csvValue).join(',');
+    });
+    return `${INPUT_HEADER}\r\n${lines.join('\r\n')}\r\n`;
+  });
+}
+
+const valid = (events: Awaited<ReturnType<typeof readSource>>['events']): Order[] => events.flatMap((e) => (e.kind === 'valid' ? [e.order] : []));
+const contractValues = (orders: readonly Order[]) => orders.map((o) => CANONICAL_COLUMNS.map((c) => o[c] ?? null));
+
+async function roundTrip(file: string): Promise<void> {
+  // Prepare: the orders the contract makes of the file, as the processor writes them
+  const first = await readSource(chunked(Buffer.from(file, 'utf8')));
+  expect(first.error).toBeUndefined();
+  expect(first.events.filter((e) => e.kind === 'rejected')).toEqual([]);
+  const written = valid(first.events);
+  const cleaned = cleanedHeaderLine() + written.map(cleanedRowLine).join('');
+  // Act
+  const again = await readSource(chunked(Buffer.from(cleaned, 'utf8'), 61));
+  // Assess
+  expect(again.error).toBeUndefined();
+  expect(again.events.filter((e) => e.kind !== 'valid' && e.kind !== 'header')).toEqual([]);
+  expect(contractValues(valid(again.events))).toEqual(contractValues(written));
+}
+
+describe('the cleaned CSV read back with the contract', () => {
+  it('gives exactly the orders written: values at every limit, formula-looking cells, quotes and commas', async () => {
+    await fc.assert(fc.asyncProperty(fileArb(false), roundTrip), { numRuns: 200 });
+  });
+
+  it('gives exactly the orders written when values hold quoted line breaks (CR, LF, CRLF) followed by text without commas', async () => {
+    await fc.assert(fc.asyncProperty(fileArb(true), roundTrip), { numRuns: 300 });
+  });
+});
