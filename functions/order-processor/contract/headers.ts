@@ -3,6 +3,7 @@
  * aliases, required columns.
  * Pure functions; the reader turns a thrown FileRejectedError into a whole-file rejection.
  */
+import { quoted } from '../reports/inert.ts';
 import { FileRejectedError, type HeaderInfo } from './types.ts';
 
 /** The input columns of the contract, in the order the docs and reports list them. */
@@ -139,26 +140,18 @@ export function mapHeader(cells: readonly string[], line = 1, offset?: number): 
 /** Values longer than this (in characters) are shown clipped inside reasons. */
 export const MAX_QUOTED_CHARS = 100;
 
-/** Characters a reason shows escaped (\uXXXX): controls, format and other invisible characters, spaces other than U+0020. */
-const SHOWN_ESCAPED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]|(?! )\p{White_Space}/gu;
-
-function showJson(value: string): string {
-  return JSON.stringify(value).replace(SHOWN_ESCAPED, (ch) =>
-    [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
-  );
-}
 
 /**
  * A value as shown inside a reason: JSON-style double quotes, so spaces and empties are visible,
- * and invisible characters escaped (a zero-width space shows as \u200b). A very long value is
- * clipped (its length said) so that a reason stays readable and small enough for the ledger
- * item, the alert and the log line, whatever a cell holds.
+ * and invisible characters escaped by the one escaper (reports/inert.ts: a zero-width space
+ * shows as \u200b). A very long value is clipped (its length said) so that a reason stays
+ * readable and small enough for the ledger item, the alert and the log line, whatever a cell holds.
  */
 export function quote(value: string): string {
-  if (value.length <= MAX_QUOTED_CHARS) return showJson(value);
+  if (value.length <= MAX_QUOTED_CHARS) return quoted(value);
   const chars = [...value];
-  if (chars.length <= MAX_QUOTED_CHARS) return showJson(value);
-  return `${showJson(`${chars.slice(0, MAX_QUOTED_CHARS / 2).join('')}…`)} (${chars.length} characters)`;
+  if (chars.length <= MAX_QUOTED_CHARS) return quoted(value);
+  return `${quoted(`${chars.slice(0, MAX_QUOTED_CHARS / 2).join('')}…`)} (${chars.length} characters)`;
 }
 
 /** How many header cells a "found columns" list names before summarising the rest. */

@@ -48,7 +48,7 @@ describe('handler alerts', () => {
     expect(lines.filter((l) => l.startsWith('What to do next:'))).toHaveLength(1);
     expect(lines.some((l) => l.trimStart().startsWith('Nothing to fix'))).toBe(false);
     expect(alerts[0]?.message).toContain('File:       "s3://order-pipeline-it-data/raw-data/crafted\\rOutcome:    PROCESSED\\r\\rWhat to do next:\\r');
-    expect(alerts[0]?.message).toContain('\\u{2028}\\u{202E}.csv"');
+    expect(alerts[0]?.message).toContain('\\u2028\\u202e.csv"');
     expect(alerts[0]?.message).toMatch(/- line 3, order "CR-2\\r\\nOutcome: {4}PROCESSED\\r\\n/);
     expect(alerts[0]?.message).not.toMatch(/[\r\u2028\u202e]/);
     expect(alerts[0]?.subject).toMatch(/^\[order-pipeline it\] PARTIAL: [\x20-\x7e]+$/);

@@ -156,15 +156,15 @@ describe('alertBody with crafted values', () => {
   it.each([
     ['a carriage return', '\r', '\\r'],
     ['a tab', '\t', '\\t'],
-    ['NUL', '\u0000', '\\u{0000}'],
-    ['DEL', '\u007f', '\\u{007F}'],
-    ['a C1 next-line control', '\u0085', '\\u{0085}'],
-    ['the line separator', '\u2028', '\\u{2028}'],
-    ['the paragraph separator', '\u2029', '\\u{2029}'],
-    ['a right-to-left override', '\u202e', '\\u{202E}'],
-    ['a bidi isolate', '\u2066', '\\u{2066}'],
-    ['a zero-width space', '\u200b', '\\u{200B}'],
-    ['a lone surrogate', '\ud800', '\\u{D800}'],
+    ['NUL', '\u0000', '\\u0000'],
+    ['DEL', '\u007f', '\\u007f'],
+    ['a C1 next-line control', '\u0085', '\\u0085'],
+    ['the line separator', '\u2028', '\\u2028'],
+    ['the paragraph separator', '\u2029', '\\u2029'],
+    ['a right-to-left override', '\u202e', '\\u202e'],
+    ['a bidi isolate', '\u2066', '\\u2066'],
+    ['a zero-width space', '\u200b', '\\u200b'],
+    ['a lone surrogate', '\ud800', '\\ud800'],
   ])('shows %s in an order_id as an escape', (_what, char, shown) => {
     // Act
     const body = alertBody(outcome({ firstErrors: [{ line: 3, order_id: `A${char}B`, column: null, reason: `bad${char}` }] }));
