@@ -120,6 +120,11 @@ export function hostileInputs(quick: boolean): HostileInput[] {
       make: (p) => repeated(p, [once(HEADER), once('A-1,Ann,Pen,1,1\n'), { text: '\n', count: 1_000_000 - HEADER.length - 16 }], false),
     },
     {
+      name: 'one-character-rows.csv',
+      what: '1 MB of one-character rows, every one rejected (--json lists the first 10,000)',
+      make: (p) => repeated(p, [once(HEADER), { text: 'x\n', count: kb1000('x\n') }], false),
+    },
+    {
       name: 'orders-1mb.csv',
       what: '1 MB of ordinary valid rows (for comparison)',
       make: async (p) => {
@@ -130,7 +135,7 @@ export function hostileInputs(quick: boolean): HostileInput[] {
     },
     {
       name: 'duplicate-rows.csv.gz',
-      what: `${scale(59, 6)} KB gzip: ${scale(2, 0.2)} M copies of one row (every error listed by --json)`,
+      what: `${scale(59, 6)} KB gzip: ${scale(2, 0.2)} M copies of one row (--json lists the first 10,000 errors)`,
       make: (p) => repeated(p, [once(HEADER), { text: 'A-1,Ann,Pen,1,1\n', count: scale(2_000_000, 200_000) }], true),
     },
     {

@@ -80,12 +80,14 @@ export async function main(argv: string[]): Promise<number> {
     const command = await load();
     return await command.run(rest);
   } catch (err) {
+    // A message can quote a key or an AWS error: shown through the one escaper (loaded only here).
+    const { inertLines } = await import('./render/inert.ts');
     if (err instanceof UsageError) {
-      process.stderr.write(`order-pipeline ${name}: ${err.message}\n`);
+      process.stderr.write(`order-pipeline ${name}: ${inertLines(err.message)}\n`);
       return EXIT.usage;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`order-pipeline ${name}: ${message}\n`);
+    process.stderr.write(`order-pipeline ${name}: ${inertLines(message)}\n`);
     return EXIT.failure;
   }
 }

@@ -7,7 +7,7 @@
  * e-mails (alert-capture.ts). Reports one event per batch, file, part, alert and problem.
  */
 import type { Message } from '@aws-sdk/client-sqs';
-import { decodeMessageBody, fileLedgerKey, type PartPhase } from '../functions/order-processor/index.ts';
+import { decodeMessageBody, escapeControls, fileLedgerKey, type PartPhase } from '../functions/order-processor/index.ts';
 import type { FunctionDetails } from '../deployment/event-source-mapping.ts';
 import { getLedgerItem, isFinal, type LedgerItem } from '../deployment/ledger-view.ts';
 import type { QueueFeed, QueueRole } from '../deployment/processor-queues.ts';
@@ -103,7 +103,8 @@ export class LocalPoller {
     this.logs = new FunctionLogs({
       logFile: options.processorLog,
       onEmf: (doc) => this.metrics.forward(doc),
-      terminal: options.verbose ? (stream, line) => process[stream].write(line + '\n') : null,
+      // The processor's log lines hold keys and cell values: escaped like everything else shown.
+      terminal: options.verbose ? (stream, line) => process[stream].write(escapeControls(line) + '\n') : null,
     });
   }
 

@@ -6,6 +6,8 @@ import { listOutbox } from '../../local/outbox.ts';
 import { renderTable } from '../render/table.ts';
 import { localPaths } from '../../local/home.ts';
 import { out } from '../render/terminal.ts';
+import { inertLines } from '../render/inert.ts';
+import { toJson } from '../render/json.ts';
 
 export const summary = 'list the alert e-mails captured locally (.local/outbox/); --show N prints one';
 
@@ -38,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   const dir = localPaths().outbox;
   const entries = listOutbox(dir);
   if (values.json) {
-    out(JSON.stringify(entries.map((e) => ({ ...e, text: readFileSync(e.path, 'utf8') })), null, 2));
+    out(toJson(entries.map((e) => ({ ...e, text: readFileSync(e.path, 'utf8') }))));
     return EXIT.ok;
   }
   if (entries.length === 0) {
@@ -49,11 +51,12 @@ export async function run(argv: string[]): Promise<number> {
     const n = Number(values.show);
     const entry = entries.find((e) => Number.parseInt(e.file, 10) === n);
     if (!entry) throw new UsageError(`no e-mail number ${values.show}; there are ${entries.length}`);
-    out(readFileSync(entry.path, 'utf8'));
+    // The processor renders alerts inert, but anyone who may publish to the topic can write one.
+    out(inertLines(readFileSync(entry.path, 'utf8')));
     return EXIT.ok;
   }
   if (values.all) {
-    for (const e of entries) out(`===== ${e.file}\n${readFileSync(e.path, 'utf8')}`);
+    for (const e of entries) out(`===== ${e.file}\n${inertLines(readFileSync(e.path, 'utf8'))}`);
     return EXIT.ok;
   }
   out(renderTable(['#', 'date', 'subject', 'file'], entries.map((e) => [Number.parseInt(e.file, 10), e.date, e.subject, e.path])));

@@ -7,6 +7,8 @@ import { dashboardHtml } from '../render/dashboard-html.ts';
 import { EXIT, UsageError } from '../exit.ts';
 import { compactNumber, sparkline } from '../render/sparkline.ts';
 import { bold, dim, out } from '../render/terminal.ts';
+import { escapeControls } from '../render/inert.ts';
+import { toJson } from '../render/json.ts';
 
 export const summary = 'render the deployed dashboard from GetMetricData: terminal sparklines or --html FILE';
 
@@ -54,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
   const data = await loadWidgetData(clients.cloudwatch, widgets, window);
 
   if (values.json) {
-    out(JSON.stringify({ dashboard: name, start: window.start, end: window.end, period, widgets: data }, null, 2));
+    out(toJson({ dashboard: name, start: window.start, end: window.end, period, widgets: data }));
     return EXIT.ok;
   }
   if (values.html) {
@@ -65,11 +67,13 @@ export async function run(argv: string[]): Promise<number> {
   out(bold(`dashboard ${name}`) + dim(` — last ${hours} h, one character per ${period} s, total = sum (Sum) or latest value`));
   for (const w of data) {
     out('');
-    out(bold(w.title));
-    const labelWidth = Math.max(...w.series.map((s) => s.spec.label.length));
-    for (const s of w.series) {
+    // Titles and labels come from the dashboard body stored in CloudWatch: shown escaped.
+    out(bold(escapeControls(w.title)));
+    const labels = w.series.map((s) => escapeControls(s.spec.label));
+    const labelWidth = Math.max(...labels.map((l) => l.length));
+    for (const [i, s] of w.series.entries()) {
       const total = s.error ? 'unavailable' : s.total === null ? 'no data' : compactNumber(s.total);
-      out(`  ${s.spec.label.padEnd(labelWidth)}  ${sparkline(s.values)}  ${total}`);
+      out(`  ${(labels[i] ?? '').padEnd(labelWidth)}  ${sparkline(s.values)}  ${total}`);
     }
   }
   if (target.kind === 'local') {

@@ -8,6 +8,7 @@ import { NO_PARTS_QUEUE_HINT } from '../../tooling/stack-outputs.ts';
 import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { EXIT, UsageError } from '../exit.ts';
 import { dim, err, out } from '../render/terminal.ts';
+import { escapeControls } from '../render/inert.ts';
 
 export const summary = 'move messages from the dead-letter queues back to the ingest and parts queues';
 
@@ -53,7 +54,7 @@ async function redriveOne(clients: Clients, kind: 'local' | 'aws', queue: Proces
     const task = await startMoveTask(clients.sqs, await queueArn(clients.sqs, queue.deadLetterUrl), await queueArn(clients.sqs, queue.url));
     out(`move task ${task.taskHandle}: ${task.status}, ${task.moved} message(s) moved from the ${dlq} to the ${back}`);
     if (task.status === 'FAILED') {
-      out(`the move task failed: ${task.failureReason ?? 'no reason given'}`);
+      out(`the move task failed: ${escapeControls(task.failureReason ?? 'no reason given')}`);
       return { ok: false, moved: task.moved };
     }
     if (task.status === 'RUNNING') out('still running');

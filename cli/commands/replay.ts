@@ -4,6 +4,7 @@ import { CopyObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { encodeCopySource, PREFIX, routedOriginal } from '../../functions/order-processor/index.ts';
 import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { EXIT, UsageError } from '../exit.ts';
+import { escapeControls, quoted } from '../render/inert.ts';
 import { out } from '../render/terminal.ts';
 
 export const summary = 'copy an archived or failed original back into raw-data/ to process it again';
@@ -24,12 +25,12 @@ ${TARGET_HELP}`;
 export function replayKeyFor(key: string, as?: string): string {
   if (as) return as.startsWith(PREFIX.raw) ? as : PREFIX.raw + as.replace(/^\/+/, '');
   if (!key.startsWith(PREFIX.archive) && !key.startsWith(PREFIX.failed)) {
-    throw new UsageError(`"${key}" is neither under ${PREFIX.archive} nor under ${PREFIX.failed}`);
+    throw new UsageError(`${quoted(key)} is neither under ${PREFIX.archive} nor under ${PREFIX.failed}`);
   }
-  if (key.endsWith('.errors.csv')) throw new UsageError(`"${key}" is an error report, not an original file`);
+  if (key.endsWith('.errors.csv')) throw new UsageError(`${quoted(key)} is an error report, not an original file`);
   const original = routedOriginal(key);
   if (!original) {
-    throw new UsageError(`"${key}" is not named like a routed original (<day>/<name>.<ingestion id><ext>); pass --as NAME`);
+    throw new UsageError(`${quoted(key)} is not named like a routed original (<day>/<name>.<ingestion id><ext>); pass --as NAME`);
   }
   return original.rawKey;
 }
@@ -60,12 +61,14 @@ export async function run(argv: string[]): Promise<number> {
   const destination = replayKeyFor(source, values.as);
   const { target, clients } = await connectTarget(values);
   const bucket = target.outputs.bucket_name;
+  // Keys are outside text: every line naming one goes through the one escaper.
+  const say = (line: string) => out(escapeControls(line));
   if (!(await exists(clients.s3, bucket, source))) {
-    out(`s3://${bucket}/${source} does not exist`);
+    say(`s3://${bucket}/${source} does not exist`);
     return EXIT.failure;
   }
   if (await exists(clients.s3, bucket, destination)) {
-    out(`s3://${bucket}/${destination} already exists (not overwritten); choose another name with --as NAME`);
+    say(`s3://${bucket}/${destination} already exists (not overwritten); choose another name with --as NAME`);
     return EXIT.failure;
   }
   const copied = await clients.s3.send(
@@ -76,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
       MetadataDirective: 'COPY',
     }),
   );
-  out(`replayed s3://${bucket}/${source} → s3://${bucket}/${destination}${copied.VersionId ? ` (version ${copied.VersionId})` : ''}`);
+  say(`replayed s3://${bucket}/${source} → s3://${bucket}/${destination}${copied.VersionId ? ` (version ${copied.VersionId})` : ''}`);
   out('the processor handles it as a new file; follow it with `order-pipeline status`');
   return EXIT.ok;
 }

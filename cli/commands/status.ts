@@ -137,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
         ['alarm', 'state', 'since'],
         alarms.map((a) => [
           a.AlarmName ?? '',
-          a.StateValue === 'ALARM' ? red('ALARM') : a.StateValue === 'OK' ? green('OK') : (a.StateValue ?? ''),
+          a.StateValue === 'ALARM' ? { text: 'ALARM', paint: red } : a.StateValue === 'OK' ? { text: 'OK', paint: green } : (a.StateValue ?? ''),
           a.StateUpdatedTimestamp?.toISOString().replace('T', ' ').slice(0, 19) ?? '-',
         ]),
       ),

@@ -3,15 +3,10 @@
  * A dry run before uploading: same reader, same rules, same reasons, same caps (MAX_FILE_MB,
  * MAX_FILE_LINES from the environment).
  *
- * The report streams: human output keeps the first 10 errors per file and counts the rest;
- * --json spools each file's errors to a temporary file while the file is read (its counts come
- * first in the JSON object, so they must be known before its errors are printed) and copies them
- * out after. Memory stays flat however many rows are rejected.
+ * Memory stays flat however many rows are rejected: human output keeps the first 10 errors per
+ * file and counts the rest; --json lists the first JSON_MAX_ERRORS and counts the rest.
  */
 import { once } from 'node:events';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   InvalidLimitError,
@@ -21,6 +16,7 @@ import {
   type FileReport,
 } from '../../functions/order-processor/index.ts';
 import { EXIT, UsageError } from '../exit.ts';
+import { escapeControls, inertLines } from '../render/inert.ts';
 
 type RowError = FileReport['errors'][number];
 
@@ -33,7 +29,8 @@ VALID / PARTIAL / REJECTED with row counts and the rejected rows (file:line colu
 
 options:
   --json      print a JSON array, one object per file:
-              {"file","status","rows","valid","rejected","blank","reason","errors":[{"line","order_id","column","reason"}]}
+              {"file","status","rows","valid","rejected","blank","reason","errors":[{"line","order_id","column","reason"}],"errors_omitted"}
+              listing the first 10,000 rejected rows of a file (errors_omitted: how many more)
   -h, --help  show this help
 
 environment (the same caps as the processor; docs/csv-format.md "Limits"):
@@ -42,7 +39,7 @@ environment (the same caps as the processor; docs/csv-format.md "Limits"):
 
 exit status: 0 all files VALID, 1 some rows rejected, 2 some file REJECTED, 64 usage error`;
 
-/** How many row errors the human output shows per file (--json lists all). */
+/** How many row errors the human output shows per file (--json: JSON_MAX_ERRORS). */
 const SHOWN_ERRORS = 10;
 
 function parse(argv: string[]): { files: string[]; json: boolean; help: boolean } {
@@ -82,84 +79,44 @@ export function formatHuman(report: FileReport): string {
     lines.push(`  ${report.file}:${error.line} ${error.column ?? '(row)'}: ${error.reason}`);
   }
   const more = report.rejected - shown.length;
-  if (more > 0) lines.push(`  … and ${more} more rejected row${more === 1 ? '' : 's'} (use --json for all)`);
-  return lines.join('\n');
+  if (more > 0) lines.push(`  … and ${more} more rejected row${more === 1 ? '' : 's'} (--json lists up to ${JSON_MAX_ERRORS.toLocaleString('en-US')} per file)`);
+  // The file name, columns and reasons are outside text: each line through the one escaper.
+  return lines.map(escapeControls).join('\n');
 }
 
-// ---------- --json, streamed ----------
-// The text is exactly JSON.stringify(reports, null, 2) (a test compares them), written in pieces.
+// ---------- --json ----------
+// The text is exactly JSON.stringify(reports, null, 2) (a test compares them), written a file at a
+// time, through the one escaper (which keeps it the same JSON value).
 
-const indent = (text: string, spaces: number): string => text.replace(/\n/g, `\n${' '.repeat(spaces)}`);
+/**
+ * How many rejected rows --json lists per file (docs/csv-format.md, "Checking a file"). The counts
+ * always cover every row (rows = valid + rejected); `errors_omitted` says how many rejected rows
+ * are not listed. A file with more rejected rows than this has a systematic problem that its
+ * first errors show, and listing them all made a 1 MB file of one-character rows write 170 MB.
+ */
+export const JSON_MAX_ERRORS = 10_000;
 
-/** One error as an element of a file's "errors" array (written out by hand: the values are all primitives). */
-export function jsonErrorElement({ line, order_id, column, reason }: RowError): string {
-  const j = JSON.stringify;
-  return `      {\n        "line": ${j(line)},\n        "order_id": ${j(order_id)},\n        "column": ${j(column)},\n        "reason": ${j(reason)}\n      }`;
+/** One file's object in the --json array. */
+export interface JsonFileReport extends Pick<FileReport, 'file' | 'status' | 'rows' | 'valid' | 'rejected' | 'blank' | 'reason' | 'errors'> {
+  errors_omitted: number;
 }
 
-/** A file's object up to `"errors": ` (the counts), as an element of the top-level array. */
-export function jsonFileHead(report: FileReport): string {
+export function jsonFileReport(report: FileReport): JsonFileReport {
   const { file, status, rows, valid, rejected, blank, reason } = report;
-  const head = JSON.stringify({ file, status, rows, valid, rejected, blank, reason, errors: [] }, null, 2);
-  return `  ${indent(head.slice(0, head.lastIndexOf('[]')), 2)}`;
+  const errors = report.errors.slice(0, JSON_MAX_ERRORS);
+  // A file rejected as a whole lists no rows (report.rejected is then 0).
+  return { file, status, rows, valid, rejected, blank, reason, errors, errors_omitted: Math.max(0, rejected - errors.length) };
 }
 
 async function write(text: string | Uint8Array): Promise<void> {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
-/** A file's error elements, kept on disk (not in memory) until its counts are known. */
-class ErrorSpool {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'order-pipeline-validate-'));
-  readonly path = join(this.dir, 'errors.json');
-  private readonly fd = openSync(this.path, 'w');
-  private buffered: string[] = [];
-  private bufferedChars = 0;
-  count = 0;
-
-  add(error: RowError): void {
-    const text = (this.count > 0 ? ',\n' : '') + jsonErrorElement(error);
-    this.count++;
-    this.buffered.push(text);
-    this.bufferedChars += text.length;
-    if (this.bufferedChars > 1 << 16) this.flush();
-  }
-
-  flush(): void {
-    if (this.buffered.length > 0) writeSync(this.fd, this.buffered.join(''));
-    this.buffered = [];
-    this.bufferedChars = 0;
-  }
-
-  /** Copies the spooled elements to stdout. */
-  async copyOut(): Promise<void> {
-    this.flush();
-    for await (const chunk of createReadStream(this.path)) await write(chunk as Buffer);
-  }
-
-  dispose(): void {
-    closeSync(this.fd);
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
 async function validateAsJson(file: string, limits: ContractLimits, first: boolean): Promise<FileReport> {
-  const spool = new ErrorSpool();
-  try {
-    const report = await validateFile(file, { maxErrors: 0, limits, onError: (error) => spool.add(error) });
-    await write(`${first ? '' : ','}\n${jsonFileHead(report)}`);
-    // A file rejected as a whole lists no rows (report.rejected is then 0).
-    if (report.rejected > 0 && spool.count > 0) {
-      await write('[\n');
-      await spool.copyOut();
-      await write('\n    ]\n  }');
-    } else {
-      await write('[]\n  }');
-    }
-    return report;
-  } finally {
-    spool.dispose();
-  }
+  const report = await validateFile(file, { maxErrors: JSON_MAX_ERRORS, limits });
+  const element = JSON.stringify(jsonFileReport(report), null, 2).replace(/\n/g, '\n  ');
+  await write(`${first ? '' : ','}\n  ${inertLines(element)}`);
+  return report;
 }
 
 function limitsOrUsageError(): ContractLimits {

@@ -1,5 +1,9 @@
-/** A file's progress and outcome in a few words, from its ledger item (status, upload --wait, the poller). Pure. */
+/**
+ * A file's progress and outcome in a few words, from its ledger item (status, upload --wait, the
+ * poller). Reasons, errors and keys come from files and keys: shown through the one escaper. Pure.
+ */
 import { destinationOf, partsProgress, type LedgerItem } from '../../deployment/ledger-view.ts';
+import { escapeControls } from './inert.ts';
 
 /**
  * Where a file split into parts stands: `scanning 5/8`, `parts 3/8 written`, … while PROCESSING,
@@ -28,11 +32,11 @@ export const partsCell = (item: LedgerItem): string | number => partsProgress(it
 
 /** The last column of a ledger row: why (FAILED, DUPLICATE), how far (PROCESSING), or where it went. */
 export function outcomeDetail(item: LedgerItem): string {
-  if (item.status === 'FAILED' || item.status === 'DUPLICATE') return item.reason ?? '';
+  if (item.status === 'FAILED' || item.status === 'DUPLICATE') return escapeControls(item.reason ?? '');
   if (item.status === 'PROCESSING') {
-    const attempt = `attempt ${item.attempts ?? 1}${item.last_error ? `: ${item.last_error}` : ''}`;
+    const attempt = `attempt ${item.attempts ?? 1}${item.last_error ? `: ${escapeControls(item.last_error)}` : ''}`;
     const parts = describeParts(item);
     return parts ? `${parts} (${attempt})` : attempt;
   }
-  return destinationOf(item);
+  return escapeControls(destinationOf(item));
 }

@@ -1,6 +1,10 @@
-/** One terminal line per poller event (shared by `local up` and `demo`). Pure. */
+/**
+ * One terminal line per poller event (shared by `local up` and `demo`). Keys, reasons, errors,
+ * subjects and paths go through the one escaper: a key cannot clear the screen or forge a line. Pure.
+ */
 import type { FunctionDetails } from '../../deployment/event-source-mapping.ts';
 import { destinationOf } from '../../deployment/ledger-view.ts';
+import { escapeControls, quoted } from './inert.ts';
 import { deadLetterName, queueName, type QueueFeed } from '../../deployment/processor-queues.ts';
 import { mappingConcurrency, sharedPoolSize } from '../../local/lambda/mapping-poller.ts';
 import type { PollerEvent } from '../../local/poller.ts';
@@ -27,6 +31,13 @@ export function describeMapping(stack: { feeds: Pick<QueueFeed, 'role' | 'mappin
 const partName = (e: Extract<PollerEvent, { type: 'part' }>) => `part ${e.part + 1}/${e.parts} ${e.phase} of ${e.key}`;
 
 export function describePollerEvent(e: PollerEvent): string | null {
+  // A line is our words around outside text (keys, reasons, errors, paths): the whole line goes
+  // through the one escaper, which leaves our words as they are.
+  const line = describe(e);
+  return line === null ? null : escapeControls(line);
+}
+
+function describe(e: PollerEvent): string | null {
   switch (e.type) {
     case 'batch':
       return null;
@@ -62,7 +73,7 @@ export function describePollerEvent(e: PollerEvent): string | null {
     case 'invalid-message':
       return `  retry  message ${e.messageId} (delivery ${e.receiveCount}): ${e.reason}; after 3 deliveries SQS moves it to the ${deadLetterName(e.queue)}`;
     case 'alert':
-      return `  alert  "${e.subject}" → ${e.path}`;
+      return `  alert  ${quoted(e.subject)} → ${e.path}`;
     case 'delivery':
       return e.enabled
         ? '  delivery resumed: the poller receives from the ingest and parts queues again'

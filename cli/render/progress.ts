@@ -1,4 +1,5 @@
-/** Progress on stderr: a redrawn bar on a terminal, a few plain lines otherwise. */
+/** Progress on stderr: a redrawn bar on a terminal, a few plain lines otherwise. Keys and labels are escaped (the one escaper). */
+import { escapeControls } from './inert.ts';
 import { errRaw, err, stderrIsTty } from './terminal.ts';
 
 export function formatBytes(n: number): string {
@@ -24,11 +25,15 @@ export class ProgressBar {
   private lastPlainStep = -1;
   private done = false;
 
+  private readonly label: string;
+
   constructor(
-    private readonly label: string,
+    label: string,
     private readonly total: number,
     private readonly tty = stderrIsTty,
-  ) {}
+  ) {
+    this.label = escapeControls(label);
+  }
 
   update(current: number, suffix = ''): void {
     if (this.done) return;
@@ -46,11 +51,13 @@ export class ProgressBar {
     }
   }
 
+  /** `message`: our sentence around outside text (a file name, a key, an error), escaped here. */
   finish(message: string): void {
     if (this.done) return;
     this.done = true;
-    if (this.tty) errRaw(`\r${message}\u001b[K\n`);
-    else err(message);
+    const shown = escapeControls(message);
+    if (this.tty) errRaw(`\r${shown}\u001b[K\n`);
+    else err(shown);
   }
 }
 
@@ -99,7 +106,7 @@ export interface FileWait {
 
 /** `waiting for the outcomes: 1/3 files handled · raw-data/big.csv parts 3/8 written`. Pure. */
 export function waitingLine(done: number, total: number, files: readonly FileWait[]): string {
-  const details = files.flatMap((f) => (f.progress ? [`${f.key} ${f.progress}`] : []));
+  const details = files.flatMap((f) => (f.progress ? [`${escapeControls(f.key)} ${f.progress}`] : []));
   return `waiting for the outcomes: ${done}/${total} files handled…${details.map((d) => ` · ${d}`).join('')}`;
 }
 
@@ -127,7 +134,7 @@ export class WaitProgress {
     for (const f of files) {
       if (!f.progress || this.shown.get(f.key) === f.progress) continue;
       this.shown.set(f.key, f.progress);
-      this.print(`${f.key}: ${f.progress}`);
+      this.print(`${escapeControls(f.key)}: ${f.progress}`);
     }
   }
 

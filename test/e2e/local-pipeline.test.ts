@@ -382,6 +382,50 @@ describe('order-pipeline local up', () => {
     expect(again.status).toBe('FAILED');
   }, 60_000);
 
+  it('shows hostile keys inert in upload --wait, status, validate, replay and the poller output (no raw control or bidi character)', async () => {
+    // Prepare: two files with the same bytes under names holding a clear-screen and a window-title
+    // sequence, a bare CR, a bidi override and a zero-width space (the second is a DUPLICATE whose
+    // reason names the first one's key)
+    const dir = mkdtempSync(join(home, 'hostile-names-'));
+    const names = ['\u001b[2J\u001b]0;owned\u0007inv\roice\u202etxt.csv', 'inv\u200boice\u001b[31m copy\u202e.csv'];
+    const content = `order_id,customer_name,product_name,quantity,unit_price\nHN-1,Ann,Pen,1,1.50\nHN-2,Bob,Ink,2,abc\n`;
+    const files = names.map((name) => join(dir, name));
+    for (const file of files) writeFileSync(file, content);
+    const pollerOutputBefore = upOutput.length;
+    const RAW = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+    const expectInert = (what: string, text: string) => expect(RAW.exec(text)?.[0]?.codePointAt(0)?.toString(16) ?? null, `${what}: ${JSON.stringify(text.slice(0, 400))}`).toBeNull();
+
+    // Act
+    const upload = await cli('upload', files[0]!, '--wait', '--timeout', '120');
+    const uploadSecond = await cli('upload', files[1]!, '--wait', '--timeout', '120');
+    const table = await cli('status', '--limit', '100');
+    const json = await cli('status', '--json', '--limit', '100');
+    const validateHuman = await cli('validate', ...files);
+    const validateJson = await cli('validate', ...files, '--json');
+    const handled = (JSON.parse(json.stdout) as { ingestions: { key: string; status: string; archive_key?: string; reason?: string }[] }).ingestions;
+    const first = handled.find((i) => i.key === `raw-data/${names[0]}`);
+    const replay = await cli('replay', first?.archive_key ?? '');
+    await eventually('the replayed file to be handled', async () => (await status()).ingestions.filter((i) => i.key === `raw-data/${names[0]}`).length >= 2, 60_000);
+
+    // Assess
+    expect(first?.status).toBe('PARTIAL');
+    const duplicate = handled.find((i) => i.key === `raw-data/${names[1]}`);
+    expect(duplicate?.status).toBe('DUPLICATE');
+    expect(duplicate?.reason).toContain(names[0]);
+    for (const [what, run] of Object.entries({ upload, uploadSecond, table, json, validateHuman, validateJson, replay })) {
+      expectInert(`${what} stdout`, run.stdout);
+      expectInert(`${what} stderr`, run.stderr);
+    }
+    expect(JSON.parse(json.stdout)).toBeTruthy();
+    expect((JSON.parse(validateJson.stdout) as { file: string }[]).map((r) => r.file)).toEqual(files);
+    expect(uploadSecond.stdout).toContain('\\u001b[2J\\u001b]0;owned\\u0007inv\\roice\\u202etxt.csv');
+    expect(table.stdout).toContain('inv\\u200boice\\u001b[31m copy\\u202e.csv');
+    expect(replay.code, replay.stderr).toBe(0);
+    const pollerOutput = upOutput.slice(pollerOutputBefore);
+    expect(pollerOutput).toContain('DUPLICATE');
+    expectInert('poller output', pollerOutput);
+  }, 240_000);
+
   it('brings files dropped at once to the outcome validate reports for each, side by side, with only the poison in the DLQ', async () => {
     // Prepare: the load scenario at its small size (the full one is `npm run test:load`)
     const plan = await planLoad(CI_LOAD, join(home, 'load-files'), 'ci');

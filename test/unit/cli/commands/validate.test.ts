@@ -41,7 +41,7 @@ describe('order-pipeline validate', () => {
     reports.forEach((report, i) => {
       const name = names[i] as string;
       const expected = SAMPLE_OUTCOMES[name];
-      expect(Object.keys(report)).toEqual(['file', 'status', 'rows', 'valid', 'rejected', 'blank', 'reason', 'errors']);
+      expect(Object.keys(report)).toEqual(['file', 'status', 'rows', 'valid', 'rejected', 'blank', 'reason', 'errors', 'errors_omitted']);
       expect(report).toMatchObject({
         file: sample(name),
         status: expected?.status,
@@ -76,6 +76,23 @@ describe('order-pipeline validate', () => {
     expect(reports[1]?.errors.map((e) => e.line)).toEqual(Array.from({ length: 300 }, (_, i) => i + 3));
   });
 
+  it('lists the first 10,000 rejected rows of a file in --json and counts the rest, keeping rows = valid + rejected', async () => {
+    // Prepare: one valid row, then 10,050 one-character rows (each rejected)
+    const dir = mkdtempSync(join(tmpdir(), 'validate-cap-'));
+    const path = join(dir, 'tiny-rows.csv');
+    writeFileSync(path, `order_id,customer_name,product_name,quantity,unit_price\nA-1,Ann,Pen,1,1\n${'x\n'.repeat(10_050)}`);
+
+    // Act
+    const result = await runCli([path, '--json']);
+
+    // Assess
+    const [report] = JSON.parse(result.stdout) as { rows: number; valid: number; rejected: number; errors: { line: number }[]; errors_omitted: number }[];
+    expect(report).toMatchObject({ rows: 10_051, valid: 1, rejected: 10_050, errors_omitted: 50 });
+    expect(report?.errors).toHaveLength(10_000);
+    expect(report?.errors.at(-1)?.line).toBe(10_002);
+    expect(result.stdout).toBe(`${JSON.stringify([report], null, 2)}\n`);
+  });
+
   it('prints the first 10 errors of a file and counts the rest', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'validate-human-'));
@@ -89,7 +106,7 @@ describe('order-pipeline validate', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stdout.split('\n').filter((l) => l.startsWith(`  ${path}:`))).toHaveLength(10);
-    expect(result.stdout).toContain('  … and 15 more rejected rows (use --json for all)');
+    expect(result.stdout).toContain('  … and 15 more rejected rows (--json lists up to 10,000 per file)');
   });
 
   it('applies MAX_FILE_LINES and MAX_FILE_MB from the environment, like the processor', async () => {
@@ -139,6 +156,7 @@ describe('order-pipeline validate', () => {
         blank: 0,
         reason: 'cannot read the file: no such file',
         errors: [],
+        errors_omitted: 0,
       },
     ]);
   });
@@ -199,6 +217,6 @@ describe('formatHuman', () => {
     expect(lines[1]).toBe('  ignored unknown columns: "notes"');
     expect(lines.filter((l) => l.startsWith('  f.csv:'))).toHaveLength(10);
     expect(lines[2]).toBe('  f.csv:2 quantity: r');
-    expect(lines.at(-1)).toBe('  … and 2 more rejected rows (use --json for all)');
+    expect(lines.at(-1)).toBe('  … and 2 more rejected rows (--json lists up to 10,000 per file)');
   });
 });

@@ -124,3 +124,27 @@ describe('describeMapping', () => {
     expect(text).toMatch(/^the ingest queue \(batch size 5, up to 5 invocations at once\); f in worker threads, up to 5 execution environments \(this deployment has no parts queue/);
   });
 });
+
+describe('describePollerEvent with hostile keys', () => {
+  /** What must never reach the terminal raw: controls (ESC, CR, LF, BEL…), bidi, zero-width, separators. */
+  const RAW = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+  const key = 'raw-data/\u001b[2J\u001b]0;owned\u0007in\rvoice\n\u202etxt\u200b.csv';
+  const first = 'raw-data/\u001b[31mfirst\u202e.csv';
+
+  it.each<[string, PollerEvent]>([
+    ['an outcome', { type: 'file', key, receiveCount: 2, failed: false, item: anItem({ status: 'PARTIAL', rows: 1, written: 1, rejected: 0, processed_key: `processed-data/${key}` }) }],
+    ['a DUPLICATE whose reason names the first file', { type: 'file', key, receiveCount: 1, failed: false, item: anItem({ status: 'DUPLICATE', reason: `same content as s3://b/${first}`, failed_key: `failed-data/${key}` }) }],
+    ['a failed delivery', { type: 'file', key, receiveCount: 1, failed: true, item: anItem({ last_error: `NoSuchKey: ${key}` }) }],
+    ['a split file', { type: 'file', key, receiveCount: 1, failed: false, item: anItem({ parts: 8, phase: 'SCAN' }) }],
+    ['a part', aPartEvent({ key })],
+    ['an unusable message', { type: 'invalid-message', queue: 'ingest', messageId: 'm\u001b[2J', receiveCount: 3, reason: `bad \u202e${key}` }],
+    ['an alert', { type: 'alert', subject: `FAILED: ${key}`, path: `/tmp/${key}.eml` }],
+    ['an error', { type: 'error', message: `cannot read ${key}` }],
+  ])('shows %s on one line with every control, bidi and zero-width character escaped', (_what, event) => {
+    // Act
+    const line = describePollerEvent(event) ?? '';
+    // Assess
+    expect(RAW.exec(line)).toBeNull();
+    expect(line).toMatch(/\\u001b\[2J|\\u001b\[31m/);
+  });
+});

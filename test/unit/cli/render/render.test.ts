@@ -52,12 +52,22 @@ describe('renderTable', () => {
     expect(text.split('\n')).toEqual(['file        rows', '----------  ----', 'a.csv         10', 'longer.csv     7']);
   });
 
-  it('ignores colour codes when measuring', () => {
+  it('keeps our own colour, ignoring its codes when measuring', () => {
     // Act
-    const text = renderTable(['s'], [['\u001b[32mOK\u001b[0m'], ['FAILED']]);
+    const text = renderTable(['s'], [[{ text: 'OK', paint: (t) => `\u001b[32m${t}\u001b[0m` }], ['FAILED']]);
 
     // Assess
     expect(text.split('\n')[1]).toBe('------');
+    expect(text.split('\n')[2]).toBe('\u001b[32mOK\u001b[0m');
+  });
+
+  it('escapes escape sequences, line breaks and bidi characters in cells', () => {
+    // Act
+    const text = renderTable(['key'], [['raw-data/\u001b[2J\u001b]0;x\u0007a\rb\u202ec.csv']]);
+
+    // Assess
+    expect(text.split('\n')).toHaveLength(3);
+    expect(text.split('\n')[2]).toBe('raw-data/\\u001b[2J\\u001b]0;x\\u0007a\\rb\\u202ec.csv');
   });
 });
 
