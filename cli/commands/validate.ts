@@ -18,8 +18,6 @@ import {
 import { EXIT, UsageError } from '../exit.ts';
 import { escapeControls, inertLines } from '../render/inert.ts';
 
-type RowError = FileReport['errors'][number];
-
 export const summary = 'check order CSV files against the contract locally (no AWS)';
 
 const USAGE = `usage: order-pipeline validate <file…> [--json]
@@ -89,10 +87,10 @@ export function formatHuman(report: FileReport): string {
 // time, through the one escaper (which keeps it the same JSON value).
 
 /**
- * How many rejected rows --json lists per file (docs/csv-format.md, "Checking a file"). The counts
+ * How many rejected rows --json lists per file (docs/csv-format.md, its opening section). The counts
  * always cover every row (rows = valid + rejected); `errors_omitted` says how many rejected rows
  * are not listed. A file with more rejected rows than this has a systematic problem that its
- * first errors show, and listing them all made a 1 MB file of one-character rows write 170 MB.
+ * first errors show, and listing them all made a 1 MB file of one-character rows write 84 MB.
  */
 export const JSON_MAX_ERRORS = 10_000;
 
