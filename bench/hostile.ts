@@ -1,8 +1,8 @@
 /**
  * Hostile inputs against `validate` (docs/csv-format.md "Limits"): time linear in the input and
  * memory bounded whatever a file holds. Each input is generated into bench/out/hostile/, then
- * validated by the real CLI (`order-pipeline validate FILE --json`, the worst case: it lists every
- * rejected row) in a child process of its own, which reports its peak RSS (maxRSS) on exit.
+ * validated by the real CLI (`order-pipeline validate FILE --json`, the worst case: it lists up to
+ * 10,000 rejected rows per file) in a child process of its own, which reports its peak RSS (maxRSS) on exit.
  *
  * Targets: every input of at most 1 MB (decompressed) validates in ≤ 2 s, process start included;
  * peak RSS ≤ 256 MB on every input, gzip bombs included.
