@@ -23,6 +23,7 @@ import { StatusLine, stepPrinter } from '../render/progress.ts';
 import { compactNumber, sparkline } from '../render/sparkline.ts';
 import { renderTable } from '../render/table.ts';
 import { bold, dim, err, green, out, red, yellow } from '../render/terminal.ts';
+import { escapeControls, inertLines } from '../render/inert.ts';
 
 export const summary = 'the whole pipeline in one go on the local emulator: sample files in, results out (npm start)';
 
@@ -125,7 +126,7 @@ export async function run(argv: string[]): Promise<number> {
     // The same bytes under another name: the ledger's content fingerprint marks it DUPLICATE.
     const original = files.find((f) => expectations.get(f) === 'PROCESSED') ?? files[0]!;
     const again = await uploadFile(clients.s3, bucket, join(dataDir, original), rawKeyFor(original, 'resent/'));
-    out(dim(`  dropped ${original} again as ${again.key} (same bytes, another name)`));
+    out(dim(escapeControls(`  dropped ${original} again as ${again.key} (same bytes, another name)`)));
     const dup: Dropped = { name: `${original} (again)`, uploaded: again, item: null, expected: 'DUPLICATE' };
     dropped.push(dup);
     await waitAll(clients, outputs.ingestions_table_name, bucket, [dup], deadline, () => interrupted);
@@ -163,13 +164,13 @@ export async function run(argv: string[]): Promise<number> {
     out('');
     const mails = listOutbox(stack.paths.outbox);
     out(bold(`Alert e-mails (${mails.length}, in ${stack.paths.outbox})`));
-    for (const m of mails) out(`  ${m.file}  ${m.subject}`);
+    for (const m of mails) out(escapeControls(`  ${m.file}  ${m.subject}`));
     const first = mails[0];
     if (first) {
       out(dim(`  --- ${first.file} ---`));
       const text = readFileSync(first.path, 'utf8');
       const headers = text.slice(0, text.indexOf('\n\n')).split('\n').filter((h) => /^(From|To|Subject|Date):/.test(h));
-      for (const line of [...headers, '', ...emailBody(text).trimEnd().split('\n')]) out(`  | ${line}`);
+      for (const line of [...headers, '', ...emailBody(text).trimEnd().split('\n')]) out(`  | ${escapeControls(line)}`);
     }
 
     out('');
@@ -179,12 +180,12 @@ export async function run(argv: string[]): Promise<number> {
     out('');
     out(dim('step 4/4: shut down'));
     if (unhandled.length > 0) {
-      out(red(`${unhandled.length} file(s) did not reach an outcome within ${values.timeout} s: ${unhandled.map((d) => d.uploaded.key).join(', ')}`));
+      out(red(escapeControls(`${unhandled.length} file(s) did not reach an outcome within ${values.timeout} s: ${unhandled.map((d) => d.uploaded.key).join(', ')}`)));
       out(red(`see ${stack.paths.processorLog}`));
     }
   } catch (e) {
     code = EXIT.failure;
-    err(red(`demo failed: ${(e as Error).message}`));
+    err(red(inertLines(`demo failed: ${(e as Error).message}`)));
     err(`processor log: ${stack.paths.processorLog}`);
   } finally {
     process.removeListener('SIGINT', onSignal);
