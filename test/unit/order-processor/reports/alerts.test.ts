@@ -24,6 +24,13 @@ function outcome(overrides: Partial<FileOutcome> = {}): FileOutcome {
 }
 
 describe('alertSubject', () => {
+  it('names a non-empty object whose key ends in / by its last folder', () => {
+    // Act / Assess
+    expect(alertSubject(outcome({ status: 'FAILED', rows: 0, written: 0, rejected: 0, key: 'raw-data/eu/orders/' }))).toBe(
+      '[order-pipeline] FAILED: orders/ (file rejected, nothing written)',
+    );
+  });
+
   it('names status, file and counts', () => {
     // Act / Assess
     expect(alertSubject(outcome(), 'dev')).toBe('[order-pipeline dev] PARTIAL: orders.csv (2 of 10 rows rejected)');
