@@ -10,7 +10,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerItem } from '../deployment/ledger-view.ts';
-import type { LocalOutputs } from '../local/home.ts';
+import type { LocalOutputs } from '../deployment/local-home.ts';
 import { clientConfig, type Clients } from '../tooling/aws-clients.ts';
 
 const LEDGER_FIELDS = ['status', 'rows', 'written', 'rejected', 'blank', 'reason'] as const;

@@ -30,7 +30,7 @@ import { validateFile } from '../../functions/order-processor/index.ts';
 import { queueArn } from '../../deployment/connect.ts';
 import { countItems } from '../../deployment/inventory.ts';
 import { findMapping } from '../../deployment/event-source-mapping.ts';
-import type { LocalOutputs } from '../../local/home.ts';
+import type { LocalOutputs } from '../../deployment/local-home.ts';
 import { OUTPUT_NAMES } from '../../modules/outputs.ts';
 import { mappingConcurrency } from '../../local/lambda/mapping-poller.ts';
 import { parseSampleReadme } from '../../local/sample-expectations.ts';
