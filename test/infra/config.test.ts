@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, limitsFromEnv } from '../../functions/order-processor/contract/limits.ts';
+import { DEFAULTS } from '../../functions/order-processor/defaults.ts';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, namePrefix } from '../../modules/config.ts';
 
 /** Runs loadConfig and returns the ConfigError's problems (fails if it does not throw one). */
@@ -259,20 +260,53 @@ describe('namePrefix', () => {
 });
 
 describe('CONFIG_VARIABLES', () => {
-  it('documents every configuration variable in the table of docs/deploy.md with its default and meaning', () => {
-    // Prepare: the table's rows by variable name (backticks around a default are formatting only)
+  /** docs/deploy.md's configuration table by variable name (backticks around a default are formatting only). */
+  function documentedRows(): Map<string, { default: string; meaning: string }> {
     const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
-    const rows = new Map(
+    return new Map(
       doc
         .split('\n')
         .map((line) => /^\| `([A-Z0-9_]+)` \| (.*?) \| (.*) \|$/.exec(line))
         .filter((match) => match !== null)
-        .map(([, name, defaultValue, meaning]) => [name, { default: defaultValue?.replaceAll('`', ''), meaning }]),
+        .map(([, name, defaultValue, meaning]) => [name!, { default: defaultValue!.replaceAll('`', ''), meaning: meaning! }]),
     );
+  }
+
+  it('documents every configuration variable in the table of docs/deploy.md with its default and meaning, and no other', () => {
+    // Prepare
+    const rows = documentedRows();
 
     // Assess
     for (const variable of CONFIG_VARIABLES) {
       expect(rows.get(variable.name), variable.name).toEqual({ default: variable.default.replaceAll('`', ''), meaning: variable.description });
     }
+    expect([...rows.keys()].sort()).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
+  });
+
+  it("shows the defaults table's value (functions/order-processor/defaults.ts) for every deployment variable it holds", () => {
+    // Prepare: PARTS_MAX_RECEIVES is the parts queue's redrive count, passed to the processor, not a setting
+    const rows = documentedRows();
+    const settings = (Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]).filter((name) => name !== 'PARTS_MAX_RECEIVES');
+
+    // Assess: the value alone, or among words ("64 (… if higher)", "AWS_DEFAULT_REGION, else us-east-1")
+    for (const name of settings) {
+      expect(rows.get(name)?.default.split(/[ ,()]+/), name).toContain(String(DEFAULTS[name]));
+    }
+  });
+
+  it('applies the defaults table to an empty environment', () => {
+    // Act
+    const config = loadConfig({});
+
+    // Assess
+    expect(config).toMatchObject({
+      stage: DEFAULTS.PIPELINE_STAGE,
+      lambdaMemoryMb: DEFAULTS.LAMBDA_MEMORY_MB,
+      writeConcurrency: DEFAULTS.WRITE_CONCURRENCY,
+      maxFileMb: DEFAULTS.MAX_FILE_MB,
+      fanoutChunkMb: DEFAULTS.FANOUT_CHUNK_MB,
+      queueAgeAlarmSeconds: DEFAULTS.QUEUE_AGE_ALARM_SECONDS,
+      lifecycle: expect.objectContaining({ stagingExpiration: DEFAULTS.STAGING_EXPIRATION_DAYS }),
+    });
   });
 });

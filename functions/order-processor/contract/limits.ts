@@ -13,6 +13,8 @@ export const MAX_RECORD_BYTES = 1 << 20;
 /** A quoted value may span at most this many physical lines (the record's first line included). */
 export const MAX_RECORD_LINES = 100;
 
+import { DEFAULTS } from '../defaults.ts';
+
 /** "MB" in the caps and their reasons means MiB. */
 export const MB = 1 << 20;
 
@@ -24,7 +26,7 @@ export interface ContractLimits {
   maxFileLines: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<ContractLimits> = { maxFileMb: 16_384, maxFileLines: 100_000_000 };
+export const DEFAULT_LIMITS: Readonly<ContractLimits> = { maxFileMb: DEFAULTS.MAX_FILE_MB, maxFileLines: DEFAULTS.MAX_FILE_LINES };
 
 /** Environment variables of the caps, shared by `validate`, the processor and the infrastructure. */
 export const LIMIT_ENV = { maxFileMb: 'MAX_FILE_MB', maxFileLines: 'MAX_FILE_LINES' } as const;
