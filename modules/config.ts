@@ -4,7 +4,7 @@
  * as a parameter and either returns a typed configuration or throws one `ConfigError` listing every
  * problem as `VARIABLE="value": expected …`, so an operator fixes all of them in one go.
  */
-import { DEFAULTS, type DefaultedSetting } from '../functions/order-processor/defaults.ts';
+import { DEFAULTS, wholeFileThresholdMb, type DefaultedSetting } from '../functions/order-processor/defaults.ts';
 import { type Env, Reader } from './config-reader.ts';
 
 export interface LifecycleDays {
@@ -98,7 +98,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   tabled('INGEST_MAX_CONCURRENCY', 'Maximum concurrent invocations fed by each queue, integer 2–1000 (protects DynamoDB). It bounds the ingest queue (files) and the parts queue (parts of large files) separately, so the processor may run up to twice this many at once.'),
   tabled('MAX_FILE_MB', 'Largest file the processor reads, in MiB once decompressed, integer 1–1048576; a larger file is refused with a file-level reason (bounds time on gzip bombs).'),
   tabled('MAX_FILE_LINES', 'Most physical lines a file may have (header and blank lines included), integer 1–10000000000; a longer file is refused with a file-level reason.'),
-  tabled('FANOUT_THRESHOLD_MB', 'Files of at least this many MiB (a `.gz` whose compressed size or inflated content reaches it) are split into parts processed by parallel invocations, integer 1–1048576; a threshold above `MAX_FILE_MB` means no file is split.'),
+  {
+    name: 'FANOUT_THRESHOLD_MB',
+    default: `derived from \`LAMBDA_MEMORY_MB\` and \`LAMBDA_TIMEOUT_SECONDS\` (docs/performance.md): \`${wholeFileThresholdMb(DEFAULTS.LAMBDA_MEMORY_MB, DEFAULTS.LAMBDA_TIMEOUT_SECONDS)}\` at their defaults`,
+    description: 'Files of at least this many MiB (a `.gz` whose compressed size or inflated content reaches it) are split into parts processed by parallel invocations, integer 1–1048576; a threshold above `MAX_FILE_MB` means no file is split. Unset, it is half of what one invocation is modelled to read twice and write within `LAMBDA_TIMEOUT_SECONDS` at `LAMBDA_MEMORY_MB`, so a file processed whole finishes well within the timeout.',
+  },
   { name: 'FANOUT_CHUNK_MB', default: `\`${DEFAULTS.FANOUT_CHUNK_MB}\` (\`MAX_FILE_MB\` / 10,000 if higher), or \`FANOUT_THRESHOLD_MB\` if lower`, description: 'Nominal size of a part in MiB, integer 1–5120 and at most `FANOUT_THRESHOLD_MB`; from 5 MiB up, at least `MAX_FILE_MB` / 10,000 (S3 joins at most 10,000 parts into one object). The parts\' cleaned slices are joined with UploadPartCopy, which copies at most 5 GiB (5120 MiB) at a time. Each part must be scanned and written within `LAMBDA_TIMEOUT_SECONDS`, which in practice bounds it far lower (docs/performance.md).' },
   tabled('ARCHIVE_GLACIER_IR_DAYS', 'Days until `archive/` objects move to Glacier Instant Retrieval.'),
   tabled('ARCHIVE_DEEP_ARCHIVE_DAYS', 'Days until `archive/` objects move to Glacier Deep Archive; at least 90 more than the Glacier IR days.'),
@@ -181,7 +185,9 @@ export function loadConfig(env: Env): PipelineConfig {
   // functions/order-processor/contract/limits.ts): a value accepted here never fails there.
   const maxFileMb = r.integer('MAX_FILE_MB', DEFAULTS.MAX_FILE_MB, 1, 1_048_576, ' (MiB of decompressed data)');
   const maxFileLines = r.integer('MAX_FILE_LINES', DEFAULTS.MAX_FILE_LINES, 1, 10_000_000_000, ' (physical lines per file)');
-  const fanoutThresholdMb = r.integer('FANOUT_THRESHOLD_MB', DEFAULTS.FANOUT_THRESHOLD_MB, 1, 1_048_576, ' (MiB)');
+  // Unset, the largest file one invocation of this memory and timeout handles with a margin
+  // (wholeFileThresholdMb): whole files must not time out on the defaults, larger ones go in parts.
+  const fanoutThresholdMb = r.integer('FANOUT_THRESHOLD_MB', wholeFileThresholdMb(lambdaMemoryMb, lambdaTimeoutSeconds), 1, 1_048_576, ' (MiB)');
   // 5 GiB is the most one UploadPartCopy copies, and the parts' cleaned slices are joined with it.
   // Unset, the chunk follows a lower threshold down (so setting the threshold alone is enough) and
   // a very high MAX_FILE_MB up (so a file at the cap stays within the parts S3 joins, below).

@@ -6,12 +6,12 @@
  * functions/ but not the reverse.
  */
 export const DEFAULTS = {
-  // Read by the processor from its environment (the stack sets every one of them).
+  // Read by the processor from its environment (the stack sets every one of them; FANOUT_THRESHOLD_MB's
+  // default is derived from the function's memory and timeout: wholeFileThresholdMb below).
   WRITE_CONCURRENCY: 4,
   WRITE_RETRY_DEADLINE_MS: 60_000,
   MAX_FILE_MB: 16_384,
   MAX_FILE_LINES: 100_000_000,
-  FANOUT_THRESHOLD_MB: 256,
   FANOUT_CHUNK_MB: 64,
   PARTS_MAX_RECEIVES: 3,
   // Read by the deployment's configuration only.
@@ -37,3 +37,46 @@ export const DEFAULTS = {
 } as const;
 
 export type DefaultedSetting = keyof typeof DEFAULTS;
+
+/**
+ * What one invocation processes in a second, and the margin kept, for the default fan-out threshold
+ * (docs/performance.md, "The largest unsplit file"; the figures come from `npm run bench`).
+ */
+export interface WholeFileModel {
+  rowsPerSecond: number;
+  bytesPerRow: number;
+  wholeVcpuMemoryMb: number;
+  safetyFactor: number;
+}
+
+export const WHOLE_FILE_MODEL: Readonly<WholeFileModel> = {
+  /**
+   * Rows per second of one invocation with a whole vCPU: both passes, the writes and the outputs,
+   * bounded by DynamoDB's latency at WRITE_CONCURRENCY 4 (4 × 25 items per ~10 ms round trip).
+   */
+  rowsPerSecond: 10_000,
+  /** Bytes per row of the benchmark's files (10 columns); files of narrower rows have more rows per MiB. */
+  bytesPerRow: 130,
+  /** Lambda gives one whole vCPU at 1,769 MB and proportionally less below; the processor uses one. */
+  wholeVcpuMemoryMb: 1_769,
+  /**
+   * The share of the modelled capacity a file may use: covers a new on-demand table (4,000 writes/s,
+   * 0.69 of one invocation's rate at 1,024 MB), throttling retries, and a vCPU slower than the
+   * benchmark machine's core.
+   */
+  safetyFactor: 0.5,
+};
+
+/**
+ * The default FANOUT_THRESHOLD_MB: the largest file, in MiB, one invocation of this memory and
+ * timeout reads twice and writes well within its timeout; larger files are processed in parts, so
+ * a whole file does not time out on the default settings. At least 1.
+ *
+ *   MiB/s = rowsPerSecond × bytesPerRow / 1 MiB × min(1, memory / wholeVcpuMemoryMb)
+ *   threshold = ⌊MiB/s × timeout × safetyFactor⌋
+ */
+export function wholeFileThresholdMb(memoryMb: number, timeoutSeconds: number, model: Readonly<WholeFileModel> = WHOLE_FILE_MODEL): number {
+  const mibPerSecond = (model.rowsPerSecond * model.bytesPerRow) / 2 ** 20;
+  const vcpu = Math.min(1, memoryMb / model.wholeVcpuMemoryMb);
+  return Math.max(1, Math.floor(mibPerSecond * vcpu * timeoutSeconds * model.safetyFactor));
+}

@@ -10,7 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidLimitError, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
-import { DEFAULTS } from './defaults.ts';
+import { DEFAULTS, wholeFileThresholdMb } from './defaults.ts';
 import { snsAlertPublisher } from './adapters/alert-publisher.ts';
 import { DynamoBatchWriter, orderBatchSender, type WriterOptions } from './adapters/dynamo-writer.ts';
 import { Ledger } from './adapters/ledger.ts';
@@ -69,7 +69,7 @@ export interface PartsConfig {
 }
 
 export const PARTS_DEFAULTS = {
-  thresholdMb: DEFAULTS.FANOUT_THRESHOLD_MB,
+  thresholdMb: wholeFileThresholdMb(DEFAULTS.LAMBDA_MEMORY_MB, DEFAULTS.LAMBDA_TIMEOUT_SECONDS),
   chunkMb: DEFAULTS.FANOUT_CHUNK_MB,
   maxReceives: DEFAULTS.PARTS_MAX_RECEIVES,
 } as const;

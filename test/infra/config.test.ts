@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, limitsFromEnv } from '../../functions/order-processor/contract/limits.ts';
-import { DEFAULTS } from '../../functions/order-processor/defaults.ts';
+import { DEFAULTS, wholeFileThresholdMb } from '../../functions/order-processor/defaults.ts';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, namePrefix } from '../../modules/config.ts';
 
 /** Runs loadConfig and returns the ConfigError's problems (fails if it does not throw one). */
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       ingestMaxConcurrency: 5,
       maxFileMb: 16_384,
       maxFileLines: 100_000_000,
-      fanoutThresholdMb: 256,
+      fanoutThresholdMb: 107,
       fanoutChunkMb: 64,
       logRetentionDays: 30,
       rejectRatioAlarmThreshold: 0.05,
@@ -143,7 +143,7 @@ describe('loadConfig', () => {
     ['FANOUT_CHUNK_MB', '0', 'integer from 1 to 5120 (MiB; S3 copies at most 5 GiB per UploadPartCopy'],
     ['FANOUT_CHUNK_MB', '5121', 'integer from 1 to 5120'],
     ['FANOUT_CHUNK_MB', '1.5', 'integer from 1 to 5120'],
-    ['FANOUT_CHUNK_MB', '300', 'at most FANOUT_THRESHOLD_MB (256)'],
+    ['FANOUT_CHUNK_MB', '300', 'at most FANOUT_THRESHOLD_MB (107)'],
     ['STAGING_EXPIRATION_DAYS', '3', 'integer from 4 to 36500 (days; at least the 4 days a queue keeps a part message'],
     ['STAGING_EXPIRATION_DAYS', 'two', 'integer from 4 to 36500'],
   ])('names the variable, the value and what is expected when %s=%j', (name, value, expected) => {
@@ -292,6 +292,16 @@ describe('CONFIG_VARIABLES', () => {
     for (const name of settings) {
       expect(rows.get(name)?.default.split(/[ ,()]+/), name).toContain(String(DEFAULTS[name]));
     }
+  });
+
+  it('derives FANOUT_THRESHOLD_MB from the memory and timeout set, when it is not set itself', () => {
+    // Act
+    const config = loadConfig({ LAMBDA_MEMORY_MB: '2048', LAMBDA_TIMEOUT_SECONDS: '900' });
+
+    // Assess: and the part size follows a threshold below it
+    expect(config.fanoutThresholdMb).toBe(wholeFileThresholdMb(2048, 900));
+    expect(loadConfig({ LAMBDA_TIMEOUT_SECONDS: '60' })).toMatchObject({ fanoutThresholdMb: 21, fanoutChunkMb: 21 });
+    expect(documentedRows().get('FANOUT_THRESHOLD_MB')?.default).toContain(`${loadConfig({}).fanoutThresholdMb} at their defaults`);
   });
 
   it('applies the defaults table to an empty environment', () => {
