@@ -1,13 +1,14 @@
 /**
  * The processor's environment contract: the infrastructure (modules/processor.ts) sets these,
- * the handler reads them, and the local poller copies them from the deployed function.
+ * the handler reads them, and the local poller copies them from the deployed function. Their
+ * defaults are in defaults.ts.
  */
 export const ENV = {
   ordersTable: 'ORDERS_TABLE',
   ingestionsTable: 'INGESTIONS_TABLE',
   dataBucket: 'DATA_BUCKET',
   alertsTopicArn: 'ALERTS_TOPIC_ARN',
-  /** Max BatchWriteItem requests in flight per file. Defaults of all of these: defaults.ts. */
+  /** Max BatchWriteItem requests in flight per file. */
   writeConcurrency: 'WRITE_CONCURRENCY',
   /** How long to keep retrying throttled/unprocessed writes before failing the record (ms). */
   writeRetryDeadlineMs: 'WRITE_RETRY_DEADLINE_MS',

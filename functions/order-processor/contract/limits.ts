@@ -6,14 +6,13 @@
  *  - file caps, configurable per deployment through the environment (MAX_FILE_MB, MAX_FILE_LINES),
  *    read by `validate` and by the processor with `limitsFromEnv`.
  */
+import { DEFAULTS } from '../defaults.ts';
 
 /** A record (one row, quoted line breaks included) may not exceed this many bytes. */
 export const MAX_RECORD_BYTES = 1 << 20;
 
 /** A quoted value may span at most this many physical lines (the record's first line included). */
 export const MAX_RECORD_LINES = 100;
-
-import { DEFAULTS } from '../defaults.ts';
 
 /** "MB" in the caps and their reasons means MiB. */
 export const MB = 1 << 20;
