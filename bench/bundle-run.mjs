@@ -1,6 +1,6 @@
 // Runs the Lambda bundle's handler once in plain node (no tsx, no benchmark code loaded), as the
 // Lambda runtime would: `node bundle-run.mjs <bundle index.js> <event JSON> <context JSON>`, with
-// the processor's environment set by the caller (bench/memory-run.ts). Reports over IPC the
+// the processor's environment set by the caller (bench/runs.ts). Reports over IPC the
 // process's peak RSS (the kernel's maxRSS, what Lambda's "Max Memory Used" also is), the peaks of
 // V8's heap and of buffers, node CPU and wall time of the invocation. Plain JavaScript on purpose: nothing but the bundle is in memory.
 import { createRequire } from 'node:module';

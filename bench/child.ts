@@ -1,33 +1,17 @@
 /**
- * Each measurement runs in its own node process (tsx, --expose-gc), so peak memory and CPU belong
- * to that measurement alone and one run's heap does not inflate the next. Results and progress
- * come back over the IPC channel; the child's output (the handler's logs) is kept only to
- * explain a failure.
+ * Each measurement runs in its own node process, so its CPU time and peak memory are its own and
+ * one run's heap does not inflate the next. The result comes back over the IPC channel; the
+ * child's output is kept only to explain a failure.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { typescriptArgv } from '../tooling/project.ts';
 
-/** Messages a measurement process sends to the coordinator. */
-export type WorkerMessage =
-  | { type: 'progress'; text: string }
-  | { type: 'result'; data: unknown }
-  | { type: 'error'; message: string };
-
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-
-export interface RunWorkerOptions {
-  env?: Record<string, string>;
-  onProgress?: (text: string) => void;
-}
+type ChildMessage = { type: 'result'; data: unknown } | { type: 'error'; message: string };
 
 /** Runs `node <argv…>` and resolves with the result it sends over IPC. */
-export function runChild<T>(name: string, argv: string[], options: RunWorkerOptions = {}): Promise<T> {
+export function runChild<T>(name: string, argv: string[], env: Record<string, string> = {}): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, ...options.env },
-    });
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } });
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-4000);
@@ -37,9 +21,8 @@ export function runChild<T>(name: string, argv: string[], options: RunWorkerOpti
     let result: { data: unknown } | undefined;
     let failure: string | undefined;
     child.on('message', (raw) => {
-      const msg = raw as WorkerMessage;
-      if (msg.type === 'progress') options.onProgress?.(msg.text);
-      else if (msg.type === 'result') result = { data: msg.data };
+      const msg = raw as ChildMessage;
+      if (msg.type === 'result') result = { data: msg.data };
       else failure = msg.message;
     });
     child.on('error', reject);
@@ -51,7 +34,26 @@ export function runChild<T>(name: string, argv: string[], options: RunWorkerOpti
   });
 }
 
-/** Runs the measurement `task` of worker.ts in a fresh process. */
-export function runWorker<T>(task: string, args: unknown, options: RunWorkerOptions = {}): Promise<T> {
-  return runChild<T>(task, typescriptArgv(WORKER, [task, JSON.stringify(args)], ['--expose-gc']), options);
+/** Runs a TypeScript measurement file (one that calls `reportToParent`) with tsx and --expose-gc. */
+export function runTypescript<T>(file: string, args: unknown, env: Record<string, string> = {}): Promise<T> {
+  return runChild<T>(file, typescriptArgv(file, [JSON.stringify(args)], ['--expose-gc']), env);
+}
+
+/** The child's side: runs `work` on the JSON argument and sends its result (or error) to the parent. */
+export async function reportToParent<A>(work: (args: A) => Promise<unknown> | unknown): Promise<void> {
+  const send = (message: ChildMessage) => new Promise<void>((resolve) => (process.send ? process.send(message, undefined, {}, () => resolve()) : resolve()));
+  try {
+    await send({ type: 'result', data: await work(JSON.parse(process.argv[2] ?? 'null') as A) });
+    process.exit(0);
+  } catch (error) {
+    await send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exit(1);
+  }
+}
+
+/** Collects garbage when node runs with --expose-gc, so measurements start clean. */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
 }

@@ -2,18 +2,16 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `usage: npm run bench -- [--quick] [--rows N] [--big-rows N] [--moto-rows N] [--concurrency C]
-                        [--peer-budget SECONDS] [--multiline-every N] [--seed S] [--no-doc]
-  --quick              every measurement at a small size (CI; also BENCH_QUICK=1); writes
-                       bench/out/results-quick.json and bench/out/performance-quick.md instead of
-                       bench/results.json and docs/performance.md
-  --rows N             rows of the main file: instant table, bare loops, profile, memory (default 100000)
+                        [--multiline-every N] [--seed S] [--record | --no-record]
+  --quick              every measurement at a small size (CI; also BENCH_QUICK=1): writes bench/out/ only
+  --rows N             rows of the main file: instant table, bare loop, memory (default 100000)
   --big-rows N         rows of the large memory run (default 1000000)
   --moto-rows N        rows of the runs against moto itself (default 50000)
-  --concurrency C      WRITE_CONCURRENCY of the processor and of the bare loops (default 4, as deployed)
-  --peer-budget S      seconds the peers' baseline may write before it is stopped (default 20; 0 = whole file)
+  --concurrency C      WRITE_CONCURRENCY of the processor and of the bare loop (default 4, as deployed)
   --multiline-every N  every Nth row gets a quoted product name spanning two lines (default 500; 0 = none)
   --seed S             generator seed (default 7)
-  --no-doc             do not regenerate the performance document`;
+  --record             write bench/results.json and docs/performance.md's tables even on a busy machine
+  --no-record          write bench/out/ only (a full run on a quiet machine records by default)`;
 
 export class UsageError extends Error {}
 
@@ -23,18 +21,16 @@ export interface BenchOptions {
   bigRows: number;
   motoRows: number;
   concurrency: number;
-  peerBudget: number;
   multilineEvery: number;
   seed: number;
-  /** Items of the SDK client-cost measurement. */
-  sdkItems: number;
   /** Fresh processes that load the bundle (cold start). */
   loads: number;
-  doc: boolean;
+  /** true / false when asked for; undefined: record a full run when the machine was quiet. */
+  record: boolean | undefined;
 }
 
-const FULL = { rows: 100_000, bigRows: 1_000_000, motoRows: 50_000, peerBudget: 20, sdkItems: 10_000, loads: 10 };
-const QUICK = { rows: 5_000, bigRows: 20_000, motoRows: 2_000, peerBudget: 3, sdkItems: 2_000, loads: 3 };
+const FULL = { rows: 100_000, bigRows: 1_000_000, motoRows: 50_000, loads: 10 };
+const QUICK = { rows: 5_000, bigRows: 20_000, motoRows: 2_000, loads: 3 };
 
 function intOption(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
@@ -52,14 +48,15 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'big-rows': { type: 'string' },
       'moto-rows': { type: 'string' },
       concurrency: { type: 'string' },
-      'peer-budget': { type: 'string' },
       'multiline-every': { type: 'string' },
       seed: { type: 'string' },
-      'no-doc': { type: 'boolean', default: false },
+      record: { type: 'boolean' },
+      'no-record': { type: 'boolean' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
+  if (values.record && values['no-record']) throw new UsageError('--record and --no-record exclude each other');
   const quick = (values.quick ?? false) || env.BENCH_QUICK === '1';
   const size = quick ? QUICK : FULL;
   return {
@@ -68,11 +65,9 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     bigRows: intOption('big-rows', values['big-rows'], size.bigRows, 1),
     motoRows: intOption('moto-rows', values['moto-rows'], size.motoRows, 1),
     concurrency: intOption('concurrency', values.concurrency, 4, 1),
-    peerBudget: intOption('peer-budget', values['peer-budget'], size.peerBudget, 0),
     multilineEvery: intOption('multiline-every', values['multiline-every'], 500, 0),
     seed: intOption('seed', values.seed, 7, 0),
-    sdkItems: size.sdkItems,
     loads: size.loads,
-    doc: !values['no-doc'],
+    record: values.record ? true : values['no-record'] ? false : undefined,
   };
 }

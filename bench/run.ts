@@ -1,46 +1,34 @@
 /**
  * `npm run bench [-- --quick] [options]` (bench/options.ts): how close the processor is to the
- * write path's own limit, measured on this machine (docs/performance.md, "Method"):
- *  1. the instant table: the whole handler, and a bare BatchWriteItem loop with the same items and
- *     client settings, against a proxy that answers BatchWriteItem at once; a CPU profile;
- *  2. moto itself: moto's own BatchWriteItem ceiling, ours and the peers' baseline on it;
- *  3. memory: the Lambda bundle's peak RSS on the main and the large file, and the id set;
- *  4. cold start: the bundle's zipped size and module load time;
- *  5. the CSV contract alone, the SDK's client-side cost, hostile inputs.
- * Each measurement runs in its own process. Writes bench/results.json and regenerates
- * docs/performance.md from it (--quick: both under bench/out/). Exit status 1 when a
- * conservation check fails or `validate` crashes on a hostile input; a missed target prints ✗.
+ * write path's own limit, measured on this machine (docs/performance.md, "Method"). Each
+ * measurement runs in its own process:
+ *  1. hostile inputs through `validate` (hostile.ts);
+ *  2. cold start: the Lambda bundle's zipped size and module load time (cold-start.ts);
+ *  3. the instant table: the Lambda bundle on the main file, and a bare BatchWriteItem loop with the
+ *     same items and client, against a proxy that answers BatchWriteItem at once (instant-table.ts);
+ *  4. moto itself: moto's own BatchWriteItem ceiling, and the bundle on the same file;
+ *  5. memory: the bundle's peak RSS on the main and the large file, and the duplicate-id set.
+ * Prints the targets next to the recorded baseline (bench/results.json) and the tables; writes
+ * bench/out/. A full run on a quiet machine (or with --record) is recorded: bench/results.json
+ * and docs/performance.md's tables. Exit status 1 when a conservation check fails or `validate`
+ * crashes on a hostile input; a missed target prints ✗.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { relative } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startMoto, type MotoServer } from '../tooling/emulator.ts';
 import { writeJsonFile } from '../tooling/json-file.ts';
-import { PROJECT_ROOT } from '../tooling/project.ts';
-import type { PeerRunResult } from './baseline-peer.ts';
-import { runWorker } from './child.ts';
+import { runTypescript } from './child.ts';
 import { buildBundle, measureColdStart } from './cold-start.ts';
-import type { ContractRunResult, IdSetSize } from './contract-bench.ts';
 import { benchFile } from './data.ts';
 import { runHostileBench } from './hostile.ts';
 import { startInstantTable, type InstantTable } from './instant-table.ts';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.ts';
-import { consoleReport } from './report/console.ts';
-import { writePerformanceDoc } from './report/doc.ts';
-import { evaluateTargets } from './report/targets.ts';
-import { conservationFailures } from './report/tables.ts';
-import { DOC_PATH, QUICK_DOC_PATH, QUICK_RESULTS_PATH, RESULTS_PATH, type BenchResults, type Machine } from './results.ts';
-import { observed, runBareLoop, runBundle, runProcessor, type RunContext, type Server } from './runs.ts';
-import type { SdkCostResult } from './sdk-bench.ts';
-import { createBenchResources } from './setup.ts';
-
-/**
- * NODE_OPTIONS as modules/processor.ts deploys the function: source maps on, for readable stack
- * traces. The second large memory run uses them, to show what they add to the peak (the map is
- * parsed when the bundle loads).
- */
-const DEPLOYED_NODE_OPTIONS = '--enable-source-maps';
+import { conservationFailures, evaluateTargets, machineWasBusy, readResults, sections, writeDocTables } from './report.ts';
+import { OUT_RESULTS_PATH, RESULTS_PATH, type BenchResults, type IdSetSize, type Machine } from './results.ts';
+import { runBareLoop, runBundle, type Server } from './runs.ts';
 
 const started = performance.now();
 function say(text: string): void {
@@ -48,49 +36,29 @@ function say(text: string): void {
   process.stderr.write(`[bench ${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${text}\n`);
 }
 
-function motoVersion(): string | null {
-  const probe = spawnSync(process.env.PYTHON ?? 'python3', ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' });
-  return probe.status === 0 ? probe.stdout.trim() : null;
-}
-
 function machineInfo(): Machine {
+  const probe = spawnSync(process.env.PYTHON ?? 'python3', ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' });
   return {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryBytes: totalmem(),
     node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    moto: motoVersion(),
+    moto: probe.status === 0 ? probe.stdout.trim() : null,
     loadAverage: { start: loadavg()[0] ?? 0, end: 0 },
   };
 }
 
-async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostileReport: string[]; hostileOk: boolean }> {
+const ID_SET = fileURLToPath(new URL('./id-set.ts', import.meta.url));
+
+async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostileOk: boolean }> {
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
-  say(`machine: ${machine.cpus} cores (${machine.cpuModel}), node ${machine.node}, load average ${machine.loadAverage.start.toFixed(2)}${o.quick ? '; quick sizes' : ''}`);
+  say(`${machine.cpus} cores, node ${machine.node}, load average ${machine.loadAverage.start.toFixed(2)}${o.quick ? '; quick sizes' : ''}`);
   const hostile = await runHostileBench({ quick: o.quick, say });
 
   const spec = { seed: o.seed, multilineEvery: o.multilineEvery, gzip: false };
-  const files = {
-    main: await benchFile({ ...spec, rows: o.rows }, say),
-    gzip: await benchFile({ ...spec, rows: o.rows, gzip: true }, say),
-    big: await benchFile({ ...spec, rows: o.bigRows }, say),
-    moto: await benchFile({ ...spec, rows: o.motoRows }, say),
-  };
-
-  const contract: ContractRunResult[] = [];
-  for (const [file, label] of [
-    [files.main, `plain ${files.main.rows.toLocaleString('en-US')}`],
-    [files.gzip, `gzip ${files.gzip.rows.toLocaleString('en-US')}`],
-  ] as const) {
-    say(`contract: readOrders on ${label}…`);
-    contract.push(await runWorker<ContractRunResult>('contract', { path: file.path, bytes: file.bytes, textBytes: files.main.bytes, label }, { onProgress: say }));
-  }
-  say('id set: heap of a Map of as many order ids as each memory run has…');
-  const idSet = await runWorker<IdSetSize[]>('id-set', { seed: o.seed, rows: [files.main.rows, files.big.rows] });
-  say('sdk: client-side cost of BatchWriteItem and PutItem per item (no network)…');
-  const sdk = await runWorker<SdkCostResult>('sdk', { items: o.sdkItems });
+  const files = { main: await benchFile({ ...spec, rows: o.rows }, say), big: await benchFile({ ...spec, rows: o.bigRows }, say), moto: await benchFile({ ...spec, rows: o.motoRows }, say) };
+  say('id set: memory of the duplicate-id set at each memory run size…');
+  const idSet = await runTypescript<IdSetSize[]>(ID_SET, { seed: o.seed, rows: [files.main.rows, files.big.rows] });
 
   say('cold start: bundling the processor…');
   const bundle = await buildBundle();
@@ -98,66 +66,37 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
   let proxy: InstantTable | null = null;
   try {
     const coldStart = measureColdStart(bundle, o.loads);
-    say(`cold start: ${(coldStart.zipBytes / 1024).toFixed(0)} KiB zipped, module load ${coldStart.medianLoadMs.toFixed(0)} ms (median)`);
-
     moto = await startMoto();
     proxy = await startInstantTable(moto.endpoint);
-    say(`moto on ${moto.endpoint} (pid ${moto.pid}); instant table on ${proxy.endpoint} (pid ${proxy.pid})`);
-    const ctx: RunContext = { writeConcurrency: o.concurrency, say };
-    const onMoto: Server = { name: 'moto', motoEndpoint: moto.endpoint, motoPid: moto.pid, proxy: null };
-    const instant: Server = { ...onMoto, name: 'instant table', proxy };
+    const onMoto: Server = { motoEndpoint: moto.endpoint, motoPid: moto.pid, proxy: null };
+    const instant: Server = { ...onMoto, proxy };
+    const c = o.concurrency;
 
-    say(`moto: bare BatchWriteItem loop (moto's ceiling) on ${files.moto.rows.toLocaleString('en-US')} items…`);
-    const motoBare = await runBareLoop(ctx, onMoto, files.moto, 'processor');
-    say('moto: the processor on the same file…');
-    const motoProcessor = await runProcessor(ctx, onMoto, files.moto, `moto-${files.moto.rows}`);
-    say(`moto: peers' baseline${o.peerBudget > 0 ? `, stopped after ${o.peerBudget} s` : ''}…`);
-    const peerResources = await createBenchResources(moto.endpoint, 'bench-peer');
-    const peerRun = await observed(onMoto, () =>
-      runWorker<PeerRunResult>('peer', { resources: peerResources, path: files.moto.path, budgetSeconds: o.peerBudget }, { onProgress: say }),
-    );
-    const peer = { ...peerRun.value, motoCpuMs: peerRun.serverCpuMs };
-
-    say('instant table: the processor…');
-    const processor = await runProcessor(ctx, instant, files.main, `instant-${files.main.rows}`);
-    say("instant table: bare loop, the processor's client and sender…");
-    const bare = await runBareLoop(ctx, instant, files.main, 'processor');
-    const variants = [];
-    for (const client of ['sdk-defaults', 'document', 'prebuilt'] as const) {
-      say(`instant table: bare loop, ${client}…`);
-      variants.push(await runBareLoop(ctx, instant, files.main, client));
-    }
-    say('instant table: the processor under the CPU profiler…');
-    mkdirSync(`${PROJECT_ROOT}/bench/out/profile`, { recursive: true });
-    const profiled = await runProcessor(ctx, instant, files.main, `profiled-${files.main.rows}`, `${PROJECT_ROOT}/bench/out/profile/processor-instant-table.cpuprofile`);
-    const memoryRuns = [];
-    for (const [file, flags] of [[files.main, ''], [files.big, ''], [files.big, DEPLOYED_NODE_OPTIONS]] as const) {
-      say(`memory: the Lambda bundle on ${file.rows.toLocaleString('en-US')} rows${flags ? ` with ${flags}` : ''}…`);
-      memoryRuns.push(await runBundle(ctx, instant, bundle.file, file, flags));
-    }
+    say(`instant table: the processor on ${files.main.rows.toLocaleString('en-US')} rows, then the bare loop…`);
+    const instantTable = { processor: await runBundle(instant, bundle.file, files.main, c), bare: await runBareLoop(instant, files.main, c) };
+    say(`moto: the bare loop (moto's ceiling) on ${files.moto.rows.toLocaleString('en-US')} rows, then the processor…`);
+    const onMotoRuns = { bare: await runBareLoop(onMoto, files.moto, c), processor: await runBundle(onMoto, bundle.file, files.moto, c) };
+    say(`memory: the processor on ${files.big.rows.toLocaleString('en-US')} rows…`);
+    const big = await runBundle(instant, bundle.file, files.big, c);
 
     machine.loadAverage.end = loadavg()[0] ?? 0;
     const partial = {
-      schema: 1 as const,
+      schema: 2 as const,
       startedAt,
-      finishedAt: new Date().toISOString(),
       seconds: (performance.now() - started) / 1000,
       quick: o.quick,
-      options: o,
       machine,
       files,
-      contract,
-      sdk,
-      instantTable: { processor, bare, variants, profiled },
-      moto: { processor: motoProcessor, bare: motoBare, peer },
-      memory: { runs: memoryRuns, idSet },
+      instantTable,
+      moto: onMotoRuns,
+      // The main file's instant-table run is the small memory run.
+      memory: { runs: [instantTable.processor, big], idSet },
       coldStart,
       hostile: hostile.results,
     };
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial), conservationOk: false };
     results.conservationOk = conservationFailures(results).length === 0;
-    // A hostile input that crashes validate is a correctness failure; its time and RSS bounds are targets (✓/✗).
-    return { results, hostileReport: hostile.report, hostileOk: hostile.completed };
+    return { results, hostileOk: hostile.completed };
   } finally {
     await proxy?.stop();
     await moto?.stop();
@@ -178,16 +117,26 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { results, hostileReport, hostileOk } = await measure(options);
-  process.stdout.write(`${consoleReport(results, hostileReport)}\n`);
-
-  const resultsPath = options.quick ? QUICK_RESULTS_PATH : RESULTS_PATH;
-  writeJsonFile(resultsPath, results);
-  say(`results written to ${relative(process.cwd(), resultsPath)}`);
-  if (options.doc) {
-    const docPath = options.quick ? QUICK_DOC_PATH : DOC_PATH;
-    writePerformanceDoc(results, docPath);
-    say(`${relative(process.cwd(), docPath)} regenerated from them`);
+  const { results, hostileOk } = await measure(options);
+  // The recorded run is of the full sizes: a quick run is not compared with it.
+  const baseline = !options.quick && existsSync(RESULTS_PATH) ? readResults() : null;
+  const s = sections(results, baseline);
+  const failures = conservationFailures(results);
+  process.stdout.write(
+    [s.machine, '', s.targets, '', s.runs, '', s.memory, '', s['cold-start'], '', s.hostile, '', failures.length === 0 ? 'conservation: every check held' : `CONSERVATION FAILED:\n  ${failures.join('\n  ')}`, ''].join('\n'),
+  );
+  const out = OUT_RESULTS_PATH(options.quick);
+  mkdirSync(dirname(out), { recursive: true });
+  writeJsonFile(out, results);
+  say(`results written to ${relative(process.cwd(), out)}`);
+  const busy = machineWasBusy(results.machine);
+  const record = !options.quick && (options.record ?? !busy);
+  if (record) {
+    writeJsonFile(RESULTS_PATH, results);
+    writeDocTables(results);
+    say(`recorded: ${relative(process.cwd(), RESULTS_PATH)} and docs/performance.md's tables`);
+  } else if (!options.quick) {
+    say(`not recorded${busy ? ': the machine was busy (load average above its cores + 1); --record to record anyway' : ''}`);
   }
   say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return results.conservationOk && hostileOk ? 0 : 1;

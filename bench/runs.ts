@@ -1,78 +1,78 @@
 /**
- * One measured run against one server (moto itself, or the instant table in front of it), from
- * the coordinator's side: fresh resources, the file uploaded outside the clock, the measurement
- * in a process of its own, the server's CPU read from /proc around it, conservation checked
- * afterwards. Three kinds: the processor under tsx (processor-bench.ts), the bare BatchWriteItem
- * loop (bare-loop.ts), and the Lambda bundle in plain node for memory (bundle-run.mjs).
+ * One measured run against one server (moto itself, or the instant table in front of it): fresh
+ * resources, the file uploaded outside the clock, the measurement in a process of its own, the
+ * servers' CPU read from /proc around it, conservation checked afterwards (a failed check fails
+ * the benchmark). Two kinds: the Lambda bundle in plain node (bundle-run.mjs) and the bare
+ * BatchWriteItem loop (bare-loop.ts).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { S3Client } from '@aws-sdk/client-s3';
-import type { BareClient, BareLoopResult } from './bare-loop.ts';
-import { itemCount, uploadFile } from './aws.ts';
-import { runChild, runWorker } from './child.ts';
-import { bareConservation, fileConservation, ledgerOf, type Conservation, type LedgerSummary } from './conservation.ts';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getLedgerItem } from '../deployment/ledger-view.ts';
+import { ENV, fileLedgerKey, type LedgerItem } from '../functions/order-processor/index.ts';
+import { clientConfig, emulatorEnv } from '../tooling/aws-clients.ts';
+import { lambdaContext, objectCreatedBody, toSqsEvent, type CreatedObject } from '../tooling/lambda-events.ts';
+import { ledgerTableCommand, ordersTableCommand } from '../tooling/tables.ts';
+import type { BareLoopArgs, BareLoopResult } from './bare-loop.ts';
+import { runChild, runTypescript } from './child.ts';
 import type { BenchFile } from './data.ts';
-import { benchContext, objectCreatedEvent, type UploadedObject } from './events.ts';
 import type { InstantTable } from './instant-table.ts';
-import type { ProcessorRunResult } from './processor-bench.ts';
-import { benchClientConfig, createBenchResources, processorEnv, type BenchResources } from './setup.ts';
+import type { BareRun, Check, Conservation, FileRun } from './results.ts';
 
-/** Where the measured process sends its AWS calls. */
+const REGION = 'us-east-1';
+
+/** Where the measured process sends its AWS calls: moto, or the instant table in front of it. */
 export interface Server {
-  name: 'instant table' | 'moto';
   motoEndpoint: string;
   motoPid: number;
-  /** Present for the instant table. */
   proxy: InstantTable | null;
 }
 
-export interface RunContext {
-  writeConcurrency: number;
-  say: (text: string) => void;
+interface Resources {
+  bucket: string;
+  ordersTable: string;
+  ingestionsTable: string;
+  topicArn: string;
 }
 
-export interface ProcessorEntry extends ProcessorRunResult {
-  server: Server['name'];
-  rows: number;
-  rowsPerSecond: number;
-  /** Node CPU of the measured process per data row. */
-  microsPerRow: number;
-  /** CPU of moto (and of the proxy) during the run; null where /proc is not readable. */
-  serverCpuMs: number | null;
-  ledger: LedgerSummary | null;
-  conservation: Conservation;
+const config = (server: Server) => clientConfig({ endpoint: server.motoEndpoint, region: REGION });
+let runs = 0;
+
+/** A versioned bucket, the orders table, the ledger and the alerts topic, fresh for one run. */
+async function createResources(server: Server): Promise<Resources> {
+  const name = `order-pipeline-bench-${++runs}`;
+  const [s3, ddb, sns] = [new S3Client(config(server)), new DynamoDBClient(config(server)), new SNSClient(config(server))];
+  try {
+    const res = { bucket: `${name}-data`, ordersTable: `${name}-orders`, ingestionsTable: `${name}-ingestions`, topicArn: '' };
+    await s3.send(new CreateBucketCommand({ Bucket: res.bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: res.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await ddb.send(ordersTableCommand(res.ordersTable));
+    await ddb.send(ledgerTableCommand(res.ingestionsTable));
+    res.topicArn = (await sns.send(new CreateTopicCommand({ Name: `${name}-alerts` }))).TopicArn ?? '';
+    return res;
+  } finally {
+    [s3, ddb, sns].forEach((c) => c.destroy());
+  }
 }
 
-export interface BareEntry extends BareLoopResult {
-  server: Server['name'];
-  serverCpuMs: number | null;
-  conservation: Conservation;
+/** The environment the stack gives the processor, its AWS calls sent to the server. */
+function processorEnv(server: Server, res: Resources, writeConcurrency: number): Record<string, string> {
+  return {
+    ...emulatorEnv(server.proxy?.endpoint ?? server.motoEndpoint, REGION),
+    [ENV.ordersTable]: res.ordersTable,
+    [ENV.ingestionsTable]: res.ingestionsTable,
+    [ENV.alertsTopicArn]: res.topicArn,
+    [ENV.dataBucket]: res.bucket,
+    [ENV.stage]: 'bench',
+    [ENV.writeConcurrency]: String(writeConcurrency),
+    // WARN: the benchmark measures the work, not per-file INFO lines; metrics stay on, as deployed.
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    NODE_OPTIONS: '',
+  };
 }
-
-export interface MemoryEntry {
-  rows: number;
-  fileBytes: number;
-  /** Time to require the bundle in that process (module load, cold). */
-  loadMs: number;
-  seconds: number;
-  rowsPerSecond: number;
-  cpuMs: number;
-  microsPerRow: number;
-  /** RSS with the bundle loaded, before the invocation. */
-  rssBeforeBytes: number;
-  /** The process's peak RSS (maxRSS), module load and invocation. */
-  maxRssBytes: number;
-  /** Peaks of V8's heap (reserved, used: garbage included) and of memory outside it (buffers), sampled every 100 ms. */
-  peak: { heapTotalBytes: number; heapUsedBytes: number; externalBytes: number };
-  /** V8 flags the run had (e.g. a heap cap), if any. */
-  nodeOptions: string;
-  ledger: LedgerSummary | null;
-  conservation: Conservation;
-}
-
-const endpointOf = (server: Server) => server.proxy?.endpoint ?? server.motoEndpoint;
-const storedWhere = (server: Server) => (server.proxy ? 'items the instant table answered' : 'items in the orders table');
 
 /** utime + stime of a process in ms, from /proc (Linux); null elsewhere. */
 function processCpuMs(pid: number): number | null {
@@ -85,127 +85,95 @@ function processCpuMs(pid: number): number | null {
   }
 }
 
-/** CPU of moto (and the proxy) and the proxy's counters, around `work`. */
-export async function observed<T>(server: Server, work: () => Promise<T>): Promise<{ value: T; serverCpuMs: number | null; answered: number; batchWrites: number }> {
+/** `work`, with the servers' CPU and the items the instant table answered meanwhile. */
+async function observed<T>(server: Server, work: () => Promise<T>): Promise<{ value: T; serverCpuMs: number | null; answered: number }> {
   const pids = [server.motoPid, ...(server.proxy ? [server.proxy.pid] : [])];
   const cpu = () => pids.map(processCpuMs).reduce<number | null>((sum, ms) => (sum === null || ms === null ? null : sum + ms), 0);
-  const before = await server.proxy?.stats();
-  const cpu0 = cpu();
+  const [before, cpu0] = [await server.proxy?.stats(), cpu()];
   const value = await work();
-  const cpu1 = cpu();
-  const after = await server.proxy?.stats();
-  return {
-    value,
-    serverCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
-    answered: (after?.itemsAnswered ?? 0) - (before?.itemsAnswered ?? 0),
-    batchWrites: (after?.batchWriteRequests ?? 0) - (before?.batchWriteRequests ?? 0),
-  };
+  const [cpu1, after] = [cpu(), await server.proxy?.stats()];
+  return { value, serverCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, answered: (after?.itemsAnswered ?? 0) - (before?.itemsAnswered ?? 0) };
 }
 
-/** What a run left on the server: the items it stored (or the instant table answered). */
-async function storedItems(server: Server, res: BenchResources, run: { answered: number }): Promise<number> {
-  return server.proxy ? run.answered : itemCount(server.motoEndpoint, res.ordersTable);
-}
-
-/** A file run's outcome: its ledger item, the items stored, and the rows the ledger counted. */
-async function fileOutcome(server: Server, res: BenchResources, obj: UploadedObject, run: { answered: number }) {
-  const ledger = await ledgerOf(server.motoEndpoint, res.ingestionsTable, obj);
-  const stored = await storedItems(server, res, run);
-  return { ledger, stored, rows: ledger?.rows ?? 0 };
-}
-
-let runs = 0;
-
-/** Fresh bucket, tables and topic on moto, with the file uploaded to raw-data/. */
-async function prepare(server: Server, file: BenchFile, label: string): Promise<{ res: BenchResources; obj: UploadedObject }> {
-  const res = await createBenchResources(server.motoEndpoint, `bench-${++runs}`);
-  const s3 = new S3Client(benchClientConfig(server.motoEndpoint));
+/** Items the run left: those the instant table answered, or those moto's table holds (ItemCount is live in moto). */
+async function storedItems(server: Server, table: string, answered: number): Promise<{ stored: number; where: string }> {
+  if (server.proxy) return { stored: answered, where: 'items the instant table answered' };
+  const ddb = new DynamoDBClient(config(server));
   try {
-    const obj = await uploadFile(s3, res.bucket, `raw-data/bench/${label}.csv${file.gzip ? '.gz' : ''}`, file.path);
-    return { res, obj };
+    return { stored: (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount ?? 0, where: 'items in the orders table' };
   } finally {
-    s3.destroy();
+    ddb.destroy();
   }
 }
 
-export async function runProcessor(ctx: RunContext, server: Server, file: BenchFile, label: string, profilePath?: string): Promise<ProcessorEntry> {
-  const { res, obj } = await prepare(server, file, label);
-  const args = { event: objectCreatedEvent(obj), label, expectedRows: file.rows, ...(profilePath ? { profilePath } : {}) };
-  const run = await observed(server, () =>
-    runWorker<ProcessorRunResult>('processor', args, { env: processorEnv(res, ctx.writeConcurrency, endpointOf(server)), onProgress: ctx.say }),
-  );
-  const result = run.value;
-  const { ledger, stored, rows } = await fileOutcome(server, res, obj, run);
-  return {
-    ...result,
-    server: server.name,
-    rows,
-    rowsPerSecond: rows / result.seconds,
-    microsPerRow: (result.cpuMs * 1000) / Math.max(1, rows),
-    serverCpuMs: run.serverCpuMs,
-    ledger,
-    conservation: fileConservation({
-      ledger,
-      expectedRows: file.rows,
-      batchFailures: result.batchFailures,
-      stored,
-      storedWhere: storedWhere(server),
-      batchWriteCalls: server.proxy ? run.batchWrites : (result.requests.BatchWriteItem ?? 0),
-    }),
-  };
-}
+const conservation = (checks: Check[]): Conservation => ({ ok: checks.every((c) => c.ok), checks });
 
-export async function runBareLoop(ctx: RunContext, server: Server, file: BenchFile, client: BareClient): Promise<BareEntry> {
-  const res = await createBenchResources(server.motoEndpoint, `bench-${++runs}`);
-  const args = { path: file.path, sourceKey: `raw-data/bench/${file.rows}.csv`, table: res.ordersTable, concurrency: ctx.writeConcurrency, client };
-  const run = await observed(server, () =>
-    runWorker<BareLoopResult>('bare-loop', args, { env: processorEnv(res, ctx.writeConcurrency, endpointOf(server)), onProgress: ctx.say }),
-  );
-  const stored = await storedItems(server, res, run);
-  return { ...run.value, server: server.name, serverCpuMs: run.serverCpuMs, conservation: bareConservation(run.value, stored, storedWhere(server)) };
+/** The file's ledger accounts for every generated row, and the server received exactly `written` items. */
+export function fileConservation(ledger: Pick<LedgerItem, 'status' | 'rows' | 'written' | 'rejected'> | null, generated: number, batchFailures: number, stored: { stored: number; where: string }): Conservation {
+  const [status, rows, written, rejected] = [ledger?.status ?? 'missing', ledger?.rows ?? NaN, ledger?.written ?? NaN, ledger?.rejected ?? NaN];
+  return conservation([
+    { name: 'no failed SQS record', ok: batchFailures === 0, detail: `${batchFailures} batch item failure(s)` },
+    { name: 'ledger final', ok: status === 'PROCESSED' || status === 'PARTIAL', detail: `status ${status}` },
+    { name: 'rows = written + rejected', ok: rows === written + rejected, detail: `${rows} = ${written} + ${rejected}` },
+    { name: 'rows = generated rows', ok: rows === generated, detail: `${rows} vs ${generated} generated` },
+    { name: `${stored.where} = written`, ok: stored.stored === written, detail: `${stored.stored} vs ${written} written` },
+  ]);
 }
 
 const BUNDLE_RUN = fileURLToPath(new URL('./bundle-run.mjs', import.meta.url));
 
-interface BundleRunResult {
-  loadMs: number;
-  seconds: number;
-  cpuMs: number;
-  rssBeforeBytes: number;
-  maxRssBytes: number;
-  peak: MemoryEntry['peak'];
-  batchFailures: number;
-}
+type BundleRunResult = Pick<FileRun, 'seconds' | 'cpuMs' | 'maxRssBytes' | 'rssBeforeBytes'> & { batchFailures: number };
 
-/** The Lambda bundle's handler on the file, in plain node (no tsx): peak RSS as Lambda would see it. */
-export async function runBundle(ctx: RunContext, server: Server, bundleFile: string, file: BenchFile, nodeOptions = ''): Promise<MemoryEntry> {
-  const label = `bundle-${file.rows}`;
-  const { res, obj } = await prepare(server, file, label);
-  const argv = [BUNDLE_RUN, bundleFile, JSON.stringify(objectCreatedEvent(obj)), JSON.stringify(benchContext())];
-  const env = { ...processorEnv(res, ctx.writeConcurrency, endpointOf(server)), NODE_OPTIONS: nodeOptions };
-  const run = await observed(server, () => runChild<BundleRunResult>(label, argv, { env }));
+/** The Lambda bundle's handler on the file in plain node (no tsx), as the SQS event Lambda would deliver. */
+export async function runBundle(server: Server, bundleFile: string, file: BenchFile, writeConcurrency: number): Promise<FileRun> {
+  const res = await createResources(server);
+  const s3 = new S3Client(config(server));
+  const key = `raw-data/bench/orders-${file.rows}.csv${file.gzip ? '.gz' : ''}`;
+  const put = await s3.send(new PutObjectCommand({ Bucket: res.bucket, Key: key, Body: readFileSync(file.path) }));
+  s3.destroy();
+  const obj: CreatedObject = { bucket: res.bucket, key, etag: (put.ETag ?? '').replaceAll('"', ''), versionId: put.VersionId ?? null, size: file.bytes };
+  const event = toSqsEvent([{ MessageId: 'bench-1', ReceiptHandle: 'bench-1', Body: objectCreatedBody(obj), Attributes: { ApproximateReceiveCount: '1' } }], {
+    arn: `arn:aws:sqs:${REGION}:123456789012:order-pipeline-bench-ingest`,
+    region: REGION,
+  });
+  const context = lambdaContext({ functionName: 'order-pipeline-bench-processor', functionArn: `arn:aws:lambda:${REGION}:123456789012:function:order-pipeline-bench-processor`, memoryMb: 1024, timeoutSeconds: 900 });
+  const argv = [BUNDLE_RUN, bundleFile, JSON.stringify(event), JSON.stringify(context)];
+  const run = await observed(server, () => runChild<BundleRunResult>(`bundle ${file.rows}`, argv, processorEnv(server, res, writeConcurrency)));
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(config(server)));
+  const ledger = await getLedgerItem(doc, res.ingestionsTable, fileLedgerKey(obj)).finally(() => doc.destroy());
+  const rows = ledger?.rows ?? 0;
   const r = run.value;
-  const { ledger, stored, rows } = await fileOutcome(server, res, obj, run);
   return {
     rows,
-    fileBytes: file.bytes,
-    loadMs: r.loadMs,
     seconds: r.seconds,
     rowsPerSecond: rows / r.seconds,
     cpuMs: r.cpuMs,
     microsPerRow: (r.cpuMs * 1000) / Math.max(1, rows),
-    rssBeforeBytes: r.rssBeforeBytes,
     maxRssBytes: r.maxRssBytes,
-    peak: r.peak,
-    nodeOptions,
-    ledger,
-    conservation: fileConservation({
-      ledger,
-      expectedRows: file.rows,
-      batchFailures: r.batchFailures,
-      stored,
-      storedWhere: storedWhere(server),
-      batchWriteCalls: server.proxy ? run.batchWrites : Math.ceil(stored / 25),
-    }),
+    rssBeforeBytes: r.rssBeforeBytes,
+    serverCpuMs: run.serverCpuMs,
+    conservation: fileConservation(ledger, file.rows, r.batchFailures, await storedItems(server, res.ordersTable, run.answered)),
+  };
+}
+
+const BARE_LOOP = fileURLToPath(new URL('./bare-loop.ts', import.meta.url));
+
+export async function runBareLoop(server: Server, file: BenchFile, writeConcurrency: number): Promise<BareRun> {
+  const res = await createResources(server);
+  const args: BareLoopArgs = { path: file.path, sourceKey: `raw-data/bench/orders-${file.rows}.csv`, table: res.ordersTable, concurrency: writeConcurrency };
+  const run = await observed(server, () => runTypescript<BareLoopResult>(BARE_LOOP, args, processorEnv(server, res, writeConcurrency)));
+  const r = run.value;
+  const { stored, where } = await storedItems(server, res.ordersTable, run.answered);
+  return {
+    items: r.items,
+    seconds: r.seconds,
+    itemsPerSecond: r.itemsPerSecond,
+    cpuMs: r.cpuMs,
+    microsPerItem: r.microsPerItem,
+    serverCpuMs: run.serverCpuMs,
+    conservation: conservation([
+      { name: `${where} = items sent`, ok: stored === r.itemsSent, detail: `${stored} vs ${r.itemsSent} sent` },
+      { name: 'no unprocessed items', ok: r.unprocessed === 0, detail: `${r.unprocessed} unprocessed` },
+    ]),
   };
 }

@@ -2,9 +2,9 @@
  * Whether queued work is delivered to the processor, and switching it (`pause` / `resume`): on AWS
  * the processor's SQS event-source mappings themselves — the ingest queue's and the parts
  * queue's, together —; locally the poller that plays them, through .local/delivery.json
- * (local/home.ts says why moto's own copies of the mappings stay disabled).
+ * (local-home.ts says why moto's own copies of the mappings stay disabled).
  */
-import { localPaths, readDeliveryState, readPids, writeDeliveryState, type DeliveryState } from '../local/home.ts';
+import { localPaths, readDeliveryState, readPids, writeDeliveryState, type DeliveryState } from './local-home.ts';
 import { isAlive } from '../tooling/emulator.ts';
 import type { Connection } from './connect.ts';
 import { setMappingEnabled } from './event-source-mapping.ts';

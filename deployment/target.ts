@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localHome, localPaths, readLocalOutputs, type LocalOutputs } from '../local/home.ts';
+import { localHome, localPaths, readLocalOutputs, type LocalOutputs } from './local-home.ts';
 import { PROJECT_PATHS } from '../tooling/project.ts';
 import { checkOutputs, normaliseOutputs, type StackOutputs } from '../tooling/stack-outputs.ts';
 import { readOutputs } from '../tooling/terraform.ts';

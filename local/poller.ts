@@ -15,7 +15,7 @@ import type { Clients } from '../tooling/aws-clients.ts';
 import { PROJECT_PATHS } from '../tooling/project.ts';
 import { AlertCapture } from './alert-capture.ts';
 import { FunctionLogs, MetricsForwarder } from './function-logs.ts';
-import { readDeliveryState, type LocalOutputs } from './home.ts';
+import { readDeliveryState, type LocalOutputs } from '../deployment/local-home.ts';
 import { EnvironmentPool } from './lambda/environment-pool.ts';
 import { functionEnvironment } from './lambda/function-environment.ts';
 import { MappingPoller, sharedPoolSize, type BatchReport } from './lambda/mapping-poller.ts';

@@ -26,7 +26,7 @@ import {
   writePids,
   type LocalOutputs,
   type LocalPaths,
-} from './home.ts';
+} from '../deployment/local-home.ts';
 import { LocalPoller, type PollerEvent } from './poller.ts';
 import { LOCAL_REGION, LOCAL_STAGE, localStackEnv } from './stack-env.ts';
 
@@ -139,7 +139,7 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
 
     const wiring = await readWiring(clients, outputs0);
     const { feeds } = wiring;
-    // See home.ts (delivery state): moto would act on an enabled mapping itself (via Docker), so
+    // See deployment/local-home.ts (delivery state): moto would act on an enabled mapping itself (via Docker), so
     // every one is disabled in the emulator; the poller plays them.
     for (const feed of feeds) await setMappingEnabled(clients.lambda, feed.mapping.uuid, false);
     writeDeliveryState(paths.delivery, deliveryRecord(feeds, feeds.every((f) => f.mapping.enabled), 'as deployed'));

@@ -4,6 +4,7 @@
  * as a parameter and either returns a typed configuration or throws one `ConfigError` listing every
  * problem as `VARIABLE="value": expected …`, so an operator fixes all of them in one go.
  */
+import { DEFAULTS, wholeFileThresholdMb, type DefaultedSetting } from '../functions/order-processor/defaults.ts';
 import { type Env, Reader } from './config-reader.ts';
 
 export interface LifecycleDays {
@@ -79,34 +80,41 @@ export interface ConfigVariable {
   description: string;
 }
 
+/** A variable whose default is the table's (functions/order-processor/defaults.ts). */
+const tabled = (name: DefaultedSetting, description: string): ConfigVariable => ({ name, default: String(DEFAULTS[name]), description });
+
 /** Every variable `loadConfig` reads; docs/deploy.md mirrors this list (a test keeps them in step). */
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
-  { name: 'PIPELINE_STAGE', default: 'dev', description: 'Stage name used in every resource name: 1–12 chars, lower-case letters, digits and single hyphens, starting with a letter.' },
-  { name: 'AWS_REGION', default: '`AWS_DEFAULT_REGION`, else `us-east-1`', description: 'Region to deploy into (e.g. `eu-west-1`). A profile\'s configured region is not consulted: set it here.' },
+  tabled('PIPELINE_STAGE', 'Stage name used in every resource name: 1–12 chars, lower-case letters, digits and single hyphens, starting with a letter.'),
+  { name: 'AWS_REGION', default: `\`AWS_DEFAULT_REGION\`, else \`${DEFAULTS.AWS_REGION}\``, description: 'Region to deploy into (e.g. `eu-west-1`). A profile\'s configured region is not consulted: set it here.' },
   { name: 'ALERT_EMAILS', default: '(none)', description: 'Comma-separated e-mail addresses subscribed to the alerts topic.' },
-  { name: 'LAMBDA_MEMORY_MB', default: '1024', description: 'Processor memory, integer 128–10240 (CPU scales with it).' },
-  { name: 'LAMBDA_TIMEOUT_SECONDS', default: '300', description: 'Processor timeout, integer 1–900. The visibility timeout of the ingest and parts queues is 6× this.' },
-  { name: 'LOG_LEVEL', default: 'INFO', description: 'Processor log level: DEBUG, INFO, WARN or ERROR.' },
-  { name: 'WRITE_CONCURRENCY', default: '4', description: 'BatchWriteItem requests in flight per file, integer 1–64.' },
-  { name: 'WRITE_RETRY_DEADLINE_MS', default: '60000', description: 'How long the processor retries throttled writes before failing the message (ms), less than the timeout.' },
-  { name: 'INGEST_BATCH_SIZE', default: '5', description: 'Files (SQS messages) per invocation, integer 1–10000; above 10 needs `INGEST_BATCH_WINDOW_SECONDS` ≥ 1.' },
-  { name: 'INGEST_BATCH_WINDOW_SECONDS', default: '0', description: 'Maximum batching window of the event-source mapping, integer 0–300.' },
-  { name: 'INGEST_MAX_CONCURRENCY', default: '5', description: 'Maximum concurrent invocations fed by each queue, integer 2–1000 (protects DynamoDB). It bounds the ingest queue (files) and the parts queue (parts of large files) separately, so the processor may run up to twice this many at once.' },
-  { name: 'MAX_FILE_MB', default: '16384', description: 'Largest file the processor reads, in MiB once decompressed, integer 1–1048576; a larger file is refused with a file-level reason (bounds time on gzip bombs).' },
-  { name: 'MAX_FILE_LINES', default: '100000000', description: 'Most physical lines a file may have (header and blank lines included), integer 1–10000000000; a longer file is refused with a file-level reason.' },
-  { name: 'FANOUT_THRESHOLD_MB', default: '256', description: 'Files of at least this many MiB (a `.gz` whose compressed size or inflated content reaches it) are split into parts processed by parallel invocations, integer 1–1048576; a threshold above `MAX_FILE_MB` means no file is split.' },
-  { name: 'FANOUT_CHUNK_MB', default: '`64` (`MAX_FILE_MB` / 10,000 if higher), or `FANOUT_THRESHOLD_MB` if lower', description: 'Nominal size of a part in MiB, integer 1–5120 and at most `FANOUT_THRESHOLD_MB`; from 5 MiB up, at least `MAX_FILE_MB` / 10,000 (S3 joins at most 10,000 parts into one object). The parts\' cleaned slices are joined with UploadPartCopy, which copies at most 5 GiB (5120 MiB) at a time. Each part must be scanned and written within `LAMBDA_TIMEOUT_SECONDS`, which in practice bounds it far lower (docs/performance.md).' },
-  { name: 'ARCHIVE_GLACIER_IR_DAYS', default: '30', description: 'Days until `archive/` objects move to Glacier Instant Retrieval.' },
-  { name: 'ARCHIVE_DEEP_ARCHIVE_DAYS', default: '180', description: 'Days until `archive/` objects move to Glacier Deep Archive; at least 90 more than the Glacier IR days.' },
-  { name: 'ARCHIVE_EXPIRATION_DAYS', default: '2555', description: 'Days until `archive/` objects are deleted; at least 180 more than the Deep Archive days.' },
-  { name: 'PROCESSED_IA_DAYS', default: '30', description: 'Days until `processed-data/` objects move to Standard-IA, at least 30.' },
-  { name: 'FAILED_EXPIRATION_DAYS', default: '90', description: 'Days until `failed-data/` objects are deleted.' },
-  { name: 'NONCURRENT_VERSION_EXPIRATION_DAYS', default: '30', description: 'Days until superseded object versions are deleted.' },
-  { name: 'ABORT_INCOMPLETE_MULTIPART_DAYS', default: '7', description: 'Days until parts of unfinished multipart uploads are removed.' },
-  { name: 'STAGING_EXPIRATION_DAYS', default: '7', description: 'Days until `staging/` objects (a large file\'s intermediate data, normally deleted when the file concludes) are deleted, at least 4 (the days a queue keeps a part message). Unfinished multipart uploads and deleted versions under `staging/` are removed after 1 day.' },
-  { name: 'LOG_RETENTION_DAYS', default: '30', description: `Processor log retention; one of CloudWatch's values: ${LOG_RETENTION_VALUES.join(', ')}.` },
-  { name: 'REJECT_RATIO_ALARM_THRESHOLD', default: '0.05', description: 'Alarm when rejected rows / received rows over 5 minutes exceeds this fraction (0 < x ≤ 1).' },
-  { name: 'QUEUE_AGE_ALARM_SECONDS', default: '900', description: 'Alarm when the oldest message of the ingest queue, or of the parts queue, is older than this, integer 60–1209600.' },
+  tabled('LAMBDA_MEMORY_MB', 'Processor memory, integer 128–10240 (CPU scales with it).'),
+  tabled('LAMBDA_TIMEOUT_SECONDS', 'Processor timeout, integer 1–900. The visibility timeout of the ingest and parts queues is 6× this.'),
+  tabled('LOG_LEVEL', 'Processor log level: DEBUG, INFO, WARN or ERROR.'),
+  tabled('WRITE_CONCURRENCY', 'BatchWriteItem requests in flight per file, integer 1–64.'),
+  tabled('WRITE_RETRY_DEADLINE_MS', 'How long the processor retries throttled writes before failing the message (ms), less than the timeout.'),
+  tabled('INGEST_BATCH_SIZE', 'Files (SQS messages) per invocation, integer 1–10000; above 10 needs `INGEST_BATCH_WINDOW_SECONDS` ≥ 1.'),
+  tabled('INGEST_BATCH_WINDOW_SECONDS', 'Maximum batching window of the event-source mapping, integer 0–300.'),
+  tabled('INGEST_MAX_CONCURRENCY', 'Maximum concurrent invocations fed by each queue, integer 2–1000 (protects DynamoDB). It bounds the ingest queue (files) and the parts queue (parts of large files) separately, so the processor may run up to twice this many at once.'),
+  tabled('MAX_FILE_MB', 'Largest file the processor reads, in MiB once decompressed, integer 1–1048576; a larger file is refused with a file-level reason (bounds time on gzip bombs).'),
+  tabled('MAX_FILE_LINES', 'Most physical lines a file may have (header and blank lines included), integer 1–10000000000; a longer file is refused with a file-level reason.'),
+  {
+    name: 'FANOUT_THRESHOLD_MB',
+    default: `derived from \`LAMBDA_MEMORY_MB\` and \`LAMBDA_TIMEOUT_SECONDS\` (docs/performance.md): \`${wholeFileThresholdMb(DEFAULTS.LAMBDA_MEMORY_MB, DEFAULTS.LAMBDA_TIMEOUT_SECONDS)}\` at their defaults`,
+    description: 'Files of at least this many MiB (a `.gz` whose compressed size or inflated content reaches it) are split into parts processed by parallel invocations, integer 1–1048576; a threshold above `MAX_FILE_MB` means no file is split. Unset, it is half of what one invocation is modelled to read twice and write within `LAMBDA_TIMEOUT_SECONDS` at `LAMBDA_MEMORY_MB`, so a file processed whole finishes well within the timeout.',
+  },
+  { name: 'FANOUT_CHUNK_MB', default: `\`${DEFAULTS.FANOUT_CHUNK_MB}\` (\`MAX_FILE_MB\` / 10,000 if higher), or \`FANOUT_THRESHOLD_MB\` if lower`, description: 'Nominal size of a part in MiB, integer 1–5120 and at most `FANOUT_THRESHOLD_MB`; from 5 MiB up, at least `MAX_FILE_MB` / 10,000 (S3 joins at most 10,000 parts into one object). The parts\' cleaned slices are joined with UploadPartCopy, which copies at most 5 GiB (5120 MiB) at a time. Each part must be scanned and written within `LAMBDA_TIMEOUT_SECONDS`, which in practice bounds it far lower (docs/performance.md).' },
+  tabled('ARCHIVE_GLACIER_IR_DAYS', 'Days until `archive/` objects move to Glacier Instant Retrieval.'),
+  tabled('ARCHIVE_DEEP_ARCHIVE_DAYS', 'Days until `archive/` objects move to Glacier Deep Archive; at least 90 more than the Glacier IR days.'),
+  tabled('ARCHIVE_EXPIRATION_DAYS', 'Days until `archive/` objects are deleted; at least 180 more than the Deep Archive days.'),
+  tabled('PROCESSED_IA_DAYS', 'Days until `processed-data/` objects move to Standard-IA, at least 30.'),
+  tabled('FAILED_EXPIRATION_DAYS', 'Days until `failed-data/` objects are deleted.'),
+  tabled('NONCURRENT_VERSION_EXPIRATION_DAYS', 'Days until superseded object versions are deleted.'),
+  tabled('ABORT_INCOMPLETE_MULTIPART_DAYS', 'Days until parts of unfinished multipart uploads are removed.'),
+  tabled('STAGING_EXPIRATION_DAYS', 'Days until `staging/` objects (a large file\'s intermediate data, normally deleted when the file concludes) are deleted, at least 4 (the days a queue keeps a part message). Unfinished multipart uploads and deleted versions under `staging/` are removed after 1 day.'),
+  tabled('LOG_RETENTION_DAYS', `Processor log retention; one of CloudWatch's values: ${LOG_RETENTION_VALUES.join(', ')}.`),
+  tabled('REJECT_RATIO_ALARM_THRESHOLD', 'Alarm when rejected rows / received rows over 5 minutes exceeds this fraction (0 < x ≤ 1).'),
+  tabled('QUEUE_AGE_ALARM_SECONDS', 'Alarm when the oldest message of the ingest queue, or of the parts queue, is older than this, integer 60–1209600.'),
   { name: 'DELETION_PROTECTION', default: '`true` for stage `prod`, else `false`', description: 'Protect the tables from deletion and keep the bucket on destroy (`true`/`false`). When `false`, `destroy` also empties the bucket.' },
   { name: 'TF_STATE_BUCKET', default: '(local state)', description: 'S3 bucket for remote Terraform state; unset = state file in the stack directory.' },
   { name: 'TF_STATE_KEY', default: '`order-pipeline/<stage>/terraform.tfstate`', description: 'Object key of the state file (only with `TF_STATE_BUCKET`).' },
@@ -135,13 +143,13 @@ export function loadConfig(env: Env): PipelineConfig {
 
   const stage = r.matching(
     'PIPELINE_STAGE',
-    'dev',
+    DEFAULTS.PIPELINE_STAGE,
     STAGE_PATTERN,
     '1–12 lower-case letters, digits or single hyphens, starting with a letter and not ending with a hyphen (e.g. "dev", "prod-eu")',
   );
   const region = r.matching(
     'AWS_REGION',
-    r.raw('AWS_DEFAULT_REGION') ?? 'us-east-1',
+    r.raw('AWS_DEFAULT_REGION') ?? DEFAULTS.AWS_REGION,
     REGION_PATTERN,
     'an AWS region code such as "us-east-1" or "eu-west-1"',
   );
@@ -159,29 +167,31 @@ export function loadConfig(env: Env): PipelineConfig {
     }
   }
 
-  const lambdaMemoryMb = r.integer('LAMBDA_MEMORY_MB', 1024, 128, 10240, ' (MB)');
-  const lambdaTimeoutSeconds = r.integer('LAMBDA_TIMEOUT_SECONDS', 300, 1, 900, ' (seconds)');
-  const logLevel = r.oneOf<LogLevel>('LOG_LEVEL', 'INFO', LOG_LEVELS, (s) => s.toUpperCase() as LogLevel);
-  const writeConcurrency = r.integer('WRITE_CONCURRENCY', 4, 1, 64);
-  const writeRetryDeadlineMs = r.integer('WRITE_RETRY_DEADLINE_MS', 60_000, 1000, 900_000, ' (ms)');
+  const lambdaMemoryMb = r.integer('LAMBDA_MEMORY_MB', DEFAULTS.LAMBDA_MEMORY_MB, 128, 10240, ' (MB)');
+  const lambdaTimeoutSeconds = r.integer('LAMBDA_TIMEOUT_SECONDS', DEFAULTS.LAMBDA_TIMEOUT_SECONDS, 1, 900, ' (seconds)');
+  const logLevel = r.oneOf<LogLevel>('LOG_LEVEL', DEFAULTS.LOG_LEVEL, LOG_LEVELS, (s) => s.toUpperCase() as LogLevel);
+  const writeConcurrency = r.integer('WRITE_CONCURRENCY', DEFAULTS.WRITE_CONCURRENCY, 1, 64);
+  const writeRetryDeadlineMs = r.integer('WRITE_RETRY_DEADLINE_MS', DEFAULTS.WRITE_RETRY_DEADLINE_MS, 1000, 900_000, ' (ms)');
   if (writeRetryDeadlineMs >= lambdaTimeoutSeconds * 1000 && r.raw('WRITE_RETRY_DEADLINE_MS') !== undefined) {
     r.fail('WRITE_RETRY_DEADLINE_MS', String(writeRetryDeadlineMs), `less than the function timeout (${lambdaTimeoutSeconds * 1000} ms)`);
   }
-  const ingestBatchSize = r.integer('INGEST_BATCH_SIZE', 5, 1, 10_000);
-  const ingestBatchWindowSeconds = r.integer('INGEST_BATCH_WINDOW_SECONDS', 0, 0, 300, ' (seconds)');
+  const ingestBatchSize = r.integer('INGEST_BATCH_SIZE', DEFAULTS.INGEST_BATCH_SIZE, 1, 10_000);
+  const ingestBatchWindowSeconds = r.integer('INGEST_BATCH_WINDOW_SECONDS', DEFAULTS.INGEST_BATCH_WINDOW_SECONDS, 0, 300, ' (seconds)');
   if (ingestBatchSize > 10 && ingestBatchWindowSeconds < 1) {
     r.fail('INGEST_BATCH_SIZE', String(ingestBatchSize), 'at most 10 unless INGEST_BATCH_WINDOW_SECONDS is at least 1 (an AWS rule for SQS batches)');
   }
-  const ingestMaxConcurrency = r.integer('INGEST_MAX_CONCURRENCY', 5, 2, 1000, ' (the range AWS allows for SQS maximum concurrency)');
+  const ingestMaxConcurrency = r.integer('INGEST_MAX_CONCURRENCY', DEFAULTS.INGEST_MAX_CONCURRENCY, 2, 1000, ' (the range AWS allows for SQS maximum concurrency)');
   // The same ranges as the processor's own reading of these variables (limitsFromEnv in
   // functions/order-processor/contract/limits.ts): a value accepted here never fails there.
-  const maxFileMb = r.integer('MAX_FILE_MB', 16_384, 1, 1_048_576, ' (MiB of decompressed data)');
-  const maxFileLines = r.integer('MAX_FILE_LINES', 100_000_000, 1, 10_000_000_000, ' (physical lines per file)');
-  const fanoutThresholdMb = r.integer('FANOUT_THRESHOLD_MB', 256, 1, 1_048_576, ' (MiB)');
+  const maxFileMb = r.integer('MAX_FILE_MB', DEFAULTS.MAX_FILE_MB, 1, 1_048_576, ' (MiB of decompressed data)');
+  const maxFileLines = r.integer('MAX_FILE_LINES', DEFAULTS.MAX_FILE_LINES, 1, 10_000_000_000, ' (physical lines per file)');
+  // Unset, the largest file one invocation of this memory and timeout handles with a margin
+  // (wholeFileThresholdMb): whole files must not time out on the defaults, larger ones go in parts.
+  const fanoutThresholdMb = r.integer('FANOUT_THRESHOLD_MB', wholeFileThresholdMb(lambdaMemoryMb, lambdaTimeoutSeconds), 1, 1_048_576, ' (MiB)');
   // 5 GiB is the most one UploadPartCopy copies, and the parts' cleaned slices are joined with it.
   // Unset, the chunk follows a lower threshold down (so setting the threshold alone is enough) and
   // a very high MAX_FILE_MB up (so a file at the cap stays within the parts S3 joins, below).
-  const defaultChunkMb = Math.min(fanoutThresholdMb, Math.max(64, Math.ceil(maxFileMb / MAX_JOINED_PARTS)));
+  const defaultChunkMb = Math.min(fanoutThresholdMb, Math.max(DEFAULTS.FANOUT_CHUNK_MB, Math.ceil(maxFileMb / MAX_JOINED_PARTS)));
   const fanoutChunkMb = r.integer('FANOUT_CHUNK_MB', defaultChunkMb, 1, 5120, ' (MiB; S3 copies at most 5 GiB per UploadPartCopy)');
   // A part larger than the threshold would send the files between the two sizes through the parts
   // queue as one part: slower than processing them whole, for nothing (most likely swapped values).
@@ -197,9 +207,9 @@ export function loadConfig(env: Env): PipelineConfig {
 
   const day = 1;
   const maxDays = 36_500;
-  const archiveToGlacierIr = r.integer('ARCHIVE_GLACIER_IR_DAYS', 30, 0, maxDays, ' (days)');
-  const archiveToDeepArchive = r.integer('ARCHIVE_DEEP_ARCHIVE_DAYS', 180, day, maxDays, ' (days)');
-  const archiveExpiration = r.integer('ARCHIVE_EXPIRATION_DAYS', 2555, day, maxDays, ' (days)');
+  const archiveToGlacierIr = r.integer('ARCHIVE_GLACIER_IR_DAYS', DEFAULTS.ARCHIVE_GLACIER_IR_DAYS, 0, maxDays, ' (days)');
+  const archiveToDeepArchive = r.integer('ARCHIVE_DEEP_ARCHIVE_DAYS', DEFAULTS.ARCHIVE_DEEP_ARCHIVE_DAYS, day, maxDays, ' (days)');
+  const archiveExpiration = r.integer('ARCHIVE_EXPIRATION_DAYS', DEFAULTS.ARCHIVE_EXPIRATION_DAYS, day, maxDays, ' (days)');
   // Glacier IR bills a 90-day minimum and Deep Archive 180 days: transitions/expiry sooner than
   // that are rejected here because they would cost more than they save.
   if (archiveToDeepArchive < archiveToGlacierIr + 90) {
@@ -208,19 +218,19 @@ export function loadConfig(env: Env): PipelineConfig {
   if (archiveExpiration < archiveToDeepArchive + 180) {
     r.fail('ARCHIVE_EXPIRATION_DAYS', String(archiveExpiration), `at least ARCHIVE_DEEP_ARCHIVE_DAYS + 180 (${archiveToDeepArchive + 180}): Deep Archive bills 180 days minimum`);
   }
-  const processedToInfrequentAccess = r.integer('PROCESSED_IA_DAYS', 30, 30, maxDays, ' (days; S3 requires at least 30 before Standard-IA)');
-  const failedExpiration = r.integer('FAILED_EXPIRATION_DAYS', 90, day, maxDays, ' (days)');
-  const noncurrentVersionExpiration = r.integer('NONCURRENT_VERSION_EXPIRATION_DAYS', 30, day, maxDays, ' (days)');
-  const abortIncompleteMultipartUpload = r.integer('ABORT_INCOMPLETE_MULTIPART_DAYS', 7, day, maxDays, ' (days)');
+  const processedToInfrequentAccess = r.integer('PROCESSED_IA_DAYS', DEFAULTS.PROCESSED_IA_DAYS, 30, maxDays, ' (days; S3 requires at least 30 before Standard-IA)');
+  const failedExpiration = r.integer('FAILED_EXPIRATION_DAYS', DEFAULTS.FAILED_EXPIRATION_DAYS, day, maxDays, ' (days)');
+  const noncurrentVersionExpiration = r.integer('NONCURRENT_VERSION_EXPIRATION_DAYS', DEFAULTS.NONCURRENT_VERSION_EXPIRATION_DAYS, day, maxDays, ' (days)');
+  const abortIncompleteMultipartUpload = r.integer('ABORT_INCOMPLETE_MULTIPART_DAYS', DEFAULTS.ABORT_INCOMPLETE_MULTIPART_DAYS, day, maxDays, ' (days)');
   // Staged data must outlive every part message that refers to it: a queue keeps a message 4 days
   // (modules/queues.ts), e.g. while delivery is paused.
-  const stagingExpiration = r.integer('STAGING_EXPIRATION_DAYS', 7, 4, maxDays, ' (days; at least the 4 days a queue keeps a part message)');
+  const stagingExpiration = r.integer('STAGING_EXPIRATION_DAYS', DEFAULTS.STAGING_EXPIRATION_DAYS, 4, maxDays, ' (days; at least the 4 days a queue keeps a part message)');
 
-  const logRetentionDays = r.oneOf<number>('LOG_RETENTION_DAYS', 30, LOG_RETENTION_VALUES, (s) =>
+  const logRetentionDays = r.oneOf<number>('LOG_RETENTION_DAYS', DEFAULTS.LOG_RETENTION_DAYS, LOG_RETENTION_VALUES, (s) =>
     /^\d+$/.test(s) ? Number(s) : Number.NaN,
   );
 
-  let rejectRatioAlarmThreshold = 0.05;
+  let rejectRatioAlarmThreshold: number = DEFAULTS.REJECT_RATIO_ALARM_THRESHOLD;
   const ratioRaw = r.raw('REJECT_RATIO_ALARM_THRESHOLD');
   if (ratioRaw !== undefined) {
     const parsed = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(ratioRaw) ? Number(ratioRaw) : Number.NaN;
@@ -230,7 +240,7 @@ export function loadConfig(env: Env): PipelineConfig {
       rejectRatioAlarmThreshold = parsed;
     }
   }
-  const queueAgeAlarmSeconds = r.integer('QUEUE_AGE_ALARM_SECONDS', 900, 60, 1_209_600, ' (seconds)');
+  const queueAgeAlarmSeconds = r.integer('QUEUE_AGE_ALARM_SECONDS', DEFAULTS.QUEUE_AGE_ALARM_SECONDS, 60, 1_209_600, ' (seconds)');
   const deletionProtection = r.boolean('DELETION_PROTECTION', stage === 'prod');
 
   let remoteState: RemoteStateConfig | undefined;

@@ -14,7 +14,7 @@ export interface IngestionProps {
   /**
    * The processor's timeout in seconds; the ingest queue's visibility timeout is 6× this, so a file
    * still being processed is not handed to a second invocation. Required: the stack
-   * passes `LAMBDA_TIMEOUT_SECONDS` (default 300).
+   * passes `LAMBDA_TIMEOUT_SECONDS`.
    */
   readonly functionTimeoutSeconds: number;
 }

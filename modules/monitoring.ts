@@ -32,9 +32,9 @@ export interface MonitoringProps {
   readonly parts: { readonly queue: Pick<SqsQueue, 'name'>; readonly deadLetterQueue: Pick<SqsQueue, 'name'> };
   /** The orders table and the ledger (consumed writes, throttling). Required. */
   readonly tables: { readonly orders: Pick<DynamodbTable, 'name'>; readonly ingestions: Pick<DynamodbTable, 'name'> };
-  /** Rejected rows / received rows over 5 minutes above which an alarm fires. Required; set from `REJECT_RATIO_ALARM_THRESHOLD` (default 0.05). */
+  /** Rejected rows / received rows over 5 minutes above which an alarm fires. Required; set from `REJECT_RATIO_ALARM_THRESHOLD`. */
   readonly rejectRatioThreshold: number;
-  /** Age in seconds of the oldest ingest (or parts) message above which an alarm fires. Required; set from `QUEUE_AGE_ALARM_SECONDS` (default 900). */
+  /** Age in seconds of the oldest ingest (or parts) message above which an alarm fires. Required; set from `QUEUE_AGE_ALARM_SECONDS`. */
   readonly queueAgeAlarmSeconds: number;
 }
 

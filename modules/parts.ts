@@ -10,7 +10,7 @@ export interface PartsProps {
   /**
    * The processor's timeout in seconds; the parts queue's visibility timeout is 6× this, so a part
    * still being worked on is not handed to a second invocation. Required: the stack passes
-   * `LAMBDA_TIMEOUT_SECONDS` (default 300).
+   * `LAMBDA_TIMEOUT_SECONDS`.
    */
   readonly functionTimeoutSeconds: number;
 }

@@ -27,7 +27,7 @@ type ProcessorTable = Pick<DynamodbTable, 'name' | 'arn'>;
 export interface ProcessorProps {
   /** Prefix of every name (`order-pipeline-<stage>`): function `<prefix>-processor`, role `<prefix>-processor-role`. Required. */
   readonly namePrefix: string;
-  /** Stage name, passed to the function as `STAGE`. Required; set from `PIPELINE_STAGE` (default `dev`). */
+  /** Stage name, passed to the function as `STAGE`. Required; set from `PIPELINE_STAGE`. */
   readonly stage: string;
   /** Directory holding the esbuild bundle (index.js + source map); zipped as a TerraformAsset. Required. */
   readonly bundleDir: string;
@@ -45,34 +45,34 @@ export interface ProcessorProps {
    * processor fails the file on the last receive). Required.
    */
   readonly parts: { readonly queue: Pick<SqsQueue, 'arn' | 'url'>; readonly maxReceiveCount: number };
-  /** Function memory in MB. Required; set from `LAMBDA_MEMORY_MB` (default 1024). */
+  /** Function memory in MB. Required; set from `LAMBDA_MEMORY_MB`. */
   readonly memoryMb: number;
-  /** Function timeout in seconds. Required; set from `LAMBDA_TIMEOUT_SECONDS` (default 300). */
+  /** Function timeout in seconds. Required; set from `LAMBDA_TIMEOUT_SECONDS`. */
   readonly timeoutSeconds: number;
-  /** Powertools log level. Required; set from `LOG_LEVEL` (default INFO). */
+  /** Powertools log level. Required; set from `LOG_LEVEL`. */
   readonly logLevel: LogLevel;
-  /** Days the function's logs are kept. Required; set from `LOG_RETENTION_DAYS` (default 30). */
+  /** Days the function's logs are kept. Required; set from `LOG_RETENTION_DAYS`. */
   readonly logRetentionDays: number;
-  /** BatchWriteItem requests in flight per file. Required; set from `WRITE_CONCURRENCY` (default 4). */
+  /** BatchWriteItem requests in flight per file. Required; set from `WRITE_CONCURRENCY`. */
   readonly writeConcurrency: number;
-  /** How long throttled writes are retried, in ms. Required; set from `WRITE_RETRY_DEADLINE_MS` (default 60000). */
+  /** How long throttled writes are retried, in ms. Required; set from `WRITE_RETRY_DEADLINE_MS`. */
   readonly writeRetryDeadlineMs: number;
-  /** Files (SQS messages) per invocation. Required; set from `INGEST_BATCH_SIZE` (default 5). */
+  /** Files (SQS messages) per invocation. Required; set from `INGEST_BATCH_SIZE`. */
   readonly batchSize: number;
-  /** Batching window of the event-source mapping in seconds. Required; set from `INGEST_BATCH_WINDOW_SECONDS` (default 0). */
+  /** Batching window of the event-source mapping in seconds. Required; set from `INGEST_BATCH_WINDOW_SECONDS`. */
   readonly batchWindowSeconds: number;
   /**
    * Maximum concurrent invocations fed by each of the two queues (so up to twice this in all).
-   * Required; set from `INGEST_MAX_CONCURRENCY` (default 5).
+   * Required; set from `INGEST_MAX_CONCURRENCY`.
    */
   readonly maxConcurrency: number;
-  /** Whole-file cap on decompressed bytes, in MiB. Required; set from `MAX_FILE_MB` (default 16384). */
+  /** Whole-file cap on decompressed bytes, in MiB. Required; set from `MAX_FILE_MB`. */
   readonly maxFileMb: number;
-  /** Whole-file cap on physical lines. Required; set from `MAX_FILE_LINES` (default 100000000). */
+  /** Whole-file cap on physical lines. Required; set from `MAX_FILE_LINES`. */
   readonly maxFileLines: number;
-  /** Files of at least this many MiB are processed in parts. Required; set from `FANOUT_THRESHOLD_MB` (default 256). */
+  /** Files of at least this many MiB are processed in parts. Required; set from `FANOUT_THRESHOLD_MB`. */
   readonly fanoutThresholdMb: number;
-  /** The nominal size of a part, in MiB. Required; set from `FANOUT_CHUNK_MB` (default 64). */
+  /** The nominal size of a part, in MiB. Required; set from `FANOUT_CHUNK_MB`. */
   readonly fanoutChunkMb: number;
 }
 

@@ -7,7 +7,7 @@ export interface TablesProps {
   readonly namePrefix: string;
   /**
    * DynamoDB deletion protection on both tables. Required: the stack passes
-   * `DELETION_PROTECTION` (default true for stage `prod`, else false).
+   * `DELETION_PROTECTION`.
    */
   readonly deletionProtection: boolean;
 }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, UsageError } from '../exit.ts';
 import { listOutbox } from '../../local/outbox.ts';
 import { renderTable } from '../render/table.ts';
-import { localPaths } from '../../local/home.ts';
+import { localPaths } from '../../deployment/local-home.ts';
 import { out } from '../render/terminal.ts';
 import { inertLines } from '../render/inert.ts';
 import { toJson } from '../render/json.ts';

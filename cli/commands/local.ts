@@ -7,7 +7,7 @@ import { openSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError } from '../exit.ts';
 import { parsePort } from '../options.ts';
-import { localHome, localPaths, readPids, writePids } from '../../local/home.ts';
+import { localHome, localPaths, readPids, writePids } from '../../deployment/local-home.ts';
 import { attachLocal, localDown, localUp, startPoller, type RunningStack } from '../../local/stack.ts';
 import { isAlive } from '../../tooling/emulator.ts';
 import { describeMapping, describePollerEvent } from '../render/poller-report.ts';

@@ -9,6 +9,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import {
+  DEFAULT_LIMITS,
   InvalidLimitError,
   limitsFromEnv,
   validateFile,
@@ -32,8 +33,8 @@ options:
   -h, --help  show this help
 
 environment (the same caps as the processor; docs/csv-format.md "Limits"):
-  MAX_FILE_MB     largest file in MB once decompressed (default 16384)
-  MAX_FILE_LINES  most lines per file (default 100000000)
+  MAX_FILE_MB     largest file in MB once decompressed (default ${DEFAULT_LIMITS.maxFileMb})
+  MAX_FILE_LINES  most lines per file (default ${DEFAULT_LIMITS.maxFileLines})
 
 exit status: 0 all files VALID, 1 some rows rejected, 2 some file REJECTED, 64 usage error`;
 

@@ -12,3 +12,17 @@ export { DEFAULT_LIMITS, InvalidLimitError, LIMIT_ENV, limitsFromEnv, type Contr
 export { decodeMessageBody, MalformedEventError, PART_MESSAGE_TYPE, partMessageBody, type DecodedMessage, type ObjectRef, type PartMessage, type PartPhase } from './event.ts';
 export { escapeControls, quoted } from './reports/inert.ts';
 export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './settings.ts';
+
+// For the benchmark (bench/): the contract's duplicate-id set it sizes, and the write path its bare
+// loop drives exactly as the processor does. The write path is loaded on demand, so that importing
+// this entry (`validate`, the CLI) does not load the AWS SDK.
+export { OrderIdSet } from './contract/order-id-set.ts';
+export async function loadWritePath() {
+  const [{ readOrders }, { toItem }, { orderBatchSender }, { clientsFromEnv }] = await Promise.all([
+    import('./contract/reader.ts'),
+    import('./pipeline/write.ts'),
+    import('./adapters/dynamo-writer.ts'),
+    import('./runtime.ts'),
+  ]);
+  return { readOrders, toItem, orderBatchSender, clientsFromEnv };
+}

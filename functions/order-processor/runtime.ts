@@ -10,6 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidLimitError, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
+import { DEFAULTS, wholeFileThresholdMb } from './defaults.ts';
 import { snsAlertPublisher } from './adapters/alert-publisher.ts';
 import { DynamoBatchWriter, orderBatchSender, type WriterOptions } from './adapters/dynamo-writer.ts';
 import { Ledger } from './adapters/ledger.ts';
@@ -67,7 +68,11 @@ export interface PartsConfig {
   maxReceives: number;
 }
 
-export const PARTS_DEFAULTS = { thresholdMb: 256, chunkMb: 64, maxReceives: 3 } as const;
+export const PARTS_DEFAULTS = {
+  thresholdMb: wholeFileThresholdMb(DEFAULTS.LAMBDA_MEMORY_MB, DEFAULTS.LAMBDA_TIMEOUT_SECONDS),
+  chunkMb: DEFAULTS.FANOUT_CHUNK_MB,
+  maxReceives: DEFAULTS.PARTS_MAX_RECEIVES,
+} as const;
 
 export interface ProcessorConfig {
   dataBucket?: string;
@@ -110,8 +115,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorCo
     ordersTable: required(env, ENV.ordersTable),
     ingestionsTable: required(env, ENV.ingestionsTable),
     alertsTopicArn: required(env, ENV.alertsTopicArn),
-    writeConcurrency: positiveInt(env, ENV.writeConcurrency, 4),
-    writeRetryDeadlineMs: positiveInt(env, ENV.writeRetryDeadlineMs, 60_000),
+    writeConcurrency: positiveInt(env, ENV.writeConcurrency, DEFAULTS.WRITE_CONCURRENCY),
+    writeRetryDeadlineMs: positiveInt(env, ENV.writeRetryDeadlineMs, DEFAULTS.WRITE_RETRY_DEADLINE_MS),
     limits: limits(env),
     ...(dataBucket ? { dataBucket } : {}),
     ...(stage ? { stage } : {}),

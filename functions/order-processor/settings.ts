@@ -1,15 +1,16 @@
 /**
  * The processor's environment contract: the infrastructure (modules/processor.ts) sets these,
- * the handler reads them, and the local poller copies them from the deployed function.
+ * the handler reads them, and the local poller copies them from the deployed function. Their
+ * defaults are in defaults.ts.
  */
 export const ENV = {
   ordersTable: 'ORDERS_TABLE',
   ingestionsTable: 'INGESTIONS_TABLE',
   dataBucket: 'DATA_BUCKET',
   alertsTopicArn: 'ALERTS_TOPIC_ARN',
-  /** Max BatchWriteItem requests in flight per file (default 4). */
+  /** Max BatchWriteItem requests in flight per file. */
   writeConcurrency: 'WRITE_CONCURRENCY',
-  /** How long to keep retrying throttled/unprocessed writes before failing the record (ms, default 60000). */
+  /** How long to keep retrying throttled/unprocessed writes before failing the record (ms). */
   writeRetryDeadlineMs: 'WRITE_RETRY_DEADLINE_MS',
   stage: 'STAGE',
   /** Whole-file cap on decompressed bytes, in MiB (the CSV contract's limits; `validate` reads it too). */
@@ -18,11 +19,11 @@ export const ENV = {
   maxFileLines: 'MAX_FILE_LINES',
   /** URL of the parts queue (docs/architecture.md, "Large files in parts"); unset: files are never split. */
   partsQueueUrl: 'PARTS_QUEUE_URL',
-  /** A file (its object size) of at least this many MiB is processed in parts (integer ≥ 1, default 256). */
+  /** A file (its object size) of at least this many MiB is processed in parts (integer ≥ 1). */
   fanoutThresholdMb: 'FANOUT_THRESHOLD_MB',
-  /** The size of a part, about, in MiB (integer ≥ 1, default 64). */
+  /** The size of a part, about, in MiB (integer ≥ 1). */
   fanoutChunkMb: 'FANOUT_CHUNK_MB',
-  /** The parts queue's maxReceiveCount: a part failing on this receive fails its file (default 3). */
+  /** The parts queue's maxReceiveCount: a part failing on this receive fails its file. */
   partsMaxReceives: 'PARTS_MAX_RECEIVES',
 } as const;
 

@@ -6,7 +6,7 @@
  * `redrive` brings it back; `pause` holds delivery and `resume` drains it; the load scenario
  * (test/load/load-scenario.ts) at its small size: files dropped at once, processed side by side;
  * and a file eight times the large-file threshold, processed in parts side by side with exactly
- * the outcome `validateFile` gives it (test/load/large-file.ts).
+ * the outcome `validateFile` gives it (scripts/generate-orders.ts, `largeFile`).
  *
  * The stack is started with FANOUT_THRESHOLD_MB=1 FANOUT_CHUNK_MB=1, so files of 1 MiB and more are
  * split into parts of 1 MiB; every other file here is far smaller and processed whole.
@@ -30,14 +30,14 @@ import { validateFile } from '../../functions/order-processor/index.ts';
 import { queueArn } from '../../deployment/connect.ts';
 import { countItems } from '../../deployment/inventory.ts';
 import { findMapping } from '../../deployment/event-source-mapping.ts';
-import type { LocalOutputs } from '../../local/home.ts';
+import type { LocalOutputs } from '../../deployment/local-home.ts';
 import { OUTPUT_NAMES } from '../../modules/outputs.ts';
 import { mappingConcurrency } from '../../local/lambda/mapping-poller.ts';
 import { parseSampleReadme } from '../../local/sample-expectations.ts';
 import { clientConfig, destroyClients, makeClients, type Clients } from '../../tooling/aws-clients.ts';
 import { freePort, isAlive } from '../../tooling/emulator.ts';
 import { PROJECT_PATHS, PROJECT_ROOT } from '../../tooling/project.ts';
-import { writeLargeFile } from '../load/large-file.ts';
+import { writeLargeFile } from '../../scripts/generate-orders.ts';
 import { assessLoad, CI_LOAD, describeLoad, planLoad, runLoad } from '../load/load-scenario.ts';
 
 const ROOT = PROJECT_ROOT;
@@ -440,15 +440,16 @@ describe('order-pipeline local up', () => {
   }, 300_000);
 
   it('processes a file eight times the threshold in parts side by side, with exactly the outcome validate gives it', async () => {
-    // Prepare: 8¼ MiB of fat rows with every hard case on the 1 MiB cuts (test/load/large-file.ts)
-    const file = writeLargeFile({ path: join(home, 'big-parts.csv'), minBytes: 8.25 * MiB, chunkBytes: MiB, seed: 2026, idPrefix: 'BIG-' });
+    // Prepare: 8¼ MiB of fat rows with every hard case on the 1 MiB cuts (scripts/generate-orders.ts)
+    const path = join(home, 'big-parts.csv');
+    const file = writeLargeFile(path, { minBytes: 8.25 * MiB, chunkBytes: MiB, seed: 2026, idPrefix: 'BIG-' });
     const key = 'raw-data/big-parts.csv';
-    const report = await validateFile(file.path);
+    const report = await validateFile(path);
     const rejectedLines = new Set(report.errors.map((e) => e.line));
     const valid = file.records.filter((r) => !rejectedLines.has(r.line));
     // The file holds what it was made to hold, as the contract sees it: the cases on the cuts, rows
     // rejected in every part, order_ids repeated in later parts (one first seen on a rejected row).
-    expect(file.bytes).toBeGreaterThanOrEqual(8 * MiB);
+    expect(file.bytes.length).toBeGreaterThanOrEqual(8 * MiB);
     expect(file.cuts.map((c) => c.case)).toEqual(expect.arrayContaining(['quoted-lf-on-cut', 'quoted-crlf-split', 'record-crlf-split', 'stray-quote-across']));
     expect(file.records.filter((r) => r.kind !== 'valid').map((r) => r.line)).toEqual(report.errors.map((e) => e.line));
     const partOf = (offset: number) => Math.floor(offset / MiB);
@@ -465,7 +466,7 @@ describe('order-pipeline local up', () => {
     const ordersBefore = await ordersCount();
 
     // Act
-    const upload = await cli('upload', file.path, '--wait', '--json', '--timeout', '600');
+    const upload = await cli('upload', path, '--wait', '--json', '--timeout', '600');
 
     // Assess: the outcome — status and counts as validate gives them, in parts, every part done
     expect(upload.code, upload.stderr).toBe(0);
@@ -499,7 +500,7 @@ describe('order-pipeline local up', () => {
 
     // Assess: the original archived byte for byte
     const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-    expect(sha(await objectBytes(ledger.archive_key))).toBe(sha(readFileSync(file.path)));
+    expect(sha(await objectBytes(ledger.archive_key))).toBe(sha(file.bytes));
 
     // Assess: the orders table holds exactly the valid rows (ids only ever on rejected rows are absent)
     expect((await ordersCount()) - ordersBefore).toBe(valid.length);
@@ -542,7 +543,7 @@ describe('order-pipeline local up', () => {
     expect(table.stdout).toMatch(new RegExp(`${key.replace(/[.]/g, '\\.')}\\s+PARTIAL\\s+${parts}\\s+${report.rows}\\s`));
     const after = await status();
     expect([after.queues.parts.visible, after.queues.parts.inFlight, after.queues.parts_dead_letter.visible]).toEqual([0, 0, 0]);
-    process.stdout.write(`large file: ${(file.bytes / MiB).toFixed(2)} MiB, ${report.rows} rows in ${parts} parts, up to ${atOnce} parts at once\n`);
+    process.stdout.write(`large file: ${(file.bytes.length / MiB).toFixed(2)} MiB, ${report.rows} rows in ${parts} parts, up to ${atOnce} parts at once\n`);
   }, 900_000);
 
   it('stops the poller and the emulator cleanly on Ctrl-C', async () => {

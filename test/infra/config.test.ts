@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, limitsFromEnv } from '../../functions/order-processor/contract/limits.ts';
+import { DEFAULTS, wholeFileThresholdMb } from '../../functions/order-processor/defaults.ts';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, namePrefix } from '../../modules/config.ts';
 
 /** Runs loadConfig and returns the ConfigError's problems (fails if it does not throw one). */
@@ -30,7 +31,7 @@ describe('loadConfig', () => {
       ingestMaxConcurrency: 5,
       maxFileMb: 16_384,
       maxFileLines: 100_000_000,
-      fanoutThresholdMb: 256,
+      fanoutThresholdMb: 107,
       fanoutChunkMb: 64,
       logRetentionDays: 30,
       rejectRatioAlarmThreshold: 0.05,
@@ -142,7 +143,7 @@ describe('loadConfig', () => {
     ['FANOUT_CHUNK_MB', '0', 'integer from 1 to 5120 (MiB; S3 copies at most 5 GiB per UploadPartCopy'],
     ['FANOUT_CHUNK_MB', '5121', 'integer from 1 to 5120'],
     ['FANOUT_CHUNK_MB', '1.5', 'integer from 1 to 5120'],
-    ['FANOUT_CHUNK_MB', '300', 'at most FANOUT_THRESHOLD_MB (256)'],
+    ['FANOUT_CHUNK_MB', '300', 'at most FANOUT_THRESHOLD_MB (107)'],
     ['STAGING_EXPIRATION_DAYS', '3', 'integer from 4 to 36500 (days; at least the 4 days a queue keeps a part message'],
     ['STAGING_EXPIRATION_DAYS', 'two', 'integer from 4 to 36500'],
   ])('names the variable, the value and what is expected when %s=%j', (name, value, expected) => {
@@ -259,20 +260,63 @@ describe('namePrefix', () => {
 });
 
 describe('CONFIG_VARIABLES', () => {
-  it('documents every configuration variable in the table of docs/deploy.md with its default and meaning', () => {
-    // Prepare: the table's rows by variable name (backticks around a default are formatting only)
+  /** docs/deploy.md's configuration table by variable name (backticks around a default are formatting only). */
+  function documentedRows(): Map<string, { default: string; meaning: string }> {
     const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
-    const rows = new Map(
+    return new Map(
       doc
         .split('\n')
         .map((line) => /^\| `([A-Z0-9_]+)` \| (.*?) \| (.*) \|$/.exec(line))
         .filter((match) => match !== null)
-        .map(([, name, defaultValue, meaning]) => [name, { default: defaultValue?.replaceAll('`', ''), meaning }]),
+        .map(([, name, defaultValue, meaning]) => [name!, { default: defaultValue!.replaceAll('`', ''), meaning: meaning! }]),
     );
+  }
+
+  it('documents every configuration variable in the table of docs/deploy.md with its default and meaning, and no other', () => {
+    // Prepare
+    const rows = documentedRows();
 
     // Assess
     for (const variable of CONFIG_VARIABLES) {
       expect(rows.get(variable.name), variable.name).toEqual({ default: variable.default.replaceAll('`', ''), meaning: variable.description });
     }
+    expect([...rows.keys()].sort()).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
+  });
+
+  it("shows the defaults table's value (functions/order-processor/defaults.ts) for every deployment variable it holds", () => {
+    // Prepare: PARTS_MAX_RECEIVES is the parts queue's redrive count, passed to the processor, not a setting
+    const rows = documentedRows();
+    const settings = (Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]).filter((name) => name !== 'PARTS_MAX_RECEIVES');
+
+    // Assess: the value alone, or among words ("64 (… if higher)", "AWS_DEFAULT_REGION, else us-east-1")
+    for (const name of settings) {
+      expect(rows.get(name)?.default.split(/[ ,()]+/), name).toContain(String(DEFAULTS[name]));
+    }
+  });
+
+  it('derives FANOUT_THRESHOLD_MB from the memory and timeout set, when it is not set itself', () => {
+    // Act
+    const config = loadConfig({ LAMBDA_MEMORY_MB: '2048', LAMBDA_TIMEOUT_SECONDS: '900' });
+
+    // Assess: and the part size follows a threshold below it
+    expect(config.fanoutThresholdMb).toBe(wholeFileThresholdMb(2048, 900));
+    expect(loadConfig({ LAMBDA_TIMEOUT_SECONDS: '60' })).toMatchObject({ fanoutThresholdMb: 21, fanoutChunkMb: 21 });
+    expect(documentedRows().get('FANOUT_THRESHOLD_MB')?.default).toContain(`${loadConfig({}).fanoutThresholdMb} at their defaults`);
+  });
+
+  it('applies the defaults table to an empty environment', () => {
+    // Act
+    const config = loadConfig({});
+
+    // Assess
+    expect(config).toMatchObject({
+      stage: DEFAULTS.PIPELINE_STAGE,
+      lambdaMemoryMb: DEFAULTS.LAMBDA_MEMORY_MB,
+      writeConcurrency: DEFAULTS.WRITE_CONCURRENCY,
+      maxFileMb: DEFAULTS.MAX_FILE_MB,
+      fanoutChunkMb: DEFAULTS.FANOUT_CHUNK_MB,
+      queueAgeAlarmSeconds: DEFAULTS.QUEUE_AGE_ALARM_SECONDS,
+      lifecycle: expect.objectContaining({ stagingExpiration: DEFAULTS.STAGING_EXPIRATION_DAYS }),
+    });
   });
 });

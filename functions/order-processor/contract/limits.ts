@@ -6,6 +6,7 @@
  *  - file caps, configurable per deployment through the environment (MAX_FILE_MB, MAX_FILE_LINES),
  *    read by `validate` and by the processor with `limitsFromEnv`.
  */
+import { DEFAULTS } from '../defaults.ts';
 
 /** A record (one row, quoted line breaks included) may not exceed this many bytes. */
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -24,7 +25,7 @@ export interface ContractLimits {
   maxFileLines: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<ContractLimits> = { maxFileMb: 16_384, maxFileLines: 100_000_000 };
+export const DEFAULT_LIMITS: Readonly<ContractLimits> = { maxFileMb: DEFAULTS.MAX_FILE_MB, maxFileLines: DEFAULTS.MAX_FILE_LINES };
 
 /** Environment variables of the caps, shared by `validate`, the processor and the infrastructure. */
 export const LIMIT_ENV = { maxFileMb: 'MAX_FILE_MB', maxFileLines: 'MAX_FILE_LINES' } as const;

@@ -7,7 +7,7 @@ describe('parseBenchArgs', () => {
     const options = parseBenchArgs([], {});
 
     // Assess
-    expect(options).toMatchObject({ quick: false, rows: 100_000, bigRows: 1_000_000, motoRows: 50_000, concurrency: 4, doc: true });
+    expect(options).toMatchObject({ quick: false, rows: 100_000, bigRows: 1_000_000, motoRows: 50_000, concurrency: 4, record: undefined });
   });
 
   it('uses the small sizes with --quick or BENCH_QUICK=1, and explicit sizes still win', () => {
@@ -27,5 +27,12 @@ describe('parseBenchArgs', () => {
     // Assess
     expect(parse).toThrow(UsageError);
     expect(parse).toThrow('--big-rows "1e3x": expected a whole number ≥ 1');
+  });
+
+  it('records only when asked, or never with --no-record, and not both', () => {
+    // Act / Assess
+    expect(parseBenchArgs(['--record'], {})).toMatchObject({ record: true });
+    expect(parseBenchArgs(['--no-record'], {})).toMatchObject({ record: false });
+    expect(() => parseBenchArgs(['--record', '--no-record'], {})).toThrow(UsageError);
   });
 });

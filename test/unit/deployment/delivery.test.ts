@@ -9,7 +9,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-s
 import type { Connection } from '../../../deployment/connect.ts';
 import { deliveryState, setDelivery } from '../../../deployment/delivery.ts';
 import type { Target } from '../../../deployment/target.ts';
-import { localPaths, readDeliveryState } from '../../../local/home.ts';
+import { localPaths, readDeliveryState } from '../../../deployment/local-home.ts';
 import { destroyClients, makeClients, type Clients } from '../../../tooling/aws-clients.ts';
 import type { StackOutputs } from '../../../tooling/stack-outputs.ts';
 import { useScratchHomes } from '../../support/local-home.ts';

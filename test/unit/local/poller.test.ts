@@ -14,7 +14,7 @@ import { fileLedgerKey, partMessageBody, type PartMessage } from '../../../funct
 import type { FunctionDetails, MappingInfo } from '../../../deployment/event-source-mapping.ts';
 import type { LedgerItem } from '../../../deployment/ledger-view.ts';
 import type { QueueFeed, QueueRole } from '../../../deployment/processor-queues.ts';
-import type { LocalOutputs } from '../../../local/home.ts';
+import type { LocalOutputs } from '../../../deployment/local-home.ts';
 import { LocalPoller, type PollerEvent } from '../../../local/poller.ts';
 import { destroyClients, makeClients, type Clients } from '../../../tooling/aws-clients.ts';
 import { objectCreatedBody } from '../../../tooling/lambda-events.ts';

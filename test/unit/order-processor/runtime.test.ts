@@ -74,7 +74,7 @@ describe('configFromEnv for large files', () => {
     const defaults = configFromEnv({ ...BASE, PARTS_QUEUE_URL: 'https://sqs/parts' }).parts;
     const set = configFromEnv({ ...BASE, PARTS_QUEUE_URL: 'https://sqs/parts', FANOUT_THRESHOLD_MB: '8', FANOUT_CHUNK_MB: '2', PARTS_MAX_RECEIVES: '5' }).parts;
     // Assess
-    expect(defaults).toEqual({ queueUrl: 'https://sqs/parts', thresholdMb: 256, chunkMb: 64, maxReceives: 3 });
+    expect(defaults).toEqual({ queueUrl: 'https://sqs/parts', thresholdMb: 107, chunkMb: 64, maxReceives: 3 });
     expect(set).toEqual({ queueUrl: 'https://sqs/parts', thresholdMb: 8, chunkMb: 2, maxReceives: 5 });
   });
 
@@ -84,7 +84,7 @@ describe('configFromEnv for large files', () => {
     // Act
     const ports = processorPorts(deps, 1000, observability());
     // Assess
-    expect(ports.parts).toMatchObject({ thresholdBytes: 256 * 1024 * 1024, chunkBytes: 2 * 1024 * 1024, maxReceives: 3 });
+    expect(ports.parts).toMatchObject({ thresholdBytes: 107 * 1024 * 1024, chunkBytes: 2 * 1024 * 1024, maxReceives: 3 });
   });
 });
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_NAMES } from '../../../modules/outputs.ts';
-import { localHome, localPaths, readDeliveryState, readLocalOutputs, writeDeliveryState } from '../../../local/home.ts';
+import { localHome, localPaths, readDeliveryState, readLocalOutputs, writeDeliveryState } from '../../../deployment/local-home.ts';
 import { useScratchHomes } from '../../support/local-home.ts';
 
 const OUTPUTS: Record<string, string> = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, `value-of-${name}`]));

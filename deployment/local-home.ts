@@ -1,8 +1,9 @@
 /**
  * The local runtime's state directory (.local/, or $ORDER_PIPELINE_HOME) and its files:
  * outputs.json (how every command finds the running pipeline), pids.json (what `local down`
- * stops), delivery.json (pause/resume), the alert outbox and the logs. Imports only tooling/, so
- * deployment/ can read it to find the local target.
+ * stops), delivery.json (pause/resume), the alert outbox and the logs. It lives in deployment/
+ * because finding and switching the local target (target.ts, delivery.ts) reads it, and
+ * deployment/ never imports local/ (docs/architecture.md); local/ writes it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
