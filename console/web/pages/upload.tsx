@@ -1,0 +1,224 @@
+/**
+ * Upload: files dropped (or picked) are first checked in the browser by the processor's own
+ * contract (check-worker.ts), then uploaded on request into raw-data/ with a progress bar, and
+ * followed through the ledger to their outcome — in the CLI's words.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { FileDetail, Uploaded } from '../api-types.ts';
+import { type CheckReply, type CheckRequest, type FileReport } from '../check-protocol.ts';
+import { getJson, uploadFile } from '../client.ts';
+import { Announcer, ErrorNote, formatBytes, formatMs, num, Progress, Status, Table } from '../components.tsx';
+import { fileHref } from '../routes.ts';
+
+interface Entry {
+  id: number;
+  file: File;
+  checked: number;
+  report: FileReport | null;
+  checkMs: number | null;
+  checkError: string | null;
+  sent: number;
+  uploading: boolean;
+  uploaded: Uploaded | null;
+  uploadError: string | null;
+  outcome: FileDetail | null;
+}
+
+const SHOWN_ROWS = 10;
+
+let nextId = 1;
+let worker: Worker | null = null;
+
+function checker(): Worker {
+  worker ??= new Worker('/assets/check-worker.js', { type: 'module' });
+  return worker;
+}
+
+export function UploadPage() {
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [over, setOver] = useState(false);
+  const [announce, setAnnounce] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+
+  const update = (id: number, change: Partial<Entry> | ((e: Entry) => Partial<Entry>)) =>
+    setEntries((all) => all.map((e) => (e.id === id ? { ...e, ...(typeof change === 'function' ? change(e) : change) } : e)));
+
+  useEffect(() => {
+    const w = checker();
+    const onMessage = (event: MessageEvent<CheckReply>) => {
+      const reply = event.data;
+      if (reply.kind === 'progress') update(reply.id, { checked: reply.read });
+      else if (reply.kind === 'done') {
+        update(reply.id, (e) => ({ report: reply.report, checkMs: reply.ms, checked: e.file.size }));
+        setAnnounce(`${reply.report.file}: checked, ${reply.report.status}`);
+      } else update(reply.id, { checkError: reply.message });
+    };
+    w.addEventListener('message', onMessage);
+    return () => w.removeEventListener('message', onMessage);
+  }, []);
+
+  const add = (files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const added: Entry[] = [...files].map((file) => ({
+      id: nextId++,
+      file,
+      checked: 0,
+      report: null,
+      checkMs: null,
+      checkError: null,
+      sent: 0,
+      uploading: false,
+      uploaded: null,
+      uploadError: null,
+      outcome: null,
+    }));
+    setEntries((all) => [...added, ...all]);
+    for (const e of added) checker().postMessage({ id: e.id, file: e.file } satisfies CheckRequest);
+    setAnnounce(`checking ${added.length} file${added.length === 1 ? '' : 's'}`);
+  };
+
+  const upload = async (entry: Entry) => {
+    update(entry.id, { uploading: true, uploadError: null, sent: 0 });
+    try {
+      const uploaded = await uploadFile(entry.file, (sent) => update(entry.id, { sent }));
+      update(entry.id, { uploaded, uploading: false, sent: entry.file.size });
+      setAnnounce(`${entry.file.name}: uploaded, waiting for the pipeline`);
+      await follow(entry.id, uploaded.pk);
+    } catch (e) {
+      update(entry.id, { uploading: false, uploadError: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  /** Polls the file's ledger item until it has a final status. */
+  const follow = async (id: number, pk: string) => {
+    for (;;) {
+      try {
+        const detail = await getJson<FileDetail>('/api/file', { pk });
+        update(id, { outcome: detail });
+        if (detail.item.status !== 'PROCESSING') {
+          setAnnounce(`${detail.item.key}: ${detail.item.status}`);
+          return;
+        }
+      } catch {
+        // not in the ledger yet
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+
+  return (
+    <section aria-labelledby="upload-title">
+      <h1 id="upload-title">Upload</h1>
+      <p class="muted">
+        Each file is checked here in your browser with the processor's own CSV contract before anything is uploaded. Accepted: <code>.csv</code>,{' '}
+        <code>.csv.gz</code>.
+      </p>
+      <div
+        class={`dropzone${over ? ' over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          add(e.dataTransfer?.files ?? null);
+        }}
+      >
+        <input
+          ref={input}
+          id="file-input"
+          class="sr-only"
+          type="file"
+          multiple
+          accept=".csv,.gz,text/csv,application/gzip"
+          onChange={(e) => {
+            add((e.target as HTMLInputElement).files);
+            (e.target as HTMLInputElement).value = '';
+          }}
+        />
+        <label for="file-input">
+          <strong>Drop order files here</strong> or <span class="link">choose files</span>
+        </label>
+      </div>
+      <Announcer message={announce} />
+      <ul class="entries">
+        {entries.map((e) => (
+          <FileEntry key={e.id} entry={e} onUpload={() => void upload(e)} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function FileEntry({ entry, onUpload }: { entry: Entry; onUpload: () => void }) {
+  const { file, report } = entry;
+  const outcome = entry.outcome;
+  return (
+    <li class="card entry" aria-label={file.name}>
+      <h2 class="file-name">
+        <span>{file.name}</span> <span class="muted">{formatBytes(file.size)}</span>
+      </h2>
+      {!report && !entry.checkError && <Progress label={`checking ${file.name}`} value={entry.checked} max={file.size} />}
+      <ErrorNote error={entry.checkError && `the check failed: ${entry.checkError}`} />
+      {report && <CheckResult report={report} ms={entry.checkMs} />}
+      {report && !entry.uploaded && (
+        <div class="buttons">
+          <button type="button" class={report.status === 'VALID' ? 'primary' : ''} disabled={entry.uploading} onClick={onUpload}>
+            {report.status === 'VALID' ? 'Upload' : 'Upload anyway'}
+          </button>
+          {report.status !== 'VALID' && <span class="muted">the pipeline will judge it the same way</span>}
+        </div>
+      )}
+      {(entry.uploading || entry.uploaded) && <Progress label={`uploading ${file.name}`} value={entry.sent} max={file.size} />}
+      <ErrorNote error={entry.uploadError && `upload failed: ${entry.uploadError}`} />
+      {entry.uploaded && (
+        <div class="outcome" data-testid="outcome">
+          <p>
+            Uploaded to <code>{entry.uploaded.key}</code>.{' '}
+            {outcome && outcome.item.status !== 'PROCESSING' ? 'Outcome:' : 'Waiting for the pipeline…'}{' '}
+            {outcome && <Status word={outcome.item.status} />}
+          </p>
+          {outcome && (
+            <p>
+              rows {num(outcome.item.rows)}, written {num(outcome.item.written)}, rejected {num(outcome.item.rejected)}
+              {outcome.partsText ? ` — ${outcome.partsText}` : ''} — <a href={fileHref(entry.uploaded.pk)}>details</a>
+            </p>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function CheckResult({ report, ms }: { report: FileReport; ms: number | null }) {
+  const shown = report.errors.slice(0, SHOWN_ROWS);
+  return (
+    <div class="check" data-testid="check">
+      <p>
+        Check: <Status word={report.status} /> rows {num(report.rows)}, valid {num(report.valid)}, rejected {num(report.rejected)}, blank{' '}
+        {num(report.blank)} <span class="muted">({formatMs(ms)})</span>
+      </p>
+      {report.reason && <p class="reason">{report.reason}</p>}
+      {report.unknownColumns.length > 0 && <p class="muted">ignored unknown columns: {report.unknownColumns.join(', ')}</p>}
+      {shown.length > 0 && (
+        <Table caption={`first rejected rows of ${report.file}`} head={['line', 'column', 'reason', 'order_id']}>
+          {shown.map((e) => (
+            <tr key={`${e.line}-${e.column}`}>
+              <td class="num">{e.line}</td>
+              <td>{e.column ?? '(row)'}</td>
+              <td>{e.reason}</td>
+              <td>{e.order_id ?? ''}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      {report.rejected > shown.length && (
+        <p class="muted">
+          … and {num(report.rejected - shown.length)} more rejected row{report.rejected - shown.length === 1 ? '' : 's'}
+        </p>
+      )}
+    </div>
+  );
+}

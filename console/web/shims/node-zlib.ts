@@ -1,0 +1,54 @@
+/**
+ * `node:zlib`'s createGunzip in the browser: DecompressionStream('gzip') fed from the piped
+ * source (node-stream.ts), iterated chunk by chunk like Node's stream. A broken gzip stream fails
+ * the iteration, which the contract turns into its "not valid gzip data" reason; a failing source
+ * fails it with the source's own error.
+ */
+import { Buffer } from './node-buffer.ts';
+
+class BrowserGunzip {
+  private source: AsyncIterable<Uint8Array> | null = null;
+  private done: (error?: unknown) => void = () => undefined;
+
+  pipeFrom(source: AsyncIterable<Uint8Array>, done: (error?: unknown) => void): void {
+    this.source = source;
+    this.done = done;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    if (!this.source) throw new Error('gunzip: nothing piped in');
+    const inflate = new DecompressionStream('gzip');
+    const writer = inflate.writable.getWriter();
+    const source = this.source;
+    let sourceError: unknown;
+    const pump = (async () => {
+      try {
+        for await (const chunk of source) await writer.write(chunk as Uint8Array<ArrayBuffer>);
+        await writer.close();
+      } catch (e) {
+        sourceError = e;
+        await writer.abort(e).catch(() => undefined);
+      }
+    })();
+    const reader = inflate.readable.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      }
+      await pump;
+      this.done();
+    } catch (e) {
+      this.done(sourceError ?? e);
+      throw sourceError ?? e;
+    } finally {
+      // Stopped early (the file was rejected): cancelling ends the pump too.
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+}
+
+export function createGunzip(): BrowserGunzip {
+  return new BrowserGunzip();
+}
