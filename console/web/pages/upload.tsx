@@ -209,7 +209,7 @@ function CheckResult({ report, ms }: { report: FileReport; ms: number | null }) 
               <td class="num">{e.line}</td>
               <td>{e.column ?? '(row)'}</td>
               <td>{e.reason}</td>
-              <td>{e.order_id ?? ''}</td>
+              <td class="nowrap">{e.order_id ?? ''}</td>
             </tr>
           ))}
         </Table>

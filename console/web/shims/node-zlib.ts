@@ -22,13 +22,21 @@ class BrowserGunzip {
     const source = this.source;
     let sourceError: unknown;
     const pump = (async () => {
-      try {
-        for await (const chunk of source) await writer.write(chunk as Uint8Array<ArrayBuffer>);
-        await writer.close();
-      } catch (e) {
-        sourceError = e;
-        await writer.abort(e).catch(() => undefined);
+      const chunks = source[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await chunks.next();
+        } catch (e) {
+          sourceError = e;
+          await writer.abort(e).catch(() => undefined);
+          return;
+        }
+        if (next.done) break;
+        // A write fails only when inflating failed: the reading side reports that.
+        if (!(await writer.write(next.value as Uint8Array<ArrayBuffer>).then(() => true, () => false))) return;
       }
+      await writer.close().catch(() => undefined);
     })();
     const reader = inflate.readable.getReader();
     try {
