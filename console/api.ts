@@ -14,7 +14,7 @@ import type { Connection } from '../deployment/connect.ts';
 import { queueArn } from '../deployment/connect.ts';
 import { getDashboardWidgets, loadWidgetData, timeWindow } from '../deployment/dashboard-data.ts';
 import { deliveryState, setDelivery } from '../deployment/delivery.ts';
-import { getLedgerItem, partsProgress, recentIngestions, type LedgerItem } from '../deployment/ledger-view.ts';
+import { getLedgerItem, partsProgress, prefixesOf, recentIngestions, type LedgerItem } from '../deployment/ledger-view.ts';
 import { readObject, type ObjectStream } from '../deployment/objects.ts';
 import { deadLetterName, processorQueues, queueName, type QueueRole } from '../deployment/processor-queues.ts';
 import { moveMessages, queueDepth, startMoveTask } from '../deployment/queues.ts';
@@ -69,8 +69,10 @@ function jsonItem(item: LedgerItem): LedgerItem {
   return copy as unknown as LedgerItem;
 }
 
+/** Where a loaded file went, by prefix (its page names the keys); why or how far otherwise, as `status` says it. */
 function ingestion(item: LedgerItem): Ingestion {
-  return { item: jsonItem(item), parts: partsProgress(item), partsText: describeParts(item), detail: outcomeDetail(item) };
+  const detail = item.status === 'PROCESSED' || item.status === 'PARTIAL' ? prefixesOf(item) : outcomeDetail(item);
+  return { item: jsonItem(item), parts: partsProgress(item), partsText: describeParts(item), detail };
 }
 
 export async function listIngestions(ctx: ConsoleContext, limit: number): Promise<IngestionList> {

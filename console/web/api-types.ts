@@ -25,7 +25,7 @@ export interface Ingestion {
   parts: PartsProgress | null;
   /** `scanning 5/8`, `8 parts`… (the CLI's words), or null for a file processed whole. */
   partsText: string | null;
-  /** Why, how far, or where it went (the CLI's last column). */
+  /** Why (FAILED, DUPLICATE), how far (PROCESSING), or where it went, by prefix. */
   detail: string;
 }
 

@@ -123,9 +123,9 @@ function RejectedRows({ pk }: { pk: string }) {
     <>
       <h2 id="rejected-title">Rejected rows</h2>
       <form class="filters" role="search" aria-labelledby="rejected-title" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          column
-          <select value={column} onChange={filter(setColumn)}>
+        <div class="field">
+          <label for="filter-column">column</label>
+          <select id="filter-column" value={column} onChange={filter(setColumn)}>
             <option value="">any column</option>
             {page?.columns.map((c) => (
               <option key={c.value} value={c.value}>
@@ -133,10 +133,10 @@ function RejectedRows({ pk }: { pk: string }) {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          reason
-          <select value={kind} onChange={filter(setKind)}>
+        </div>
+        <div class="field">
+          <label for="filter-reason">reason</label>
+          <select id="filter-reason" value={kind} onChange={filter(setKind)}>
             <option value="">any reason</option>
             {page?.kinds.map((k) => (
               <option key={k.value} value={k.value}>
@@ -144,11 +144,11 @@ function RejectedRows({ pk }: { pk: string }) {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          search
-          <input type="search" value={text} onInput={filter(setText)} placeholder="text in any cell" />
-        </label>
+        </div>
+        <div class="field">
+          <label for="filter-text">search</label>
+          <input id="filter-text" type="search" value={text} onInput={filter(setText)} placeholder="text in any cell" />
+        </div>
       </form>
       <ErrorNote error={error} />
       {page && (
@@ -162,7 +162,7 @@ function RejectedRows({ pk }: { pk: string }) {
               {page.rows.map((r, i) => (
                 <tr key={`${r.line}-${i}`}>
                   <td class="num">{r.line}</td>
-                  <td>{r.order_id}</td>
+                  <td class="nowrap">{r.order_id}</td>
                   <td>{r.column}</td>
                   <td>{r.reason}</td>
                 </tr>

@@ -66,14 +66,14 @@ export function OperationsPage() {
           )}
           <h2>Replay a file</h2>
           <form class="filters" onSubmit={(e) => e.preventDefault()}>
-            <label>
-              key under archive/ or failed-data/
-              <input type="text" value={replayKey} onInput={(e) => setReplayKey((e.target as HTMLInputElement).value)} size={50} />
-            </label>
-            <label>
-              as (optional name under raw-data/)
-              <input type="text" value={replayAs} onInput={(e) => setReplayAs((e.target as HTMLInputElement).value)} />
-            </label>
+            <div class="field">
+              <label for="replay-key">key under archive/ or failed-data/</label>
+              <input id="replay-key" type="text" value={replayKey} onInput={(e) => setReplayKey((e.target as HTMLInputElement).value)} size={50} />
+            </div>
+            <div class="field">
+              <label for="replay-as">as (optional name under raw-data/)</label>
+              <input id="replay-as" type="text" value={replayAs} onInput={(e) => setReplayAs((e.target as HTMLInputElement).value)} />
+            </div>
           </form>
           <ConfirmButton
             label="Replay"

@@ -6,6 +6,15 @@
  */
 import { Buffer } from './node-buffer.ts';
 
+/**
+ * The browser's words for a broken stream, as zlib words them where they mean the same (the reason
+ * quotes them): a cut-short file is zlib's "unexpected end of file".
+ */
+export function zlibMessage(error: unknown): Error {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/^Failed to execute '[^']*' on '[^']*': /, '');
+  return new Error(/truncated|unexpected end/i.test(message) ? 'unexpected end of file' : message);
+}
+
 class BrowserGunzip {
   private source: AsyncIterable<Uint8Array> | null = null;
   private done: (error?: unknown) => void = () => undefined;
@@ -48,8 +57,9 @@ class BrowserGunzip {
       await pump;
       this.done();
     } catch (e) {
-      this.done(sourceError ?? e);
-      throw sourceError ?? e;
+      const error = sourceError ?? zlibMessage(e);
+      this.done(error);
+      throw error;
     } finally {
       // Stopped early (the file was rejected): cancelling ends the pump too.
       await reader.cancel().catch(() => undefined);
