@@ -49,9 +49,14 @@ function Chart({ widget, data }: { widget: WidgetData; data: DashboardData }) {
       {
         width: Math.max(260, el.clientWidth),
         height: 160,
-        series: [{}, ...widget.series.map((s, i) => ({ label: s.spec.label, stroke: COLOURS[i % COLOURS.length]!, width: 1.5, spanGaps: false }))],
+        // Points as well as lines: a metric with data in one period only is a single point.
+        series: [
+          {},
+          ...widget.series.map((s, i) => ({ label: s.spec.label, stroke: COLOURS[i % COLOURS.length]!, width: 1.5, points: { show: true, size: 6 } })),
+        ],
+        scales: { y: { range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, max)] } },
         axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } }],
-        legend: { show: true },
+        legend: { show: true, live: false },
       },
       [xs, ...widget.series.map((s) => s.values)] as uPlot.AlignedData,
       el,

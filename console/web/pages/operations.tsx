@@ -47,23 +47,18 @@ export function OperationsPage() {
           <p data-testid="delivery">
             Delivery is <strong>{ops.delivery.enabled ? 'running' : 'PAUSED'}</strong> <span class="muted">— {ops.delivery.detail}</span>
           </p>
-          {ops.delivery.enabled ? (
-            <ConfirmButton
-              label="Pause delivery"
-              question="Stop delivering queued files to the processor? Uploads keep queuing until you resume."
-              confirmLabel="Pause"
-              action={() => postJson<ActionResult>('/api/pause')}
-              onDone={reload}
-            />
-          ) : (
-            <ConfirmButton
-              label="Resume delivery"
-              question="Restart delivery? What queued meanwhile is processed."
-              confirmLabel="Resume"
-              action={() => postJson<ActionResult>('/api/resume')}
-              onDone={reload}
-            />
-          )}
+          {/* One button that turns into the other, so what the last one did stays shown. */}
+          <ConfirmButton
+            label={ops.delivery.enabled ? 'Pause delivery' : 'Resume delivery'}
+            question={
+              ops.delivery.enabled
+                ? 'Stop delivering queued files to the processor? Uploads keep queuing until you resume.'
+                : 'Restart delivery? What queued meanwhile is processed.'
+            }
+            confirmLabel={ops.delivery.enabled ? 'Pause' : 'Resume'}
+            action={() => postJson<ActionResult>(ops.delivery.enabled ? '/api/pause' : '/api/resume')}
+            onDone={reload}
+          />
           <h2>Replay a file</h2>
           <form class="filters" onSubmit={(e) => e.preventDefault()}>
             <div class="field">
