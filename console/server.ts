@@ -225,7 +225,7 @@ export async function startConsole(options: ConsoleServerOptions): Promise<Runni
   const port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(options.host, port);
   cookie = tokenCookieName(port);
-  const shown = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     port,
     url: `http://${shown}:${port}/?token=${token}`,

@@ -24,8 +24,9 @@ Dashboard (the \`dashboard\` command's metrics as charts), Alerts (local stack).
 your AWS credentials; see docs/console.md ("Security"). Ctrl-C (SIGINT) or SIGTERM stops it.
   --port N          the port (default: a free one)
   --no-open         do not open a browser
-  --host ADDRESS    listen on ADDRESS instead of 127.0.0.1 — anyone who can reach it and has the
-                    address with its token acts with your credentials; a warning is printed
+  --host ADDRESS    listen on ADDRESS (one IP address of this machine) instead of 127.0.0.1 —
+                    anyone who can reach it and has the address with its token acts with your
+                    credentials; a warning is printed
 ${TARGET_HELP}`;
 
 /** Opens the address in the system's browser; a machine without one just keeps the printed address. */
@@ -59,6 +60,8 @@ export async function run(argv: string[]): Promise<number> {
   const port = parsePort(values.port) ?? 0;
   const host = values.host ?? '127.0.0.1';
   if (isIP(host) === 0) throw new UsageError(`--host must be an IP address, not "${host}"`);
+  // The Host header is checked against the address listened on, so it must be one people can use.
+  if (host === '0.0.0.0' || host === '::') throw new UsageError(`--host must be one address of this machine (the console checks the Host header against it), not the wildcard "${host}"`);
   if (host !== '127.0.0.1') {
     err(yellow(`WARNING: listening on ${host}, not only on this machine's loopback: anyone who can reach ${host} and learns the address with its token acts with your AWS credentials.`));
   }
