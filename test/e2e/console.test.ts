@@ -129,7 +129,7 @@ async function checkOf(name: string): Promise<Pick<FileReport, 'status' | 'rows'
   return { status: m[1] as FileReport['status'], rows: n(m[2]!), valid: n(m[3]!), rejected: n(m[4]!), blank: n(m[5]!) };
 }
 
-async function dropFiles(files: (string | { name: string; mimeType: string; buffer: Buffer })[]): Promise<void> {
+async function dropFiles(files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
   await page.goto(`http://127.0.0.1:${port}/#/upload`);
   await page.locator('input[type=file]').setInputFiles(files);
 }
