@@ -6,6 +6,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
+export { formatBytes } from '../../cli/render/bytes.ts';
+
 /** The CLI's status words, each with a colour class (the word itself always shows: colour is never the only sign). */
 const STATUS_CLASS: Record<string, string> = {
   PROCESSED: 'ok',
@@ -35,18 +37,6 @@ export function ErrorNote({ error }: { error: unknown }) {
 
 /** A number with thousands separators; "-" when absent. */
 export const num = (value: number | null | undefined): string => (typeof value === 'number' ? value.toLocaleString('en-US') : '-');
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 export function formatMs(ms: number | null | undefined): string {
   if (typeof ms !== 'number') return '-';
