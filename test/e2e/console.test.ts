@@ -339,9 +339,9 @@ describe('order-pipeline console', () => {
   });
 
   it('relays a large file to S3 in parts, with its bytes intact', async () => {
-    // Prepare: 9 MiB under a name the pipeline refuses without reading it (nothing to process)
-    const big = Buffer.alloc(9 * 1024 * 1024, 'order_id,quantity\n');
-    const name = 'big-upload.txt';
+    // Prepare: just over one 8 MiB part, which the pipeline refuses by its first bytes (a PDF): nothing to process
+    const big = Buffer.alloc(8 * 1024 * 1024 + 4096, '%PDF-1.7\n');
+    const name = 'big-upload.pdf';
 
     // Act
     await dropFiles([{ name, mimeType: 'text/plain', buffer: big }]);
@@ -402,7 +402,7 @@ describe('order-pipeline console', () => {
     await shot('alerts');
 
     // Assess
-    expect(await page.locator('pre.mail').first().textContent()).toContain('Outcome:    PARTIAL');
+    expect(await page.locator('details', { has: partial }).locator('pre.mail').textContent()).toContain('Outcome:    PARTIAL');
   });
 
   it('ran without a script error or a blocked resource, and stops cleanly on SIGTERM', async () => {
