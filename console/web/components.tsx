@@ -55,10 +55,13 @@ export function Progress({ label, value, max }: { label: string; value: number; 
   );
 }
 
-/** A table that scrolls sideways on a narrow screen instead of squeezing its columns. */
-export function Table({ caption, head, children }: { caption: string; head: string[]; children: ComponentChildren }) {
+/**
+ * A table that scrolls sideways on a narrow screen instead of squeezing its columns; with `stack`,
+ * each row becomes a small card there instead (its cells name their column in `data-label`).
+ */
+export function Table({ caption, head, children, stack }: { caption: string; head: string[]; children: ComponentChildren; stack?: boolean }) {
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>
+    <div class={`table-wrap${stack ? ' stack' : ''}`} tabIndex={0} role="region" aria-label={caption}>
       <table>
         <caption class="sr-only">{caption}</caption>
         <thead>

@@ -45,22 +45,22 @@ export function IngestionsPage() {
       ) : list.length === 0 ? (
         <p>No files today or yesterday. Drop some on the Upload page.</p>
       ) : (
-        <Table caption="recent ingestions" head={['started (UTC)', 'file', 'status', 'parts', 'rows', 'written', 'rejected', 'took', 'where it went / why / how far']}>
+        <Table stack caption="recent ingestions" head={['started (UTC)', 'file', 'status', 'parts', 'rows', 'written', 'rejected', 'took', 'where it went / why / how far']}>
           {list.map(({ item, partsText, detail }) => (
             <tr key={item.pk}>
-              <td class="nowrap">{utc(item.started_at)}</td>
-              <td class="key">
+              <td class="nowrap" data-label="started (UTC)">{utc(item.started_at)}</td>
+              <td class="key" data-label="file">
                 <a href={fileHref(item.pk)}>{item.key}</a>
               </td>
-              <td>
+              <td data-label="status">
                 <Status word={item.status} />
               </td>
-              <td>{partsText ?? '-'}</td>
-              <td class="num">{num(item.rows)}</td>
-              <td class="num">{num(item.written)}</td>
-              <td class="num">{num(item.rejected)}</td>
-              <td class="num">{formatMs(item.duration_ms)}</td>
-              <td class="detail">{detail}</td>
+              <td data-label="parts">{partsText ?? '-'}</td>
+              <td class="num" data-label="rows">{num(item.rows)}</td>
+              <td class="num" data-label="written">{num(item.written)}</td>
+              <td class="num" data-label="rejected">{num(item.rejected)}</td>
+              <td class="num" data-label="took">{formatMs(item.duration_ms)}</td>
+              <td class="detail" data-label="where / why / how far">{detail}</td>
             </tr>
           ))}
         </Table>
