@@ -67,7 +67,7 @@ const COMMON = {
 /** Bundles the page and the worker; returns every asset by its URL path. */
 export async function buildAssets(): Promise<Assets> {
   const [page, worker] = await Promise.all([
-    build({ ...COMMON, entryPoints: { 'assets/app': join(WEB_DIR, 'app.tsx') }, jsx: 'automatic', jsxImportSource: 'preact' }),
+    build({ ...COMMON, entryPoints: { 'assets/app': join(WEB_DIR, 'app.tsx') }, jsx: 'automatic', jsxImportSource: 'preact', plugins: [nodeShims] }),
     build({
       ...COMMON,
       entryPoints: { 'assets/check-worker': join(WEB_DIR, 'check-worker.ts') },

@@ -9,6 +9,7 @@ import { type CheckReply, type CheckRequest, type FileReport } from '../check-pr
 import { getJson, uploadFile } from '../client.ts';
 import { Announcer, ErrorNote, formatBytes, formatMs, num, Progress, Status, Table } from '../components.tsx';
 import { fileHref } from '../routes.ts';
+import { isFinalStatus as isFinal } from '../../../functions/order-processor/ledger-item.ts';
 
 interface Entry {
   id: number;
@@ -89,13 +90,16 @@ export function UploadPage() {
     }
   };
 
-  /** Polls the file's ledger item until it has a final status. */
+  /**
+   * Polls the file's ledger item until it has a final status. (An item read half-written — the
+   * emulator lets a read see an update in progress — has none yet: keep polling.)
+   */
   const follow = async (id: number, pk: string) => {
     for (;;) {
       try {
         const detail = await getJson<FileDetail>('/api/file', { pk });
         update(id, { outcome: detail });
-        if (detail.item.status !== 'PROCESSING') {
+        if (isFinal(detail.item.status)) {
           setAnnounce(`${detail.item.key}: ${detail.item.status}`);
           return;
         }
@@ -177,10 +181,15 @@ function FileEntry({ entry, onUpload }: { entry: Entry; onUpload: () => void }) 
         <div class="outcome" data-testid="outcome">
           <p>
             Uploaded to <code>{entry.uploaded.key}</code>.{' '}
-            {outcome && outcome.item.status !== 'PROCESSING' ? 'Outcome:' : 'Waiting for the pipeline…'}{' '}
-            {outcome && <Status word={outcome.item.status} />}
+            {outcome && isFinal(outcome.item.status) ? (
+              <>
+                Outcome: <Status word={outcome.item.status} />
+              </>
+            ) : (
+              'Waiting for the pipeline…'
+            )}
           </p>
-          {outcome && (
+          {outcome && isFinal(outcome.item.status) && (
             <p>
               rows {num(outcome.item.rows)}, written {num(outcome.item.written)}, rejected {num(outcome.item.rejected)}
               {outcome.partsText ? ` — ${outcome.partsText}` : ''} — <a href={fileHref(entry.uploaded.pk)}>details</a>
