@@ -34,6 +34,8 @@ export function useLiveIngestions(): { list: Ingestion[] | null; problem: string
 
 export function IngestionsPage() {
   const { list, problem, changes } = useLiveIngestions();
+  // The parts column only when a file was split (most lists have none).
+  const anyParts = list?.some((i) => i.parts !== null) ?? false;
   return (
     <section aria-labelledby="ingestions-title">
       <h1 id="ingestions-title">Ingestions</h1>
@@ -45,17 +47,24 @@ export function IngestionsPage() {
       ) : list.length === 0 ? (
         <p>No files today or yesterday. Drop some on the Upload page.</p>
       ) : (
-        <Table stack caption="recent ingestions" head={['started (UTC)', 'file', 'status', 'parts', 'rows', 'written', 'rejected', 'took', 'where it went / why / how far']}>
+        <Table
+          stack
+          caption="recent ingestions"
+          head={['started (UTC)', 'file', 'status', ...(anyParts ? ['parts'] : []), 'rows', 'written', 'rejected', 'took', 'where it went / why / how far']}
+        >
           {list.map(({ item, partsText, detail }) => (
             <tr key={item.pk}>
-              <td class="nowrap" data-label="started (UTC)">{utc(item.started_at)}</td>
+              <td class="nowrap" data-label="started (UTC)">
+                {/* Today's and yesterday's only: the month and day say which. */}
+                {utc(item.started_at).slice(5)}
+              </td>
               <td class="key" data-label="file">
                 <a href={fileHref(item.pk)}>{item.key}</a>
               </td>
               <td data-label="status">
                 <Status word={item.status} />
               </td>
-              <td data-label="parts">{partsText ?? '-'}</td>
+              {anyParts && <td data-label="parts">{partsText ?? '-'}</td>}
               <td class="num" data-label="rows">{num(item.rows)}</td>
               <td class="num" data-label="written">{num(item.written)}</td>
               <td class="num" data-label="rejected">{num(item.rejected)}</td>
