@@ -4,7 +4,6 @@
  */
 import type { LedgerItem } from '../../functions/order-processor/ledger-item.ts';
 import type { PartsProgress } from '../../deployment/ledger-view.ts';
-import type { ReportPage } from '../errors-report.ts';
 import type { QueueDepth } from '../../deployment/queues.ts';
 import type { WidgetData } from '../../deployment/dashboard-data.ts';
 
