@@ -28,35 +28,91 @@ interface Entry {
 const SHOWN_ROWS = 10;
 
 let nextId = 1;
+
+/**
+ * The files of this session, kept outside the page so that checks and uploads go on, and are
+ * still listed, when the operator looks at another page meanwhile.
+ */
+const session = {
+  entries: [] as Entry[],
+  announce: '',
+  listeners: new Set<() => void>(),
+};
+
+function update(id: number, change: Partial<Entry> | ((e: Entry) => Partial<Entry>)): void {
+  session.entries = session.entries.map((e) => (e.id === id ? { ...e, ...(typeof change === 'function' ? change(e) : change) } : e));
+  for (const listener of session.listeners) listener();
+}
+
+function announce(message: string): void {
+  session.announce = message;
+  for (const listener of session.listeners) listener();
+}
+
 let worker: Worker | null = null;
 
 function checker(): Worker {
-  worker ??= new Worker('/assets/check-worker.js', { type: 'module' });
+  if (worker) return worker;
+  worker = new Worker('/assets/check-worker.js', { type: 'module' });
+  worker.addEventListener('message', (event: MessageEvent<CheckReply>) => {
+    const reply = event.data;
+    if (reply.kind === 'progress') update(reply.id, { checked: reply.read });
+    else if (reply.kind === 'done') {
+      update(reply.id, (e) => ({ report: reply.report, checkMs: reply.ms, checked: e.file.size }));
+      announce(`${reply.report.file}: checked, ${reply.report.status}`);
+    } else update(reply.id, { checkError: reply.message });
+  });
   return worker;
 }
 
-export function UploadPage() {
-  const [entries, setEntries] = useState<Entry[]>([]);
-  const [over, setOver] = useState(false);
-  const [announce, setAnnounce] = useState('');
-  const input = useRef<HTMLInputElement>(null);
-
-  const update = (id: number, change: Partial<Entry> | ((e: Entry) => Partial<Entry>)) =>
-    setEntries((all) => all.map((e) => (e.id === id ? { ...e, ...(typeof change === 'function' ? change(e) : change) } : e)));
-
+/** Re-renders the page whenever the session changes. */
+function useSession(): typeof session {
+  const [, setTick] = useState(0);
   useEffect(() => {
-    const w = checker();
-    const onMessage = (event: MessageEvent<CheckReply>) => {
-      const reply = event.data;
-      if (reply.kind === 'progress') update(reply.id, { checked: reply.read });
-      else if (reply.kind === 'done') {
-        update(reply.id, (e) => ({ report: reply.report, checkMs: reply.ms, checked: e.file.size }));
-        setAnnounce(`${reply.report.file}: checked, ${reply.report.status}`);
-      } else update(reply.id, { checkError: reply.message });
-    };
-    w.addEventListener('message', onMessage);
-    return () => w.removeEventListener('message', onMessage);
+    const listener = () => setTick((t) => t + 1);
+    session.listeners.add(listener);
+    return () => void session.listeners.delete(listener);
   }, []);
+  return session;
+}
+
+/** Uploads a file through the console, then follows it to its outcome. */
+async function upload(entry: Entry): Promise<void> {
+  update(entry.id, { uploading: true, uploadError: null, sent: 0 });
+  try {
+    const uploaded = await uploadFile(entry.file, (sent) => update(entry.id, { sent }));
+    update(entry.id, { uploaded, uploading: false, sent: entry.file.size });
+    announce(`${entry.file.name}: uploaded, waiting for the pipeline`);
+    await follow(entry.id, uploaded.pk);
+  } catch (e) {
+    update(entry.id, { uploading: false, uploadError: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/**
+ * Polls the file's ledger item until it has a final status. (An item read half-written — the
+ * emulator lets a read see an update in progress — has none yet: keep polling.)
+ */
+async function follow(id: number, pk: string): Promise<void> {
+  for (;;) {
+    try {
+      const detail = await getJson<FileDetail>('/api/file', { pk });
+      update(id, { outcome: detail });
+      if (isFinal(detail.item.status)) {
+        announce(`${detail.item.key}: ${detail.item.status}`);
+        return;
+      }
+    } catch {
+      // not in the ledger yet
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+export function UploadPage() {
+  const { entries, announce: said } = useSession();
+  const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
 
   const add = (files: FileList | null) => {
     if (!files || files.length === 0) return;
@@ -73,41 +129,9 @@ export function UploadPage() {
       uploadError: null,
       outcome: null,
     }));
-    setEntries((all) => [...added, ...all]);
+    session.entries = [...added, ...session.entries];
     for (const e of added) checker().postMessage({ id: e.id, file: e.file } satisfies CheckRequest);
-    setAnnounce(`checking ${added.length} file${added.length === 1 ? '' : 's'}`);
-  };
-
-  const upload = async (entry: Entry) => {
-    update(entry.id, { uploading: true, uploadError: null, sent: 0 });
-    try {
-      const uploaded = await uploadFile(entry.file, (sent) => update(entry.id, { sent }));
-      update(entry.id, { uploaded, uploading: false, sent: entry.file.size });
-      setAnnounce(`${entry.file.name}: uploaded, waiting for the pipeline`);
-      await follow(entry.id, uploaded.pk);
-    } catch (e) {
-      update(entry.id, { uploading: false, uploadError: e instanceof Error ? e.message : String(e) });
-    }
-  };
-
-  /**
-   * Polls the file's ledger item until it has a final status. (An item read half-written — the
-   * emulator lets a read see an update in progress — has none yet: keep polling.)
-   */
-  const follow = async (id: number, pk: string) => {
-    for (;;) {
-      try {
-        const detail = await getJson<FileDetail>('/api/file', { pk });
-        update(id, { outcome: detail });
-        if (isFinal(detail.item.status)) {
-          setAnnounce(`${detail.item.key}: ${detail.item.status}`);
-          return;
-        }
-      } catch {
-        // not in the ledger yet
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    announce(`checking ${added.length} file${added.length === 1 ? '' : 's'}`);
   };
 
   return (
@@ -146,7 +170,7 @@ export function UploadPage() {
           <strong>Drop order files here</strong> or <span class="link">choose files</span>
         </label>
       </div>
-      <Announcer message={announce} />
+      <Announcer message={said} />
       <ul class="entries">
         {entries.map((e) => (
           <FileEntry key={e.id} entry={e} onUpload={() => void upload(e)} />
