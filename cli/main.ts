@@ -36,6 +36,7 @@ const TOPICS: { topic: string; commands: Record<string, Loader> }[] = [
       resume: () => import('./commands/delivery.ts').then((m) => m.resume),
       alerts: () => import('./commands/alerts.ts'),
       dashboard: () => import('./commands/dashboard.ts'),
+      console: () => import('./commands/console.ts'),
     },
   },
 ];

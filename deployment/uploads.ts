@@ -1,6 +1,7 @@
 /** Dropping files into raw-data/ and following them through the ledger to their outcome. */
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -40,19 +41,43 @@ export async function uploadFile(
   onProgress?: (loaded: number, total: number) => void,
 ): Promise<Uploaded> {
   const size = statSync(file).size;
+  const uploaded = await uploadStream(s3, bucket, key, createReadStream(file), {
+    contentType: contentTypeFor(file),
+    size,
+    onProgress: (loaded, total) => onProgress?.(loaded, total ?? size),
+  });
+  return { ...uploaded, file };
+}
+
+/**
+ * Uploads a stream of unknown or known length (the console relays a browser's upload this way):
+ * one PUT when small, multipart of PART_SIZE parts otherwise. `size` only feeds the progress total.
+ */
+export async function uploadStream(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  body: Readable,
+  options: { contentType: string; size?: number; onProgress?: (loaded: number, total: number | undefined) => void; signal?: AbortSignal },
+): Promise<Uploaded> {
   const upload = new Upload({
     client: s3,
-    params: { Bucket: bucket, Key: key, Body: createReadStream(file), ContentType: contentTypeFor(file) },
+    params: { Bucket: bucket, Key: key, Body: body, ContentType: options.contentType },
     partSize: PART_SIZE,
     queueSize: QUEUE_SIZE,
     leavePartsOnError: false,
   });
-  upload.on('httpUploadProgress', (p) => onProgress?.(p.loaded ?? 0, p.total ?? size));
+  let loaded = 0;
+  upload.on('httpUploadProgress', (p) => {
+    loaded = Math.max(loaded, p.loaded ?? 0);
+    options.onProgress?.(p.loaded ?? 0, p.total ?? options.size);
+  });
+  options.signal?.addEventListener('abort', () => void upload.abort().catch(() => undefined), { once: true });
   const out = await upload.done();
   return {
-    file,
+    file: key,
     key,
-    size,
+    size: options.size ?? loaded,
     versionId: out.VersionId ?? null,
     etag: (out.ETag ?? '').replace(/"/g, ''),
   };

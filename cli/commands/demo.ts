@@ -195,6 +195,7 @@ export async function run(argv: string[]): Promise<number> {
     await localDown(stack.paths.home);
   }
   out(`done in ${((Date.now() - started) / 1000).toFixed(1)} s (emulator and poller stopped; alert e-mails and logs kept in ${stack.paths.home})`);
+  out('to do this by pointing and clicking: `npx order-pipeline local up --detach`, then `npx order-pipeline console` (docs/console.md)');
   if (interrupted) return 130;
   return code;
 }

@@ -1,8 +1,8 @@
 /** `order-pipeline status [--json] [--limit N]`: recent ingestions, queue depths, alarm states. */
 import { parseArgs } from 'node:util';
-import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { EXIT, UsageError } from '../exit.ts';
+import { describeAlarms } from '../../deployment/alarms.ts';
 import { recentIngestions } from '../../deployment/ledger-view.ts';
 import { deadLetterName, processorQueues, queueName, type QueueRole } from '../../deployment/processor-queues.ts';
 import { queueDepth, type QueueDepth } from '../../deployment/queues.ts';
@@ -144,15 +144,4 @@ export async function run(argv: string[]): Promise<number> {
     );
   if (target.kind === 'local') out('(the emulator does not evaluate alarms: local states stay as created)');
   return EXIT.ok;
-}
-
-async function describeAlarms(cloudwatch: import('@aws-sdk/client-cloudwatch').CloudWatchClient, prefix: string): Promise<MetricAlarm[]> {
-  const alarms: MetricAlarm[] = [];
-  let nextToken: string | undefined;
-  do {
-    const res = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, NextToken: nextToken }));
-    alarms.push(...(res.MetricAlarms ?? []));
-    nextToken = res.NextToken;
-  } while (nextToken);
-  return alarms.sort((a, b) => (a.AlarmName ?? '').localeCompare(b.AlarmName ?? ''));
 }

@@ -1,18 +1,9 @@
 /** Progress on stderr: a redrawn bar on a terminal, a few plain lines otherwise. Keys and labels are escaped (the one escaper). */
+import { formatBytes } from './bytes.ts';
 import { escapeControls } from './inert.ts';
 import { errRaw, err, stderrIsTty } from './terminal.ts';
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+export { formatBytes };
 
 /** `[██████······] 50%` — pure, for the bar and its tests. */
 export function bar(fraction: number, width = 24): string {

@@ -1,0 +1,47 @@
+/**
+ * The in-browser check: the processor's CSV contract itself (validateFile, through the processor's
+ * public entry), bundled for the browser and run here, off the page's thread, over the dropped
+ * file as a stream — a .csv.gz is inflated by the browser's DecompressionStream as it is read
+ * (shims/node-zlib.ts). Same reader, rules, reasons and caps as the Lambda and `validate`.
+ */
+import { FileTally, validateFile } from '../../functions/order-processor/index.ts';
+// Not in the public entry: the name rule validate applies to paths (the processor to S3 keys).
+import { fileNameProblem } from '../../functions/order-processor/contract/file-name.ts';
+import { CHECK_SHOWN_ERRORS, type CheckReply, type CheckRequest } from './check-protocol.ts';
+
+const post = (reply: CheckReply) => (self as unknown as Worker).postMessage(reply);
+
+/** The file's bytes as they are read, reporting progress now and then. */
+async function* fileBytes(id: number, file: File): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  let read = 0;
+  let reported = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+      if (read - reported >= 1 << 20) {
+        reported = read;
+        post({ id, kind: 'progress', read, size: file.size });
+      }
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+self.onmessage = async (event: MessageEvent<CheckRequest>) => {
+  const { id, file } = event.data;
+  const started = performance.now();
+  try {
+    const nameProblem = fileNameProblem(file.name);
+    const report = nameProblem
+      ? new FileTally(file.name).reject(nameProblem)
+      : await validateFile(fileBytes(id, file), { file: file.name, maxErrors: CHECK_SHOWN_ERRORS });
+    post({ id, kind: 'done', report, ms: Math.round(performance.now() - started) });
+  } catch (e) {
+    post({ id, kind: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+};

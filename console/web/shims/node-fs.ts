@@ -1,0 +1,6 @@
+/** `node:fs` in the browser: the contract reads paths only in `validate`; the worker always hands it a stream. */
+const unavailable = (): never => {
+  throw new Error('no file system in the browser: the check reads the dropped file as a stream');
+};
+export const createReadStream = unavailable;
+export const stat = unavailable;
