@@ -12,7 +12,7 @@ import type { Verdict } from './decide.ts';
 import { ConservationError, describeError } from './errors.ts';
 import type { FileOutcome } from './outcome.ts';
 import type { ProcessorPorts } from './ports.ts';
-import { emptyCounts } from './scan.ts';
+import { emptyCounts } from '../contract/tally.ts';
 import { writeRejectionReport } from './write.ts';
 
 /** What was read and written for the file. */
@@ -54,8 +54,11 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
   const { ref } = attempt;
   const { status } = verdict;
   const loaded = verdict.kind === 'write' && status !== 'FAILED';
-  // Nothing of a file that is not loaded is written: each of its data rows counts as rejected.
-  const counts = loaded ? tally.counts : { ...tally.counts, rejected: tally.counts.rows };
+  // A file rejected as a whole counts no rows, as `validate` reports it (docs/csv-format.md,
+  // "Outcomes"); nothing of any other file that is not loaded is written: each of its data rows
+  // counts as rejected.
+  const wholeRejection = verdict.kind === 'reject' && verdict.status === 'FAILED';
+  const counts = wholeRejection ? emptyCounts() : loaded ? tally.counts : { ...tally.counts, rejected: tally.counts.rows };
   if (counts.rows !== tally.written + counts.rejected) {
     throw new ConservationError(`rows ${counts.rows} ≠ written ${tally.written} + rejected ${counts.rejected}`);
   }

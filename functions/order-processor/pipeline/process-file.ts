@@ -20,7 +20,7 @@ import { resumeFromIngest } from './parts/handle-part.ts';
 import { planFile } from './parts/plan-file.ts';
 import type { ProcessorPorts } from './ports.ts';
 import { scan } from './scan.ts';
-import { fileTargets, writeRows } from './write.ts';
+import { writeRows, writeTargets } from './write.ts';
 
 export async function processFile(eventRef: ObjectRef, ports: ProcessorPorts): Promise<FileResult> {
   const ref = await ports.objects.resolveKey(eventRef);
@@ -81,7 +81,7 @@ async function runAttempt(attempt: Attempt, ports: ProcessorPorts): Promise<File
       if (claimedContent) await ports.ledger.releaseContent(claimedContent, attempt.pk);
       return await conclude(attempt, OBJECT_GONE, nothingRead(), ports);
     }
-    const targets = fileTargets(attempt, scanned.counts, ports);
+    const targets = writeTargets(attempt.ref.bucket, { cleaned: attempt.keys.processed, errors: attempt.keys.errors }, scanned.counts, ports);
     const written = await writeRows(second, attempt.contract, scanned.counts, targets, ports.readOrders);
     return await conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors }, ports);
   } catch (error) {

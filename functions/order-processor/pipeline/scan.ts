@@ -4,28 +4,20 @@
  * duplicate is known before anything is written. Memory stays flat: events are counted, not kept.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { FileRejectedError, type ContractContext, type FileCounts, type RowError } from '../contract/types.ts';
+import { emptyCounts, RowTally } from '../contract/tally.ts';
+import { FileRejectedError, type ContractContext, type RowError } from '../contract/types.ts';
+import type { FileRead } from '../contract/verdict.ts';
 import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
 import type { ObjectBody, ReadOrders } from './ports.ts';
 
-/** A file-level rejection: the reason, and the line it refers to (1, the header, when none). */
-export interface FileRejection {
-  reason: string;
-  line: number;
-}
-
-export interface ScanResult {
-  counts: FileCounts;
+export interface ScanResult extends FileRead {
   /** The first rejected rows, for the alert and the ledger (the errors report gets all of them in pass 2). */
   firstErrors: RowError[];
-  rejection: FileRejection | null;
   /** Bytes read (all of them, unless the file was rejected part-way). */
   bytes: number;
   /** sha256 of every byte of the object; null for a rejected file (it claims no content). */
   fingerprint: string | null;
 }
-
-export const emptyCounts = (): FileCounts => ({ rows: 0, valid: 0, rejected: 0, blank: 0 });
 
 /** Hashes and counts bytes as the reader pulls them; can finish reading what the reader left. */
 export class HashingSource implements AsyncIterable<Uint8Array> {
@@ -83,29 +75,21 @@ export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: R
 export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders, options: ScanOptions): Promise<ScanResult | TooLargeForOnePass>;
 export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders, options: ScanOptions = {}): Promise<ScanResult | TooLargeForOnePass> {
   const source = new HashingSource(body);
-  const counts = emptyCounts();
-  const firstErrors: RowError[] = [];
+  const tally = new RowTally(MAX_ALERT_ERRORS);
   const stopAt = options.stopAtBytes ?? Number.POSITIVE_INFINITY;
   try {
     for await (const event of readOrders(source, ctx)) {
       if ((event.span?.end ?? 0) >= stopAt) return { tooLarge: true, bytes: event.span?.end ?? stopAt };
-      if (event.kind === 'valid') {
-        counts.valid++;
-      } else if (event.kind === 'rejected') {
-        counts.rejected++;
-        if (firstErrors.length < MAX_ALERT_ERRORS) firstErrors.push(event.error);
-      } else if (event.kind === 'blank') {
-        counts.blank++;
-      }
+      tally.observe(event);
     }
-    counts.rows = counts.valid + counts.rejected;
     const fingerprint = await source.finish();
-    return { counts, firstErrors, rejection: null, bytes: source.bytes, fingerprint };
+    return { counts: tally.counts, firstErrors: tally.firstErrors, rejection: null, headerLine: tally.headerLine, bytes: source.bytes, fingerprint };
   } catch (error) {
     if (!(error instanceof FileRejectedError)) throw error;
     // Like `validate` (contract/summary.ts): a file rejected as a whole counts zero rows, whatever
     // was read before the line that stopped it (nothing of it is loaded).
-    return { counts: emptyCounts(), firstErrors: [], rejection: { reason: error.reason, line: error.line ?? 1 }, bytes: source.bytes, fingerprint: null };
+    const rejection = { reason: error.reason, line: error.line ?? 1 };
+    return { counts: emptyCounts(), firstErrors: [], rejection, headerLine: tally.headerLine, bytes: source.bytes, fingerprint: null };
   } finally {
     body.destroy();
   }

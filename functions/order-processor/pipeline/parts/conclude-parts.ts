@@ -11,10 +11,9 @@ import type { Attempt } from '../claim.ts';
 import { conclude, concludeWithoutRows, type Tally } from '../conclude.ts';
 import type { Verdict } from '../decide.ts';
 import { ConservationError, describeError } from '../errors.ts';
-import { sameCounts } from '../write.ts';
 import type { FileOutcome } from '../outcome.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { addCounts } from './decide-parts.ts';
+import { addCounts, sameCounts } from '../../contract/tally.ts';
 import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, type PartWrite, type StoredDecision } from './staging.ts';
 
 type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage'>;

@@ -6,15 +6,14 @@
  * A file to be written gets its per-part expectations and seeds staged for WRITE.
  */
 import { createHash } from 'node:crypto';
-import { noDataRowsReason } from '../../contract/headers.ts';
 import { mergeDigests } from '../../contract/part-ids.ts';
 import { firstRejection } from '../../contract/parts.ts';
-import type { FileCounts } from '../../contract/types.ts';
+import { addCounts, emptyCounts } from '../../contract/tally.ts';
+import { fileVerdict, type FileRejection } from '../../contract/verdict.ts';
 import type { Attempt } from '../claim.ts';
 import type { Tally } from '../conclude.ts';
-import { decide, type Verdict } from '../decide.ts';
+import { decide, verdictFor, type Verdict } from '../decide.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { emptyCounts, type FileRejection } from '../scan.ts';
 import { seedLine, stagedDigest } from './digests.ts';
 import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, writeStaged, type PartScan, type StoredDecision, type StoredPlan } from './staging.ts';
 
@@ -22,17 +21,6 @@ export type PartsDecision =
   /** Nothing is written (a file rejected as a whole, a duplicate): conclude at once. */
   | { kind: 'conclude'; verdict: Verdict; tally: Tally }
   | { kind: 'write'; decision: StoredDecision };
-
-export function addCounts(all: readonly FileCounts[]): FileCounts {
-  const sum = emptyCounts();
-  for (const c of all) {
-    sum.rows += c.rows;
-    sum.valid += c.valid;
-    sum.rejected += c.rejected;
-    sum.blank += c.blank;
-  }
-  return sum;
-}
 
 /**
  * The content fingerprint of a file in parts. A gzip file's is the sha256 of its bytes, read
@@ -63,12 +51,11 @@ export async function decideParts(attempt: Attempt, stored: StoredPlan, ports: D
   const keys = stagingKeys(attempt.ingestionId);
   const parts = partIndices(stored.plan.parts.length);
   const scans = await mapBounded(parts, STAGING_CONCURRENCY, (k) => readStaged<PartScan>(ports.objects, bucket, keys.scan(k)));
-  const scanned = addCounts(scans.map((s) => s.counts));
   const headerLine = stored.plan.headerLine;
-  const rejection = earliestProblem(scans) ?? (scanned.rows === 0 ? { reason: noDataRowsReason(headerLine), line: headerLine } : null);
-  if (rejection) {
-    const { verdict } = await decide(attempt, { counts: emptyCounts(), rejection, fingerprint: null }, ports);
-    return { kind: 'conclude', verdict, tally: { counts: emptyCounts(), written: 0, firstErrors: [], bytes: size, fingerprint: null } };
+  // Rejected as a whole (a part's file-level problem, or no data rows): the demotions below do not change that.
+  const asRead = fileVerdict({ counts: addCounts(scans.map((s) => s.counts)), rejection: earliestProblem(scans), headerLine });
+  if (asRead.kind === 'rejected') {
+    return { kind: 'conclude', verdict: verdictFor(asRead), tally: { counts: emptyCounts(), written: 0, firstErrors: [], bytes: size, fingerprint: null } };
   }
 
   const seeds = parts.map((): string[] => []);
@@ -84,7 +71,7 @@ export async function decideParts(attempt: Attempt, stored: StoredPlan, ports: D
   });
   const totals = addCounts(expected);
   const fingerprint = partsFingerprint(stored, scans);
-  const { verdict } = await decide(attempt, { counts: totals, rejection: null, fingerprint }, ports);
+  const { verdict } = await decide(attempt, { counts: totals, rejection: null, headerLine, fingerprint }, ports);
   if (verdict.kind !== 'write') {
     return { kind: 'conclude', verdict, tally: { counts: totals, written: 0, firstErrors: [], bytes: size, fingerprint } };
   }

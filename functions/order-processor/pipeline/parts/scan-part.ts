@@ -5,11 +5,12 @@
  */
 import { FirstSeenDigest } from '../../contract/part-ids.ts';
 import { partReading } from '../../contract/parts.ts';
+import { RowTally } from '../../contract/tally.ts';
 import { FileRejectedError, type ContractContext } from '../../contract/types.ts';
 import type { Attempt } from '../claim.ts';
 import { ObjectGoneError } from '../errors.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { emptyCounts, HashingSource } from '../scan.ts';
+import { HashingSource } from '../scan.ts';
 import { digestLine } from './digests.ts';
 import { stagingKeys, writeStaged, type PartProblem, type PartScan, type StoredPlan } from './staging.ts';
 
@@ -33,15 +34,13 @@ export async function scanPart(attempt: Attempt, stored: StoredPlan, part: numbe
   const body = await openPart(stored, part, ports);
   const source = new HashingSource(body);
   const digest = new FirstSeenDigest();
-  const counts = emptyCounts();
+  const tally = new RowTally(0);
   let problem: PartProblem | null = null;
   let sha256 = '';
   try {
     for await (const event of ports.readOrders(source, partContext(attempt, stored, part, digest.seen))) {
       digest.observe(event);
-      if (event.kind === 'valid') counts.valid++;
-      else if (event.kind === 'rejected') counts.rejected++;
-      else if (event.kind === 'blank') counts.blank++;
+      tally.observe(event);
     }
     sha256 = await source.finish();
   } catch (error) {
@@ -52,7 +51,7 @@ export async function scanPart(attempt: Attempt, stored: StoredPlan, part: numbe
   } finally {
     body.destroy();
   }
-  counts.rows = counts.valid + counts.rejected;
+  const { counts } = tally;
   const keys = stagingKeys(attempt.ingestionId);
   const lines = problem ? '' : digest.entries().map(digestLine).join('');
   // An empty digest is not stored: DECIDE reads a digest only as far as its size says.

@@ -8,7 +8,7 @@ import { OrderIdSet } from '../../contract/order-id-set.ts';
 import type { SeenOrderIds } from '../../contract/rules.ts';
 import type { Attempt } from '../claim.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { writeRows } from '../write.ts';
+import { writeRows, writeTargets } from '../write.ts';
 import { parseSeeds } from './digests.ts';
 import { openPart, partContext } from './scan-part.ts';
 import { stagingKeys, writeStaged, type PartWrite, type StoredDecision, type StoredPlan } from './staging.ts';
@@ -26,11 +26,7 @@ export async function writePart(attempt: Attempt, stored: StoredPlan, decision: 
     if (text === null) throw new Error(`the seeds of part ${part} are missing from staging`);
     seen = parseSeeds(text);
   }
-  const targets = {
-    orders: ports.openOrderWriter(),
-    cleaned: expected.valid > 0 ? ports.objects.upload(bucket, keys.cleaned(part)) : null,
-    report: expected.rejected > 0 ? ports.objects.upload(bucket, keys.errors(part)) : null,
-  };
+  const targets = writeTargets(bucket, { cleaned: keys.cleaned(part), errors: keys.errors(part) }, expected, ports);
   const body = await openPart(stored, part, ports);
   const result = await writeRows(body, partContext(attempt, stored, part, seen), expected, targets, ports.readOrders, { headerLines: false });
   const written: PartWrite = { part, ...result };

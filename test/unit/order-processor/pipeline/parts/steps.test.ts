@@ -3,7 +3,8 @@ import type { PartMessage } from '../../../../../functions/order-processor/event
 import type { LedgerItem } from '../../../../../functions/order-processor/ledger-item.ts';
 import { ConservationError } from '../../../../../functions/order-processor/pipeline/errors.ts';
 import { concludeParts } from '../../../../../functions/order-processor/pipeline/parts/conclude-parts.ts';
-import { addCounts, earliestProblem, partsFingerprint } from '../../../../../functions/order-processor/pipeline/parts/decide-parts.ts';
+import { addCounts } from '../../../../../functions/order-processor/contract/tally.ts';
+import { earliestProblem, partsFingerprint } from '../../../../../functions/order-processor/pipeline/parts/decide-parts.ts';
 import { digestLine, parseDigestLine, parseSeeds, seedLine, stagedLines } from '../../../../../functions/order-processor/pipeline/parts/digests.ts';
 import { failedCounts, failedPartReason } from '../../../../../functions/order-processor/pipeline/parts/fail-file.ts';
 import { attemptOf, partMessages } from '../../../../../functions/order-processor/pipeline/parts/file-in-parts.ts';
