@@ -5,13 +5,14 @@
  */
 import type { FileCounts, RowError } from '../contract/types.ts';
 import { s3Uri, type DestinationKeys } from '../naming.ts';
-import { recordAlertFailed, recordFileMetrics } from '../observability.ts';
+import { recordAlertFailed } from '../observability.ts';
 import { needsAlert, renderAlert, summarizeErrors, summarizeReason } from '../reports/alerts.ts';
 import type { Attempt } from './claim.ts';
 import type { Verdict } from './decide.ts';
 import { ConservationError, describeError } from './errors.ts';
 import type { FileOutcome } from './outcome.ts';
 import type { ProcessorPorts } from './ports.ts';
+import { recordOutcome, type Destinations } from './record-outcome.ts';
 import { emptyCounts } from '../contract/tally.ts';
 import { writeRejectionReport } from './write.ts';
 
@@ -29,12 +30,6 @@ export interface Tally {
 
 /** The tally of a file decided without reading it. */
 export const nothingRead = (): Tally => ({ counts: emptyCounts(), written: 0, firstErrors: [], bytes: 0, fingerprint: null });
-
-interface Destinations {
-  original: string | null;
-  errors: string | null;
-  processed: string | null;
-}
 
 /** Where the verdict sends the file: archive/ when rows were loaded, failed-data/ otherwise, nowhere when left. */
 export function destinationsOf(verdict: Verdict, keys: DestinationKeys, counts: FileCounts): Destinations {
@@ -89,39 +84,22 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
   // Alert before the ledger turns final: if recording the outcome fails, the retry alerts again
   // (a repeated alert is better than a lost one).
   const alertError = needsAlert(status) ? await sendAlert(outcome, ports) : null;
-
-  const finished = ports.now();
-  const durationMs = finished.getTime() - attempt.startedAt.getTime();
-  await ports.ledger.finish(attempt.pk, attempt.attemptId, {
-    status,
-    finished_at: finished.toISOString(),
-    duration_ms: durationMs,
-    fingerprint: tally.fingerprint,
-    rows: counts.rows,
-    written: tally.written,
-    rejected: counts.rejected,
-    blank: counts.blank,
-    reason,
-    duplicate_of: duplicateOf,
-    processed_key: to.processed,
-    archive_key: loaded ? to.original : null,
-    failed_key: loaded ? null : to.original,
-    errors_key: to.errors,
-    first_errors: firstErrors,
-    parts_done: tally.partsDone ?? 1,
-    ...(alertError ? { alert_error: alertError } : {}),
-  });
-  // Counted now that the outcome is final, exactly once: if removing the original fails below,
-  // the retry finds the file final and only removes it (the handler publishes metrics either way).
-  recordFileMetrics(ports.metrics, {
-    status,
-    rows: counts.rows,
-    written: tally.written,
-    rejected: counts.rejected,
-    // A rejected file may not have been read to the end; the object's size is what arrived.
-    bytes: Math.max(tally.bytes, ref.size),
-    durationMs,
-  });
+  // If removing the original fails below, the retry finds the file final and only removes it.
+  const durationMs = await recordOutcome(
+    {
+      outcome,
+      to,
+      pk: attempt.pk,
+      attemptId: attempt.attemptId,
+      startedAt: attempt.startedAt,
+      fingerprint: tally.fingerprint,
+      partsDone: tally.partsDone ?? 1,
+      // A rejected file may not have been read to the end; the object's size is what arrived.
+      bytes: Math.max(tally.bytes, ref.size),
+      alertError,
+    },
+    ports,
+  );
   ports.log.info('File handled', {
     status,
     rows: counts.rows,

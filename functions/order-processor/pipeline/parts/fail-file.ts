@@ -14,12 +14,12 @@
  */
 import type { PartMessage } from '../../event.ts';
 import { fileLedgerKey, isFinalStatus, type LedgerItem } from '../../ledger-item.ts';
-import { recordFileMetrics } from '../../observability.ts';
 import { summarizeReason } from '../../reports/alerts.ts';
 import { sendAlert } from '../conclude.ts';
 import { describeError, LedgerConflictError } from '../errors.ts';
 import type { FileOutcome } from '../outcome.ts';
 import type { ProcessorPorts } from '../ports.ts';
+import { recordOutcome } from '../record-outcome.ts';
 import { planIdOf, refOfItem } from './file-in-parts.ts';
 
 const int = (n: number): string => n.toLocaleString('en-US');
@@ -50,25 +50,6 @@ export async function failFileForPart(message: PartMessage, receives: number, er
   if (!item || isFinalStatus(item.status) || item.attempt_id !== message.planId) return false;
   const counts = failedCounts(item);
   const reason = summarizeReason(failedPartReason(message, receives, error, counts)) ?? '';
-  const finished = ports.now();
-  const durationMs = finished.getTime() - new Date(item.started_at).getTime();
-  try {
-    await ports.ledger.finish(pk, planIdOf(item), {
-      status: 'FAILED',
-      finished_at: finished.toISOString(),
-      duration_ms: durationMs,
-      ...counts,
-      reason,
-      processed_key: null,
-      archive_key: null,
-      failed_key: null,
-      errors_key: null,
-      first_errors: [],
-    });
-  } catch (conflict) {
-    if (conflict instanceof LedgerConflictError) return false;
-    throw conflict;
-  }
   const ref = refOfItem(item);
   const outcome: FileOutcome = {
     status: 'FAILED',
@@ -84,10 +65,17 @@ export async function failFileForPart(message: PartMessage, receives: number, er
     processed: null,
     duplicateOf: null,
   };
+  const nowhere = { original: null, errors: null, processed: null };
+  try {
+    const record = { outcome, to: nowhere, pk, attemptId: planIdOf(item), startedAt: new Date(item.started_at), bytes: ref.size, alertError: null };
+    await recordOutcome({ ...record, fingerprint: item.fingerprint ?? null, partsDone: item.parts_done ?? 0 }, ports);
+  } catch (conflict) {
+    if (conflict instanceof LedgerConflictError) return false;
+    throw conflict;
+  }
   // After the outcome, not before (unlike a file's conclusion): this message goes to the DLQ and is
   // not retried, so the alert must follow exactly one recorded outcome.
   await sendAlert(outcome, ports);
-  recordFileMetrics(ports.metrics, { status: 'FAILED', ...counts, bytes: ref.size, durationMs });
   ports.log.error('File FAILED: a part kept failing', { reason, ...counts });
   return true;
 }

@@ -7,8 +7,7 @@
  */
 import type { PartMessage, PartPhase, ObjectRef } from '../../event.ts';
 import type { LedgerItem } from '../../ledger-item.ts';
-import { destinationKeys } from '../../naming.ts';
-import type { Attempt } from '../claim.ts';
+import { attemptFor, type Attempt } from '../claim.ts';
 import type { PartsSettings, ProcessorPorts } from '../ports.ts';
 
 /** The ports of a processor that splits files. */
@@ -38,17 +37,7 @@ export function planIdOf(item: LedgerItem): string {
  * of its reads judge order dates alike).
  */
 export function attemptOf(item: LedgerItem, contract: ProcessorPorts['contract'], now: Date): Attempt {
-  const ref = refOfItem(item);
-  const startedAt = new Date(item.started_at);
-  return {
-    ref,
-    pk: item.pk,
-    attemptId: planIdOf(item),
-    ingestionId: item.ingestion_id,
-    startedAt,
-    keys: destinationKeys(ref.key, item.ingestion_id, startedAt),
-    contract: { ...contract, sourceKey: ref.key, ingestionId: item.ingestion_id, processedAt: item.started_at, now },
-  };
+  return attemptFor(refOfItem(item), item, planIdOf(item), new Date(item.started_at), now, contract);
 }
 
 /** Whether a part is in a ledger number set (absent: none is). */
