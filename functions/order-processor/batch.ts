@@ -17,7 +17,7 @@ export interface FileHandling {
   /** Throws for infrastructure faults only: the record then fails and SQS redelivers it. */
   handleFile(ref: ObjectRef, context: Context | undefined): Promise<unknown>;
   /** One part of a large file; `receiveCount` is the message's ApproximateReceiveCount. Throws like handleFile. */
-  handlePart?(message: PartMessage, context: Context | undefined, receiveCount: number): Promise<unknown>;
+  handlePart(message: PartMessage, context: Context | undefined, receiveCount: number): Promise<unknown>;
 }
 
 /**
@@ -86,12 +86,7 @@ async function handlePartRecord(part: PartMessage, context: Context | undefined,
   const { logger } = observability();
   logger.appendKeys({ s3_key: part.key, bucket: part.bucket, version_id: part.versionId, ingestion_id: part.ingestionId, part: part.part, parts: part.parts, part_phase: part.phase });
   logger.setCorrelationId(`s3://${part.bucket}/${part.key}`);
-  if (!handling.handlePart) {
-    // A part message on a function that does not split files: a wiring mistake the DLQ shows.
-    throw new MalformedEventError('a part message reached a processor without a parts queue (PARTS_QUEUE_URL is not set)');
-  }
-  const handlePart = handling.handlePart.bind(handling);
-  await logFailure(() => handlePart(part, context, receiveCount));
+  await logFailure(() => handling.handlePart(part, context, receiveCount));
 }
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

@@ -5,14 +5,12 @@
  * and pipeline/parts/handle-part.ts (a part).
  *
  * Environment (settings.ts ENV): ORDERS_TABLE, INGESTIONS_TABLE, ALERTS_TOPIC_ARN (required);
- * DATA_BUCKET, WRITE_CONCURRENCY (default 4), WRITE_RETRY_DEADLINE_MS (default 60000), STAGE,
- * MAX_FILE_MB and MAX_FILE_LINES (the file caps `validate` applies too), PARTS_QUEUE_URL,
- * FANOUT_THRESHOLD_MB, FANOUT_CHUNK_MB and PARTS_MAX_RECEIVES (large files in parts) (optional);
+ * PARTS_QUEUE_URL (required: large files in parts); the optional ones with their defaults are
+ * listed in settings.ts ENV;
  * AWS_ENDPOINT_URL (emulator; also switches S3 to path-style); POWERTOOLS_* settings.
  * Nothing is read at import: a local poller may import this module, then set process.env.
  */
-import { readOrders } from './contract/reader.ts';
-import { clientsFromEnv, configFromEnv, createSqsHandler, type RecordDeps } from './runtime.ts';
+import { createSqsHandler, depsFromEnv, type RecordDeps } from './runtime.ts';
 
 let deps: RecordDeps | undefined;
 
@@ -21,7 +19,4 @@ export function resetHandlerState(): void {
   deps = undefined;
 }
 
-export const handler = createSqsHandler(() => {
-  deps ??= { ...clientsFromEnv(), config: configFromEnv(), readOrders };
-  return deps;
-});
+export const handler = createSqsHandler(() => (deps ??= depsFromEnv()));

@@ -171,6 +171,5 @@ export interface ProcessorPorts {
   stage?: string;
   /** Extra fields of the contract context (e.g. the file caps). */
   contract?: Partial<Omit<ContractContext, 'sourceKey' | 'ingestionId' | 'processedAt' | 'now'>>;
-  /** Absent: files are never split. */
-  parts?: PartsSettings;
+  parts: PartsSettings;
 }

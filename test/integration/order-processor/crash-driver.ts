@@ -10,6 +10,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { configFromEnv, createSqsHandler } from '../../../functions/order-processor/runtime.ts';
@@ -33,6 +34,7 @@ const handler = createSqsHandler(() => ({
   s3: new S3Client({ forcePathStyle: true }),
   doc: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }),
   sns: new SNSClient({}),
+  sqs: new SQSClient({}),
   // One batch in flight: the process dies with exactly CRASH_AFTER_BATCHES batches written.
   config: { ...configFromEnv(), writeConcurrency: 1 },
   readOrders,

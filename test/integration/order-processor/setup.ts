@@ -145,6 +145,7 @@ export function processorEnv(): Record<string, string> {
     ALERTS_TOPIC_ARN: state.topicArn,
     DATA_BUCKET: BUCKET,
     STAGE: 'it',
+    PARTS_QUEUE_URL: state.partsQueueUrl,
     POWERTOOLS_METRICS_DISABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
@@ -237,6 +238,8 @@ export function handlerWith(options: HandlerOptions = {}): SqsHandler {
       writeConcurrency: 4,
       writeRetryDeadlineMs: 60_000,
       stage: 'it',
+      // No file is split (the threshold is 1 TiB) unless a test sets partsConfig().
+      parts: { ...partsConfig(), thresholdMb: 1024 * 1024, chunkMb: 64 },
       ...options.config,
     },
     readOrders,
@@ -246,7 +249,7 @@ export function handlerWith(options: HandlerOptions = {}): SqsHandler {
 }
 
 /** Splitting files of 1 MiB or more into parts of about 1 MiB, through this file's parts queue. */
-export function partsConfig(): NonNullable<ProcessorConfig['parts']> {
+export function partsConfig(): ProcessorConfig['parts'] {
   return { queueUrl: state.partsQueueUrl, thresholdMb: 1, chunkMb: 1, maxReceives: PARTS_MAX_RECEIVES };
 }
 

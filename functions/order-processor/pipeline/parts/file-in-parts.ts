@@ -8,10 +8,7 @@
 import type { PartMessage, PartPhase, ObjectRef } from '../../event.ts';
 import type { LedgerItem } from '../../ledger-item.ts';
 import { attemptFor, type Attempt } from '../claim.ts';
-import type { PartsSettings, ProcessorPorts } from '../ports.ts';
-
-/** The ports of a processor that splits files. */
-export type PartsPorts = ProcessorPorts & { parts: PartsSettings };
+import type { ProcessorPorts } from '../ports.ts';
 
 /** The object version of a ledger item. */
 export function refOfItem(item: LedgerItem): ObjectRef {
@@ -66,7 +63,7 @@ export function partMessages(item: LedgerItem, phase: PartPhase): PartMessage[] 
 const PHASE_OF_MESSAGES = { SCAN: 'scan', WRITE: 'write' } as const;
 
 /** Sends the messages of the phase the item has just entered, then records that they are all out. */
-export async function sendPhase(item: LedgerItem, phase: 'SCAN' | 'WRITE', ports: PartsPorts): Promise<void> {
+export async function sendPhase(item: LedgerItem, phase: 'SCAN' | 'WRITE', ports: ProcessorPorts): Promise<void> {
   await ports.parts.queue.send(partMessages(item, PHASE_OF_MESSAGES[phase]));
   await ports.ledger.updatePhase(item.pk, planIdOf(item), { phase }, { sent_phase: phase });
   ports.log.info(`Sent the ${PHASE_OF_MESSAGES[phase]} messages of ${item.parts} parts`, { phase, parts: item.parts });
@@ -80,7 +77,7 @@ export const isUnsent = (item: LedgerItem): boolean => (item.phase === 'SCAN' ||
  * expired). Whoever finds it so takes it over (conditional: one does); duplicates of messages
  * already delivered are harmless, each part being counted once. Returns whether it resent.
  */
-export async function resendIfStalled(item: LedgerItem, ports: PartsPorts): Promise<boolean> {
+export async function resendIfStalled(item: LedgerItem, ports: ProcessorPorts): Promise<boolean> {
   const phase = item.phase;
   if (!isUnsent(item) || (phase !== 'SCAN' && phase !== 'WRITE')) return false;
   const now = ports.now();

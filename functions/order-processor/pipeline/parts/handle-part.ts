@@ -19,7 +19,7 @@ import type { ProcessorPorts } from '../ports.ts';
 import { concludeParts, concludeUnwritten, removeStaging } from './conclude-parts.ts';
 import { decideParts } from './decide-parts.ts';
 import { failFileForPart } from './fail-file.ts';
-import { allParts, attemptOf, hasPart, isUnsent, planIdOf, refOfItem, resendIfStalled, sendPhase, type PartsPorts } from './file-in-parts.ts';
+import { allParts, attemptOf, hasPart, isUnsent, planIdOf, refOfItem, resendIfStalled, sendPhase } from './file-in-parts.ts';
 import { scanPart } from './scan-part.ts';
 import { readStaged, stagingKeys, type StoredDecision, type StoredPlan } from './staging.ts';
 import { writePart } from './write-part.ts';
@@ -37,9 +37,7 @@ export interface PartHandling {
 }
 
 export async function handlePart(message: PartMessage, receiveCount: number, ports: ProcessorPorts, handling: PartHandling = {}): Promise<PartStep> {
-  const { parts } = ports;
-  if (!parts) throw new Error('a part message reached a processor whose PARTS_QUEUE_URL is not set');
-  const lastReceive = receiveCount >= parts.maxReceives;
+  const lastReceive = receiveCount >= ports.parts.maxReceives;
   const failFile = async (error: unknown): Promise<void> => {
     try {
       await failFileForPart(message, receiveCount, error, ports);
@@ -49,7 +47,7 @@ export async function handlePart(message: PartMessage, receiveCount: number, por
   };
   const guard = lastReceive && handling.deadlineMs !== undefined ? deadlineGuard(handling.deadlineMs, failFile) : undefined;
   try {
-    return await runPart(message, { ...ports, parts });
+    return await runPart(message, ports);
   } catch (error) {
     if (lastReceive && !guard?.fired) await failFile(error);
     throw error;
@@ -79,7 +77,7 @@ function deadlineGuard(ms: number, onDeadline: (error: Error) => Promise<void>):
   };
 }
 
-async function runPart(message: PartMessage, ports: PartsPorts): Promise<PartStep> {
+async function runPart(message: PartMessage, ports: ProcessorPorts): Promise<PartStep> {
   const item = await ports.ledger.get(fileLedgerKey(message));
   if (!item) {
     ports.log.warn('The file of this part has no ledger item: message dropped');
@@ -101,14 +99,14 @@ async function runPart(message: PartMessage, ports: PartsPorts): Promise<PartSte
 }
 
 /** A message for a file already final: finish what a conclusion may have left (original in raw-data/, staging). */
-async function afterFinal(item: LedgerItem, ports: PartsPorts): Promise<PartStep> {
+async function afterFinal(item: LedgerItem, ports: ProcessorPorts): Promise<PartStep> {
   ports.log.info('File already handled: part message dropped', { status: item.status });
   if (item.archive_key || item.failed_key) await ports.objects.removeFromLanding(refOfItem(item));
   await removeStaging({ ref: refOfItem(item), ingestionId: item.ingestion_id }, ports);
   return 'dropped';
 }
 
-async function scanStep(item: LedgerItem, part: number, ports: PartsPorts): Promise<PartStep> {
+async function scanStep(item: LedgerItem, part: number, ports: ProcessorPorts): Promise<PartStep> {
   if (item.phase === 'DECIDE') return (await takeOver(item, 'DECIDE', part, ports)) ? runDecide(item, ports) : waitOrDrop(item, part);
   if (item.phase !== 'SCAN') return 'dropped';
   let now = item;
@@ -126,7 +124,7 @@ async function scanStep(item: LedgerItem, part: number, ports: PartsPorts): Prom
   return 'scanned';
 }
 
-async function writeStep(item: LedgerItem, part: number, ports: PartsPorts): Promise<PartStep> {
+async function writeStep(item: LedgerItem, part: number, ports: ProcessorPorts): Promise<PartStep> {
   if (item.phase === 'SCAN' || item.phase === 'DECIDE') throw new FileBusyError(`s3://${item.bucket}/${item.key} is not decided yet; will retry`);
   if (item.phase === 'CONCLUDE') return (await takeOver(item, 'CONCLUDE', part, ports)) ? runConclude(item, ports) : waitOrDrop(item, part);
   let now = item;
@@ -146,7 +144,7 @@ async function writeStep(item: LedgerItem, part: number, ports: PartsPorts): Pro
 }
 
 /** DECIDE: the verdict; a file to write enters WRITE and gets its write messages, any other concludes now. */
-async function runDecide(item: LedgerItem, ports: PartsPorts): Promise<PartStep> {
+async function runDecide(item: LedgerItem, ports: ProcessorPorts): Promise<PartStep> {
   const stored = await loadPlan(item, ports);
   const attempt = attemptOf(item, ports.contract, new Date(stored.now));
   const decided = await decideParts(attempt, stored, ports);
@@ -166,19 +164,19 @@ async function runDecide(item: LedgerItem, ports: PartsPorts): Promise<PartStep>
   return 'decided';
 }
 
-async function runConclude(item: LedgerItem, ports: PartsPorts): Promise<PartStep> {
+async function runConclude(item: LedgerItem, ports: ProcessorPorts): Promise<PartStep> {
   await concludeParts(attemptOf(item, ports.contract, ports.now()), item.parts ?? 1, ports);
   return 'concluded';
 }
 
 /** Claims the step after a complete phase (one invocation does), with a lease. */
-function claimNext(item: LedgerItem, from: PartsPhase, to: PartsPhase, part: number, ports: PartsPorts): Promise<boolean> {
+function claimNext(item: LedgerItem, from: PartsPhase, to: PartsPhase, part: number, ports: ProcessorPorts): Promise<boolean> {
   const lease = ports.now().getTime() + ports.leaseMs;
   return ports.ledger.updatePhase(item.pk, planIdOf(item), { phase: from }, { phase: to, lease_expires_at: lease, lead_part: part });
 }
 
 /** Takes over DECIDE or CONCLUDE from an invocation that stopped (its lease has expired). */
-async function takeOver(item: LedgerItem, phase: 'DECIDE' | 'CONCLUDE', part: number, ports: PartsPorts): Promise<boolean> {
+async function takeOver(item: LedgerItem, phase: 'DECIDE' | 'CONCLUDE', part: number, ports: ProcessorPorts): Promise<boolean> {
   const now = ports.now();
   if ((item.lease_expires_at ?? 0) >= now.getTime()) return false;
   const taken = await ports.ledger.updatePhase(item.pk, planIdOf(item), { phase, leaseExpiredAt: now }, { lease_expires_at: now.getTime() + ports.leaseMs, lead_part: part });
@@ -197,7 +195,7 @@ function waitOrDrop(item: LedgerItem, part: number): PartStep {
   return 'waiting';
 }
 
-async function loadPlan(item: LedgerItem, ports: PartsPorts): Promise<StoredPlan> {
+async function loadPlan(item: LedgerItem, ports: ProcessorPorts): Promise<StoredPlan> {
   const stored = await readStaged<StoredPlan>(ports.objects, item.bucket, stagingKeys(item.ingestion_id).plan);
   if (stored.planId !== item.attempt_id) throw new Error(`the staged plan ${stored.planId} is not the ledger's plan ${item.attempt_id}`);
   return stored;
@@ -209,7 +207,7 @@ async function loadPlan(item: LedgerItem, ports: PartsPorts): Promise<StoredPlan
  * own message back early; acknowledging it would leave nobody to resend them).
  */
 export async function resumeFromIngest(item: LedgerItem, ports: ProcessorPorts): Promise<FileResult> {
-  if (ports.parts && (await resendIfStalled(item, { ...ports, parts: ports.parts }))) {
+  if (await resendIfStalled(item, ports)) {
     return { kind: 'skipped', reason: `in parts (${item.phase}): its part messages were resent` };
   }
   if (item.phase === 'SCAN' && isUnsent(item)) {

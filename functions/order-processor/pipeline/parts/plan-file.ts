@@ -14,9 +14,9 @@ import type { ObjectRef } from '../../event.ts';
 import type { Attempt } from '../claim.ts';
 import { OBJECT_GONE, type Verdict } from '../decide.ts';
 import { LedgerConflictError, ObjectGoneError } from '../errors.ts';
-import type { ObjectStore } from '../ports.ts';
+import type { ObjectStore, ProcessorPorts } from '../ports.ts';
 import { HashingSource } from '../scan.ts';
-import { sendPhase, type PartsPorts } from './file-in-parts.ts';
+import { sendPhase } from './file-in-parts.ts';
 import { stagingKeys, writeStaged, type StoredPlan } from './staging.ts';
 
 export type Planning =
@@ -51,7 +51,12 @@ async function startsWithGzipMagic(objects: ObjectStore, ref: ObjectRef): Promis
   return GZIP_MAGIC.every((b, i) => head[i] === b);
 }
 
-export async function planFile(attempt: Attempt, ports: PartsPorts): Promise<Planning> {
+export interface PlanOptions {
+  /** Known to be gzip (it inflated past the threshold while read): its first bytes need not be read again. */
+  gzip?: boolean;
+}
+
+export async function planFile(attempt: Attempt, ports: ProcessorPorts, options: PlanOptions = {}): Promise<Planning> {
   const { ref, pk, attemptId } = attempt;
   if (!(await ports.ledger.updatePhase(pk, attemptId, { phase: null }, { phase: 'PLAN' }))) {
     throw new LedgerConflictError(`ledger item ${pk} was taken over before it could be planned`);
@@ -59,7 +64,7 @@ export async function planFile(attempt: Attempt, ports: PartsPorts): Promise<Pla
   let source: ObjectRef = ref;
   let originalSha256: string | null = null;
   try {
-    if (ref.size >= GZIP_MAGIC.length && (await startsWithGzipMagic(ports.objects, ref))) {
+    if (options.gzip || (ref.size >= GZIP_MAGIC.length && (await startsWithGzipMagic(ports.objects, ref)))) {
       const staged = await stageDecompressed(attempt, ports);
       if (staged.kind !== 'staged') return await backOut(attempt, staged, ports);
       ({ source, sha256: originalSha256 } = staged);
@@ -91,7 +96,7 @@ export async function planFile(attempt: Attempt, ports: PartsPorts): Promise<Pla
 }
 
 /** The file is not processed in parts after all: it is no longer in PLAN, and its staging copy goes. */
-async function backOut(attempt: Attempt, planning: Exclude<Planning, { kind: 'planned' }>, ports: PartsPorts): Promise<Planning> {
+async function backOut(attempt: Attempt, planning: Exclude<Planning, { kind: 'planned' }>, ports: ProcessorPorts): Promise<Planning> {
   if (!(await ports.ledger.updatePhase(attempt.pk, attempt.attemptId, { phase: 'PLAN' }, {}, ['phase']))) {
     throw new LedgerConflictError(`ledger item ${attempt.pk} was taken over while it was being planned`);
   }
@@ -108,7 +113,7 @@ type Staged = { kind: 'staged'; source: ObjectRef; sha256: string } | Exclude<Pl
  * when it is read whole. Not valid gzip, a mistaken file type, or over MAX_FILE_MB once
  * decompressed: the whole-file path decides (the same reader gives the same reason).
  */
-async function stageDecompressed(attempt: Attempt, ports: PartsPorts): Promise<Staged> {
+async function stageDecompressed(attempt: Attempt, ports: ProcessorPorts): Promise<Staged> {
   const { ref } = attempt;
   const body = await ports.objects.open(ref);
   if (!body) return { kind: 'verdict', verdict: OBJECT_GONE };

@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ContractContext, ContractEvent, Order, RowError } from '../../../../functions/order-processor/contract/types.ts';
-import type { ObjectRef } from '../../../../functions/order-processor/event.ts';
+import type { ObjectRef, PartMessage } from '../../../../functions/order-processor/event.ts';
 import type { LedgerItem } from '../../../../functions/order-processor/ledger-item.ts';
 import type { Alert } from '../../../../functions/order-processor/reports/alerts.ts';
 import type { Attempt } from '../../../../functions/order-processor/pipeline/claim.ts';
@@ -21,6 +21,7 @@ import type {
   ObjectStore,
   OrderSink,
   PartMark,
+  PartsQueue,
   PhaseCondition,
   ProcessorPorts,
   ReadOrders,
@@ -145,6 +146,8 @@ export class MemoryObjects implements ObjectStore {
   removed: string[] = [];
   joins: { key: string; head: string; sources: JoinSource[] }[] = [];
   opens = 0;
+  /** The key of every open call, in order. */
+  opened: string[] = [];
   /** Open calls (1-based) after which the object is gone. */
   goneFromOpen = Infinity;
 
@@ -163,6 +166,7 @@ export class MemoryObjects implements ObjectStore {
   }
   async open(ref: ObjectRef, range?: ByteRange) {
     this.opens++;
+    this.opened.push(ref.key);
     const bytes = this.read(ref.key);
     if (bytes === undefined || this.opens >= this.goneFromOpen) return null;
     return body(range ? bytes.subarray(range.start, range.end) : bytes);
@@ -347,7 +351,23 @@ export function memoryMetrics() {
   };
 }
 
-/** Every port, in memory, for one file; override what a test needs. */
+/** The parts queue, in memory: what was sent, until taken. */
+export class MemoryPartsQueue implements PartsQueue {
+  sent: PartMessage[] = [];
+  failWith: Error | null = null;
+  async send(messages: readonly PartMessage[]) {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(...messages);
+  }
+  /** Takes every message sent so far (they are "received"). */
+  take(): PartMessage[] {
+    const taken = this.sent;
+    this.sent = [];
+    return taken;
+  }
+}
+
+/** Every port, in memory, for one file (never split: the threshold is out of reach); override what a test needs. */
 export function memoryPorts(ref = objectRef(), text?: string) {
   const objects = new MemoryObjects(ref, text);
   const ledger = new MemoryLedger();
@@ -370,6 +390,7 @@ export function memoryPorts(ref = objectRef(), text?: string) {
     now: () => NOW,
     leaseMs: 60_000,
     stage: 'test',
+    parts: { queue: new MemoryPartsQueue(), thresholdBytes: Number.MAX_SAFE_INTEGER, chunkBytes: 64, maxReceives: 3 },
   } satisfies ProcessorPorts;
   return { ports, objects, ledger, orders, alerts, log, metrics };
 }

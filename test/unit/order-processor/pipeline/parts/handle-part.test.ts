@@ -93,6 +93,8 @@ describe('planning (the ingest invocation)', () => {
     expect(env.result).toMatchObject({ kind: 'planned' });
     expect(env.item()).toMatchObject({ status: 'PROCESSED', rows: whole.rows, written: whole.valid, fingerprint: sha256(gz) });
     expect(env.item()?.parts).toBeGreaterThan(3);
+    // The original is opened twice (pass 1, stopped at the threshold; decompressing it), then copied.
+    expect(env.objects.opened.filter((key) => key === 'raw-data/orders.csv.gz')).toHaveLength(2);
   });
 
   it('reads a gzip file below the threshold whole when it also stays below it inflated', async () => {

@@ -188,14 +188,3 @@ describe('concludeParts', () => {
   });
 });
 
-describe('handlePart without a parts queue', () => {
-  it('fails the record: the processor is not configured for parts', async () => {
-    // Prepare
-    const env = partsPorts('x');
-    const { parts: _parts, ...ports } = env.ports;
-    // Act
-    const handling = handlePart({ phase: 'scan', bucket: 'bkt', key: 'k', versionId: null, etag: 'e', size: 1, ingestionId: 'i', planId: 'p', part: 0, parts: 2 }, 1, ports);
-    // Assess
-    await expect(handling).rejects.toThrow(/PARTS_QUEUE_URL is not set/);
-  });
-});
