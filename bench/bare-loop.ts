@@ -22,7 +22,7 @@ import { MAX_BATCH_SIZE, orderAttributes, orderBatchSender } from '../functions/
 import { readOrders } from '../functions/order-processor/contract/reader.ts';
 import { toItem } from '../functions/order-processor/pipeline/write.ts';
 import { clientsFromEnv } from '../functions/order-processor/runtime.ts';
-import { ORDERS_HASH_KEY } from '../functions/order-processor/settings.ts';
+import { ORDERS_HASH_KEY } from '../functions/order-processor/resource-names.ts';
 
 export type BareClient = 'processor' | 'sdk-defaults' | 'document' | 'prebuilt';
 

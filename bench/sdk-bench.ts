@@ -14,7 +14,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_BATCH_SIZE, orderBatchSender } from '../functions/order-processor/adapters/dynamo-writer.ts';
 import { dynamoClient } from '../functions/order-processor/runtime.ts';
-import { ORDERS_HASH_KEY } from '../functions/order-processor/settings.ts';
+import { ORDERS_HASH_KEY } from '../functions/order-processor/resource-names.ts';
 import { clientConfig } from '../tooling/aws-clients.ts';
 
 export interface SdkCost {

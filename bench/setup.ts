@@ -58,7 +58,7 @@ export async function createBenchResources(endpoint: string, suffix = 'bench'): 
 }
 
 /**
- * The processor's environment contract (settings.ts ENV) for these resources, its AWS calls sent
+ * The processor's environment contract (resource-names.ts ENV) for these resources, its AWS calls sent
  * to `endpoint` (moto itself, or the instant table in front of it).
  */
 export function processorEnv(res: BenchResources, writeConcurrency: number, endpoint = res.endpoint): Record<string, string> {

@@ -104,7 +104,7 @@ function knobsSection(): string {
   return `## Tuning knobs
 
 Set at deploy time (docs/deploy.md; the processor reads them from its environment,
-\`functions/order-processor/settings.ts\`):
+\`functions/order-processor/resource-names.ts\`):
 
 | knob | default | effect |
 |---|---|---|

@@ -8,7 +8,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { decodeMessageBody, isLandingKey, MalformedEventError, type ObjectRef, type PartMessage } from './event.ts';
 import { observability } from './observability.ts';
 import { describeError, FileBusyError } from './pipeline/errors.ts';
-import { PREFIX } from './settings.ts';
+import { PREFIX } from './resource-names.ts';
 
 /** What the batch handler does with each file (runtime.ts wires processFile; unit tests a function). */
 export interface FileHandling {

@@ -4,9 +4,9 @@
  * Powertools. Thin by design: the wiring is runtime.ts, the work pipeline/process-file.ts (a file)
  * and pipeline/parts/handle-part.ts (a part).
  *
- * Environment (settings.ts ENV): ORDERS_TABLE, INGESTIONS_TABLE, ALERTS_TOPIC_ARN (required);
+ * Environment (resource-names.ts ENV): ORDERS_TABLE, INGESTIONS_TABLE, ALERTS_TOPIC_ARN (required);
  * PARTS_QUEUE_URL (required: large files in parts); the optional ones with their defaults are
- * listed in settings.ts ENV;
+ * listed in resource-names.ts ENV;
  * AWS_ENDPOINT_URL (emulator; also switches S3 to path-style); POWERTOOLS_* settings.
  * Nothing is read at import: a local poller may import this module, then set process.env.
  */

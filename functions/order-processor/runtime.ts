@@ -21,7 +21,7 @@ import { observability, type Observability } from './observability.ts';
 import { handlePart } from './pipeline/parts/handle-part.ts';
 import type { PartsSettings, ProcessorPorts, ReadOrders } from './pipeline/ports.ts';
 import { processFile } from './pipeline/process-file.ts';
-import { ENV, ORDERS_HASH_KEY } from './settings.ts';
+import { ENV, ORDERS_HASH_KEY } from './resource-names.ts';
 
 /** A required variable is missing or invalid: a deployment fault, so the record fails (and is retried). */
 export class ConfigurationError extends Error {
@@ -102,7 +102,7 @@ function partsConfig(env: NodeJS.ProcessEnv): PartsConfig {
   };
 }
 
-/** Reads the processor's environment contract (settings.ts ENV). */
+/** Reads the processor's environment contract (resource-names.ts ENV). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
   const dataBucket = env[ENV.dataBucket]?.trim();
   const stage = env[ENV.stage]?.trim();
@@ -131,8 +131,8 @@ export interface AwsClients {
  * The DynamoDB client the processor writes orders (and its ledger) with. The SDK's logger
  * middleware is removed: on every request it evaluates `inputFilterSensitiveLog(args.input)`,
  * walking all 25 items of a BatchWriteItem, to hand the result to the client's logger, which
- * discards it (none is configured: the default is a no-op logger); `npm run bench` measured that
- * at about 8 µs of CPU per item written. Nothing else reads what it logs; the writer logs its own
+ * discards it (none is configured: the default is a no-op logger); `npm run bench` prices that
+ * per item written (docs/performance.md). Nothing else reads what it logs; the writer logs its own
  * retries and failures reach it as errors.
  */
 export function dynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient {

@@ -5,8 +5,8 @@
  * (DECIDE, CONCLUDE) is claimed by one invocation at a time.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LEDGER } from '../settings.ts';
-import type { LedgerItem, PartsPhase } from '../ledger-item.ts';
+import { LEDGER } from '../resource-names.ts';
+import type { LedgerItem, FilePhase } from '../ledger-item.ts';
 import type { PhaseCondition } from '../pipeline/ports.ts';
 import { isConditionFailure, setExpression } from './ledger-expressions.ts';
 
@@ -32,7 +32,7 @@ export async function updatePhase(
   const vals: Record<string, unknown> = { ...set.values, ':plan': planId, ':processing': 'PROCESSING' };
   if (expect.phase === null) {
     conditions.push('(attribute_not_exists(#phase) OR #phase = :planPhase)');
-    vals[':planPhase'] = 'PLAN' satisfies PartsPhase;
+    vals[':planPhase'] = 'PLAN' satisfies FilePhase;
   } else {
     conditions.push('#phase = :expected');
     vals[':expected'] = expect.phase;

@@ -1,14 +1,14 @@
 /**
- * The ingestion ledger (docs/architecture.md, "Tables"; layout in settings.ts LEDGER): one item
+ * The ingestion ledger (docs/architecture.md, "Tables"; layout in resource-names.ts LEDGER): one item
  * per S3 object version, claimed with a conditional write before any work so repeated or
  * concurrent deliveries of the same object do not process it twice, plus `content#<sha256>` items
  * that detect the same bytes arriving under another key.
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LEDGER } from '../settings.ts';
+import { LEDGER } from '../resource-names.ts';
 import type { ObjectRef } from '../event.ts';
-import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type PartsPhase } from '../ledger-item.ts';
+import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type FilePhase } from '../ledger-item.ts';
 import { isConditionFailure, setExpression } from './ledger-expressions.ts';
 import { markPart, updatePhase } from './ledger-parts.ts';
 import { LedgerConflictError } from '../pipeline/errors.ts';
@@ -68,7 +68,7 @@ export class Ledger implements LedgerPort {
             ...set.values,
             ':one': 1,
             ':processing': 'PROCESSING',
-            ':plan': 'PLAN' satisfies PartsPhase,
+            ':plan': 'PLAN' satisfies FilePhase,
             ':nowMs': options.now.getTime(),
           },
           ReturnValues: 'ALL_NEW',

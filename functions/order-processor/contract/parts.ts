@@ -23,11 +23,11 @@
  */
 import { readHeader } from './reader.ts';
 import type { ContractLimits } from './limits.ts';
-import { scanRange, type RangeReader, type RangeScan, type ScanRange } from './part-scan.ts';
+import { scanRange, type RangeReader, type RangeScan, type ScanRange } from './sync-lines.ts';
 import { FileRejectedError, type HeaderInfo, type NextSyncLine, type PartReading, type PartStart } from './types.ts';
 
 export type { NextSyncLine, PartReading, PartStart } from './types.ts';
-export type { RangeReader } from './part-scan.ts';
+export type { RangeReader } from './sync-lines.ts';
 export { FirstSeenDigest, mergeDigests, type DigestEntry, type SeedEntry } from './part-ids.ts';
 
 /** One part of a planned file: bytes [start.offset, end) of the decompressed file. */

@@ -17,7 +17,7 @@ import { emptyCounts } from '../contract/tally.ts';
 import { writeRejectionReport } from './write.ts';
 
 /** What was read and written for the file. */
-export interface Tally {
+export interface FileFigures {
   counts: FileCounts;
   /** Rows the orders table confirmed. */
   written: number;
@@ -29,7 +29,7 @@ export interface Tally {
 }
 
 /** The tally of a file decided without reading it. */
-export const nothingRead = (): Tally => ({ counts: emptyCounts(), written: 0, firstErrors: [], bytes: 0, fingerprint: null });
+export const nothingRead = (): FileFigures => ({ counts: emptyCounts(), written: 0, firstErrors: [], bytes: 0, fingerprint: null });
 
 /** Where the verdict sends the file: archive/ when rows were loaded, failed-data/ otherwise, nowhere when left. */
 export function destinationsOf(verdict: Verdict, keys: DestinationKeys, counts: FileCounts): Destinations {
@@ -45,7 +45,7 @@ export function destinationsOf(verdict: Verdict, keys: DestinationKeys, counts: 
 
 type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage'>;
 
-export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally, ports: ConcludePorts): Promise<FileOutcome> {
+export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFigures, ports: ConcludePorts): Promise<FileOutcome> {
   const { ref } = attempt;
   const { status } = verdict;
   const loaded = verdict.kind === 'write' && status !== 'FAILED';
@@ -117,7 +117,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
 }
 
 /** Concludes a file none of whose rows is read again; one rejected as a whole first gets a one-line errors report. */
-export async function concludeWithoutRows(attempt: Attempt, verdict: Verdict, tally: Tally, ports: ConcludePorts): Promise<FileOutcome> {
+export async function concludeWithoutRows(attempt: Attempt, verdict: Verdict, tally: FileFigures, ports: ConcludePorts): Promise<FileOutcome> {
   if (verdict.kind !== 'reject') return conclude(attempt, verdict, tally, ports);
   const error = { line: verdict.line, order_id: null, column: null, reason: verdict.reason };
   await writeRejectionReport(error, ports.objects.upload(attempt.ref.bucket, attempt.keys.errors));

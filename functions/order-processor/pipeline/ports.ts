@@ -4,7 +4,7 @@
  */
 import type { ContractContext, ContractEvent } from '../contract/types.ts';
 import type { ObjectRef, PartMessage } from '../event.ts';
-import type { FinalStatus, LedgerItem, PartsPhase } from '../ledger-item.ts';
+import type { FinalStatus, LedgerItem, FilePhase } from '../ledger-item.ts';
 import type { Log, MetricsSink } from '../observability.ts';
 import type { Alert } from '../reports/alerts.ts';
 
@@ -101,7 +101,7 @@ export interface ContentOwner {
 /** What a step of a file in parts expects of its ledger item (besides PROCESSING under its plan). */
 export interface PhaseCondition {
   /** The phase it must be in; null: none yet, or PLAN. */
-  phase: PartsPhase | null;
+  phase: FilePhase | null;
   /** Only once the lease has expired at this time (taking over a step whose invocation ended). */
   leaseExpiredAt?: Date;
   /** Only while the phase's part messages are not all sent. */

@@ -6,7 +6,7 @@
  * finds a small .csv.gz inflating past the threshold.
  */
 import type { Attempt } from './claim.ts';
-import { conclude, concludeWithoutRows, nothingRead, type Tally } from './conclude.ts';
+import { conclude, concludeWithoutRows, nothingRead, type FileFigures } from './conclude.ts';
 import { decide, OBJECT_GONE } from './decide.ts';
 import type { FileOutcome } from './outcome.ts';
 import type { ProcessorPorts } from './ports.ts';
@@ -30,7 +30,7 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, held
   const decision = await decide(attempt, scanned, ports);
   held(decision.claimedContent);
   const { verdict } = decision;
-  const tally: Tally = { counts: scanned.counts, written: 0, firstErrors: scanned.firstErrors, bytes: scanned.bytes, fingerprint: scanned.fingerprint };
+  const tally: FileFigures = { counts: scanned.counts, written: 0, firstErrors: scanned.firstErrors, bytes: scanned.bytes, fingerprint: scanned.fingerprint };
   if (verdict.kind !== 'write') return concludeWithoutRows(attempt, verdict, tally, ports);
 
   const second = await ports.objects.open(attempt.ref);

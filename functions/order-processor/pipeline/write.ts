@@ -34,9 +34,9 @@ export interface WriteOptions {
 
 /**
  * Characters gathered before they go to the sink. One write per row into the upload stream costs
- * more than the row's whole line (about 3 µs: stream bookkeeping, a Buffer per write); a chunk of
- * 64 Ki characters costs that once per ~400 rows and keeps back-pressure (the upload still
- * pauses the reader).
+ * more than building the row's line (stream bookkeeping, a Buffer per write; docs/performance.md
+ * has the figures); a chunk of 64 Ki characters costs that once per ~400 rows and keeps
+ * back-pressure (the upload still pauses the reader).
  */
 const CHUNK_CHARS = 64 * 1024;
 

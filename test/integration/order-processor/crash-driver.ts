@@ -3,7 +3,7 @@
  * a Lambda that runs out of memory or is stopped) right after the orders table confirms the Nth
  * BatchWriteItem. Used by crash.test.ts; run with `node --import tsx crash-driver.ts`.
  *
- * Environment: the emulator's AWS_* variables and the processor's own (settings.ts ENV), plus
+ * Environment: the emulator's AWS_* variables and the processor's own (resource-names.ts ENV), plus
  * EVENT_BODY (the SQS message body), CRASH_AFTER_BATCHES, and LAMBDA_TIMEOUT_SECONDS (the
  * invocation's remaining time, which sets how long the claim's lease lasts).
  */

@@ -137,7 +137,7 @@ export function useProcessorEnvironment(): void {
   });
 }
 
-/** The processor's environment (settings.ts ENV) for this test file's resources. */
+/** The processor's environment (resource-names.ts ENV) for this test file's resources. */
 export function processorEnv(): Record<string, string> {
   return {
     ORDERS_TABLE: ORDERS,
@@ -146,6 +146,8 @@ export function processorEnv(): Record<string, string> {
     DATA_BUCKET: BUCKET,
     STAGE: 'it',
     PARTS_QUEUE_URL: state.partsQueueUrl,
+    // No file is split (1 TiB) unless a test sets partsConfig().
+    FANOUT_THRESHOLD_MB: String(1024 * 1024),
     POWERTOOLS_METRICS_DISABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };

@@ -11,7 +11,7 @@ import { firstRejection } from '../../contract/parts.ts';
 import { addCounts, emptyCounts } from '../../contract/tally.ts';
 import { fileVerdict, type FileRejection } from '../../contract/verdict.ts';
 import type { Attempt } from '../claim.ts';
-import type { Tally } from '../conclude.ts';
+import type { FileFigures } from '../conclude.ts';
 import { decide, verdictFor, type Verdict } from '../decide.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { seedLine, stagedDigest } from './digests.ts';
@@ -19,7 +19,7 @@ import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, 
 
 export type PartsDecision =
   /** Nothing is written (a file rejected as a whole, a duplicate): conclude at once. */
-  | { kind: 'conclude'; verdict: Verdict; tally: Tally }
+  | { kind: 'conclude'; verdict: Verdict; tally: FileFigures }
   | { kind: 'write'; decision: StoredDecision };
 
 /**

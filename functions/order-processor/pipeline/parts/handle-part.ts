@@ -12,7 +12,7 @@
  * - A message that fails on its last receive fails the file (fail-file.ts), then fails too (DLQ).
  */
 import type { PartMessage } from '../../event.ts';
-import { fileLedgerKey, isFinalStatus, type LedgerItem, type PartsPhase } from '../../ledger-item.ts';
+import { fileLedgerKey, isFinalStatus, type LedgerItem, type FilePhase } from '../../ledger-item.ts';
 import { describeError, FileBusyError, LedgerConflictError } from '../errors.ts';
 import type { FileResult } from '../outcome.ts';
 import type { ProcessorPorts } from '../ports.ts';
@@ -170,7 +170,7 @@ async function runConclude(item: LedgerItem, ports: ProcessorPorts): Promise<Par
 }
 
 /** Claims the step after a complete phase (one invocation does), with a lease. */
-function claimNext(item: LedgerItem, from: PartsPhase, to: PartsPhase, part: number, ports: ProcessorPorts): Promise<boolean> {
+function claimNext(item: LedgerItem, from: FilePhase, to: FilePhase, part: number, ports: ProcessorPorts): Promise<boolean> {
   const lease = ports.now().getTime() + ports.leaseMs;
   return ports.ledger.updatePhase(item.pk, planIdOf(item), { phase: from }, { phase: to, lease_expires_at: lease, lead_part: part });
 }

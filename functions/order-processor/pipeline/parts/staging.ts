@@ -7,7 +7,7 @@
 import type { FilePlan } from '../../contract/parts.ts';
 import type { FileCounts, RowError } from '../../contract/types.ts';
 import type { ObjectRef } from '../../event.ts';
-import { PREFIX } from '../../settings.ts';
+import { PREFIX } from '../../resource-names.ts';
 import type { Verdict } from '../decide.ts';
 import type { ObjectStore } from '../ports.ts';
 
