@@ -92,5 +92,9 @@ export interface LedgerItem {
   planned?: { rows: number; valid: number; rejected: number; blank: number };
   /** Rows confirmed written by the parts written so far. */
   parts_rows_written?: number;
+  /** Per part (index as the key): the most rows any of its receives upserted, noted before it could fail. */
+  parts_loaded?: Record<string, number>;
+  /** Rows read but not loaded: valid rows of a file that failed after (or before) part of it was written. */
+  unloaded?: number;
 }
 

@@ -113,3 +113,26 @@ export async function markPart(
   }
   return null;
 }
+
+/**
+ * Records that part `part` has upserted `rows` rows so far (the most any of its receives
+ * confirmed), before it can fail: a file whose part fails for good then counts them as written.
+ * Best kept: only while the item is PROCESSING under this plan in WRITE; never lowers the figure.
+ */
+export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: string, pk: string, planId: string, part: number, rows: number): Promise<void> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LEDGER.hashKey]: pk },
+        UpdateExpression: 'SET #loaded.#part = :rows',
+        ConditionExpression:
+          '#attempt_id = :plan AND #status = :processing AND #phase = :write AND (attribute_not_exists(#loaded.#part) OR #loaded.#part < :rows)',
+        ExpressionAttributeNames: { '#loaded': 'parts_loaded', '#part': String(part), '#attempt_id': 'attempt_id', '#status': 'status', '#phase': 'phase' },
+        ExpressionAttributeValues: { ':rows': rows, ':plan': planId, ':processing': 'PROCESSING', ':write': 'WRITE' satisfies FilePhase },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}

@@ -10,7 +10,7 @@ import { LEDGER } from '../resource-names.ts';
 import type { ObjectRef } from '../event.ts';
 import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type FilePhase } from '../ledger-item.ts';
 import { isConditionFailure, setExpression } from './ledger-expressions.ts';
-import { markPart, updatePhase } from './ledger-parts.ts';
+import { markPart, notePartLoaded, updatePhase } from './ledger-parts.ts';
 import { LedgerConflictError } from '../pipeline/errors.ts';
 import type { ClaimOptions, ClaimResult, ContentOwner, LedgerPort, PartMark, PhaseCondition } from '../pipeline/ports.ts';
 
@@ -199,6 +199,11 @@ export class Ledger implements LedgerPort {
   async markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten = 0): Promise<PartMark> {
     const item = await markPart(this.doc, this.tableName, pk, planId, phase, part, rowsWritten);
     return item ? { marked: true, item } : { marked: false, item: await this.get(pk) };
+  }
+
+  /** Rows a part has upserted so far (ledger-parts.ts). */
+  notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<void> {
+    return notePartLoaded(this.doc, this.tableName, pk, planId, part, rows);
   }
 
   /**

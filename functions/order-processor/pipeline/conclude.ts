@@ -10,7 +10,7 @@ import { needsAlert, renderAlert, summarizeErrors, summarizeReason } from '../re
 import type { Attempt } from './claim.ts';
 import type { Verdict } from './decide.ts';
 import { ConservationError, describeError } from './errors.ts';
-import type { FileOutcome } from './outcome.ts';
+import { loadedSoFar, type FileOutcome } from './outcome.ts';
 import type { ProcessorPorts } from './ports.ts';
 import { recordOutcome, type Destinations } from './record-outcome.ts';
 import { emptyCounts } from '../contract/tally.ts';
@@ -47,7 +47,8 @@ type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log
 
 export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFigures, ports: ConcludePorts): Promise<FileOutcome> {
   const { ref } = attempt;
-  const { status } = verdict;
+  let { status } = verdict;
+  let why = verdict.reason;
   const loaded = verdict.kind === 'write' && status !== 'FAILED';
   // A file rejected as a whole counts no rows, as `validate` reports it (docs/csv-format.md,
   // "Outcomes"); nothing of any other file that is not loaded is written: each of its data rows
@@ -58,9 +59,18 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFi
     throw new ConservationError(`rows ${counts.rows} ≠ written ${tally.written} + rejected ${counts.rejected}`);
   }
   const to = destinationsOf(verdict, attempt.keys, counts);
-  if (to.original) await ports.objects.copy(ref, to.original);
+  if (to.original && !(await ports.objects.copy(ref, to.original))) {
+    // The version was deleted while it was processed: nothing to route. After its rows were
+    // written they stay loaded and counted, the outputs stand, and the file is FAILED so that
+    // someone looks (it cannot be archived).
+    to.original = null;
+    if (loaded) {
+      status = 'FAILED';
+      why = `${GONE_AFTER_WRITES}; ${loadedSoFar(tally.written, 0, attempt.ingestionId)}${why ? `; ${why}` : ''}`;
+    }
+  }
 
-  const reason = summarizeReason(verdict.reason);
+  const reason = summarizeReason(why);
   const firstErrors = summarizeErrors(tally.firstErrors);
   const uri = (key: string | null) => (key ? s3Uri(ref.bucket, key) : null);
   const duplicateOf = verdict.kind === 'reject' ? verdict.duplicateOf : null;
@@ -73,6 +83,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFi
     rows: counts.rows,
     written: tally.written,
     rejected: counts.rejected,
+    unloaded: 0,
     blank: counts.blank,
     reason,
     firstErrors,
@@ -115,6 +126,8 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFi
   if (to.original) await ports.objects.removeFromLanding(ref);
   return outcome;
 }
+
+const GONE_AFTER_WRITES = 'the object version was deleted while it was being processed, after its rows were written: the original could not be archived';
 
 /** Concludes a file none of whose rows is read again; one rejected as a whole first gets a one-line errors report. */
 export async function concludeWithoutRows(attempt: Attempt, verdict: Verdict, tally: FileFigures, ports: ConcludePorts): Promise<FileOutcome> {

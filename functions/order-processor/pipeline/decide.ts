@@ -31,6 +31,13 @@ export const OBJECT_GONE: Verdict = {
   reason: 'the object version named in the event no longer exists (deleted or overwritten before it was processed)',
 };
 
+/** The version disappeared between pass 1 and pass 2: nothing of it was written. */
+export const OBJECT_GONE_BEFORE_WRITES: Verdict = {
+  kind: 'leave',
+  status: 'FAILED',
+  reason: 'the object version was deleted while it was being processed, after it was read and before any row was written: nothing was loaded',
+};
+
 /**
  * What the event alone decides, before a byte is read; null when the file is to be read. No size
  * is refused here: the caps (MAX_FILE_MB) judge the bytes, a large file is processed in parts,

@@ -48,8 +48,8 @@ export interface ObjectStore {
   resolveKey(ref: ObjectRef): Promise<ObjectRef>;
   /** The bytes of the version the event named (or of a range of them); null when that version no longer exists. */
   open(ref: ObjectRef, range?: ByteRange): Promise<ObjectBody | null>;
-  /** Copies that version of the original to `key` in the same bucket (in parts when it is over 5 GiB). */
-  copy(ref: ObjectRef, key: string): Promise<void>;
+  /** Copies that version of the original to `key` in the same bucket (in parts when it is over 5 GiB); false when that version no longer exists. */
+  copy(ref: ObjectRef, key: string): Promise<boolean>;
   /** Removes the original from raw-data/ while the key still holds that version; false if nothing was removed. */
   removeFromLanding(ref: ObjectRef): Promise<boolean>;
   upload(bucket: string, key: string): TextSink;
@@ -71,6 +71,8 @@ export interface OrderSink {
   put(item: Record<string, unknown>): Promise<void> | undefined;
   /** Sends what is buffered and waits; throws if anything could not be written. */
   flush(): Promise<void>;
+  /** After a failure: waits for the requests in flight, so that `written` is final. Never throws. */
+  settle(): Promise<void>;
   readonly written: number;
 }
 
@@ -125,6 +127,8 @@ export interface LedgerPort {
   finish(pk: string, attemptId: string, outcome: Partial<LedgerItem> & { status: FinalStatus }): Promise<void>;
   /** A step of a file in parts (the plan id is the planning attempt's id); false when the condition does not hold. */
   updatePhase(pk: string, planId: string, expect: PhaseCondition, values: Partial<LedgerItem>, remove?: readonly (keyof LedgerItem)[]): Promise<boolean>;
+  /** Records the rows a part has upserted so far, before it can fail (never lowers the figure). */
+  notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<void>;
   /** Counts a part scanned or written, once. */
   markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten?: number): Promise<PartMark>;
   /**

@@ -46,6 +46,7 @@ export async function recordOutcome(record: OutcomeRecord, ports: Pick<Processor
     rows: outcome.rows,
     written: outcome.written,
     rejected: outcome.rejected,
+    unloaded: outcome.unloaded,
     blank: outcome.blank,
     reason: outcome.reason,
     duplicate_of: outcome.duplicateOf,

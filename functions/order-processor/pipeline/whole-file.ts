@@ -7,7 +7,7 @@
  */
 import type { Attempt } from './claim.ts';
 import { conclude, concludeWithoutRows, nothingRead, type FileFigures } from './conclude.ts';
-import { decide, OBJECT_GONE } from './decide.ts';
+import { decide, OBJECT_GONE, OBJECT_GONE_BEFORE_WRITES } from './decide.ts';
 import type { FileOutcome } from './outcome.ts';
 import type { ProcessorPorts } from './ports.ts';
 import { scan, type TooLargeForOnePass } from './scan.ts';
@@ -37,7 +37,7 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, held
   if (!second) {
     if (decision.claimedContent) await ports.ledger.releaseContent(decision.claimedContent, attempt.pk);
     held(null);
-    return conclude(attempt, OBJECT_GONE, nothingRead(), ports);
+    return conclude(attempt, OBJECT_GONE_BEFORE_WRITES, nothingRead(), ports);
   }
   const targets = writeTargets(attempt.ref.bucket, { cleaned: attempt.keys.processed, errors: attempt.keys.errors }, scanned.counts, ports);
   const written = await writeRows(second, attempt.contract, scanned.counts, targets, ports.readOrders);

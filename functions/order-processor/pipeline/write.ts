@@ -141,7 +141,8 @@ export async function writeRows(
     }
     for (const upload of uploads) await upload.finish();
   } catch (error) {
-    await Promise.all(uploads.map((u) => u.abort()));
+    // What is in flight lands or fails before this pass gives up: `orders.written` is then final.
+    await Promise.all([orders.settle(), ...uploads.map((u) => u.abort())]);
     if (error instanceof FileRejectedError) {
       throw new ConservationError(`the file was accepted in pass 1 but rejected in pass 2: ${error.reason}`);
     }

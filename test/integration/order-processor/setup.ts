@@ -9,10 +9,10 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { handler, resetHandlerState } from '../../../functions/order-processor/handler.ts';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { fileLedgerKey, LEDGER, type LedgerItem } from '../../../functions/order-processor/index.ts';
@@ -348,7 +348,33 @@ export function logLines(): Record<string, unknown>[] {
 /** The conservation law every file must satisfy, checked against the ledger. */
 export function expectConservation(item: LedgerItem | undefined): void {
   expect(item).toBeDefined();
-  expect(item?.rows).toBe((item?.written ?? NaN) + (item?.rejected ?? NaN));
+  expect(item?.rows).toBe((item?.written ?? NaN) + (item?.rejected ?? NaN) + (item?.unloaded ?? 0));
+}
+
+/** How many items of the orders table carry this ingestion id (what the ledger's `written` must equal). */
+export async function ordersOfIngestion(ingestionId: string, table = ORDERS): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await state.doc.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: '#ingestion = :id',
+        ExpressionAttributeNames: { '#ingestion': 'ingestion_id' },
+        ExpressionAttributeValues: { ':id': ingestionId },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/** Permanently deletes one version of a raw object (what a lifecycle rule or "permanently delete" does). */
+export async function deleteVersion(obj: PutResult, bucket = BUCKET): Promise<void> {
+  await state.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: obj.key, ...(obj.versionId ? { VersionId: obj.versionId } : {}) }));
 }
 
 /** An error as a 5xx answer from AWS: the SDK retries it, and so does our writer. */

@@ -3,13 +3,13 @@
  * and the error, one alert, metrics once — never a half-done PROCESSED. Conditional on the file
  * not being final yet, so however many parts fail, the file fails once.
  *
- * What the ledger counts for it (conservation holds: rows = written + rejected):
+ * What the ledger counts for it (conservation holds: rows = written + rejected + unloaded):
  * - failed before WRITE (scanning or deciding): nothing was written; rows 0, like a file rejected
  *   as a whole;
- * - failed in WRITE or CONCLUDE: rows are DECIDE's count; written is the rows the orders table
- *   confirmed for the parts written in full; every other row counts as rejected (not loaded). A
- *   part that failed may have upserted some of its rows before it failed: they are in the table
- *   but not counted written (uploading the file again writes them all; upserts are idempotent).
+ * - failed in WRITE or CONCLUDE: rows and rejected are DECIDE's counts; written is every row this
+ *   ingestion upserted — the parts written in full, and what each other part noted before it
+ *   failed (write-part.ts) —; unloaded is the valid rows that are not in the table. Uploading the
+ *   file again loads them all (upserts are idempotent); deleting by ingestion_id removes them.
  * The original stays in raw-data/ (nothing is routed), ready for a new upload.
  */
 import type { PartMessage } from '../../event.ts';
@@ -17,28 +17,34 @@ import { fileLedgerKey, isFinalStatus, type LedgerItem } from '../../ledger-item
 import { summarizeReason } from '../../reports/alerts.ts';
 import { sendAlert } from '../conclude.ts';
 import { describeError, LedgerConflictError } from '../errors.ts';
+import { loadedSoFar } from '../outcome.ts';
 import type { FileOutcome } from '../outcome.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { recordOutcome } from '../record-outcome.ts';
 import { planIdOf, refOfItem } from './file-in-parts.ts';
 
-const int = (n: number): string => n.toLocaleString('en-US');
-
 /** The counts of a file whose part failed for good (see above). */
-export function failedCounts(item: LedgerItem): { rows: number; written: number; rejected: number; blank: number } {
-  if (item.phase !== 'WRITE' && item.phase !== 'CONCLUDE') return { rows: 0, written: 0, rejected: 0, blank: 0 };
-  const rows = item.planned?.rows ?? 0;
-  const written = Math.min(rows, item.parts_rows_written ?? 0);
-  return { rows, written, rejected: rows - written, blank: item.planned?.blank ?? 0 };
+export function failedCounts(item: LedgerItem): FailedCounts {
+  if (item.phase !== 'WRITE' && item.phase !== 'CONCLUDE') return { rows: 0, written: 0, rejected: 0, unloaded: 0, blank: 0 };
+  const { rows = 0, valid = 0, rejected = 0, blank = 0 } = item.planned ?? {};
+  const partial = Object.entries(item.parts_loaded ?? {})
+    .filter(([part]) => !item.parts_written?.has(Number(part)))
+    .reduce((sum, [, loaded]) => sum + loaded, 0);
+  const written = Math.min(valid, (item.parts_rows_written ?? 0) + partial);
+  return { rows, written, rejected, unloaded: valid - written, blank };
 }
 
-export function failedPartReason(message: PartMessage, receives: number, error: unknown, counts: ReturnType<typeof failedCounts>): string {
+interface FailedCounts {
+  rows: number;
+  written: number;
+  rejected: number;
+  unloaded: number;
+  blank: number;
+}
+
+export function failedPartReason(message: PartMessage, receives: number, error: unknown, counts: FailedCounts): string {
   const what = `part ${message.part + 1} of ${message.parts} failed to ${message.phase} ${receives} time(s), the last with ${describeError(error)}`;
-  const loaded =
-    counts.written > 0
-      ? `${int(counts.written)} of ${int(counts.rows)} rows were written before it failed; the other ${int(counts.rejected)} were not loaded (counted as rejected)`
-      : 'nothing was loaded';
-  return `${what}; ${loaded}`;
+  return `${what}; ${loadedSoFar(counts.written, counts.unloaded, message.ingestionId)}`;
 }
 
 type FailPorts = Pick<ProcessorPorts, 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage'>;

@@ -157,6 +157,7 @@ async function runDecide(item: LedgerItem, ports: ProcessorPorts): Promise<PartS
     phase: 'WRITE',
     lease_expires_at: ports.now().getTime() + ports.leaseMs,
     planned: totals,
+    parts_loaded: {},
   });
   if (!entered) throw new LedgerConflictError(`ledger item ${item.pk} left DECIDE while it was being decided`);
   ports.log.info('File decided: writing its parts', { status: decided.decision.verdict.status, ...totals });

@@ -133,6 +133,7 @@ export class MemoryOrders implements OrderSink {
     this.items.push(item);
   }
   async flush() {}
+  async settle() {}
   get written() {
     return this.items.length - this.lose;
   }
@@ -172,7 +173,9 @@ export class MemoryObjects implements ObjectStore {
     return body(range ? bytes.subarray(range.start, range.end) : bytes);
   }
   async copy(ref: ObjectRef, key: string) {
+    if (this.read(ref.key) === undefined) return false;
     this.copies.push({ from: ref.key, to: key });
+    return true;
   }
   async removeFromLanding(ref: ObjectRef) {
     this.removed.push(ref.key);
@@ -301,6 +304,12 @@ export class MemoryLedger implements LedgerPort {
       item.parts_rows_written = (item.parts_rows_written ?? 0) + rowsWritten;
     }
     return { marked: true, item: structuredClone(item) };
+  }
+  async notePartLoaded(pk: string, planId: string, part: number, rows: number) {
+    const item = this.items.get(pk);
+    if (!item || item.attempt_id !== planId || item.status !== 'PROCESSING' || item.phase !== 'WRITE') return;
+    const before = item.parts_loaded?.[String(part)];
+    if (before === undefined || before < rows) item.parts_loaded = { ...item.parts_loaded, [String(part)]: rows };
   }
   async release(pk: string, attemptId: string, reason: string, content: string | null) {
     this.released.push({ pk, attemptId, reason, content });

@@ -90,7 +90,8 @@ describe('processFile', () => {
     // Act
     const result = await processFile(ref, env.ports);
     // Assess
-    expect(result.kind === 'done' && result.outcome.reason).toMatch(/no longer exists/);
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'FAILED', written: 0, unloaded: 0 });
+    expect(result.kind === 'done' && result.outcome.reason).toMatch(/deleted while it was being processed, after it was read and before any row was written: nothing was loaded/);
     expect(env.ledger.releasedContent).toEqual([sha]);
     expect(env.orders).toEqual([]);
     expect(env.objects.copies).toEqual([]);

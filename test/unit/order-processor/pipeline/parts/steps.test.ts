@@ -110,24 +110,26 @@ describe('failedCounts', () => {
 
   it('counts nothing loaded for a file that failed before WRITE', () => {
     // Act / Assess
-    expect(failedCounts(item({ phase: 'SCAN' }))).toEqual({ rows: 0, written: 0, rejected: 0, blank: 0 });
+    expect(failedCounts(item({ phase: 'SCAN' }))).toEqual({ rows: 0, written: 0, rejected: 0, unloaded: 0, blank: 0 });
   });
 
-  it('counts the rows of the parts written as written and every other row as rejected, in WRITE', () => {
+  it('counts every row upserted as written — the parts written, and what a failing part noted — and the other valid rows as unloaded, in WRITE', () => {
     // Act
-    const failed = failedCounts(item({ phase: 'WRITE' }));
+    const failed = failedCounts(item({ phase: 'WRITE', parts_written: new Set([0, 1]), parts_loaded: { '0': 30, '1': 30, '2': 7 } }));
     // Assess
-    expect(failed).toEqual({ rows: 100, written: 60, rejected: 40, blank: 4 });
-    expect(failed.rows).toBe(failed.written + failed.rejected);
+    expect(failed).toEqual({ rows: 100, written: 67, rejected: 10, unloaded: 23, blank: 4 });
+    expect(failed.rows).toBe(failed.written + failed.rejected + failed.unloaded);
   });
 
   it('names the part, its phase, the receives and the error, and what was loaded', () => {
     // Prepare
-    const message = { part: 2, parts: 8, phase: 'write' } as PartMessage;
+    const message = { part: 2, parts: 8, phase: 'write', ingestionId: 'ing-7' } as PartMessage;
     // Act
-    const reason = failedPartReason(message, 3, new Error('boom'), { rows: 1000, written: 250, rejected: 750, blank: 0 });
+    const reason = failedPartReason(message, 3, new Error('boom'), { rows: 1000, written: 250, rejected: 10, unloaded: 740, blank: 0 });
     // Assess
-    expect(reason).toBe('part 3 of 8 failed to write 3 time(s), the last with Error: boom; 250 of 1,000 rows were written before it failed; the other 750 were not loaded (counted as rejected)');
+    expect(reason).toBe(
+      'part 3 of 8 failed to write 3 time(s), the last with Error: boom; 250 rows are loaded in the orders table under ingestion_id ing-7; the other 740 valid rows are not loaded',
+    );
   });
 });
 
