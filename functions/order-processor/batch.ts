@@ -15,7 +15,7 @@ export interface FileHandling {
   /** When set, objects of other buckets are ignored. */
   dataBucket?: string;
   /** Throws for infrastructure faults only: the record then fails and SQS redelivers it. */
-  handleFile(ref: ObjectRef, context: Context | undefined): Promise<unknown>;
+  handleFile(ref: ObjectRef, context: Context | undefined, receiveCount: number): Promise<unknown>;
   /** One part of a large file; `receiveCount` is the message's ApproximateReceiveCount. Throws like handleFile. */
   handlePart(message: PartMessage, context: Context | undefined, receiveCount: number): Promise<unknown>;
 }
@@ -65,7 +65,7 @@ export async function handleRecord(record: SQSRecord, context: Context | undefin
       logger.warn('Ignoring an object from another bucket', { expected_bucket: handling.dataBucket });
       continue;
     }
-    await logFailure(() => handling.handleFile(ref, context));
+    await logFailure(() => handling.handleFile(ref, context, receiveCount));
   }
 }
 

@@ -168,11 +168,11 @@ export function leaseFor(context: Pick<Context, 'getRemainingTimeInMillis'> | un
   return typeof remaining === 'number' && remaining > 0 ? remaining + LEASE_MARGIN_MS : DEFAULT_LEASE_MS;
 }
 
-/** Time kept back on a part's last receive to record that its file failed before Lambda stops the invocation. */
+/** Time kept back on a message's last receive (a file's or a part's) to record that its file failed before Lambda stops the invocation. */
 export const LAST_RECEIVE_MARGIN_MS = 10_000;
 
-/** When a part on its last receive must give up (no deadline when the context cannot tell the time left). */
-export function partDeadline(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): { deadlineMs?: number } {
+/** When work on its last receive must give up (no deadline when the context cannot tell the time left). */
+export function lastReceiveDeadline(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): { deadlineMs?: number } {
   const remaining = context?.getRemainingTimeInMillis?.();
   return typeof remaining === 'number' && remaining > 0 ? { deadlineMs: Math.max(0, remaining - LAST_RECEIVE_MARGIN_MS) } : {};
 }
@@ -230,8 +230,8 @@ export function createSqsHandler(provideDeps: () => RecordDeps): SqsHandler {
     const ports = (context: Context | undefined) => processorPorts(deps, leaseFor(context), observability());
     return {
       ...(deps.config.dataBucket ? { dataBucket: deps.config.dataBucket } : {}),
-      handleFile: (ref, context) => processFile(ref, ports(context)),
-      handlePart: (message, context, receiveCount) => handlePart(message, receiveCount, ports(context), partDeadline(context)),
+      handleFile: (ref, context, receiveCount) => processFile(ref, ports(context), { receiveCount, ...lastReceiveDeadline(context) }),
+      handlePart: (message, context, receiveCount) => handlePart(message, receiveCount, ports(context), lastReceiveDeadline(context)),
     };
   });
 }

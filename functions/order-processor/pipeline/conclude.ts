@@ -137,6 +137,48 @@ export async function concludeWithoutRows(attempt: Attempt, verdict: Verdict, ta
   return conclude(attempt, verdict, { ...tally, firstErrors: [error] }, ports);
 }
 
+/** How far a file that stopped unfinished got: pass 1's counts (if known) and the rows the table confirmed. */
+export interface Unfinished {
+  counts: FileCounts | null;
+  written: number;
+}
+
+/**
+ * Ends a file that could not finish FAILED, nothing routed (the original stays in raw-data/ for a
+ * new upload), counting what pass 1 read and what was upserted, then alerts. Only the attempt
+ * holding the claim records it; the alert follows the recorded outcome (this delivery is the last).
+ */
+export async function concludeUnfinished(attempt: Attempt, figures: Unfinished, why: string, ports: ConcludePorts): Promise<FileOutcome> {
+  const { ref } = attempt;
+  const counts = figures.counts ?? emptyCounts();
+  const unloaded = Math.max(0, counts.valid - figures.written);
+  const reason = summarizeReason(`${why}; ${loadedSoFar(figures.written, unloaded, attempt.ingestionId)}`);
+  const outcome: FileOutcome = {
+    status: 'FAILED',
+    bucket: ref.bucket,
+    key: ref.key,
+    versionId: ref.versionId,
+    ingestionId: attempt.ingestionId,
+    rows: counts.rows,
+    written: figures.written,
+    rejected: counts.rejected,
+    unloaded,
+    blank: counts.blank,
+    reason,
+    firstErrors: [],
+    errorsReport: null,
+    original: null,
+    processed: null,
+    duplicateOf: null,
+  };
+  const nowhere = { original: null, errors: null, processed: null };
+  const { pk, attemptId, startedAt } = attempt;
+  await recordOutcome({ outcome, to: nowhere, pk, attemptId, startedAt, fingerprint: null, partsDone: 0, bytes: ref.size, alertError: null }, ports);
+  await sendAlert(outcome, ports);
+  ports.log.error('File FAILED: it did not finish on its last receive', { reason, rows: counts.rows, written: figures.written, unloaded });
+  return outcome;
+}
+
 /**
  * Publishes the alert; returns why it failed, or null. A publish that still fails after the SDK's
  * retries does not fail the file: its data outcome is final and correct, while retrying the

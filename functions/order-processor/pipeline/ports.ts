@@ -158,6 +158,15 @@ export interface PartsSettings {
   maxReceives: number;
 }
 
+/** What a message's delivery tells the work on its last receive: when it must give up. */
+export interface LastReceive {
+  /**
+   * Milliseconds until the invocation must stop (the function's remaining time less a margin).
+   * On the last receive, work still running then ends its file FAILED first.
+   */
+  deadlineMs?: number;
+}
+
 /** Everything processing one file uses. */
 export interface ProcessorPorts {
   objects: ObjectStore;

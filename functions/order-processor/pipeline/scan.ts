@@ -65,6 +65,8 @@ export interface ScanOptions {
    * time; nothing is written during the scan, so switching to parts there is free.
    */
   stopAtBytes?: number;
+  /** Aborted: the read stops with the signal's reason (the last-receive guard, deadline.ts). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: R
   const stopAt = options.stopAtBytes ?? Number.POSITIVE_INFINITY;
   try {
     for await (const event of readOrders(source, ctx)) {
+      options.signal?.throwIfAborted();
       if ((event.span?.end ?? 0) >= stopAt) return { tooLarge: true, bytes: event.span?.end ?? stopAt };
       tally.observe(event);
     }

@@ -30,6 +30,8 @@ export interface WriteResult {
 export interface WriteOptions {
   /** Start each output with its header line (default); a slice of a file in parts has none. */
   headerLines?: boolean;
+  /** Aborted: the pass stops with the signal's reason, after what is in flight has landed. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -117,6 +119,7 @@ export async function writeRows(
       await report?.write(errorReportHeaderLine());
     }
     for await (const event of readOrders(body, ctx)) {
+      options.signal?.throwIfAborted();
       tally.observe(event);
       if (event.kind === 'valid') {
         if (!cleaned) throw new ConservationError('a row was valid in pass 2 but no row was valid in pass 1');

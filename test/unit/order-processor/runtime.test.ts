@@ -10,7 +10,7 @@ import {
   LEASE_MARGIN_MS,
   LAST_RECEIVE_MARGIN_MS,
   leaseFor,
-  partDeadline,
+  lastReceiveDeadline,
   processorPorts,
   type RecordDeps,
 } from '../../../functions/order-processor/runtime.ts';
@@ -111,16 +111,16 @@ describe('leaseFor', () => {
   });
 });
 
-describe('partDeadline', () => {
+describe('lastReceiveDeadline', () => {
   it('keeps a margin back from the time the invocation has left', () => {
     // Assess
-    expect(partDeadline({ getRemainingTimeInMillis: () => 60_000 })).toEqual({ deadlineMs: 60_000 - LAST_RECEIVE_MARGIN_MS });
-    expect(partDeadline({ getRemainingTimeInMillis: () => 3_000 })).toEqual({ deadlineMs: 0 });
+    expect(lastReceiveDeadline({ getRemainingTimeInMillis: () => 60_000 })).toEqual({ deadlineMs: 60_000 - LAST_RECEIVE_MARGIN_MS });
+    expect(lastReceiveDeadline({ getRemainingTimeInMillis: () => 3_000 })).toEqual({ deadlineMs: 0 });
   });
 
   it('sets no deadline when the context cannot tell the time left', () => {
     // Assess
-    expect(partDeadline(undefined)).toEqual({});
+    expect(lastReceiveDeadline(undefined)).toEqual({});
   });
 });
 

@@ -13,9 +13,10 @@
  */
 import type { PartMessage } from '../../event.ts';
 import { fileLedgerKey, isFinalStatus, type LedgerItem, type FilePhase } from '../../ledger-item.ts';
+import { deadlineGuard } from '../deadline.ts';
 import { describeError, FileBusyError, LedgerConflictError } from '../errors.ts';
 import type { FileResult } from '../outcome.ts';
-import type { ProcessorPorts } from '../ports.ts';
+import type { LastReceive, ProcessorPorts } from '../ports.ts';
 import { concludeParts, concludeUnwritten, removeStaging } from './conclude-parts.ts';
 import { decideParts } from './decide-parts.ts';
 import { failFileForPart } from './fail-file.ts';
@@ -27,16 +28,7 @@ import { writePart } from './write-part.ts';
 /** What a part message led to. */
 export type PartStep = 'scanned' | 'decided' | 'written' | 'concluded' | 'dropped' | 'waiting';
 
-export interface PartHandling {
-  /**
-   * Milliseconds until the invocation must stop (the function's remaining time less a margin).
-   * On the last receive a part still running then fails its file first: Lambda's timeout kills
-   * the invocation without a catch, and the file would otherwise stay in progress for ever.
-   */
-  deadlineMs?: number;
-}
-
-export async function handlePart(message: PartMessage, receiveCount: number, ports: ProcessorPorts, handling: PartHandling = {}): Promise<PartStep> {
+export async function handlePart(message: PartMessage, receiveCount: number, ports: ProcessorPorts, handling: LastReceive = {}): Promise<PartStep> {
   const lastReceive = receiveCount >= ports.parts.maxReceives;
   const failFile = async (error: unknown): Promise<void> => {
     try {
@@ -45,7 +37,7 @@ export async function handlePart(message: PartMessage, receiveCount: number, por
       ports.log.error('Could not record that the file failed; its part goes to the DLQ', { error: describeError(failure) });
     }
   };
-  const guard = lastReceive && handling.deadlineMs !== undefined ? deadlineGuard(handling.deadlineMs, failFile) : undefined;
+  const guard = lastReceive && handling.deadlineMs !== undefined ? deadlineGuard(handling.deadlineMs, 'the part', failFile) : undefined;
   try {
     return await runPart(message, ports);
   } catch (error) {
@@ -54,27 +46,6 @@ export async function handlePart(message: PartMessage, receiveCount: number, por
   } finally {
     await guard?.stop();
   }
-}
-
-/** Runs `onDeadline` once after `ms` unless stopped first; `stop` waits for a run in progress. */
-function deadlineGuard(ms: number, onDeadline: (error: Error) => Promise<void>): { readonly fired: boolean; stop(): Promise<void> } {
-  let fired = false;
-  let running: Promise<void> = Promise.resolve();
-  const timer = setTimeout(() => {
-    fired = true;
-    const seconds = Math.round(ms / 1000);
-    running = onDeadline(new Error(`the part did not finish within the function's time (${seconds} s left when it started on its last receive)`));
-  }, Math.max(0, ms));
-  timer.unref?.();
-  return {
-    get fired() {
-      return fired;
-    },
-    async stop() {
-      clearTimeout(timer);
-      await running;
-    },
-  };
 }
 
 async function runPart(message: PartMessage, ports: ProcessorPorts): Promise<PartStep> {

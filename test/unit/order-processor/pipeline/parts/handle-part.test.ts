@@ -358,7 +358,7 @@ describe('handlePart', () => {
     await expect(handled).rejects.toThrow('killed by the timeout');
     // Assess
     expect(beforeTheEnd).toBe('FAILED');
-    expect(env.item()?.reason).toMatch(/^part 2 of \d+ failed to scan 3 time\(s\), the last with Error: the part did not finish within the function's time/);
+    expect(env.item()?.reason).toMatch(/^part 2 of \d+ failed to scan 3 time\(s\), the last with DeadlineError: the part did not finish within the function's time/);
     expect(env.alerts.sent).toHaveLength(1);
     expect(env.metrics.sum('FilesFailed')).toBe(1);
   });
