@@ -1,9 +1,9 @@
 /**
  * Step 2, scan (pass 1): the whole contract over the bytes, nothing written. It counts rows,
- * keeps the first errors, notes a file-level rejection, and fingerprints the bytes (sha256) so a
+ * keeps the first errors, notes a file-level rejection, and fingerprints the bytes (fingerprint.ts) so a
  * duplicate is known before anything is written. Memory stays flat: events are counted, not kept.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { BlockHashes, treeFingerprint } from './fingerprint.ts';
 import { emptyCounts, RowTally } from '../contract/tally.ts';
 import { FileRejectedError, type ContractContext, type RowError } from '../contract/types.ts';
 import type { FileRead } from '../contract/verdict.ts';
@@ -15,19 +15,23 @@ export interface ScanResult extends FileRead {
   firstErrors: RowError[];
   /** Bytes read (all of them, unless the file was rejected part-way). */
   bytes: number;
-  /** sha256 of every byte of the object; null for a rejected file (it claims no content). */
+  /** The content fingerprint (fingerprint.ts); null for a rejected file (it claims no content). */
   fingerprint: string | null;
 }
 
-/** Hashes and counts bytes as the reader pulls them; can finish reading what the reader left. */
+/**
+ * Hashes (fingerprint.ts: the aligned blocks from byte `from` on) and counts bytes as the reader
+ * pulls them; can finish reading what the reader left.
+ */
 export class HashingSource implements AsyncIterable<Uint8Array> {
-  private readonly hash: Hash = createHash('sha256');
+  readonly blocks: BlockHashes;
   private readonly source: AsyncIterator<Uint8Array>;
   bytes = 0;
   private complete = false;
 
-  constructor(body: AsyncIterable<Uint8Array>) {
+  constructor(body: AsyncIterable<Uint8Array>, from = 0) {
     this.source = body[Symbol.asyncIterator]();
+    this.blocks = new BlockHashes(from);
   }
 
   private async next(): Promise<Uint8Array | null> {
@@ -36,7 +40,7 @@ export class HashingSource implements AsyncIterable<Uint8Array> {
       this.complete = true;
       return null;
     }
-    this.hash.update(r.value);
+    this.blocks.update(r.value);
     this.bytes += r.value.byteLength;
     return r.value;
   }
@@ -47,8 +51,13 @@ export class HashingSource implements AsyncIterable<Uint8Array> {
 
   /** Reads any bytes the reader did not consume, so the fingerprint covers the whole object. */
   async finish(): Promise<string> {
+    await this.drain();
+    return treeFingerprint(this.blocks.finish());
+  }
+
+  /** Reads any bytes the reader did not consume. */
+  async drain(): Promise<void> {
     while (!this.complete) await this.next();
-    return this.hash.digest('hex');
   }
 }
 

@@ -5,7 +5,7 @@
  * parts' order_id digests (an id repeated in a later part is that part's rejected duplicate).
  * A file to be written gets its per-part expectations and seeds staged for WRITE.
  */
-import { createHash } from 'node:crypto';
+import { BLOCK_BYTES, treeFingerprint } from '../fingerprint.ts';
 import { mergeDigests } from '../../contract/part-ids.ts';
 import { firstRejection } from '../../contract/parts.ts';
 import { addCounts, emptyCounts } from '../../contract/tally.ts';
@@ -23,19 +23,22 @@ export type PartsDecision =
   | { kind: 'write'; decision: StoredDecision };
 
 /**
- * The content fingerprint of a file in parts. A gzip file's is the sha256 of its bytes, read
- * whole while it was decompressed: the same as when it is processed whole. A plain file is never
- * read whole in order (its parts are read in parallel, and sha256 cannot be combined from
- * pieces), so its fingerprint is a sha256 over where each part lies and the sha256 of its bytes,
- * tagged `parts-v1`. The same bytes split the same way (the same FANOUT_CHUNK_MB) give the same
- * fingerprint; the same bytes processed whole, or split with another part size, do not, so they
- * are not recognised as duplicates of each other.
+ * The content fingerprint of a file in parts, the same as when it is read whole (fingerprint.ts).
+ * A gzip file's was computed while it was decompressed (read whole, in order); a plain file's is
+ * joined from the block hashes its parts staged, each block hashed by the part it starts in.
  */
 export function partsFingerprint(stored: StoredPlan, scans: readonly PartScan[]): string {
-  if (stored.originalSha256) return stored.originalSha256;
-  const hash = createHash('sha256').update(`order-pipeline parts-v1 ${stored.plan.size}\n`);
-  for (const part of stored.plan.parts) hash.update(`${part.start.offset}-${part.end} ${scans[part.index]?.sha256 ?? ''}\n`);
-  return hash.digest('hex');
+  if (stored.originalFingerprint) return stored.originalFingerprint;
+  const hashes: string[] = [];
+  for (const scan of scans) {
+    if (scan.blocks.hashes.length > 0 && scan.blocks.first !== hashes.length) {
+      throw new Error(`part ${scan.part} staged blocks from ${scan.blocks.first}, expected block ${hashes.length}`);
+    }
+    hashes.push(...scan.blocks.hashes);
+  }
+  const expected = Math.ceil(stored.plan.size / BLOCK_BYTES);
+  if (hashes.length !== expected) throw new Error(`the parts staged ${hashes.length} block hashes for ${expected} blocks`);
+  return treeFingerprint(hashes);
 }
 
 /** The file's file-level problem: the one at the smallest offset of all parts (as a sequential read meets it first). */

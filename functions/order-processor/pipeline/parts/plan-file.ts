@@ -62,12 +62,12 @@ export async function planFile(attempt: Attempt, ports: ProcessorPorts, options:
     throw new LedgerConflictError(`ledger item ${pk} was taken over before it could be planned`);
   }
   let source: ObjectRef = ref;
-  let originalSha256: string | null = null;
+  let originalFingerprint: string | null = null;
   try {
     if (options.gzip || (ref.size >= GZIP_MAGIC.length && (await startsWithGzipMagic(ports.objects, ref)))) {
       const staged = await stageDecompressed(attempt, ports);
       if (staged.kind !== 'staged') return await backOut(attempt, staged, ports);
-      ({ source, sha256: originalSha256 } = staged);
+      ({ source, fingerprint: originalFingerprint } = staged);
     }
     const plan = await planParts(rangeReader(ports.objects, source), source.size, {
       chunkBytes: ports.parts.chunkBytes,
@@ -76,7 +76,7 @@ export async function planFile(attempt: Attempt, ports: ProcessorPorts, options:
     });
     if (plan.parts.length < 2) return await backOut(attempt, { kind: 'whole', why: 'the file makes a single part' }, ports);
     const keys = stagingKeys(attempt.ingestionId);
-    const stored: StoredPlan = { planId: attemptId, source, originalSha256, now: attempt.contract.now.toISOString(), plan };
+    const stored: StoredPlan = { planId: attemptId, source, originalFingerprint, now: attempt.contract.now.toISOString(), plan };
     await writeStaged(ports.objects, ref.bucket, keys.plan, stored);
     const parts = plan.parts.length;
     const entered = await ports.ledger.updatePhase(pk, attemptId, { phase: 'PLAN' }, { phase: 'SCAN', parts, parts_done: 0 });
@@ -105,11 +105,11 @@ async function backOut(attempt: Attempt, planning: Exclude<Planning, { kind: 'pl
   return planning;
 }
 
-type Staged = { kind: 'staged'; source: ObjectRef; sha256: string } | Exclude<Planning, { kind: 'planned' }>;
+type Staged = { kind: 'staged'; source: ObjectRef; fingerprint: string } | Exclude<Planning, { kind: 'planned' }>;
 
 /**
  * Decompresses the gzip original into `staging/<id>/input.csv` (a streamed multipart upload),
- * hashing the original's bytes on the way: a split gzip file's fingerprint is then its sha256, as
+ * hashing the original's bytes on the way: a split gzip file's fingerprint is then its own, as
  * when it is read whole. Not valid gzip, a mistaken file type, or over MAX_FILE_MB once
  * decompressed: the whole-file path decides (the same reader gives the same reason).
  */
@@ -137,10 +137,10 @@ async function stageDecompressed(attempt: Attempt, ports: ProcessorPorts): Promi
   }
   try {
     const stored = await ports.objects.uploadBytes(ref.bucket, stagingKeys(attempt.ingestionId).input, decompressed());
-    const sha256 = await original.finish();
+    const fingerprint = await original.finish();
     const source: ObjectRef = { bucket: ref.bucket, key: stored.key, versionId: null, etag: stored.etag, size: stored.size, eventTime: ref.eventTime };
     ports.log.info('Decompressed the gzip file for its parts', { compressed_bytes: ref.size, bytes: stored.size });
-    return { kind: 'staged', source, sha256 };
+    return { kind: 'staged', source, fingerprint };
   } catch (error) {
     if (problem !== null) return { kind: 'whole', why: `gzip: ${problem}` };
     throw error;

@@ -39,8 +39,8 @@ export interface StoredPlan {
   planId: string;
   /** The bytes the parts read: the original, or the decompressed staging copy of a gzip file. */
   source: ObjectRef;
-  /** sha256 of the original object's bytes when it was read whole while planning (a gzip file), else null. */
-  originalSha256: string | null;
+  /** The original's fingerprint when it was read whole while planning (a gzip file), else null. */
+  originalFingerprint: string | null;
   /** "Now" for every part (the order_date rule), so that all parts and both of their reads judge alike. */
   now: string;
   plan: FilePlan;
@@ -58,8 +58,8 @@ export interface PartScan {
   part: number;
   counts: FileCounts;
   problem: PartProblem | null;
-  /** sha256 of the part's bytes. */
-  sha256: string;
+  /** The hashes of the aligned blocks that start in the part's range (fingerprint.ts), from block `first` on. */
+  blocks: { first: number; hashes: string[] };
   /** Size of its order_id digest (NDJSON, sorted by id). */
   digestBytes: number;
 }

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../../../functions/order-processor/pipeline/fingerprint.ts';
 import { processFile } from '../../../../functions/order-processor/pipeline/process-file.ts';
 import type { ReadOrders } from '../../../../functions/order-processor/pipeline/ports.ts';
 import { blank, memoryPorts, objectRef, rejected, scriptedReader, valid } from './ports.ts';
 
 const TEXT = 'order_id,quantity\nA-1,1\n';
-const sha = createHash('sha256').update(TEXT).digest('hex');
+const sha = fingerprintOf(Buffer.from(TEXT));
 
 describe('processFile', () => {
   it('runs claim, scan, decide, write and conclude over two reads of the same object', async () => {

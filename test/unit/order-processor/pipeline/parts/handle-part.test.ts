@@ -6,10 +6,11 @@ import type { PartMessage } from '../../../../../functions/order-processor/event
 import { FileBusyError } from '../../../../../functions/order-processor/pipeline/errors.ts';
 import { handlePart } from '../../../../../functions/order-processor/pipeline/parts/handle-part.ts';
 import { stagingKeys } from '../../../../../functions/order-processor/pipeline/parts/staging.ts';
+import { fingerprintOf } from '../../../../../functions/order-processor/pipeline/fingerprint.ts';
 import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
 import type { ReadOrders } from '../../../../../functions/order-processor/pipeline/ports.ts';
 import { INGESTION_ID } from '../ports.ts';
-import { deliverAll, partsPorts, sha256 } from './fixtures.ts';
+import { deliverAll, partsPorts } from './fixtures.ts';
 
 const HEADER = 'order_id,customer_name,product_name,quantity,unit_price';
 /** 12 rows, two of them rejected (a bad quantity, a repeat of O-1 in a later part); ~40 bytes a row. */
@@ -69,15 +70,35 @@ describe('planning (the ingest invocation)', () => {
     expect(env.queue.sent).toEqual([]);
   });
 
-  it('decompresses a gzip file into staging, its parts reading that copy, and keeps its sha256 as fingerprint', async () => {
+  it('decompresses a gzip file into staging, its parts reading that copy, and keeps its fingerprint as when it is read whole', async () => {
     // Prepare
     const gz = gzipSync(Buffer.from(TEXT));
     const env = await planned(gz, { key: 'raw-data/orders.csv.gz' });
     // Act
     await deliverAll(env.queue, env.ports);
     // Assess
-    expect(env.item()).toMatchObject({ status: 'PARTIAL', rows: 12, rejected: 2, fingerprint: sha256(gz) });
+    expect(env.item()).toMatchObject({ status: 'PARTIAL', rows: 12, rejected: 2, fingerprint: fingerprintOf(gz) });
     expect(env.item()?.parts).toBeGreaterThan(3);
+  });
+
+  it.each([
+    ['whole, then split', Number.MAX_SAFE_INTEGER, 1],
+    ['split, then whole', 1, Number.MAX_SAFE_INTEGER],
+  ])('recognises the same bytes %s as a DUPLICATE: one fingerprint per content, whichever path reads it', async (_order, firstThreshold, secondThreshold) => {
+    // Prepare: one ledger for both uploads
+    const first = partsPorts(TEXT, { thresholdBytes: firstThreshold, chunkBytes: 64 });
+    const second = partsPorts(TEXT, { thresholdBytes: secondThreshold, chunkBytes: 64, key: 'raw-data/copy.csv' });
+    const secondPorts = { ...second.ports, ledger: first.ledger };
+    // Act
+    await processFile(first.ref, first.ports);
+    await deliverAll(first.queue, first.ports);
+    await processFile(second.ref, secondPorts);
+    await deliverAll(second.queue, secondPorts);
+    // Assess
+    const split = firstThreshold === 1 ? first : second;
+    expect(first.ledger.item(split.ref)?.parts).toBeGreaterThan(1);
+    expect(first.ledger.item(first.ref)).toMatchObject({ status: 'PARTIAL', fingerprint: fingerprintOf(Buffer.from(TEXT)) });
+    expect(first.ledger.item(second.ref)).toMatchObject({ status: 'DUPLICATE', duplicate_of: first.ledger.item(first.ref)?.pk });
   });
 
   it('plans a gzip file below the threshold that inflates past it, with the outcome of a whole read', async () => {
@@ -91,7 +112,7 @@ describe('planning (the ingest invocation)', () => {
     // Assess
     expect(gz.length).toBeLessThan(text.length / 4);
     expect(env.result).toMatchObject({ kind: 'planned' });
-    expect(env.item()).toMatchObject({ status: 'PROCESSED', rows: whole.rows, written: whole.valid, fingerprint: sha256(gz) });
+    expect(env.item()).toMatchObject({ status: 'PROCESSED', rows: whole.rows, written: whole.valid, fingerprint: fingerprintOf(gz) });
     expect(env.item()?.parts).toBeGreaterThan(3);
     // The original is opened twice (pass 1, stopped at the threshold; decompressing it), then copied.
     expect(env.objects.opened.filter((key) => key === 'raw-data/orders.csv.gz')).toHaveLength(2);

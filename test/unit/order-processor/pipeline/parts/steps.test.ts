@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PartMessage } from '../../../../../functions/order-processor/event.ts';
 import type { LedgerItem } from '../../../../../functions/order-processor/ledger-item.ts';
@@ -14,6 +15,7 @@ import { handlePart } from '../../../../../functions/order-processor/pipeline/pa
 import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
 import { INGESTION_ID, MemoryObjects, objectRef } from '../ports.ts';
 import { partsPorts, sha256 } from './fixtures.ts';
+import { fingerprintOf } from '../../../../../functions/order-processor/pipeline/fingerprint.ts';
 
 const counts = (valid: number, rejected: number, blank = 0) => ({ rows: valid + rejected, valid, rejected, blank });
 
@@ -21,7 +23,7 @@ const scanOf = (part: number, overrides: Partial<PartScan> = {}): PartScan => ({
   part,
   counts: counts(1, 0),
   problem: null,
-  sha256: sha256(`part ${part}`),
+  blocks: { first: part === 0 ? 0 : 1, hashes: part === 0 ? [sha256('block 0')] : [] },
   digestBytes: 0,
   ...overrides,
 });
@@ -29,7 +31,7 @@ const scanOf = (part: number, overrides: Partial<PartScan> = {}): PartScan => ({
 function storedPlan(overrides: Partial<StoredPlan> = {}): StoredPlan {
   const header = { raw: ['order_id'], canonical: ['order_id'], unknownColumns: [] };
   const parts = [0, 100, 200].map((offset, index) => ({ index, start: { offset, line: 1 + index * 5 }, end: offset + 100, next: null }));
-  return { planId: 'plan-1', source: objectRef(), originalSha256: null, now: '2026-11-22T04:05:12.000Z', plan: { header, headerLine: 1, size: 300, parts }, ...overrides };
+  return { planId: 'plan-1', source: objectRef(), originalFingerprint: null, now: '2026-11-22T04:05:12.000Z', plan: { header, headerLine: 1, size: 300, parts }, ...overrides };
 }
 
 describe('staged digests and seeds', () => {
@@ -68,25 +70,24 @@ describe('staged digests and seeds', () => {
 });
 
 describe('partsFingerprint', () => {
-  it('is the original sha256 for a file that was read whole while planning (gzip)', () => {
+  it("is the original's fingerprint for a file that was read whole while planning (gzip)", () => {
     // Act / Assess
-    expect(partsFingerprint(storedPlan({ originalSha256: 'a'.repeat(64) }), [scanOf(0), scanOf(1), scanOf(2)])).toBe('a'.repeat(64));
+    expect(partsFingerprint(storedPlan({ originalFingerprint: 'a'.repeat(64) }), [scanOf(0), scanOf(1), scanOf(2)])).toBe('a'.repeat(64));
   });
 
-  it('depends on every part hash and on where the parts lie', () => {
-    // Prepare
-    const plan = storedPlan();
-    const scans = [scanOf(0), scanOf(1), scanOf(2)];
+  it('joins the block hashes the parts staged, in order, into the fingerprint a whole read gives', () => {
+    // Prepare: a 300-byte file is one block, hashed by part 0 (reading past its end)
+    const bytes = Buffer.from('x'.repeat(300));
+    const block = createHash('sha256').update(bytes).digest('hex');
     // Act
-    const base = partsFingerprint(plan, scans);
-    const otherHash = partsFingerprint(plan, [scanOf(0), scanOf(1, { sha256: sha256('x') }), scanOf(2)]);
-    const moved = storedPlan();
-    if (moved.plan.parts[1]) moved.plan.parts[1].start.offset = 101;
+    const fingerprint = partsFingerprint(storedPlan(), [scanOf(0, { blocks: { first: 0, hashes: [block] } }), scanOf(1), scanOf(2)]);
     // Assess
-    expect(base).toMatch(/^[0-9a-f]{64}$/);
-    expect(partsFingerprint(plan, scans)).toBe(base);
-    expect(otherHash).not.toBe(base);
-    expect(partsFingerprint(moved, scans)).not.toBe(base);
+    expect(fingerprint).toBe(fingerprintOf(bytes));
+  });
+
+  it('refuses block hashes that do not cover the file', () => {
+    // Act / Assess
+    expect(() => partsFingerprint(storedPlan(), [scanOf(0, { blocks: { first: 0, hashes: [] } }), scanOf(1), scanOf(2)])).toThrow(/staged 0 block hashes for 1 blocks/);
   });
 });
 
