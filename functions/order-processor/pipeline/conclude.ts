@@ -137,33 +137,44 @@ export async function concludeWithoutRows(attempt: Attempt, verdict: Verdict, ta
   return conclude(attempt, verdict, { ...tally, firstErrors: [error] }, ports);
 }
 
-/** How far a file that stopped unfinished got: pass 1's counts (if known) and the rows the table confirmed. */
-export interface Unfinished {
-  counts: FileCounts | null;
+/** What a file that stopped unfinished read and loaded (rows = written + rejected + unloaded). */
+export interface UnfinishedCounts {
+  rows: number;
   written: number;
+  rejected: number;
+  unloaded: number;
+  blank: number;
+}
+
+/** The counts of a file stopped after pass 1 read `counts` (null: before) and the table confirmed `written` rows. */
+export function unfinishedCounts(counts: FileCounts | null, written: number): UnfinishedCounts {
+  const read = counts ?? emptyCounts();
+  return { rows: read.rows, written, rejected: read.rejected, unloaded: Math.max(0, read.valid - written), blank: read.blank };
 }
 
 /**
  * Ends a file that could not finish FAILED, nothing routed (the original stays in raw-data/ for a
- * new upload), counting what pass 1 read and what was upserted, then alerts. Only the attempt
- * holding the claim records it; the alert follows the recorded outcome (this delivery is the last).
+ * new upload): `what` happened, then how many rows are loaded. Only the attempt (or plan) holding
+ * the claim records it (else LedgerConflictError); the alert follows the recorded outcome, since
+ * this delivery is the last. Used by a whole file stopped by its last-receive guard and by a file
+ * whose part failed for good (parts/fail-file.ts).
  */
-export async function concludeUnfinished(attempt: Attempt, figures: Unfinished, why: string, ports: ConcludePorts): Promise<FileOutcome> {
+export async function concludeUnfinished(
+  attempt: Pick<Attempt, 'ref' | 'ingestionId' | 'pk' | 'attemptId' | 'startedAt'>,
+  counts: UnfinishedCounts,
+  what: string,
+  ports: Omit<ConcludePorts, 'objects'>,
+  partsDone = 0,
+): Promise<FileOutcome> {
   const { ref } = attempt;
-  const counts = figures.counts ?? emptyCounts();
-  const unloaded = Math.max(0, counts.valid - figures.written);
-  const reason = summarizeReason(`${why}; ${loadedSoFar(figures.written, unloaded, attempt.ingestionId)}`);
+  const reason = summarizeReason(`${what}; ${loadedSoFar(counts.written, counts.unloaded, attempt.ingestionId)}`);
   const outcome: FileOutcome = {
     status: 'FAILED',
     bucket: ref.bucket,
     key: ref.key,
     versionId: ref.versionId,
     ingestionId: attempt.ingestionId,
-    rows: counts.rows,
-    written: figures.written,
-    rejected: counts.rejected,
-    unloaded,
-    blank: counts.blank,
+    ...counts,
     reason,
     firstErrors: [],
     errorsReport: null,
@@ -173,9 +184,9 @@ export async function concludeUnfinished(attempt: Attempt, figures: Unfinished, 
   };
   const nowhere = { original: null, errors: null, processed: null };
   const { pk, attemptId, startedAt } = attempt;
-  await recordOutcome({ outcome, to: nowhere, pk, attemptId, startedAt, fingerprint: null, partsDone: 0, bytes: ref.size, alertError: null }, ports);
+  await recordOutcome({ outcome, to: nowhere, pk, attemptId, startedAt, fingerprint: null, partsDone, bytes: ref.size, alertError: null }, ports);
   await sendAlert(outcome, ports);
-  ports.log.error('File FAILED: it did not finish on its last receive', { reason, rows: counts.rows, written: figures.written, unloaded });
+  ports.log.error('File FAILED: it could not finish', { reason, ...counts });
   return outcome;
 }
 

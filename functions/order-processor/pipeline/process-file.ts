@@ -6,7 +6,7 @@
  */
 import type { ObjectRef } from '../event.ts';
 import { claim, type Attempt } from './claim.ts';
-import { concludeUnfinished, concludeWithoutRows, nothingRead } from './conclude.ts';
+import { concludeUnfinished, concludeWithoutRows, nothingRead, unfinishedCounts } from './conclude.ts';
 import { DeadlineError, deadlineGuard } from './deadline.ts';
 import { decideUpFront } from './decide.ts';
 import { describeError } from './errors.ts';
@@ -68,7 +68,7 @@ async function route(attempt: Attempt, ports: ProcessorPorts, delivery: Delivery
     if (error instanceof DeadlineError) {
       if (run.claimedContent) await ports.ledger.releaseContent(run.claimedContent, attempt.pk);
       const why = `${error.message}: raise LAMBDA_TIMEOUT_SECONDS or lower FANOUT_THRESHOLD_MB, then upload the file again`;
-      return await concludeUnfinished(attempt, { counts: run.counts, written: run.orders?.written ?? 0 }, why, ports);
+      return await concludeUnfinished(attempt, unfinishedCounts(run.counts, run.orders?.written ?? 0), why, ports);
     }
     await ports.ledger.release(attempt.pk, attempt.attemptId, describeError(error), run.claimedContent);
     throw error;
