@@ -79,7 +79,13 @@ export interface LedgerItem {
   parts?: number;
   /** Parts written so far (a file processed whole: 0, then 1 when it is concluded). */
   parts_done?: number;
-  /** Only on a file processed in parts; the plan's id is the planning attempt's `attempt_id`. */
+  /**
+   * A file processed in parts: its plan's id (the id of the attempt that planned it), set when it
+   * enters SCAN; every step of its parts acts only while it is this plan. Before SCAN the planner
+   * acts as any attempt, by `attempt_id`.
+   */
+  plan_id?: string;
+  /** Only on a file processed in parts. */
   phase?: FilePhase;
   /** Indices of the parts scanned / written (number sets: each part is counted once, whatever the deliveries). */
   parts_scanned?: Set<number>;

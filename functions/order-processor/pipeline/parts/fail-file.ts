@@ -39,7 +39,7 @@ type FailPorts = Pick<ProcessorPorts, 'ledger' | 'alerts' | 'log' | 'metrics' | 
 /** Fails the file of a part that failed for good; false when the file was final already (or re-planned). */
 export async function failFileForPart(message: PartMessage, receives: number, error: unknown, ports: FailPorts): Promise<boolean> {
   const item = await ports.ledger.get(fileLedgerKey(message));
-  if (!item || isFinalStatus(item.status) || item.attempt_id !== message.planId) return false;
+  if (!item || isFinalStatus(item.status) || planIdOf(item) !== message.planId) return false;
   const attempt = { ref: refOfItem(item), ingestionId: item.ingestion_id, pk: item.pk, attemptId: planIdOf(item), startedAt: new Date(item.started_at) };
   try {
     await concludeUnfinished(attempt, failedCounts(item), failedPartReason(message, receives, error), ports, item.parts_done ?? 0);

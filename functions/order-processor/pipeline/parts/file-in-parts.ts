@@ -22,10 +22,14 @@ export function refOfItem(item: LedgerItem): ObjectRef {
   };
 }
 
-/** The plan's id: the attempt that planned the file holds the claim until the file concludes. */
+/**
+ * The plan's id (plan_id; an item planned before plan_id existed has it only as attempt_id: the
+ * attempt that planned a file holds the claim until the file concludes).
+ */
 export function planIdOf(item: LedgerItem): string {
-  if (!item.attempt_id) throw new Error(`ledger item ${item.pk} has no attempt id`);
-  return item.attempt_id;
+  const planId = item.plan_id ?? item.attempt_id;
+  if (!planId) throw new Error(`ledger item ${item.pk} has no plan id`);
+  return planId;
 }
 
 /**

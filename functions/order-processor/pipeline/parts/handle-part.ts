@@ -55,8 +55,8 @@ async function runPart(message: PartMessage, ports: ProcessorPorts): Promise<Par
     return 'dropped';
   }
   if (isFinalStatus(item.status)) return afterFinal(item, ports);
-  if (item.attempt_id !== message.planId) {
-    ports.log.info('Message of a superseded plan: dropped', { plan_id: message.planId, current_plan_id: item.attempt_id });
+  if (planIdOf(item) !== message.planId) {
+    ports.log.info('Message of a superseded plan: dropped', { plan_id: message.planId, current_plan_id: planIdOf(item) });
     return 'dropped';
   }
   if (!item.phase || item.phase === 'PLAN') throw new FileBusyError(`s3://${item.bucket}/${item.key} is still being planned; will retry`);
@@ -169,7 +169,7 @@ function waitOrDrop(item: LedgerItem, part: number): PartStep {
 
 async function loadPlan(item: LedgerItem, ports: ProcessorPorts): Promise<StoredPlan> {
   const stored = await readStaged<StoredPlan>(ports.objects, item.bucket, stagingKeys(item.ingestion_id).plan);
-  if (stored.planId !== item.attempt_id) throw new Error(`the staged plan ${stored.planId} is not the ledger's plan ${item.attempt_id}`);
+  if (stored.planId !== planIdOf(item)) throw new Error(`the staged plan ${stored.planId} is not the ledger's plan ${planIdOf(item)}`);
   return stored;
 }
 

@@ -79,7 +79,7 @@ export async function planFile(attempt: Attempt, ports: ProcessorPorts, options:
     const stored: StoredPlan = { planId: attemptId, source, originalFingerprint, now: attempt.contract.now.toISOString(), plan };
     await writeStaged(ports.objects, ref.bucket, keys.plan, stored);
     const parts = plan.parts.length;
-    const entered = await ports.ledger.updatePhase(pk, attemptId, { phase: 'PLAN' }, { phase: 'SCAN', parts, parts_done: 0 });
+    const entered = await ports.ledger.updatePhase(pk, attemptId, { phase: 'PLAN' }, { phase: 'SCAN', plan_id: attemptId, parts, parts_done: 0 });
     if (!entered) throw new LedgerConflictError(`ledger item ${pk} was taken over while it was being planned`);
     ports.log.info('File planned in parts', { parts, bytes: plan.size, gzip: source !== ref, chunk_bytes: ports.parts.chunkBytes });
     const item = await ports.ledger.get(pk);

@@ -35,7 +35,7 @@ export type StagingKeys = ReturnType<typeof stagingKeys>;
 
 /** What the planning attempt decided: which bytes the parts read, and where each part lies. */
 export interface StoredPlan {
-  /** The planning attempt's id (the ledger's attempt_id while the plan stands). */
+  /** The planning attempt's id (the ledger item's plan_id). */
   planId: string;
   /** The bytes the parts read: the original, or the decompressed staging copy of a gzip file. */
   source: ObjectRef;

@@ -281,7 +281,8 @@ export class MemoryLedger implements LedgerPort {
   updates: { pk: string; values: Partial<LedgerItem>; remove: readonly string[] }[] = [];
   async updatePhase(pk: string, planId: string, expect: PhaseCondition, values: Partial<LedgerItem>, remove: readonly (keyof LedgerItem)[] = []) {
     const item = this.items.get(pk);
-    if (!item || item.attempt_id !== planId || item.status !== 'PROCESSING') return false;
+    const planning = expect.phase === null || expect.phase === 'PLAN';
+    if (!item || (planning ? item.attempt_id : underPlan(item)) !== planId || item.status !== 'PROCESSING') return false;
     if (expect.phase === null ? item.phase !== undefined && item.phase !== 'PLAN' : item.phase !== expect.phase) return false;
     if (expect.leaseExpiredAt && (item.lease_expires_at ?? 0) >= expect.leaseExpiredAt.getTime()) return false;
     if (expect.unsent && item.sent_phase === expect.phase) return false;
@@ -295,7 +296,7 @@ export class MemoryLedger implements LedgerPort {
     if (!item) return { marked: false, item: null };
     const name = phase === 'SCAN' ? 'parts_scanned' : 'parts_written';
     const set = item[name] ?? new Set<number>();
-    if (item.attempt_id !== planId || item.status !== 'PROCESSING' || item.phase !== phase || set.has(part)) {
+    if (underPlan(item) !== planId || item.status !== 'PROCESSING' || item.phase !== phase || set.has(part)) {
       return { marked: false, item: structuredClone(item) };
     }
     item[name] = new Set([...set, part]);
@@ -307,7 +308,7 @@ export class MemoryLedger implements LedgerPort {
   }
   async notePartLoaded(pk: string, planId: string, part: number, rows: number) {
     const item = this.items.get(pk);
-    if (!item || item.attempt_id !== planId || item.status !== 'PROCESSING' || item.phase !== 'WRITE') return;
+    if (!item || underPlan(item) !== planId || item.status !== 'PROCESSING' || item.phase !== 'WRITE') return;
     const before = item.parts_loaded?.[String(part)];
     if (before === undefined || before < rows) item.parts_loaded = { ...item.parts_loaded, [String(part)]: rows };
   }
@@ -359,6 +360,9 @@ export function memoryMetrics() {
     sum: (name: string) => added.filter((m) => m.name === name).reduce((a, m) => a + m.value, 0),
   };
 }
+
+/** The plan an item is under, as the adapter's conditions see it (plan_id, or attempt_id on items planned before it). */
+const underPlan = (item: LedgerItem): string | undefined => item.plan_id ?? item.attempt_id;
 
 /** The parts queue, in memory: what was sent, until taken. */
 export class MemoryPartsQueue implements PartsQueue {

@@ -38,7 +38,9 @@ describe('planning (the ingest invocation)', () => {
     expect(env.result).toMatchObject({ kind: 'planned' });
     expect(item).toMatchObject({ status: 'PROCESSING', phase: 'SCAN', sent_phase: 'SCAN', parts_done: 0 });
     expect(item?.parts).toBeGreaterThan(3);
-    expect(env.queue.sent.map((m) => [m.phase, m.part, m.planId])).toEqual(Array.from({ length: item?.parts ?? 0 }, (_, k) => ['scan', k, item?.attempt_id]));
+    // The plan's id is recorded as such (the planning attempt's id), and the messages carry it.
+    expect(item?.plan_id).toBe(item?.attempt_id);
+    expect(env.queue.sent.map((m) => [m.phase, m.part, m.planId])).toEqual(Array.from({ length: item?.parts ?? 0 }, (_, k) => ['scan', k, item?.plan_id]));
     expect(env.objects.read(stagingKeys(INGESTION_ID).plan)).toBeDefined();
   });
 
