@@ -22,7 +22,6 @@ import { NotReplayableError, replayKeyFor, replayObject } from '../deployment/re
 import { contentTypeFor, rawKeyFor, uploadLedgerKey, uploadStream } from '../deployment/uploads.ts';
 import { localPaths } from '../deployment/local-home.ts';
 import { listOutbox } from '../local/outbox.ts';
-import { NO_PARTS_QUEUE_HINT } from '../tooling/stack-outputs.ts';
 import { queryReport, type ReportQuery } from './errors-report.ts';
 import type {
   ActionResult,
@@ -148,7 +147,6 @@ export async function operations(ctx: ConsoleContext): Promise<Operations> {
     describeAlarms(clients.cloudwatch, `${o.dashboard_name}-`),
   ]);
   const notes: string[] = [];
-  if (!queues.some((q) => q.role === 'parts')) notes.push(NO_PARTS_QUEUE_HINT);
   if (ctx.connection.target.kind === 'local') notes.push('the emulator does not evaluate alarms: local states stay as created');
   return {
     queues: views,

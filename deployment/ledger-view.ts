@@ -3,7 +3,7 @@
  * waiting for outcomes. Keys and statuses come from the processor's public entry, never re-derived.
  */
 import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { fileLedgerKey, isFinalStatus, LEDGER, PARTS_PHASES, type LedgerItem, type PartsPhase } from '../functions/order-processor/index.ts';
+import { fileLedgerKey, isFinalStatus, LEDGER, FILE_PHASES, type LedgerItem, type FilePhase } from '../functions/order-processor/index.ts';
 
 export type { LedgerItem };
 
@@ -105,7 +105,7 @@ export interface PartsProgress {
   /** Parts scanned, when the item records it (the size of `parts_scanned`). */
   scanned: number | null;
   /** While PROCESSING; null once final, or when the item names no known phase. */
-  phase: PartsPhase | null;
+  phase: FilePhase | null;
 }
 
 const count = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
@@ -122,7 +122,7 @@ export function partsProgress(item: LedgerItem): PartsProgress | null {
   const raw = item as unknown as Record<string, unknown>;
   const parts = count(raw.parts);
   if (parts === null || parts <= 1) return null;
-  const phase = PARTS_PHASES.find((p) => p === raw.phase) ?? null;
+  const phase = FILE_PHASES.find((p) => p === raw.phase) ?? null;
   return {
     parts,
     written: Math.min(parts, count(raw.parts_done) ?? 0),

@@ -1,12 +1,11 @@
 /**
  * The queues that feed the processor, each with its dead-letter queue and its event-source
- * mapping: the ingest queue (one message per uploaded file) and, on a deployment that splits large
- * files, the parts queue (one message per part of a file; docs/architecture.md). A deployment made
- * before parts existed has no parts queue, and everything here works with the ingest queue alone.
+ * mapping: the ingest queue (one message per uploaded file) and the parts queue (one message per
+ * part of a large file; docs/architecture.md).
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { partsQueueUrls, type StackOutputs } from '../tooling/stack-outputs.ts';
+import type { StackOutputs } from '../tooling/stack-outputs.ts';
 import { queueArn } from './connect.ts';
 import { findMapping, type MappingInfo } from './event-source-mapping.ts';
 
@@ -18,12 +17,12 @@ export interface ProcessorQueue {
   deadLetterUrl: string;
 }
 
-/** The processor's queues named by the outputs: the ingest queue first, then the parts queue when deployed. Pure. */
+/** The processor's queues named by the outputs: the ingest queue first, then the parts queue. Pure. */
 export function processorQueues(outputs: StackOutputs): ProcessorQueue[] {
-  const queues: ProcessorQueue[] = [{ role: 'ingest', url: outputs.ingest_queue_url, deadLetterUrl: outputs.dead_letter_queue_url }];
-  const parts = partsQueueUrls(outputs);
-  if (parts) queues.push({ role: 'parts', url: parts.queue, deadLetterUrl: parts.deadLetter });
-  return queues;
+  return [
+    { role: 'ingest', url: outputs.ingest_queue_url, deadLetterUrl: outputs.dead_letter_queue_url },
+    { role: 'parts', url: outputs.parts_queue_url, deadLetterUrl: outputs.parts_dead_letter_queue_url },
+  ];
 }
 
 /** "ingest queue", "parts queue". */

@@ -14,7 +14,7 @@ import { getFunctionDetails, setMappingEnabled, type FunctionDetails } from '../
 import { queueFeeds, type QueueFeed } from '../deployment/processor-queues.ts';
 import { makeClients, type Clients } from '../tooling/aws-clients.ts';
 import { isAlive, startMoto, stopProcess, type MotoServer } from '../tooling/emulator.ts';
-import { NO_PARTS_QUEUE_HINT, type StackOutputs } from '../tooling/stack-outputs.ts';
+import type { StackOutputs } from '../tooling/stack-outputs.ts';
 import { deployStack, TerraformProgress } from '../tooling/terraform.ts';
 import { relaxTlsOnlyBucketPolicy } from './emulator-fixups.ts';
 import {
@@ -143,7 +143,6 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
     // every one is disabled in the emulator; the poller plays them.
     for (const feed of feeds) await setMappingEnabled(clients.lambda, feed.mapping.uuid, false);
     writeDeliveryState(paths.delivery, deliveryRecord(feeds, feeds.every((f) => f.mapping.enabled), 'as deployed'));
-    if (!feeds.some((f) => f.role === 'parts')) say(`parts: ${NO_PARTS_QUEUE_HINT}`);
 
     const outputs: LocalOutputs = {
       endpoint: moto.endpoint,

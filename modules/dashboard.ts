@@ -2,7 +2,7 @@
  * The CloudWatch dashboard's body: a pure function of the names it charts, so its layout can be
  * tested without synthesizing. The Monitoring construct (monitoring.ts) resolves the names.
  */
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/settings.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/resource-names.ts';
 
 /** The period of every widget: the same 5 minutes the alarms evaluate. */
 const FIVE_MINUTES = 300;

@@ -3,7 +3,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { Construct } from 'constructs';
-import { PREFIX } from '../functions/order-processor/settings.ts';
+import { PREFIX } from '../functions/order-processor/resource-names.ts';
 import { queuePolicy, redrivenQueue } from './queues.ts';
 
 export interface IngestionProps {

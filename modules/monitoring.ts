@@ -9,7 +9,7 @@ import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/ind
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/settings.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/resource-names.ts';
 import { dashboardBody, type DashboardView } from './dashboard.ts';
 import type { DeploymentEnvironment } from './environment.ts';
 

@@ -5,7 +5,7 @@
  * log group" (test/infra/iam-least-privilege.test.ts walks them).
  */
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js';
-import { PREFIX } from '../functions/order-processor/settings.ts';
+import { PREFIX } from '../functions/order-processor/resource-names.ts';
 import type { ProcessorProps } from './processor.ts';
 
 export function processorStatements(props: ProcessorProps, logGroupArn: string): DataAwsIamPolicyDocumentStatement[] {

@@ -10,7 +10,7 @@ import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/settings.ts';
+import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/resource-names.ts';
 import type { LogLevel } from './config.ts';
 import { policyDocument } from './policy.ts';
 import { processorStatements } from './processor-permissions.ts';
@@ -168,7 +168,7 @@ export class Processor extends Construct {
   }
 }
 
-/** The function's environment: the settings.ts contract plus Powertools and source maps. */
+/** The function's environment: the resource-names.ts contract plus Powertools and source maps. */
 export function processorEnvironment(props: ProcessorProps): Record<string, string> {
   return {
     [ENV.ordersTable]: props.tables.orders.name,

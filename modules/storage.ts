@@ -7,7 +7,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning/index.js';
 import { Construct } from 'constructs';
-import { PREFIX } from '../functions/order-processor/settings.ts';
+import { PREFIX } from '../functions/order-processor/resource-names.ts';
 import type { LifecycleDays } from './config.ts';
 import type { DeploymentEnvironment } from './environment.ts';
 import { denyInsecureTransport, policyDocument } from './policy.ts';

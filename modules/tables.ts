@@ -1,6 +1,6 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { Construct } from 'constructs';
-import { LEDGER, ORDERS_HASH_KEY } from '../functions/order-processor/settings.ts';
+import { LEDGER, ORDERS_HASH_KEY } from '../functions/order-processor/resource-names.ts';
 
 export interface TablesProps {
   /** Prefix of every name (`order-pipeline-<stage>`): tables `<prefix>-orders` and `<prefix>-ingestions`. Required. */
@@ -14,7 +14,7 @@ export interface TablesProps {
 
 /**
  * The orders table and the ingestion ledger (key layout: `LEDGER` in
- * functions/order-processor/settings.ts; docs/architecture.md).
+ * functions/order-processor/resource-names.ts; docs/architecture.md).
  */
 export class Tables extends Construct {
   readonly orders: DynamodbTable;

@@ -14,7 +14,7 @@ export function ordersTableCommand(name: string): CreateTableCommand {
   });
 }
 
-/** The ingestion ledger: hash key `pk` and the sparse by-day index (settings.ts LEDGER). */
+/** The ingestion ledger: hash key `pk` and the sparse by-day index (resource-names.ts LEDGER). */
 export function ledgerTableCommand(name: string): CreateTableCommand {
   return new CreateTableCommand({
     TableName: name,

@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { setDelivery, type DeliveryChange } from '../../deployment/delivery.ts';
 import { processorQueues, queueName } from '../../deployment/processor-queues.ts';
 import { queueDepth } from '../../deployment/queues.ts';
-import { NO_PARTS_QUEUE_HINT } from '../../tooling/stack-outputs.ts';
 import type { Command } from '../main.ts';
 import { EXIT } from '../exit.ts';
 import { out } from '../render/terminal.ts';
@@ -52,7 +51,6 @@ async function run(verb: Verb, argv: string[]): Promise<number> {
   const depths = await Promise.all(queues.map(async (q) => ({ role: q.role, depth: await queueDepth(clients.sqs, q.url) })));
   const waiting = depths.map(({ role, depth }) => `${queueName(role)}: ${depth.visible} message(s) waiting, ${depth.inFlight} in flight`).join('; ');
   const change = await setDelivery(connection, enabled, `order-pipeline ${verb}`);
-  const noParts = queues.length === 1 ? `\n(${NO_PARTS_QUEUE_HINT})` : '';
 
   if (target.kind === 'local') {
     const mappings = describeMappings(change, false);
@@ -60,7 +58,7 @@ async function run(verb: Verb, argv: string[]): Promise<number> {
       (enabled
         ? `resumed (was ${change.was}): the local poller, standing in for ${mappings}, delivers again; ${waiting}.`
         : `paused (was ${change.was}): the local poller, standing in for ${mappings}, stops receiving within 2 seconds (once the long polls in progress return). ` +
-          `New files keep queuing in the ingest queue, planned parts in the parts queue; \`order-pipeline resume\` drains them. ${waiting}.`) + noParts,
+          `New files keep queuing in the ingest queue, planned parts in the parts queue; \`order-pipeline resume\` drains them. ${waiting}.`),
     );
     if (!change.pollerRunning) out('note: no local poller is running right now; the state applies when `local up` runs it.');
     return EXIT.ok;
@@ -70,7 +68,7 @@ async function run(verb: Verb, argv: string[]): Promise<number> {
     (enabled
       ? `resumed (was ${change.was}): ${mappings} ${change.mappings.length === 1 ? 'is' : 'are'} ${change.now}; Lambda drains the queues — ${waiting}.`
       : `paused (was ${change.was}): ${mappings} ${change.mappings.length === 1 ? 'is' : 'are'} ${change.now}. ` +
-        `Batches already running finish; new files keep queuing in the ingest queue and planned parts in the parts queue (retention applies) until \`order-pipeline resume\`. ${waiting}.`) + noParts,
+        `Batches already running finish; new files keep queuing in the ingest queue and planned parts in the parts queue (retention applies) until \`order-pipeline resume\`. ${waiting}.`),
   );
   return EXIT.ok;
 }

@@ -4,7 +4,6 @@ import { queueArn } from '../../deployment/connect.ts';
 import { deadLetterName, processorQueues, queueName, type ProcessorQueue, type QueueRole } from '../../deployment/processor-queues.ts';
 import { moveMessages, queueDepth, startMoveTask } from '../../deployment/queues.ts';
 import type { Clients } from '../../tooling/aws-clients.ts';
-import { NO_PARTS_QUEUE_HINT } from '../../tooling/stack-outputs.ts';
 import { connectTarget, TARGET_HELP, TARGET_OPTIONS } from '../target.ts';
 import { EXIT, UsageError } from '../exit.ts';
 import { dim, err, out } from '../render/terminal.ts';
@@ -88,10 +87,6 @@ export async function run(argv: string[]): Promise<number> {
   const role = parseRole(values.queue);
   const { target, clients } = await connectTarget(values);
   const all = processorQueues(target.outputs);
-  if (!all.some((q) => q.role === 'parts')) {
-    if (role === 'parts') throw new UsageError(NO_PARTS_QUEUE_HINT);
-    err(dim(`(${NO_PARTS_QUEUE_HINT})`));
-  }
   const results: Redriven[] = [];
   for (const queue of all.filter((q) => role === undefined || q.role === role)) results.push(await redriveOne(clients, target.kind, queue, max));
   if (results.some((r) => r.moved > 0)) out('follow them with `order-pipeline status`');

@@ -6,7 +6,6 @@ import { describeAlarms } from '../../deployment/alarms.ts';
 import { recentIngestions } from '../../deployment/ledger-view.ts';
 import { deadLetterName, processorQueues, queueName, type QueueRole } from '../../deployment/processor-queues.ts';
 import { queueDepth, type QueueDepth } from '../../deployment/queues.ts';
-import { NO_PARTS_QUEUE_HINT } from '../../tooling/stack-outputs.ts';
 import { outcomeDetail, partsCell } from '../render/file-progress.ts';
 import { toJson } from '../render/json.ts';
 import { renderTable } from '../render/table.ts';
@@ -77,7 +76,6 @@ export async function run(argv: string[]): Promise<number> {
     describeAlarms(clients.cloudwatch, `${o.dashboard_name}-`),
     deliveryState(connection),
   ]);
-  const hasParts = queues.some((q) => q.role === 'parts');
 
   if (values.json) {
     out(
@@ -86,7 +84,6 @@ export async function run(argv: string[]): Promise<number> {
         ...(target.endpoint ? { endpoint: target.endpoint } : {}),
         delivery,
         queues: Object.fromEntries(depths.flatMap((d) => [[JSON_KEYS[d.role].queue, d.queue], [JSON_KEYS[d.role].deadLetter, d.deadLetter]])),
-        ...(hasParts ? {} : { parts_queue: NO_PARTS_QUEUE_HINT }),
         alarms: alarms.map((a) => ({ name: a.AlarmName, state: a.StateValue, reason: a.StateReason ?? null })),
         ingestions,
       }),
@@ -123,7 +120,6 @@ export async function run(argv: string[]): Promise<number> {
       ]),
     ),
   );
-  if (!hasParts) out(dim(`(${NO_PARTS_QUEUE_HINT})`));
   out(`delivery: ${delivery.enabled ? green('enabled') : yellow('PAUSED')} — ${delivery.detail}`);
   for (const d of depths) {
     if (d.deadLetter.visible > 0) out(red(`${d.deadLetter.visible} message(s) in the ${deadLetterName(d.role)}: ${DLQ_ADVICE[d.role]}`));

@@ -8,7 +8,6 @@ import { escapeControls, quoted } from './inert.ts';
 import { deadLetterName, queueName, type QueueFeed } from '../../deployment/processor-queues.ts';
 import { mappingConcurrency, sharedPoolSize } from '../../local/lambda/mapping-poller.ts';
 import type { PollerEvent } from '../../local/poller.ts';
-import { NO_PARTS_QUEUE_HINT } from '../../tooling/stack-outputs.ts';
 import { describeParts } from './file-progress.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -23,8 +22,7 @@ export function describeMapping(stack: { feeds: Pick<QueueFeed, 'role' | 'mappin
     (f) => `the ${queueName(f.role)} (batch size ${f.mapping.batchSize}, up to ${plural(mappingConcurrency(f.mapping), 'invocation')} at once)`,
   );
   const pool = sharedPoolSize(stack.feeds.map((f) => f.mapping));
-  const noParts = stack.feeds.some((f) => f.role === 'parts') ? '' : ` (${NO_PARTS_QUEUE_HINT})`;
-  return `${queues.join(' and ')}; ${stack.fn.functionName} in worker threads, up to ${plural(pool, 'execution environment')}${noParts}`;
+  return `${queues.join(' and ')}; ${stack.fn.functionName} in worker threads, up to ${plural(pool, 'execution environment')}`;
 }
 
 /** `part 3/8 scan of raw-data/big.csv` (the message counts parts from 0). */

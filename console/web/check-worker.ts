@@ -4,9 +4,7 @@
  * file as a stream — a .csv.gz is inflated by the browser's DecompressionStream as it is read
  * (shims/node-zlib.ts). Same reader, rules, reasons and caps as the Lambda and `validate`.
  */
-import { FileTally, validateFile } from '../../functions/order-processor/index.ts';
-// Not in the public entry: the name rule validate applies to paths (the processor to S3 keys).
-import { fileNameProblem } from '../../functions/order-processor/contract/file-name.ts';
+import { reportOnName, validateFile } from '../../functions/order-processor/index.ts';
 import { CHECK_SHOWN_ERRORS, type CheckReply, type CheckRequest } from './check-protocol.ts';
 
 const post = (reply: CheckReply) => (self as unknown as Worker).postMessage(reply);
@@ -36,10 +34,9 @@ self.onmessage = async (event: MessageEvent<CheckRequest>) => {
   const { id, file } = event.data;
   const started = performance.now();
   try {
-    const nameProblem = fileNameProblem(file.name);
-    const report = nameProblem
-      ? new FileTally(file.name).reject(nameProblem)
-      : await validateFile(fileBytes(id, file), { file: file.name, maxErrors: CHECK_SHOWN_ERRORS });
+    const report =
+      reportOnName(file.name) ??
+      (await validateFile(fileBytes(id, file), { file: file.name, maxErrors: CHECK_SHOWN_ERRORS }));
     post({ id, kind: 'done', report, ms: Math.round(performance.now() - started) });
   } catch (e) {
     post({ id, kind: 'error', message: e instanceof Error ? e.message : String(e) });

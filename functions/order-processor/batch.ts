@@ -8,16 +8,16 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { decodeMessageBody, isFolderPlaceholder, isLandingKey, MalformedEventError, type ObjectRef, type PartMessage } from './event.ts';
 import { observability } from './observability.ts';
 import { describeError, FileBusyError } from './pipeline/errors.ts';
-import { PREFIX } from './settings.ts';
+import { PREFIX } from './resource-names.ts';
 
 /** What the batch handler does with each file (runtime.ts wires processFile; unit tests a function). */
 export interface FileHandling {
   /** When set, objects of other buckets are ignored. */
   dataBucket?: string;
   /** Throws for infrastructure faults only: the record then fails and SQS redelivers it. */
-  handleFile(ref: ObjectRef, context: Context | undefined): Promise<unknown>;
+  handleFile(ref: ObjectRef, context: Context | undefined, receiveCount: number): Promise<unknown>;
   /** One part of a large file; `receiveCount` is the message's ApproximateReceiveCount. Throws like handleFile. */
-  handlePart?(message: PartMessage, context: Context | undefined, receiveCount: number): Promise<unknown>;
+  handlePart(message: PartMessage, context: Context | undefined, receiveCount: number): Promise<unknown>;
 }
 
 /**
@@ -64,7 +64,7 @@ export async function handleRecord(record: SQSRecord, context: Context | undefin
       logger.warn('Ignoring an object from another bucket', { expected_bucket: handling.dataBucket });
       continue;
     }
-    await logFailure(() => handling.handleFile(ref, context));
+    await logFailure(() => handling.handleFile(ref, context, receiveCount));
   }
 }
 
@@ -85,12 +85,7 @@ async function handlePartRecord(part: PartMessage, context: Context | undefined,
   const { logger } = observability();
   logger.appendKeys({ s3_key: part.key, bucket: part.bucket, version_id: part.versionId, ingestion_id: part.ingestionId, part: part.part, parts: part.parts, part_phase: part.phase });
   logger.setCorrelationId(`s3://${part.bucket}/${part.key}`);
-  if (!handling.handlePart) {
-    // A part message on a function that does not split files: a wiring mistake the DLQ shows.
-    throw new MalformedEventError('a part message reached a processor without a parts queue (PARTS_QUEUE_URL is not set)');
-  }
-  const handlePart = handling.handlePart.bind(handling);
-  await logFailure(() => handlePart(part, context, receiveCount));
+  await logFailure(() => handling.handlePart(part, context, receiveCount));
 }
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

@@ -11,7 +11,7 @@
  * event Powertools' schemas accept decodes to the same fields here. See docs/architecture.md.
  */
 import type { S3Event, S3EventNotificationEventBridge, SnsSqsNotification } from '@aws-lambda-powertools/parser/types';
-import { PREFIX } from './settings.ts';
+import { PREFIX } from './resource-names.ts';
 
 type BridgeObjectField = keyof S3EventNotificationEventBridge['detail']['object'];
 type NotificationObjectField = keyof S3Event['Records'][number]['s3']['object'];

@@ -4,12 +4,11 @@
  * Powertools. Thin by design: the wiring is runtime.ts, the work pipeline/process-file.ts (a file)
  * and pipeline/parts/handle-part.ts (a part).
  *
- * Environment: settings.ts ENV (their defaults in defaults.ts), AWS_ENDPOINT_URL (emulator; also
+ * Environment: resource-names.ts ENV (their defaults in defaults.ts), AWS_ENDPOINT_URL (emulator; also
  * switches S3 to path-style) and the POWERTOOLS_* settings.
  * Nothing is read at import: a local poller may import this module, then set process.env.
  */
-import { readOrders } from './contract/reader.ts';
-import { clientsFromEnv, configFromEnv, createSqsHandler, type RecordDeps } from './runtime.ts';
+import { createSqsHandler, depsFromEnv, type RecordDeps } from './runtime.ts';
 
 let deps: RecordDeps | undefined;
 
@@ -18,7 +17,4 @@ export function resetHandlerState(): void {
   deps = undefined;
 }
 
-export const handler = createSqsHandler(() => {
-  deps ??= { ...clientsFromEnv(), config: configFromEnv(), readOrders };
-  return deps;
-});
+export const handler = createSqsHandler(() => (deps ??= depsFromEnv()));

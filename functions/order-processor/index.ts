@@ -5,13 +5,15 @@
  * message decoding, the one escaper for text a person reads, and the names the infrastructure
  * shares with the function.
  */
-export { contentLedgerKey, fileLedgerKey, FINAL_STATUSES, isFinalStatus, PARTS_PHASES, type FinalStatus, type LedgerItem, type PartsPhase } from './ledger-item.ts';
+export { contentLedgerKey, fileLedgerKey, FINAL_STATUSES, isFinalStatus, FILE_PHASES, type FinalStatus, type LedgerItem, type FilePhase } from './ledger-item.ts';
 export { destinationKeys, encodeCopySource, routedOriginal, s3Uri, type DestinationKeys, type RoutedOriginal } from './naming.ts';
-export { validateFile, FileTally, statusOf, type FileReport, type FileStatus, type ValidateOptions } from './contract/summary.ts';
+export { reportOnName, validateFile, VALIDATE_STATUS, type FileReport, type FileStatus, type ValidateOptions } from './contract/summary.ts';
+export { addCounts, emptyCounts, RowTally, sameCounts } from './contract/tally.ts';
+export { fileVerdict, type FileVerdict } from './contract/verdict.ts';
 export { DEFAULT_LIMITS, InvalidLimitError, LIMIT_ENV, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
 export { decodeMessageBody, MalformedEventError, PART_MESSAGE_TYPE, partMessageBody, type DecodedMessage, type ObjectRef, type PartMessage, type PartPhase } from './event.ts';
 export { escapeControls, quoted } from './reports/inert.ts';
-export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './settings.ts';
+export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './resource-names.ts';
 
 // For the benchmark (bench/): the contract's duplicate-id set it sizes, and the write path its bare
 // loop drives exactly as the processor does. The write path is loaded on demand, so that importing

@@ -4,7 +4,7 @@
  * the CLI reads them with the same keys and statuses.
  */
 import { randomBytes } from 'node:crypto';
-import type { IngestionStatus } from './settings.ts';
+import type { IngestionStatus } from './resource-names.ts';
 import type { RowError } from './contract/types.ts';
 import type { ObjectRef } from './event.ts';
 
@@ -38,8 +38,8 @@ export function newIngestionId(now: Date, random: () => Buffer = () => randomByt
  * ingest invocation splits it), SCAN (parts read, nothing written), DECIDE (the whole-file
  * verdict), WRITE (parts written), CONCLUDE (one outcome). Absent on a file processed whole.
  */
-export type PartsPhase = 'PLAN' | 'SCAN' | 'DECIDE' | 'WRITE' | 'CONCLUDE';
-export const PARTS_PHASES: readonly PartsPhase[] = ['PLAN', 'SCAN', 'DECIDE', 'WRITE', 'CONCLUDE'];
+export type FilePhase = 'PLAN' | 'SCAN' | 'DECIDE' | 'WRITE' | 'CONCLUDE';
+export const FILE_PHASES: readonly FilePhase[] = ['PLAN', 'SCAN', 'DECIDE', 'WRITE', 'CONCLUDE'];
 
 /** The ledger item as stored (snake_case attributes). */
 export interface LedgerItem {
@@ -79,18 +79,28 @@ export interface LedgerItem {
   parts?: number;
   /** Parts written so far (a file processed whole: 0, then 1 when it is concluded). */
   parts_done?: number;
-  /** Only on a file processed in parts; the plan's id is the planning attempt's `attempt_id`. */
-  phase?: PartsPhase;
+  /**
+   * A file processed in parts: its plan's id (the id of the attempt that planned it), set when it
+   * enters SCAN; every step of its parts acts only while it is this plan. Before SCAN the planner
+   * acts as any attempt, by `attempt_id`.
+   */
+  plan_id?: string;
+  /** Only on a file processed in parts. */
+  phase?: FilePhase;
   /** Indices of the parts scanned / written (number sets: each part is counted once, whatever the deliveries). */
   parts_scanned?: Set<number>;
   parts_written?: Set<number>;
   /** The phase whose part messages are all sent (a phase entered but not sent is resent after its lease). */
-  sent_phase?: PartsPhase;
+  sent_phase?: FilePhase;
   /** The part whose invocation holds DECIDE or CONCLUDE (its own redelivery takes over once the lease expires). */
   lead_part?: number;
   /** DECIDE's counts, kept for the outcome of a file whose part fails for good. */
   planned?: { rows: number; valid: number; rejected: number; blank: number };
   /** Rows confirmed written by the parts written so far. */
   parts_rows_written?: number;
+  /** Per part (index as the key): the most rows any of its receives upserted, noted before it could fail. */
+  parts_loaded?: Record<string, number>;
+  /** Rows read but not loaded: valid rows of a file that failed after (or before) part of it was written. */
+  unloaded?: number;
 }
 

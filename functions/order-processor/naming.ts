@@ -4,7 +4,7 @@
  * the encodings S3 needs. The processor routes with these; `order-pipeline replay` inverts them.
  */
 import { createHash } from 'node:crypto';
-import { PREFIX } from './settings.ts';
+import { PREFIX } from './resource-names.ts';
 
 /** S3's limit on an object key, in bytes of UTF-8. */
 export const MAX_KEY_BYTES = 1024;

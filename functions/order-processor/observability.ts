@@ -5,7 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './settings.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from './resource-names.ts';
 import type { FinalStatus } from './ledger-item.ts';
 
 export interface Observability {

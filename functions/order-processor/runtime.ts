@@ -16,12 +16,13 @@ import { DynamoBatchWriter, orderBatchSender, type WriterOptions } from './adapt
 import { Ledger } from './adapters/ledger.ts';
 import { sqsPartsQueue } from './adapters/parts-queue.ts';
 import { s3ObjectStore } from './adapters/s3-objects.ts';
-import { createBatchHandler, type FileHandling, type SqsHandler } from './batch.ts';
+import { createBatchHandler, type SqsHandler } from './batch.ts';
+import { readOrders } from './contract/reader.ts';
 import { observability, type Observability } from './observability.ts';
 import { handlePart } from './pipeline/parts/handle-part.ts';
 import type { PartsSettings, ProcessorPorts, ReadOrders } from './pipeline/ports.ts';
 import { processFile } from './pipeline/process-file.ts';
-import { ENV, ORDERS_HASH_KEY } from './settings.ts';
+import { ENV, ORDERS_HASH_KEY } from './resource-names.ts';
 
 /** A required variable is missing or invalid: a deployment fault, so the record fails (and is retried). */
 export class ConfigurationError extends Error {
@@ -84,8 +85,7 @@ export interface ProcessorConfig {
   stage?: string;
   /** The file caps (MAX_FILE_MB, MAX_FILE_LINES), the same `validate` applies; the contract's defaults when absent. */
   limits?: ContractLimits;
-  /** Absent (PARTS_QUEUE_URL unset): files are never split. */
-  parts?: PartsConfig;
+  parts: PartsConfig;
 }
 
 function limits(env: NodeJS.ProcessEnv): ContractLimits {
@@ -97,20 +97,20 @@ function limits(env: NodeJS.ProcessEnv): ContractLimits {
   }
 }
 
-/** The parts settings, validated even when no parts queue is set (a typo is caught before it matters). */
-function partsConfig(env: NodeJS.ProcessEnv): PartsConfig | undefined {
-  const thresholdMb = positiveInt(env, ENV.fanoutThresholdMb, PARTS_DEFAULTS.thresholdMb);
-  const chunkMb = positiveInt(env, ENV.fanoutChunkMb, PARTS_DEFAULTS.chunkMb);
-  const maxReceives = positiveInt(env, ENV.partsMaxReceives, PARTS_DEFAULTS.maxReceives);
-  const queueUrl = env[ENV.partsQueueUrl]?.trim();
-  return queueUrl ? { queueUrl, thresholdMb, chunkMb, maxReceives } : undefined;
+/** The parts queue (the stack always creates it) and the part sizes. */
+function partsConfig(env: NodeJS.ProcessEnv): PartsConfig {
+  return {
+    queueUrl: required(env, ENV.partsQueueUrl),
+    thresholdMb: positiveInt(env, ENV.fanoutThresholdMb, PARTS_DEFAULTS.thresholdMb),
+    chunkMb: positiveInt(env, ENV.fanoutChunkMb, PARTS_DEFAULTS.chunkMb),
+    maxReceives: positiveInt(env, ENV.partsMaxReceives, PARTS_DEFAULTS.maxReceives),
+  };
 }
 
-/** Reads the processor's environment contract (settings.ts ENV). */
+/** Reads the processor's environment contract (resource-names.ts ENV). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
   const dataBucket = env[ENV.dataBucket]?.trim();
   const stage = env[ENV.stage]?.trim();
-  const parts = partsConfig(env);
   return {
     ordersTable: required(env, ENV.ordersTable),
     ingestionsTable: required(env, ENV.ingestionsTable),
@@ -119,8 +119,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorCo
     writeRetryDeadlineMs: positiveInt(env, ENV.writeRetryDeadlineMs, DEFAULTS.WRITE_RETRY_DEADLINE_MS),
     limits: limits(env),
     ...(dataBucket ? { dataBucket } : {}),
+    parts: partsConfig(env),
     ...(stage ? { stage } : {}),
-    ...(parts ? { parts } : {}),
   };
 }
 
@@ -128,16 +128,16 @@ export interface AwsClients {
   s3: S3Client;
   doc: DynamoDBDocumentClient;
   sns: SNSClient;
-  /** For the parts queue; made from the environment when absent and needed. */
-  sqs?: SQSClient;
+  /** For the parts queue. */
+  sqs: SQSClient;
 }
 
 /**
  * The DynamoDB client the processor writes orders (and its ledger) with. The SDK's logger
  * middleware is removed: on every request it evaluates `inputFilterSensitiveLog(args.input)`,
  * walking all 25 items of a BatchWriteItem, to hand the result to the client's logger, which
- * discards it (none is configured: the default is a no-op logger); `npm run bench` measured that
- * at about 8 µs of CPU per item written. Nothing else reads what it logs; the writer logs its own
+ * discards it (none is configured: the default is a no-op logger); `npm run bench` prices that
+ * per item written (docs/performance.md). Nothing else reads what it logs; the writer logs its own
  * retries and failures reach it as errors.
  */
 export function dynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
@@ -155,8 +155,7 @@ export function clientsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClients
   const doc = DynamoDBDocumentClient.from(dynamoClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  // No SQS client here: only a stack with a parts queue needs one (partsSettings makes it).
-  return { s3, doc, sns: new SNSClient({}) };
+  return { s3, doc, sns: new SNSClient({}), sqs: new SQSClient({}) };
 }
 
 /** What the handler is built from: SDK clients, configuration, the contract reader, test hooks. */
@@ -174,11 +173,11 @@ export function leaseFor(context: Pick<Context, 'getRemainingTimeInMillis'> | un
   return typeof remaining === 'number' && remaining > 0 ? remaining + LEASE_MARGIN_MS : DEFAULT_LEASE_MS;
 }
 
-/** Time kept back on a part's last receive to record that its file failed before Lambda stops the invocation. */
+/** Time kept back on a message's last receive (a file's or a part's) to record that its file failed before Lambda stops the invocation. */
 export const LAST_RECEIVE_MARGIN_MS = 10_000;
 
-/** When a part on its last receive must give up (no deadline when the context cannot tell the time left). */
-export function partDeadline(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): { deadlineMs?: number } {
+/** When work on its last receive must give up (no deadline when the context cannot tell the time left). */
+export function lastReceiveDeadline(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): { deadlineMs?: number } {
   const remaining = context?.getRemainingTimeInMillis?.();
   return typeof remaining === 'number' && remaining > 0 ? { deadlineMs: Math.max(0, remaining - LAST_RECEIVE_MARGIN_MS) } : {};
 }
@@ -205,14 +204,13 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
     leaseMs,
     ...(config.stage ? { stage: config.stage } : {}),
     ...(config.limits ? { contract: { limits: config.limits } } : {}),
-    ...(config.parts ? { parts: partsSettings(deps, config.parts) } : {}),
+    parts: partsSettings(deps, config.parts),
   };
 }
 
 const MiB = 1024 * 1024;
 
 function partsSettings(deps: RecordDeps, parts: PartsConfig): PartsSettings {
-  deps.sqs ??= new SQSClient({});
   return {
     queue: sqsPartsQueue(deps.sqs, parts.queueUrl),
     thresholdBytes: parts.thresholdMb * MiB,
@@ -221,20 +219,24 @@ function partsSettings(deps: RecordDeps, parts: PartsConfig): PartsSettings {
   };
 }
 
-/** How the batch handler hands on each file and each part, over the ports wired from the clients. */
-export function fileHandlingFor(deps: RecordDeps): FileHandling {
-  return {
-    ...(deps.config.dataBucket ? { dataBucket: deps.config.dataBucket } : {}),
-    handleFile: (ref, context) => processFile(ref, processorPorts(deps, leaseFor(context), observability())),
-    handlePart: (message, context, receiveCount) =>
-      handlePart(message, receiveCount, processorPorts(deps, leaseFor(context), observability()), partDeadline(context)),
-  };
+/** The dependencies of the deployed function: SDK clients and configuration from the environment, the contract's reader. */
+export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): RecordDeps {
+  return { ...clientsFromEnv(env), config: configFromEnv(env), readOrders };
 }
 
 /**
- * The Lambda handler over a dependency provider (called on every invocation; the provider caches).
- * handler.ts wires the real clients; tests wire clients with injected faults.
+ * The Lambda handler over a dependency provider (called on every record; the provider caches):
+ * the one place the handler is wired. handler.ts provides depsFromEnv; tests provide clients with
+ * injected faults.
  */
 export function createSqsHandler(provideDeps: () => RecordDeps): SqsHandler {
-  return createBatchHandler(() => fileHandlingFor(provideDeps()));
+  return createBatchHandler(() => {
+    const deps = provideDeps();
+    const ports = (context: Context | undefined) => processorPorts(deps, leaseFor(context), observability());
+    return {
+      ...(deps.config.dataBucket ? { dataBucket: deps.config.dataBucket } : {}),
+      handleFile: (ref, context, receiveCount) => processFile(ref, ports(context), { receiveCount, ...lastReceiveDeadline(context) }),
+      handlePart: (message, context, receiveCount) => handlePart(message, receiveCount, ports(context), lastReceiveDeadline(context)),
+    };
+  });
 }

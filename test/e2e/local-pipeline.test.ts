@@ -461,7 +461,7 @@ describe('order-pipeline local up', () => {
     });
     expect(crossPart.length).toBeGreaterThan(8);
     expect(crossPart.some((d) => rejectedLines.has(d.first.line))).toBe(true);
-    expect(report).toMatchObject({ status: 'PARTIAL', reason: null });
+    expect(report).toMatchObject({ status: 'PARTIAL', reason: `${report.rejected} of ${report.rows} data rows were rejected` });
     expect(report.blank).toBe(file.blankLines);
     const ordersBefore = await ordersCount();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC, METRICS_NAMESPACE } from '../../functions/order-processor/settings.ts';
+import { METRIC, METRICS_NAMESPACE } from '../../functions/order-processor/resource-names.ts';
 import { dashboardBody, type DashboardView } from '../../modules/dashboard.ts';
 
 const VIEW: DashboardView = {

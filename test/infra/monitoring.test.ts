@@ -2,7 +2,7 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/settings.ts';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/resource-names.ts';
 import { Monitoring, type MonitoringProps } from '../../modules/monitoring.ts';
 import { blocksOfType, onlyBlockOfType, synthConstruct } from './synth.ts';
 

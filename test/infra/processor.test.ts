@@ -4,7 +4,7 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/settings.ts';
+import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/resource-names.ts';
 import { Processor, type ProcessorProps } from '../../modules/processor.ts';
 import { blocksOfType, FIXTURE_BUNDLE_DIR, onlyBlockOfType, synthConstruct } from './synth.ts';
 
@@ -63,7 +63,7 @@ describe('Processor', () => {
     });
   });
 
-  it('sets the settings.ts environment contract, Powertools and source maps', () => {
+  it('sets the resource-names.ts environment contract, Powertools and source maps', () => {
     expect(fn.environment).toEqual({
       variables: {
         [ENV.ordersTable]: 'orders',

@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../functions/order-processor/settings.ts';
+import { ENV } from '../../functions/order-processor/resource-names.ts';
 import { OUTPUT_NAMES } from '../../modules/stack.ts';
 import { synthPipeline } from './synth.ts';
 

@@ -1,7 +1,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { LEDGER, ORDERS_HASH_KEY } from '../../functions/order-processor/settings.ts';
+import { LEDGER, ORDERS_HASH_KEY } from '../../functions/order-processor/resource-names.ts';
 import { Tables } from '../../modules/tables.ts';
 import { synthConstruct } from './synth.ts';
 

@@ -28,10 +28,10 @@ export const SAMPLE_OUTCOMES: Record<string, SampleOutcome> = {
     valid: 7,
     rejected: 6,
     blank: 1,
-    reason: null,
+    reason: '6 of 13 data rows were rejected',
     errorLines: [3, 4, 8, 10, 12, 13],
   },
-  'orders-duplicate-ids.csv': { status: 'PARTIAL', rows: 5, valid: 3, rejected: 2, blank: 0, reason: null, errorLines: [4, 6] },
+  'orders-duplicate-ids.csv': { status: 'PARTIAL', rows: 5, valid: 3, rejected: 2, blank: 0, reason: '2 of 5 data rows were rejected', errorLines: [4, 6] },
   'orders-all-rejected.csv': {
     status: 'REJECTED',
     rows: 8,

@@ -167,6 +167,12 @@ export class DynamoBatchWriter implements OrderSink {
     this.throwIfFailed();
   }
 
+  async settle(): Promise<void> {
+    this.buffer = [];
+    this.bufferKeys = new Set();
+    await Promise.all([...this.inFlight]);
+  }
+
   private throwIfFailed(): void {
     if (this.failure !== null) throw this.failure;
   }

@@ -1,18 +1,25 @@
 /**
  * The ledger's part protocol for a file in parts (docs/architecture.md, "Large files in parts"):
- * every write is conditional on the item being PROCESSING under the plan (its attempt_id), so a
+ * every write is conditional on the item being PROCESSING under the plan (its plan_id), so a
  * superseded plan or a final file is never changed, each part is counted once, and each step
  * (DECIDE, CONCLUDE) is claimed by one invocation at a time.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LEDGER } from '../settings.ts';
-import type { LedgerItem, PartsPhase } from '../ledger-item.ts';
+import { LEDGER } from '../resource-names.ts';
+import type { LedgerItem, FilePhase } from '../ledger-item.ts';
 import type { PhaseCondition } from '../pipeline/ports.ts';
 import { isConditionFailure, setExpression } from './ledger-expressions.ts';
 
 /**
+ * The item is under plan `:plan`. Items planned before plan_id existed carry the plan's id only
+ * as attempt_id (the planner's claim, held until the file concludes).
+ */
+const UNDER_PLAN = '(#plan_id = :plan OR (attribute_not_exists(#plan_id) AND #attempt_id = :plan))';
+const PLAN_NAMES = { '#plan_id': 'plan_id', '#attempt_id': 'attempt_id' } as const;
+
+/**
  * One step of a file in parts: sets `values` only while the item is PROCESSING under this plan
- * (attempt_id = planId) and in the expected phase — with, when asked, its lease expired (a
+ * (before SCAN: the planning attempt's attempt_id; from SCAN on: plan_id) and in the expected phase — with, when asked, its lease expired (a
  * takeover) or the phase's messages not all sent; removes the `remove` attributes. False when
  * the condition does not hold.
  */
@@ -27,12 +34,13 @@ export async function updatePhase(
 ): Promise<boolean> {
   const set = setExpression({ ...values });
   if (Object.keys(set.values).length === 0 && remove.length === 0) throw new Error('updatePhase needs something to set or remove');
-  const conditions = ['#attempt_id = :plan', '#status = :processing'];
-  const names: Record<string, string> = { ...set.names, '#attempt_id': 'attempt_id', '#status': 'status', '#phase': 'phase' };
+  const planning = expect.phase === null || expect.phase === 'PLAN';
+  const conditions = [planning ? '#attempt_id = :plan' : UNDER_PLAN, '#status = :processing'];
+  const names: Record<string, string> = { ...set.names, ...(planning ? { '#attempt_id': 'attempt_id' } : PLAN_NAMES), '#status': 'status', '#phase': 'phase' };
   const vals: Record<string, unknown> = { ...set.values, ':plan': planId, ':processing': 'PROCESSING' };
   if (expect.phase === null) {
     conditions.push('(attribute_not_exists(#phase) OR #phase = :planPhase)');
-    vals[':planPhase'] = 'PLAN' satisfies PartsPhase;
+    vals[':planPhase'] = 'PLAN' satisfies FilePhase;
   } else {
     conditions.push('#phase = :expected');
     vals[':expected'] = expect.phase;
@@ -84,7 +92,7 @@ export async function markPart(
 ): Promise<LedgerItem | null> {
   const names: Record<string, string> = {
     '#set': phase === 'SCAN' ? 'parts_scanned' : 'parts_written',
-    '#attempt_id': 'attempt_id',
+    ...PLAN_NAMES,
     '#status': 'status',
     '#phase': 'phase',
   };
@@ -101,7 +109,7 @@ export async function markPart(
         TableName: tableName,
         Key: { [LEDGER.hashKey]: pk },
         UpdateExpression: `ADD ${adds}`,
-        ConditionExpression: '#attempt_id = :plan AND #status = :processing AND #phase = :phase AND NOT contains(#set, :index)',
+        ConditionExpression: `${UNDER_PLAN} AND #status = :processing AND #phase = :phase AND NOT contains(#set, :index)`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -112,4 +120,26 @@ export async function markPart(
     if (!isConditionFailure(error)) throw error;
   }
   return null;
+}
+
+/**
+ * Records that part `part` has upserted `rows` rows so far (the most any of its receives
+ * confirmed), before it can fail: a file whose part fails for good then counts them as written.
+ * Best kept: only while the item is PROCESSING under this plan in WRITE; never lowers the figure.
+ */
+export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: string, pk: string, planId: string, part: number, rows: number): Promise<void> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LEDGER.hashKey]: pk },
+        UpdateExpression: 'SET #loaded.#part = :rows',
+        ConditionExpression: `${UNDER_PLAN} AND #status = :processing AND #phase = :write AND (attribute_not_exists(#loaded.#part) OR #loaded.#part < :rows)`,
+        ExpressionAttributeNames: { '#loaded': 'parts_loaded', '#part': String(part), ...PLAN_NAMES, '#status': 'status', '#phase': 'phase' },
+        ExpressionAttributeValues: { ':rows': rows, ':plan': planId, ':processing': 'PROCESSING', ':write': 'WRITE' satisfies FilePhase },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }

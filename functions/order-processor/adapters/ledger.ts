@@ -1,16 +1,16 @@
 /**
- * The ingestion ledger (docs/architecture.md, "Tables"; layout in settings.ts LEDGER): one item
+ * The ingestion ledger (docs/architecture.md, "Tables"; layout in resource-names.ts LEDGER): one item
  * per S3 object version, claimed with a conditional write before any work so repeated or
  * concurrent deliveries of the same object do not process it twice, plus `content#<sha256>` items
  * that detect the same bytes arriving under another key.
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LEDGER } from '../settings.ts';
+import { LEDGER } from '../resource-names.ts';
 import type { ObjectRef } from '../event.ts';
-import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type PartsPhase } from '../ledger-item.ts';
+import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type FilePhase } from '../ledger-item.ts';
 import { isConditionFailure, setExpression } from './ledger-expressions.ts';
-import { markPart, updatePhase } from './ledger-parts.ts';
+import { markPart, notePartLoaded, updatePhase } from './ledger-parts.ts';
 import { LedgerConflictError } from '../pipeline/errors.ts';
 import type { ClaimOptions, ClaimResult, ContentOwner, LedgerPort, PartMark, PhaseCondition } from '../pipeline/ports.ts';
 
@@ -68,7 +68,7 @@ export class Ledger implements LedgerPort {
             ...set.values,
             ':one': 1,
             ':processing': 'PROCESSING',
-            ':plan': 'PLAN' satisfies PartsPhase,
+            ':plan': 'PLAN' satisfies FilePhase,
             ':nowMs': options.now.getTime(),
           },
           ReturnValues: 'ALL_NEW',
@@ -199,6 +199,11 @@ export class Ledger implements LedgerPort {
   async markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten = 0): Promise<PartMark> {
     const item = await markPart(this.doc, this.tableName, pk, planId, phase, part, rowsWritten);
     return item ? { marked: true, item } : { marked: false, item: await this.get(pk) };
+  }
+
+  /** Rows a part has upserted so far (ledger-parts.ts). */
+  notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<void> {
+    return notePartLoaded(this.doc, this.tableName, pk, planId, part, rows);
   }
 
   /**

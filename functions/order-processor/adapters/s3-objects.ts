@@ -31,7 +31,15 @@ export function s3ObjectStore(s3: S3Client): ObjectStore {
         throw error;
       }
     },
-    copy: (ref, key) => copyOriginal(s3, ref, key),
+    async copy(ref, key) {
+      try {
+        await copyOriginal(s3, ref, key);
+        return true;
+      } catch (error) {
+        if (isGoneError(error)) return false;
+        throw error;
+      }
+    },
     removeFromLanding: (ref) => removeFromLanding(s3, ref),
     upload: (bucket, key) => startUpload(s3, bucket, key),
     uploadBytes: (bucket, key, body) => uploadBytes(s3, bucket, key, body),

@@ -14,21 +14,20 @@
  *    shared in part order, or the seeds merged from per-part digests: contract/part-ids.ts);
  *  - whole-file rejection: each part throws the first FileRejectedError in its bytes (part 0 also
  *    the header's); the file's rejection is the one with the smallest `offset`. When no part
- *    throws and no part has a data row, `noDataRowsError(plan)` is the file's verdict. (A file
- *    without a header is rejected by planParts itself.)
+ *    throws and no part has a data row, the file verdict (verdict.ts) says so, as for a
+ *    sequential read. (A file without a header is rejected by planParts itself.)
  *
  * Plans and parts are of decompressed bytes: a gzip file is decompressed first (gzip cannot be
  * read from the middle), and a part is never gunzipped. Part k is read with
  * `readOrders(bytes [start.offset, end), { ...ctx, part: partReading(plan, k), seen })`.
  */
 import { readHeader } from './reader.ts';
-import { noDataRowsReason } from './headers.ts';
 import type { ContractLimits } from './limits.ts';
-import { scanRange, type RangeReader, type RangeScan, type ScanRange } from './part-scan.ts';
+import { scanRange, type RangeReader, type RangeScan, type ScanRange } from './sync-lines.ts';
 import { FileRejectedError, type HeaderInfo, type NextSyncLine, type PartReading, type PartStart } from './types.ts';
 
 export type { NextSyncLine, PartReading, PartStart } from './types.ts';
-export type { RangeReader } from './part-scan.ts';
+export type { RangeReader } from './sync-lines.ts';
 export { FirstSeenDigest, mergeDigests, type DigestEntry, type SeedEntry } from './part-ids.ts';
 
 /** One part of a planned file: bytes [start.offset, end) of the decompressed file. */
@@ -128,11 +127,6 @@ export function partReading(plan: FilePlan, index: number): PartReading {
   const part = plan.parts[index];
   if (!part) throw new RangeError(`the plan has no part ${index} (it has ${plan.parts.length})`);
   return { start: part.start, end: part.end, next: part.next, header: plan.header, headerLine: plan.headerLine, first: index === 0 };
-}
-
-/** The file's verdict when no part threw and no part has a data row: as a sequential read phrases it. */
-export function noDataRowsError(plan: FilePlan): FileRejectedError {
-  return new FileRejectedError(noDataRowsReason(plan.headerLine), plan.headerLine, plan.size);
 }
 
 /**

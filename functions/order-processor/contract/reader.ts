@@ -11,7 +11,7 @@
  * is linear in the file's size whatever it holds.
  */
 import { decompressedBytes, plainBytes, type ByteSource } from './input.ts';
-import { EMPTY_FILE_REASON, mapHeader, noDataRowsReason } from './headers.ts';
+import { EMPTY_FILE_REASON, mapHeader } from './headers.ts';
 import { DEFAULT_LIMITS, MAX_RECORD_BYTES, MB, tooLargeReason, tooManyLinesReason, type ContractLimits } from './limits.ts';
 import { OrderIdSet } from './order-id-set.ts';
 import { columnPositions, NO_COLUMNS, rowCells, type ColumnPositions } from './row-cells.ts';
@@ -39,14 +39,15 @@ const BOM = [0xef, 0xbb, 0xbf] as const;
 
 /**
  * Reads an order CSV. Yields `header` first, then `valid` / `rejected` / `blank` per record in
- * file order. Throws FileRejectedError for whole-file problems (empty file, header without data,
- * missing or repeated columns, bytes that are not UTF-8, binary or broken gzip data, a cap
+ * file order. Throws FileRejectedError for whole-file problems (empty file, missing or repeated
+ * columns, bytes that are not UTF-8, binary or broken gzip data, a cap
  * exceeded). Errors of the input stream itself are rethrown unchanged (they are infrastructure
  * faults, not bad data).
  *
  * With `ctx.part`, reads one part of a planned file instead (contract/parts.ts): the same events
  * as a sequential read yields for those bytes, with the file's line numbers and offsets; only
- * part 0 yields the header; no part gives the verdicts "empty" and "no data rows". An input that
+ * part 0 yields the header; no part gives the verdict "empty". (A header without data rows is
+ * judged by the file's verdict, contract/verdict.ts, on the counts: for parts, across them.) An input that
  * does not end exactly at `part.end` is an infrastructure fault (a short ranged read), not bad data.
  */
 export async function* readOrders(input: ByteSource, ctx: ContractContext): AsyncGenerator<ContractEvent> {
@@ -119,10 +120,8 @@ class OrderFile {
   private out: Produced = [];
 
   private header: HeaderInfo | undefined;
-  private headerLine = 0;
   private records: RecordAssembler | undefined;
   private columns: ColumnPositions = NO_COLUMNS;
-  private dataRows = 0;
   private readonly seen: SeenOrderIds;
   private readonly part: PartReading | undefined;
 
@@ -133,10 +132,10 @@ class OrderFile {
     this.part = ctx.part;
     if (this.part && !this.part.first) {
       // A later part starts at a line that reads as a record of its own, under the file's header.
-      const { start, header, headerLine } = this.part;
+      const { start, header } = this.part;
       this.splitter = this.newSplitter(start.offset, start.line);
       this.bytesSeen = start.offset;
-      this.startRecords(header, headerLine);
+      this.startRecords(header);
     }
   }
 
@@ -215,7 +214,6 @@ class OrderFile {
       if (!part) {
         this.records?.end();
         if (!this.header) throw new FileRejectedError(EMPTY_FILE_REASON, undefined, this.bytesSeen);
-        if (this.dataRows === 0) throw new FileRejectedError(noDataRowsReason(this.headerLine), this.headerLine, this.bytesSeen);
         return;
       }
       if (this.bytesSeen !== part.end) {
@@ -263,15 +261,14 @@ class OrderFile {
     }
     if (isBlank(own.cells)) return;
     const header = mapHeader(own.cells, line.number, line.start);
-    this.startRecords(header, line.number);
+    this.startRecords(header);
     this.out.push({ kind: 'header', header, span: singleLineSpan(line) });
     // Every line before the header is blank (else it would be the header): lines 1..n-1.
     this.out.push({ kind: 'blanks-before-header', count: line.number - 1 });
   }
 
-  private startRecords(header: HeaderInfo, headerLine: number): void {
+  private startRecords(header: HeaderInfo): void {
     this.header = header;
-    this.headerLine = headerLine;
     this.columns = columnPositions(header);
     const shape: HeaderShape = {
       fields: header.raw.length,
@@ -288,7 +285,6 @@ class OrderFile {
     }
     const { span } = record;
     if (record.kind === 'broken') {
-      this.dataRows++;
       const error: RowError = { line: span.line, order_id: this.guessOrderId(record.cells), column: record.column, reason: record.reason };
       this.out.push({ kind: 'rejected', error, span });
       return;
@@ -298,7 +294,6 @@ class OrderFile {
       this.out.push({ kind: 'blank', line: span.line, span });
       return;
     }
-    this.dataRows++;
     const expected = this.header?.raw.length ?? 0;
     if (cells.length !== expected) {
       this.out.push({ kind: 'rejected', error: this.fieldCountError(cells, expected, span), span });

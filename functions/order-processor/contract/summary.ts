@@ -1,13 +1,15 @@
 /**
- * One file's outcome under the CSV contract: counts, status, reason and row errors. Shared by the
- * `validate` command (local dry run) and the processor, so both judge a file the same way.
+ * `validate`'s report on one file under the CSV contract: counts, status, reason and row errors,
+ * counted by the processor's tally (tally.ts) and judged by its verdict (verdict.ts), so both
+ * judge a file the same way.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { fileNameProblem } from './file-name.ts';
 import type { ContractLimits } from './limits.ts';
 import { readOrders, type ByteSource } from './reader.ts';
-import { FileRejectedError, type ContractContext, type ContractEvent, type FileCounts, type RowError } from './types.ts';
+import { emptyCounts, RowTally, type OnRowError } from './tally.ts';
+import { FileRejectedError, type ContractContext, type FileCounts, type RowError } from './types.ts';
+import { fileVerdict, verdictOnName, type FileRejection, type RowsStatus } from './verdict.ts';
 
 export type FileStatus = 'VALID' | 'PARTIAL' | 'REJECTED';
 
@@ -23,77 +25,34 @@ export interface FileReport extends FileCounts {
   unknownColumns: string[];
 }
 
-/**
- * Status of a file that was read to the end: VALID when nothing was rejected, PARTIAL when some
- * rows were, REJECTED when every data row was (nothing would be written).
- */
-export function statusOf(counts: FileCounts): { status: FileStatus; reason: string | null } {
-  if (counts.rejected === 0) return { status: 'VALID', reason: null };
-  if (counts.valid > 0) return { status: 'PARTIAL', reason: null };
-  const reason =
-    counts.rejected === 1 ? 'the only data row was rejected' : `all ${counts.rejected} data rows were rejected`;
-  return { status: 'REJECTED', reason };
+/** `validate`'s names for the verdict's statuses (docs/csv-format.md): the processor's PROCESSED, PARTIAL, FAILED. */
+export const VALIDATE_STATUS: Record<RowsStatus, FileStatus> = { PROCESSED: 'VALID', PARTIAL: 'PARTIAL', FAILED: 'REJECTED' };
+
+/** The report of a file read to its end (or to a file-level rejection), from the one verdict (verdict.ts). */
+export function reportOf(file: string, tally: RowTally, rejection: FileRejection | null): FileReport {
+  const verdict = fileVerdict({ counts: tally.counts, rejection, headerLine: tally.headerLine });
+  return verdict.kind === 'rejected' ? rejectedReport(file, verdict.reason, tally.unknownColumns) : {
+    file,
+    status: VALIDATE_STATUS[verdict.status],
+    reason: verdict.reason,
+    ...tally.counts,
+    errors: tally.firstErrors,
+    unknownColumns: tally.unknownColumns,
+  };
 }
 
-/** Receives every rejected row as it is read (to stream a report instead of keeping it). */
-export type OnRowError = (error: RowError) => void;
+/**
+ * The report of a file rejected as a whole: nothing from it is loaded, so counts are zero and
+ * rows already tallied are not listed (the reason names the line that stopped the file).
+ */
+function rejectedReport(file: string, reason: string, unknownColumns: string[] = []): FileReport {
+  return { file, status: 'REJECTED', reason, ...emptyCounts(), errors: [], unknownColumns };
+}
 
-/** Accumulates reader events into counts and errors; the processor can feed it as it writes. */
-export class FileTally {
-  readonly counts: FileCounts = { rows: 0, valid: 0, rejected: 0, blank: 0 };
-  readonly errors: RowError[] = [];
-  unknownColumns: string[] = [];
-
-  constructor(
-    readonly file: string,
-    /** Keep at most this many errors (counts stay exact); memory then stays flat however many rows fail. */
-    private readonly maxErrors = Number.POSITIVE_INFINITY,
-    private readonly onError?: OnRowError,
-  ) {}
-
-  observe(event: ContractEvent): void {
-    switch (event.kind) {
-      case 'header':
-        this.unknownColumns = event.header.unknownColumns;
-        break;
-      case 'valid':
-        this.counts.rows++;
-        this.counts.valid++;
-        break;
-      case 'rejected':
-        this.counts.rows++;
-        this.counts.rejected++;
-        if (this.errors.length < this.maxErrors) this.errors.push(event.error);
-        this.onError?.(event.error);
-        break;
-      case 'blank':
-        this.counts.blank++;
-        break;
-    }
-  }
-
-  /** The report of a file read to its end. */
-  finish(): FileReport {
-    return { file: this.file, ...statusOf(this.counts), ...this.counts, errors: this.errors, unknownColumns: this.unknownColumns };
-  }
-
-  /**
-   * The report of a file rejected as a whole: nothing from it is loaded, so counts are zero and
-   * rows already tallied are not listed (the reason names the line that stopped the file).
-   */
-  reject(reason: string): FileReport {
-    return {
-      file: this.file,
-      status: 'REJECTED',
-      reason,
-      rows: 0,
-      valid: 0,
-      rejected: 0,
-      blank: 0,
-      errors: [],
-      unknownColumns: this.unknownColumns,
-    };
-  }
+/** The report of a file rejected by its name alone (the rule the processor applies to S3 keys), or null. */
+export function reportOnName(file: string): FileReport | null {
+  const byName = verdictOnName(file);
+  return byName ? rejectedReport(file, byName.reason) : null;
 }
 
 export interface ValidateOptions {
@@ -131,26 +90,26 @@ export async function validateFile(source: string | ByteSource, options: Validat
   // Like the processor, rely on the gzip magic bytes rather than the name, so both judge alike.
   if (options.gzip) ctx.gzip = true;
   if (options.limits) ctx.limits = options.limits;
-  const tally = new FileTally(file, options.maxErrors, options.onError);
+  const tally = new RowTally(options.maxErrors, options.onError);
   // Judged by name like the processor judges the S3 key (a stream has no name to judge); a path
   // that cannot be read at all says so first.
-  const nameProblem = typeof source === 'string' ? fileNameProblem(source) : null;
-  if (nameProblem && typeof source === 'string') {
+  const byName = typeof source === 'string' ? verdictOnName(source) : null;
+  if (byName && typeof source === 'string') {
     const unreadable = await stat(source).then(
       (s) => (s.isDirectory() ? 'it is a directory, not a file' : null),
       (err: unknown) => (isSystemError(err) ? describeSystemError(err) : null),
     );
-    return tally.reject(unreadable ? `cannot read the file: ${unreadable}` : nameProblem);
+    return rejectedReport(file, unreadable ? `cannot read the file: ${unreadable}` : byName.reason);
   }
   try {
     const input = isPath ? createReadStream(source) : source;
     for await (const event of readOrders(input, ctx)) tally.observe(event);
   } catch (err) {
-    if (err instanceof FileRejectedError) return tally.reject(err.reason);
-    if (isPath && isSystemError(err)) return tally.reject(`cannot read the file: ${describeSystemError(err)}`);
+    if (err instanceof FileRejectedError) return reportOf(file, tally, { reason: err.reason, line: err.line ?? 1 });
+    if (isPath && isSystemError(err)) return rejectedReport(file, `cannot read the file: ${describeSystemError(err)}`, tally.unknownColumns);
     throw err;
   }
-  return tally.finish();
+  return reportOf(file, tally, null);
 }
 
 interface SystemError extends Error {

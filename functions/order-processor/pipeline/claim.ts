@@ -62,16 +62,23 @@ export async function claim(ref: ObjectRef, ports: ClaimPorts): Promise<Claimed>
   const { item, attemptId } = result;
   ports.log.appendKeys({ ingestion_id: item.ingestion_id });
   ports.log.info('Processing file', { size: ref.size, attempt: item.attempts });
+  return { kind: 'attempt', attempt: attemptFor(ref, item, attemptId, startedAt, startedAt, ports.contract) };
+}
+
+/**
+ * The one way an attempt is made, from the file's ledger item: the first attempt's ingestion id,
+ * and destination keys and `processedAt` from its start, so a retry (or a part of a file in
+ * parts) rewrites the same objects and identical items. `now` is what the contract judges order
+ * dates against (for a file in parts: the plan's, so that every part judges alike).
+ */
+export function attemptFor(ref: ObjectRef, item: LedgerItem, attemptId: string, startedAt: Date, now: Date, contract: ProcessorPorts['contract']): Attempt {
   return {
-    kind: 'attempt',
-    attempt: {
-      ref,
-      pk: fileLedgerKey(ref),
-      attemptId,
-      ingestionId: item.ingestion_id,
-      startedAt,
-      keys: destinationKeys(ref.key, item.ingestion_id, new Date(item.started_at)),
-      contract: { ...ports.contract, sourceKey: ref.key, ingestionId: item.ingestion_id, processedAt: item.started_at, now: startedAt },
-    },
+    ref,
+    pk: fileLedgerKey(ref),
+    attemptId,
+    ingestionId: item.ingestion_id,
+    startedAt,
+    keys: destinationKeys(ref.key, item.ingestion_id, new Date(item.started_at)),
+    contract: { ...contract, sourceKey: ref.key, ingestionId: item.ingestion_id, processedAt: item.started_at, now },
   };
 }

@@ -5,18 +5,19 @@
  */
 import type { FileCounts, RowError } from '../contract/types.ts';
 import { s3Uri, type DestinationKeys } from '../naming.ts';
-import { recordAlertFailed, recordFileMetrics } from '../observability.ts';
+import { recordAlertFailed } from '../observability.ts';
 import { needsAlert, renderAlert, summarizeErrors, summarizeReason } from '../reports/alerts.ts';
 import type { Attempt } from './claim.ts';
 import type { Verdict } from './decide.ts';
 import { ConservationError, describeError } from './errors.ts';
-import type { FileOutcome } from './outcome.ts';
+import { loadedSoFar, type FileOutcome } from './outcome.ts';
 import type { ProcessorPorts } from './ports.ts';
-import { emptyCounts } from './scan.ts';
+import { recordOutcome, type Destinations } from './record-outcome.ts';
+import { emptyCounts } from '../contract/tally.ts';
 import { writeRejectionReport } from './write.ts';
 
 /** What was read and written for the file. */
-export interface Tally {
+export interface FileFigures {
   counts: FileCounts;
   /** Rows the orders table confirmed. */
   written: number;
@@ -28,13 +29,7 @@ export interface Tally {
 }
 
 /** The tally of a file decided without reading it. */
-export const nothingRead = (): Tally => ({ counts: emptyCounts(), written: 0, firstErrors: [], bytes: 0, fingerprint: null });
-
-interface Destinations {
-  original: string | null;
-  errors: string | null;
-  processed: string | null;
-}
+export const nothingRead = (): FileFigures => ({ counts: emptyCounts(), written: 0, firstErrors: [], bytes: 0, fingerprint: null });
 
 /** Where the verdict sends the file: archive/ when rows were loaded, failed-data/ otherwise, nowhere when left. */
 export function destinationsOf(verdict: Verdict, keys: DestinationKeys, counts: FileCounts): Destinations {
@@ -50,19 +45,32 @@ export function destinationsOf(verdict: Verdict, keys: DestinationKeys, counts: 
 
 type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage'>;
 
-export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally, ports: ConcludePorts): Promise<FileOutcome> {
+export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFigures, ports: ConcludePorts): Promise<FileOutcome> {
   const { ref } = attempt;
-  const { status } = verdict;
+  let { status } = verdict;
+  let why = verdict.reason;
   const loaded = verdict.kind === 'write' && status !== 'FAILED';
-  // Nothing of a file that is not loaded is written: each of its data rows counts as rejected.
-  const counts = loaded ? tally.counts : { ...tally.counts, rejected: tally.counts.rows };
+  // A file rejected as a whole counts no rows, as `validate` reports it (docs/csv-format.md,
+  // "Outcomes"); nothing of any other file that is not loaded is written: each of its data rows
+  // counts as rejected.
+  const wholeRejection = verdict.kind === 'reject' && verdict.status === 'FAILED';
+  const counts = wholeRejection ? emptyCounts() : loaded ? tally.counts : { ...tally.counts, rejected: tally.counts.rows };
   if (counts.rows !== tally.written + counts.rejected) {
     throw new ConservationError(`rows ${counts.rows} ≠ written ${tally.written} + rejected ${counts.rejected}`);
   }
   const to = destinationsOf(verdict, attempt.keys, counts);
-  if (to.original) await ports.objects.copy(ref, to.original);
+  if (to.original && !(await ports.objects.copy(ref, to.original))) {
+    // The version was deleted while it was processed: nothing to route. After its rows were
+    // written they stay loaded and counted, the outputs stand, and the file is FAILED so that
+    // someone looks (it cannot be archived).
+    to.original = null;
+    if (loaded) {
+      status = 'FAILED';
+      why = `${GONE_AFTER_WRITES}; ${loadedSoFar(tally.written, 0, attempt.ingestionId)}${why ? `; ${why}` : ''}`;
+    }
+  }
 
-  const reason = summarizeReason(verdict.reason);
+  const reason = summarizeReason(why);
   const firstErrors = summarizeErrors(tally.firstErrors);
   const uri = (key: string | null) => (key ? s3Uri(ref.bucket, key) : null);
   const duplicateOf = verdict.kind === 'reject' ? verdict.duplicateOf : null;
@@ -75,6 +83,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
     rows: counts.rows,
     written: tally.written,
     rejected: counts.rejected,
+    unloaded: 0,
     blank: counts.blank,
     reason,
     firstErrors,
@@ -86,39 +95,22 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
   // Alert before the ledger turns final: if recording the outcome fails, the retry alerts again
   // (a repeated alert is better than a lost one).
   const alertError = needsAlert(status) ? await sendAlert(outcome, ports) : null;
-
-  const finished = ports.now();
-  const durationMs = finished.getTime() - attempt.startedAt.getTime();
-  await ports.ledger.finish(attempt.pk, attempt.attemptId, {
-    status,
-    finished_at: finished.toISOString(),
-    duration_ms: durationMs,
-    fingerprint: tally.fingerprint,
-    rows: counts.rows,
-    written: tally.written,
-    rejected: counts.rejected,
-    blank: counts.blank,
-    reason,
-    duplicate_of: duplicateOf,
-    processed_key: to.processed,
-    archive_key: loaded ? to.original : null,
-    failed_key: loaded ? null : to.original,
-    errors_key: to.errors,
-    first_errors: firstErrors,
-    parts_done: tally.partsDone ?? 1,
-    ...(alertError ? { alert_error: alertError } : {}),
-  });
-  // Counted now that the outcome is final, exactly once: if removing the original fails below,
-  // the retry finds the file final and only removes it (the handler publishes metrics either way).
-  recordFileMetrics(ports.metrics, {
-    status,
-    rows: counts.rows,
-    written: tally.written,
-    rejected: counts.rejected,
-    // A rejected file may not have been read to the end; the object's size is what arrived.
-    bytes: Math.max(tally.bytes, ref.size),
-    durationMs,
-  });
+  // If removing the original fails below, the retry finds the file final and only removes it.
+  const durationMs = await recordOutcome(
+    {
+      outcome,
+      to,
+      pk: attempt.pk,
+      attemptId: attempt.attemptId,
+      startedAt: attempt.startedAt,
+      fingerprint: tally.fingerprint,
+      partsDone: tally.partsDone ?? 1,
+      // A rejected file may not have been read to the end; the object's size is what arrived.
+      bytes: Math.max(tally.bytes, ref.size),
+      alertError,
+    },
+    ports,
+  );
   ports.log.info('File handled', {
     status,
     rows: counts.rows,
@@ -135,12 +127,67 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: Tally,
   return outcome;
 }
 
+const GONE_AFTER_WRITES = 'the object version was deleted while it was being processed, after its rows were written: the original could not be archived';
+
 /** Concludes a file none of whose rows is read again; one rejected as a whole first gets a one-line errors report. */
-export async function concludeWithoutRows(attempt: Attempt, verdict: Verdict, tally: Tally, ports: ConcludePorts): Promise<FileOutcome> {
+export async function concludeWithoutRows(attempt: Attempt, verdict: Verdict, tally: FileFigures, ports: ConcludePorts): Promise<FileOutcome> {
   if (verdict.kind !== 'reject') return conclude(attempt, verdict, tally, ports);
   const error = { line: verdict.line, order_id: null, column: null, reason: verdict.reason };
   await writeRejectionReport(error, ports.objects.upload(attempt.ref.bucket, attempt.keys.errors));
   return conclude(attempt, verdict, { ...tally, firstErrors: [error] }, ports);
+}
+
+/** What a file that stopped unfinished read and loaded (rows = written + rejected + unloaded). */
+export interface UnfinishedCounts {
+  rows: number;
+  written: number;
+  rejected: number;
+  unloaded: number;
+  blank: number;
+}
+
+/** The counts of a file stopped after pass 1 read `counts` (null: before) and the table confirmed `written` rows. */
+export function unfinishedCounts(counts: FileCounts | null, written: number): UnfinishedCounts {
+  const read = counts ?? emptyCounts();
+  return { rows: read.rows, written, rejected: read.rejected, unloaded: Math.max(0, read.valid - written), blank: read.blank };
+}
+
+/**
+ * Ends a file that could not finish FAILED, nothing routed (the original stays in raw-data/ for a
+ * new upload): `what` happened, then how many rows are loaded. Only the attempt (or plan) holding
+ * the claim records it (else LedgerConflictError); the alert follows the recorded outcome, since
+ * this delivery is the last. Used by a whole file stopped by its last-receive guard and by a file
+ * whose part failed for good (parts/fail-file.ts).
+ */
+export async function concludeUnfinished(
+  attempt: Pick<Attempt, 'ref' | 'ingestionId' | 'pk' | 'attemptId' | 'startedAt'>,
+  counts: UnfinishedCounts,
+  what: string,
+  ports: Omit<ConcludePorts, 'objects'>,
+  partsDone = 0,
+): Promise<FileOutcome> {
+  const { ref } = attempt;
+  const reason = summarizeReason(`${what}; ${loadedSoFar(counts.written, counts.unloaded, attempt.ingestionId)}`);
+  const outcome: FileOutcome = {
+    status: 'FAILED',
+    bucket: ref.bucket,
+    key: ref.key,
+    versionId: ref.versionId,
+    ingestionId: attempt.ingestionId,
+    ...counts,
+    reason,
+    firstErrors: [],
+    errorsReport: null,
+    original: null,
+    processed: null,
+    duplicateOf: null,
+  };
+  const nowhere = { original: null, errors: null, processed: null };
+  const { pk, attemptId, startedAt } = attempt;
+  await recordOutcome({ outcome, to: nowhere, pk, attemptId, startedAt, fingerprint: null, partsDone, bytes: ref.size, alertError: null }, ports);
+  await sendAlert(outcome, ports);
+  ports.log.error('File FAILED: it could not finish', { reason, ...counts });
+  return outcome;
 }
 
 /**

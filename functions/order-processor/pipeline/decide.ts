@@ -1,9 +1,9 @@
 /**
  * Step 3, decide: the whole-file verdict, before anything is written. From the event alone (the
- * file name), then from pass 1's plain results (file-level rejection, no data rows, all rows
- * rejected), then the content claim that tells a duplicate.
+ * file name), then from pass 1's plain results — both judged by the contract's one verdict
+ * (contract/verdict.ts), as `validate` judges them — then the content claim that tells a duplicate.
  */
-import { fileNameProblem } from '../contract/file-name.ts';
+import { fileVerdict, verdictOnName, type FileRead, type FileVerdict } from '../contract/verdict.ts';
 import type { ObjectRef } from '../event.ts';
 import { s3Uri } from '../naming.ts';
 import type { Attempt } from './claim.ts';
@@ -18,7 +18,11 @@ export type Verdict =
   /** Nothing is written or moved: the original is gone. */
   | { kind: 'leave'; status: 'FAILED'; reason: string };
 
-const rejectFile = (reason: string, line = 1): Verdict => ({ kind: 'reject', status: 'FAILED', reason, line, duplicateOf: null });
+/** The contract's verdict (contract/verdict.ts) as a step of the processor: a file rejected as a whole writes no row. */
+export function verdictFor(verdict: FileVerdict): Verdict {
+  if (verdict.kind === 'rejected') return { kind: 'reject', status: 'FAILED', reason: verdict.reason, line: verdict.line, duplicateOf: null };
+  return { kind: 'write', status: verdict.status, reason: verdict.reason };
+}
 
 /** The event named a version that no longer exists (deleted or overwritten before we read it). */
 export const OBJECT_GONE: Verdict = {
@@ -27,24 +31,21 @@ export const OBJECT_GONE: Verdict = {
   reason: 'the object version named in the event no longer exists (deleted or overwritten before it was processed)',
 };
 
+/** The version disappeared between pass 1 and pass 2: nothing of it was written. */
+export const OBJECT_GONE_BEFORE_WRITES: Verdict = {
+  kind: 'leave',
+  status: 'FAILED',
+  reason: 'the object version was deleted while it was being processed, after it was read and before any row was written: nothing was loaded',
+};
+
 /**
  * What the event alone decides, before a byte is read; null when the file is to be read. No size
  * is refused here: the caps (MAX_FILE_MB) judge the bytes, a large file is processed in parts,
  * and an original over 5 GiB is copied in parts.
  */
 export function decideUpFront(ref: Pick<ObjectRef, 'key'>): Verdict | null {
-  const nameProblem = fileNameProblem(ref.key);
-  return nameProblem ? rejectFile(nameProblem) : null;
-}
-
-/** What pass 1's counts decide (pure). */
-export function decideOnScan(scanned: Pick<ScanResult, 'counts' | 'rejection'>): Verdict {
-  const { counts, rejection } = scanned;
-  if (rejection) return rejectFile(rejection.reason, rejection.line);
-  if (counts.rows === 0) return rejectFile('the file has a header but no data rows');
-  if (counts.valid === 0) return { kind: 'write', status: 'FAILED', reason: `all ${counts.rows} data rows were rejected` };
-  if (counts.rejected > 0) return { kind: 'write', status: 'PARTIAL', reason: `${counts.rejected} of ${counts.rows} data rows were rejected` };
-  return { kind: 'write', status: 'PROCESSED', reason: null };
+  const byName = verdictOnName(ref.key);
+  return byName ? verdictFor(byName) : null;
 }
 
 export interface Decision {
@@ -59,10 +60,10 @@ export interface Decision {
  */
 export async function decide(
   attempt: Attempt,
-  scanned: Pick<ScanResult, 'counts' | 'rejection' | 'fingerprint'>,
+  scanned: FileRead & Pick<ScanResult, 'fingerprint'>,
   ports: Pick<ProcessorPorts, 'ledger' | 'now'>,
 ): Promise<Decision> {
-  const verdict = decideOnScan(scanned);
+  const verdict = verdictFor(fileVerdict(scanned));
   const fingerprint = scanned.fingerprint;
   if (verdict.kind !== 'write' || scanned.counts.valid === 0 || !fingerprint) return { verdict, claimedContent: null };
   const { ref } = attempt;

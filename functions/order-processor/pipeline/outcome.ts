@@ -16,6 +16,8 @@ export interface FileOutcome {
   rows: number;
   written: number;
   rejected: number;
+  /** Valid rows read but not loaded (a file that failed after some or none of its rows were written). */
+  unloaded: number;
   blank: number;
   /** File-level reason (rejection, duplicate, all rows rejected), or null. */
   reason: string | null;
@@ -25,6 +27,18 @@ export interface FileOutcome {
   original: string | null;
   processed: string | null;
   duplicateOf: string | null;
+}
+
+const int = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * How far a file that failed midway was loaded, for its reason and alert: the rows that ARE in the
+ * orders table under its ingestion id, and those that are not.
+ */
+export function loadedSoFar(written: number, unloaded: number, ingestionId: string): string {
+  if (written === 0) return unloaded > 0 ? `nothing was loaded (${int(unloaded)} valid rows are not in the table)` : 'nothing was loaded';
+  const rest = unloaded > 0 ? `; the other ${int(unloaded)} valid rows are not loaded` : '';
+  return `${int(written)} rows are loaded in the orders table under ingestion_id ${ingestionId}${rest}`;
 }
 
 export type FileResult =

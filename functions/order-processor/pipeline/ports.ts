@@ -4,7 +4,7 @@
  */
 import type { ContractContext, ContractEvent } from '../contract/types.ts';
 import type { ObjectRef, PartMessage } from '../event.ts';
-import type { FinalStatus, LedgerItem, PartsPhase } from '../ledger-item.ts';
+import type { FinalStatus, LedgerItem, FilePhase } from '../ledger-item.ts';
 import type { Log, MetricsSink } from '../observability.ts';
 import type { Alert } from '../reports/alerts.ts';
 
@@ -48,8 +48,8 @@ export interface ObjectStore {
   resolveKey(ref: ObjectRef): Promise<ObjectRef>;
   /** The bytes of the version the event named (or of a range of them); null when that version no longer exists. */
   open(ref: ObjectRef, range?: ByteRange): Promise<ObjectBody | null>;
-  /** Copies that version of the original to `key` in the same bucket (in parts when it is over 5 GiB). */
-  copy(ref: ObjectRef, key: string): Promise<void>;
+  /** Copies that version of the original to `key` in the same bucket (in parts when it is over 5 GiB); false when that version no longer exists. */
+  copy(ref: ObjectRef, key: string): Promise<boolean>;
   /** Removes the original from raw-data/ while the key still holds that version; false if nothing was removed. */
   removeFromLanding(ref: ObjectRef): Promise<boolean>;
   upload(bucket: string, key: string): TextSink;
@@ -71,6 +71,8 @@ export interface OrderSink {
   put(item: Record<string, unknown>): Promise<void> | undefined;
   /** Sends what is buffered and waits; throws if anything could not be written. */
   flush(): Promise<void>;
+  /** After a failure: waits for the requests in flight, so that `written` is final. Never throws. */
+  settle(): Promise<void>;
   readonly written: number;
 }
 
@@ -101,7 +103,7 @@ export interface ContentOwner {
 /** What a step of a file in parts expects of its ledger item (besides PROCESSING under its plan). */
 export interface PhaseCondition {
   /** The phase it must be in; null: none yet, or PLAN. */
-  phase: PartsPhase | null;
+  phase: FilePhase | null;
   /** Only once the lease has expired at this time (taking over a step whose invocation ended). */
   leaseExpiredAt?: Date;
   /** Only while the phase's part messages are not all sent. */
@@ -125,6 +127,8 @@ export interface LedgerPort {
   finish(pk: string, attemptId: string, outcome: Partial<LedgerItem> & { status: FinalStatus }): Promise<void>;
   /** A step of a file in parts (the plan id is the planning attempt's id); false when the condition does not hold. */
   updatePhase(pk: string, planId: string, expect: PhaseCondition, values: Partial<LedgerItem>, remove?: readonly (keyof LedgerItem)[]): Promise<boolean>;
+  /** Records the rows a part has upserted so far, before it can fail (never lowers the figure). */
+  notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<void>;
   /** Counts a part scanned or written, once. */
   markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten?: number): Promise<PartMark>;
   /**
@@ -154,6 +158,15 @@ export interface PartsSettings {
   maxReceives: number;
 }
 
+/** What a message's delivery tells the work on its last receive: when it must give up. */
+export interface LastReceive {
+  /**
+   * Milliseconds until the invocation must stop (the function's remaining time less a margin).
+   * On the last receive, work still running then ends its file FAILED first.
+   */
+  deadlineMs?: number;
+}
+
 /** Everything processing one file uses. */
 export interface ProcessorPorts {
   objects: ObjectStore;
@@ -171,6 +184,5 @@ export interface ProcessorPorts {
   stage?: string;
   /** Extra fields of the contract context (e.g. the file caps). */
   contract?: Partial<Omit<ContractContext, 'sourceKey' | 'ingestionId' | 'processedAt' | 'now'>>;
-  /** Absent: files are never split. */
-  parts?: PartsSettings;
+  parts: PartsSettings;
 }

@@ -1,28 +1,27 @@
 /**
- * Handling of one S3 object, end to end, as five steps (docs/architecture.md, "Processor"):
- *
- *   claim → scan (pass 1) → decide → write (pass 2) → conclude
- *
- * Two streaming passes over the same object version, so that a whole-file rejection or a
- * duplicate is known before anything is written, and memory never grows with file size. Bad data
- * never throws; infrastructure faults throw (after releasing the claim) so SQS retries.
- *
- * A file of FANOUT_THRESHOLD_MB or more is planned instead (parts/plan-file.ts): the same steps
- * then run part by part in parallel invocations (parts/handle-part.ts), with the same outcome.
+ * Handling of one S3 object, end to end (docs/architecture.md, "The processor"): the claim, then
+ * the one routing decision — read whole (whole-file.ts) or in parts (parts/) — then the outcome.
+ * The two paths meet only here. Bad data never throws; infrastructure faults throw (after
+ * releasing the claim) so SQS retries.
  */
 import type { ObjectRef } from '../event.ts';
 import { claim, type Attempt } from './claim.ts';
-import { conclude, concludeWithoutRows, nothingRead, type Tally } from './conclude.ts';
-import { decide, decideUpFront, OBJECT_GONE, type Verdict } from './decide.ts';
+import { concludeUnfinished, concludeWithoutRows, nothingRead, unfinishedCounts } from './conclude.ts';
+import { DeadlineError, deadlineGuard } from './deadline.ts';
+import { decideUpFront } from './decide.ts';
 import { describeError } from './errors.ts';
 import type { FileOutcome, FileResult } from './outcome.ts';
 import { resumeFromIngest } from './parts/handle-part.ts';
 import { planFile } from './parts/plan-file.ts';
-import type { ProcessorPorts } from './ports.ts';
-import { scan } from './scan.ts';
-import { fileTargets, writeRows } from './write.ts';
+import type { LastReceive, ProcessorPorts } from './ports.ts';
+import { processWhole, WholeRun } from './whole-file.ts';
 
-export async function processFile(eventRef: ObjectRef, ports: ProcessorPorts): Promise<FileResult> {
+/** The delivery of the file's message: its receive count, and on the last receive when to give up. */
+export interface Delivery extends LastReceive {
+  receiveCount?: number;
+}
+
+export async function processFile(eventRef: ObjectRef, ports: ProcessorPorts, delivery: Delivery = {}): Promise<FileResult> {
   const ref = await ports.objects.resolveKey(eventRef);
   if (ref.key !== eventRef.key) {
     ports.log.appendKeys({ s3_key: ref.key });
@@ -32,60 +31,48 @@ export async function processFile(eventRef: ObjectRef, ports: ProcessorPorts): P
   if (claimed.kind === 'skipped') return claimed;
   if (claimed.kind === 'in-parts') return resumeFromIngest(claimed.item, ports);
   const { attempt } = claimed;
-  const result = await runAttempt(attempt, ports);
+  const result = await route(attempt, ports, delivery);
   return 'parts' in result ? { kind: 'planned', parts: result.parts } : { kind: 'done', outcome: result, keys: attempt.keys };
 }
 
-/** The steps after the claim. On any fault the claim (and a content claim) is released and the fault rethrown. */
-async function runAttempt(attempt: Attempt, ports: ProcessorPorts): Promise<FileOutcome | { parts: number }> {
-  let claimedContent: string | null = null;
+/**
+ * Where a file goes, decided here only: in parts when its object is FANOUT_THRESHOLD_MB or more,
+ * or when it inflates past that while pass 1 reads it (a small .csv.gz: nothing is written during
+ * pass 1, so switching there is free); whole otherwise, and whole when planning hands it back
+ * (one part only, or a gzip file that does not decompress within the caps). On any fault the
+ * claim (and a content claim) is released and the fault rethrown.
+ */
+async function route(attempt: Attempt, ports: ProcessorPorts, delivery: Delivery): Promise<FileOutcome | { parts: number }> {
+  // On the last receive (the ingest and parts queues share PARTS_MAX_RECEIVES), a whole read still
+  // running near the function's timeout stops and ends its file FAILED itself, as a part does.
+  const stop = new AbortController();
+  const run = new WholeRun(stop.signal);
+  const last = (delivery.receiveCount ?? 0) >= ports.parts.maxReceives;
+  const guard = last && delivery.deadlineMs !== undefined ? deadlineGuard(delivery.deadlineMs, 'the file', async (e) => stop.abort(e)) : undefined;
+  const { thresholdBytes } = ports.parts;
   try {
     const upFront = decideUpFront(attempt.ref);
     if (upFront) return await concludeWithoutRows(attempt, upFront, nothingRead(), ports);
-
-    const { parts } = ports;
-    const inParts = async (): Promise<FileOutcome | { parts: number } | null> => {
-      if (!parts) return null;
-      const planning = await planFile(attempt, { ...ports, parts });
-      if (planning.kind === 'planned') return { parts: planning.parts };
-      if (planning.kind === 'verdict') return concludeWithoutRows(attempt, planning.verdict, nothingRead(), ports);
-      return null;
-    };
-    if (parts && attempt.ref.size >= parts.thresholdBytes) {
-      const planned = await inParts();
-      if (planned) return planned;
+    const large = attempt.ref.size >= thresholdBytes;
+    if (!large) {
+      const read = await processWhole(attempt, ports, run, thresholdBytes);
+      if (!('tooLarge' in read)) return read;
+      ports.log.info('The file inflates past FANOUT_THRESHOLD_MB: processing it in parts', { decompressed_bytes_at_least: read.bytes });
     }
-
-    const first = await ports.objects.open(attempt.ref);
-    if (!first) return await conclude(attempt, OBJECT_GONE, nothingRead(), ports);
-    // A .csv.gz below the threshold may inflate past it: then it is planned after all (only once:
-    // planning that backs out to a whole read means the file is read whole to its end).
-    const grows = parts && attempt.ref.size < parts.thresholdBytes ? { stopAtBytes: parts.thresholdBytes } : {};
-    let scanned = await scan(first, attempt.contract, ports.readOrders, grows);
-    if ('tooLarge' in scanned) {
-      ports.log.info('The file inflates past FANOUT_THRESHOLD_MB: processing it in parts', { decompressed_bytes_at_least: scanned.bytes });
-      const planned = await inParts();
-      if (planned) return planned;
-      const again = await ports.objects.open(attempt.ref);
-      if (!again) return await conclude(attempt, OBJECT_GONE, nothingRead(), ports);
-      scanned = await scan(again, attempt.contract, ports.readOrders);
-    }
-    const decision = await decide(attempt, scanned, ports);
-    claimedContent = decision.claimedContent;
-    const { verdict } = decision;
-    const tally: Tally = { counts: scanned.counts, written: 0, firstErrors: scanned.firstErrors, bytes: scanned.bytes, fingerprint: scanned.fingerprint };
-    if (verdict.kind !== 'write') return await concludeWithoutRows(attempt, verdict, tally, ports);
-
-    const second = await ports.objects.open(attempt.ref);
-    if (!second) {
-      if (claimedContent) await ports.ledger.releaseContent(claimedContent, attempt.pk);
-      return await conclude(attempt, OBJECT_GONE, nothingRead(), ports);
-    }
-    const targets = fileTargets(attempt, scanned.counts, ports);
-    const written = await writeRows(second, attempt.contract, scanned.counts, targets, ports.readOrders);
-    return await conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors }, ports);
+    // Past the threshold only a gzip file can inflate: planning need not look at its first bytes again.
+    const planning = await planFile(attempt, ports, large ? {} : { gzip: true });
+    if (planning.kind === 'planned') return { parts: planning.parts };
+    if (planning.kind === 'verdict') return await concludeWithoutRows(attempt, planning.verdict, nothingRead(), ports);
+    return await processWhole(attempt, ports, run);
   } catch (error) {
-    await ports.ledger.release(attempt.pk, attempt.attemptId, describeError(error), claimedContent);
+    if (error instanceof DeadlineError) {
+      if (run.claimedContent) await ports.ledger.releaseContent(run.claimedContent, attempt.pk);
+      const why = `${error.message}: raise LAMBDA_TIMEOUT_SECONDS or lower FANOUT_THRESHOLD_MB, then upload the file again`;
+      return await concludeUnfinished(attempt, unfinishedCounts(run.counts, run.orders?.written ?? 0), why, ports);
+    }
+    await ports.ledger.release(attempt.pk, attempt.attemptId, describeError(error), run.claimedContent);
     throw error;
+  } finally {
+    await guard?.stop();
   }
 }

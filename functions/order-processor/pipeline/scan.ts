@@ -1,41 +1,37 @@
 /**
  * Step 2, scan (pass 1): the whole contract over the bytes, nothing written. It counts rows,
- * keeps the first errors, notes a file-level rejection, and fingerprints the bytes (sha256) so a
+ * keeps the first errors, notes a file-level rejection, and fingerprints the bytes (fingerprint.ts) so a
  * duplicate is known before anything is written. Memory stays flat: events are counted, not kept.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { FileRejectedError, type ContractContext, type FileCounts, type RowError } from '../contract/types.ts';
+import { BlockHashes, treeFingerprint } from './fingerprint.ts';
+import { emptyCounts, RowTally } from '../contract/tally.ts';
+import { FileRejectedError, type ContractContext, type RowError } from '../contract/types.ts';
+import type { FileRead } from '../contract/verdict.ts';
 import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
 import type { ObjectBody, ReadOrders } from './ports.ts';
 
-/** A file-level rejection: the reason, and the line it refers to (1, the header, when none). */
-export interface FileRejection {
-  reason: string;
-  line: number;
-}
-
-export interface ScanResult {
-  counts: FileCounts;
+export interface ScanResult extends FileRead {
   /** The first rejected rows, for the alert and the ledger (the errors report gets all of them in pass 2). */
   firstErrors: RowError[];
-  rejection: FileRejection | null;
   /** Bytes read (all of them, unless the file was rejected part-way). */
   bytes: number;
-  /** sha256 of every byte of the object; null for a rejected file (it claims no content). */
+  /** The content fingerprint (fingerprint.ts); null for a rejected file (it claims no content). */
   fingerprint: string | null;
 }
 
-export const emptyCounts = (): FileCounts => ({ rows: 0, valid: 0, rejected: 0, blank: 0 });
-
-/** Hashes and counts bytes as the reader pulls them; can finish reading what the reader left. */
+/**
+ * Hashes (fingerprint.ts: the aligned blocks from byte `from` on) and counts bytes as the reader
+ * pulls them; can finish reading what the reader left.
+ */
 export class HashingSource implements AsyncIterable<Uint8Array> {
-  private readonly hash: Hash = createHash('sha256');
+  readonly blocks: BlockHashes;
   private readonly source: AsyncIterator<Uint8Array>;
   bytes = 0;
   private complete = false;
 
-  constructor(body: AsyncIterable<Uint8Array>) {
+  constructor(body: AsyncIterable<Uint8Array>, from = 0) {
     this.source = body[Symbol.asyncIterator]();
+    this.blocks = new BlockHashes(from);
   }
 
   private async next(): Promise<Uint8Array | null> {
@@ -44,7 +40,7 @@ export class HashingSource implements AsyncIterable<Uint8Array> {
       this.complete = true;
       return null;
     }
-    this.hash.update(r.value);
+    this.blocks.update(r.value);
     this.bytes += r.value.byteLength;
     return r.value;
   }
@@ -55,8 +51,13 @@ export class HashingSource implements AsyncIterable<Uint8Array> {
 
   /** Reads any bytes the reader did not consume, so the fingerprint covers the whole object. */
   async finish(): Promise<string> {
+    await this.drain();
+    return treeFingerprint(this.blocks.finish());
+  }
+
+  /** Reads any bytes the reader did not consume. */
+  async drain(): Promise<void> {
     while (!this.complete) await this.next();
-    return this.hash.digest('hex');
   }
 }
 
@@ -73,6 +74,8 @@ export interface ScanOptions {
    * time; nothing is written during the scan, so switching to parts there is free.
    */
   stopAtBytes?: number;
+  /** Aborted: the read stops with the signal's reason (the last-receive guard, deadline.ts). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -83,29 +86,22 @@ export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: R
 export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders, options: ScanOptions): Promise<ScanResult | TooLargeForOnePass>;
 export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: ReadOrders, options: ScanOptions = {}): Promise<ScanResult | TooLargeForOnePass> {
   const source = new HashingSource(body);
-  const counts = emptyCounts();
-  const firstErrors: RowError[] = [];
+  const tally = new RowTally(MAX_ALERT_ERRORS);
   const stopAt = options.stopAtBytes ?? Number.POSITIVE_INFINITY;
   try {
     for await (const event of readOrders(source, ctx)) {
+      options.signal?.throwIfAborted();
       if ((event.span?.end ?? 0) >= stopAt) return { tooLarge: true, bytes: event.span?.end ?? stopAt };
-      if (event.kind === 'valid') {
-        counts.valid++;
-      } else if (event.kind === 'rejected') {
-        counts.rejected++;
-        if (firstErrors.length < MAX_ALERT_ERRORS) firstErrors.push(event.error);
-      } else if (event.kind === 'blank') {
-        counts.blank++;
-      }
+      tally.observe(event);
     }
-    counts.rows = counts.valid + counts.rejected;
     const fingerprint = await source.finish();
-    return { counts, firstErrors, rejection: null, bytes: source.bytes, fingerprint };
+    return { counts: tally.counts, firstErrors: tally.firstErrors, rejection: null, headerLine: tally.headerLine, bytes: source.bytes, fingerprint };
   } catch (error) {
     if (!(error instanceof FileRejectedError)) throw error;
     // Like `validate` (contract/summary.ts): a file rejected as a whole counts zero rows, whatever
     // was read before the line that stopped it (nothing of it is loaded).
-    return { counts: emptyCounts(), firstErrors: [], rejection: { reason: error.reason, line: error.line ?? 1 }, bytes: source.bytes, fingerprint: null };
+    const rejection = { reason: error.reason, line: error.line ?? 1 };
+    return { counts: emptyCounts(), firstErrors: [], rejection, headerLine: tally.headerLine, bytes: source.bytes, fingerprint: null };
   } finally {
     body.destroy();
   }

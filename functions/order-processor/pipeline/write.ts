@@ -3,13 +3,12 @@
  * CSV, rejected rows → the errors report; then conservation is checked against pass 1: the same
  * counts, and every valid row confirmed written. A file rejected as a whole gets a one-line report.
  */
+import { RowTally, sameCounts } from '../contract/tally.ts';
 import { FileRejectedError, type ContractContext, type FileCounts, type Order, type RowError } from '../contract/types.ts';
 import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
 import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../reports/csv-output.ts';
-import type { Attempt } from './claim.ts';
 import { ConservationError } from './errors.ts';
 import type { ObjectBody, OrderSink, ProcessorPorts, ReadOrders, TextSink } from './ports.ts';
-import { emptyCounts } from './scan.ts';
 
 /** Where pass 2 writes; a sink is null when pass 1 found nothing for it. */
 export interface WriteTargets {
@@ -31,13 +30,15 @@ export interface WriteResult {
 export interface WriteOptions {
   /** Start each output with its header line (default); a slice of a file in parts has none. */
   headerLines?: boolean;
+  /** Aborted: the pass stops with the signal's reason, after what is in flight has landed. */
+  signal?: AbortSignal;
 }
 
 /**
  * Characters gathered before they go to the sink. One write per row into the upload stream costs
- * more than the row's whole line (about 3 µs: stream bookkeeping, a Buffer per write); a chunk of
- * 64 Ki characters costs that once per ~400 rows and keeps back-pressure (the upload still
- * pauses the reader).
+ * more than building the row's line (stream bookkeeping, a Buffer per write; docs/performance.md
+ * has the figures); a chunk of 64 Ki characters costs that once per ~400 rows and keeps
+ * back-pressure (the upload still pauses the reader).
  */
 const CHUNK_CHARS = 64 * 1024;
 
@@ -67,18 +68,20 @@ class ChunkedSink {
   }
 }
 
-/** The file's targets: a cleaned CSV if pass 1 found valid rows, an errors report if it found rejected ones. */
-export function fileTargets(attempt: Attempt, expected: FileCounts, ports: Pick<ProcessorPorts, 'objects' | 'openOrderWriter'>): WriteTargets {
-  const { bucket } = attempt.ref;
-  return {
-    orders: ports.openOrderWriter(),
-    cleaned: expected.valid > 0 ? ports.objects.upload(bucket, attempt.keys.processed) : null,
-    report: expected.rejected > 0 ? ports.objects.upload(bucket, attempt.keys.errors) : null,
-  };
+/** Where the cleaned rows and the errors report go: a whole file's outputs, or a part's staged slices. */
+export interface OutputKeys {
+  cleaned: string;
+  errors: string;
 }
 
-export const sameCounts = (a: FileCounts, b: FileCounts): boolean =>
-  a.rows === b.rows && a.valid === b.valid && a.rejected === b.rejected && a.blank === b.blank;
+/** The targets of a pass 2: a cleaned CSV if pass 1 found valid rows, an errors report if it found rejected ones. */
+export function writeTargets(bucket: string, keys: OutputKeys, expected: FileCounts, ports: Pick<ProcessorPorts, 'objects' | 'openOrderWriter'>): WriteTargets {
+  return {
+    orders: ports.openOrderWriter(),
+    cleaned: expected.valid > 0 ? ports.objects.upload(bucket, keys.cleaned) : null,
+    report: expected.rejected > 0 ? ports.objects.upload(bucket, keys.errors) : null,
+  };
+}
 
 /** The DynamoDB item: the validated order, optional attributes omitted when absent. */
 export function toItem(order: Order): Record<string, unknown> {
@@ -108,16 +111,17 @@ export async function writeRows(
   const cleaned = targets.cleaned && new ChunkedSink(targets.cleaned);
   const report = targets.report && new ChunkedSink(targets.report);
   const uploads = [cleaned, report].filter((u): u is ChunkedSink => u !== null);
-  const counts = emptyCounts();
-  const firstErrors: RowError[] = [];
+  const tally = new RowTally(MAX_ALERT_ERRORS);
+  const { counts } = tally;
   try {
     if (options.headerLines ?? true) {
       await cleaned?.write(cleanedHeaderLine());
       await report?.write(errorReportHeaderLine());
     }
     for await (const event of readOrders(body, ctx)) {
+      options.signal?.throwIfAborted();
+      tally.observe(event);
       if (event.kind === 'valid') {
-        counts.valid++;
         if (!cleaned) throw new ConservationError('a row was valid in pass 2 but no row was valid in pass 1');
         // Awaited only when there is something to wait for: an await per row costs as much as a rule.
         const stored = orders.put(toItem(event.order));
@@ -125,16 +129,11 @@ export async function writeRows(
         const sent = cleaned.write(cleanedRowLine(event.order));
         if (sent) await sent;
       } else if (event.kind === 'rejected') {
-        counts.rejected++;
         if (!report) throw new ConservationError('a row was rejected in pass 2 but none was in pass 1');
-        if (firstErrors.length < MAX_ALERT_ERRORS) firstErrors.push(event.error);
         const sent = report.write(errorReportLine(event.error));
         if (sent) await sent;
-      } else if (event.kind === 'blank') {
-        counts.blank++;
       }
     }
-    counts.rows = counts.valid + counts.rejected;
     await orders.flush();
     // Checked before the uploads complete: a file that fails them leaves no cleaned CSV or report.
     if (!sameCounts(counts, expected)) {
@@ -145,7 +144,8 @@ export async function writeRows(
     }
     for (const upload of uploads) await upload.finish();
   } catch (error) {
-    await Promise.all(uploads.map((u) => u.abort()));
+    // What is in flight lands or fails before this pass gives up: `orders.written` is then final.
+    await Promise.all([orders.settle(), ...uploads.map((u) => u.abort())]);
     if (error instanceof FileRejectedError) {
       throw new ConservationError(`the file was accepted in pass 1 but rejected in pass 2: ${error.reason}`);
     }
@@ -153,7 +153,7 @@ export async function writeRows(
   } finally {
     body.destroy();
   }
-  return { counts, written: orders.written, firstErrors, cleanedBytes: cleaned?.bytes ?? 0, errorsBytes: report?.bytes ?? 0 };
+  return { counts, written: orders.written, firstErrors: tally.firstErrors, cleanedBytes: cleaned?.bytes ?? 0, errorsBytes: report?.bytes ?? 0 };
 }
 
 /** The errors report of a file rejected as a whole: one line naming the file-level reason. */

@@ -3,13 +3,14 @@
  * a Lambda that runs out of memory or is stopped) right after the orders table confirms the Nth
  * BatchWriteItem. Used by crash.test.ts; run with `node --import tsx crash-driver.ts`.
  *
- * Environment: the emulator's AWS_* variables and the processor's own (settings.ts ENV), plus
+ * Environment: the emulator's AWS_* variables and the processor's own (resource-names.ts ENV), plus
  * EVENT_BODY (the SQS message body), CRASH_AFTER_BATCHES, and LAMBDA_TIMEOUT_SECONDS (the
  * invocation's remaining time, which sets how long the claim's lease lasts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { configFromEnv, createSqsHandler } from '../../../functions/order-processor/runtime.ts';
@@ -33,6 +34,7 @@ const handler = createSqsHandler(() => ({
   s3: new S3Client({ forcePathStyle: true }),
   doc: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }),
   sns: new SNSClient({}),
+  sqs: new SQSClient({}),
   // One batch in flight: the process dies with exactly CRASH_AFTER_BATCHES batches written.
   config: { ...configFromEnv(), writeConcurrency: 1 },
   readOrders,

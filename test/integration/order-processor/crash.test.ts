@@ -25,6 +25,7 @@ import {
   sqsEvent,
   text,
   useProcessorEnvironment,
+  ordersOfIngestion,
 } from './setup.ts';
 
 useProcessorEnvironment();
@@ -81,6 +82,7 @@ describe('handler killed mid-file', () => {
     const item = await ledgerItem(obj);
     expect(item).toMatchObject({ status: 'PARTIAL', rows: 600, written: 588, rejected: 12, attempts: 2, ingestion_id: held?.ingestion_id, started_at: held?.started_at });
     expectConservation(item);
+    expect(await ordersOfIngestion(item?.ingestion_id ?? '')).toBe(item?.written);
     // The state an uninterrupted run produces, from the contract itself
     const ctx = { sourceKey: obj.key, ingestionId: item?.ingestion_id ?? '', processedAt: item?.started_at ?? '', now: new Date() };
     let cleaned = cleanedHeaderLine();

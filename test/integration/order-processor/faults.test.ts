@@ -20,9 +20,12 @@ import {
   ledgerItem,
   logLines,
   metricSum,
+  deleteVersion,
   objectCreatedBody,
   orders,
+  ordersOfIngestion,
   putRaw,
+  type PutResult,
   receiveAlerts,
   run,
   serviceUnavailable,
@@ -305,5 +308,67 @@ describe('handler when the byte stream of the object is cut', () => {
     await expectConcludedOnce(obj, 'CP2', valid, rejected);
     const again = new Map((await orders(ids)).map((o) => [o.order_id, o]));
     for (const first of early) expect(again.get(first.order_id)).toEqual(first);
+  });
+});
+
+describe('a file whose version is permanently deleted while it is processed', () => {
+  /** Deletes the object's version just before GetObject call `call` (pass 1 is call 1, pass 2 call 2). */
+  const deleteBeforeGet = (obj: PutResult, call: number) => (client: S3Client) => {
+    let gets = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand' && (args.input as { Key?: string }).Key === obj.key && ++gets === call) await deleteVersion(obj);
+        return next(args);
+      },
+      { step: 'initialize', name: 'deleteBeforeGet' },
+    );
+  };
+
+  /** Deletes the object's version once the first BatchWriteItem of pass 2 has been answered. */
+  const deleteAfterFirstWrite = (obj: PutResult) => (client: DynamoDBClient) => {
+    let deleted = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'BatchWriteItemCommand' && !deleted) {
+          deleted = true;
+          await deleteVersion(obj);
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'deleteAfterFirstWrite' },
+    );
+  };
+
+  it('between pass 1 and pass 2: FAILED, nothing written, and the reason says so', async () => {
+    // Prepare
+    const obj = await putRaw('raw-data/gone-between.csv', validCsv('GB', 60));
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)), handlerWith({ s3: deleteBeforeGet(obj, 2) }));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', written: 0, unloaded: 0 });
+    expect(item?.reason).toMatch(/deleted while it was being processed, after it was read and before any row was written: nothing was loaded/);
+    expect(await ordersOfIngestion(item?.ingestion_id ?? '')).toBe(item?.written);
+    expect((await receiveAlerts()).map((a) => a.message.includes('nothing was loaded'))).toEqual([true]);
+  });
+
+  it('during pass 2: FAILED, every row written counted, the rows that ARE loaded named in the reason and the alert', async () => {
+    // Prepare: 60 orders, 3 batches
+    const obj = await putRaw('raw-data/gone-during.csv', validCsv('GD', 60));
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)), handlerWith({ ddb: deleteAfterFirstWrite(obj), config: { writeConcurrency: 1 } }));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({ status: 'FAILED', rows: 60, rejected: 0, unloaded: 0, archive_key: null, failed_key: null });
+    expect(item?.written).toBe(await ordersOfIngestion(item?.ingestion_id ?? ''));
+    expect(item?.written).toBeGreaterThan(0);
+    expectConservation(item);
+    expect(item?.reason).toContain(`${item?.written} rows are loaded in the orders table under ingestion_id ${item?.ingestion_id}`);
+    const alerts = await receiveAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.message).toContain(`${item?.written} rows are loaded in the orders table`);
   });
 });

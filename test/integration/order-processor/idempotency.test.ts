@@ -2,7 +2,7 @@
  * The processor against moto, on duplicates and idempotency: redeliveries, the same content under
  * another key, concurrent deliveries, claims held or expired, and the ledger's by-day index.
  */
-import { createHash } from 'node:crypto';
+import { fingerprintOf } from '../../../functions/order-processor/pipeline/fingerprint.ts';
 import { describe, expect, it } from 'vitest';
 import { PutCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { fileLedgerKey, LEDGER } from '../../../functions/order-processor/index.ts';
@@ -85,7 +85,7 @@ describe('handler on duplicates and redeliveries', () => {
     const stuck = await putRaw('raw-data/stale-original.csv', content);
     const stuckPk = fileLedgerKey({ bucket: BUCKET, key: stuck.key, versionId: stuck.versionId, etag: stuck.etag });
     await env.doc.send(new PutCommand({ TableName: INGESTIONS, Item: { [LEDGER.hashKey]: stuckPk, status: 'PROCESSING', lease_expires_at: Date.now() - 1000, ingestion_id: 'stuck', bucket: BUCKET, key: stuck.key } }));
-    const sha = createHash('sha256').update(content).digest('hex');
+    const sha = fingerprintOf(Buffer.from(content));
     await env.doc.send(new PutCommand({ TableName: INGESTIONS, Item: { [LEDGER.hashKey]: `content#${sha}`, file_pk: stuckPk, ingestion_id: 'stuck', bucket: BUCKET, key: stuck.key } }));
     const again = await putRaw('raw-data/stale-reupload.csv', content);
     // Act

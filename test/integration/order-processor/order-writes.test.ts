@@ -8,7 +8,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { orderBatchSender, type WriteItem } from '../../../functions/order-processor/adapters/dynamo-writer.ts';
 import { toItem } from '../../../functions/order-processor/pipeline/write.ts';
-import { ORDERS_HASH_KEY } from '../../../functions/order-processor/settings.ts';
+import { ORDERS_HASH_KEY } from '../../../functions/order-processor/resource-names.ts';
 import { env, ORDERS, useProcessorEnvironment } from './setup.ts';
 
 useProcessorEnvironment();

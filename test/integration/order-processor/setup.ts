@@ -9,10 +9,10 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { handler, resetHandlerState } from '../../../functions/order-processor/handler.ts';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { fileLedgerKey, LEDGER, type LedgerItem } from '../../../functions/order-processor/index.ts';
@@ -137,7 +137,7 @@ export function useProcessorEnvironment(): void {
   });
 }
 
-/** The processor's environment (settings.ts ENV) for this test file's resources. */
+/** The processor's environment (resource-names.ts ENV) for this test file's resources. */
 export function processorEnv(): Record<string, string> {
   return {
     ORDERS_TABLE: ORDERS,
@@ -145,6 +145,9 @@ export function processorEnv(): Record<string, string> {
     ALERTS_TOPIC_ARN: state.topicArn,
     DATA_BUCKET: BUCKET,
     STAGE: 'it',
+    PARTS_QUEUE_URL: state.partsQueueUrl,
+    // No file is split (1 TiB) unless a test sets partsConfig().
+    FANOUT_THRESHOLD_MB: String(1024 * 1024),
     POWERTOOLS_METRICS_DISABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
@@ -237,6 +240,8 @@ export function handlerWith(options: HandlerOptions = {}): SqsHandler {
       writeConcurrency: 4,
       writeRetryDeadlineMs: 60_000,
       stage: 'it',
+      // No file is split (the threshold is 1 TiB) unless a test sets partsConfig().
+      parts: { ...partsConfig(), thresholdMb: 1024 * 1024, chunkMb: 64 },
       ...options.config,
     },
     readOrders,
@@ -246,7 +251,7 @@ export function handlerWith(options: HandlerOptions = {}): SqsHandler {
 }
 
 /** Splitting files of 1 MiB or more into parts of about 1 MiB, through this file's parts queue. */
-export function partsConfig(): NonNullable<ProcessorConfig['parts']> {
+export function partsConfig(): ProcessorConfig['parts'] {
   return { queueUrl: state.partsQueueUrl, thresholdMb: 1, chunkMb: 1, maxReceives: PARTS_MAX_RECEIVES };
 }
 
@@ -343,7 +348,33 @@ export function logLines(): Record<string, unknown>[] {
 /** The conservation law every file must satisfy, checked against the ledger. */
 export function expectConservation(item: LedgerItem | undefined): void {
   expect(item).toBeDefined();
-  expect(item?.rows).toBe((item?.written ?? NaN) + (item?.rejected ?? NaN));
+  expect(item?.rows).toBe((item?.written ?? NaN) + (item?.rejected ?? NaN) + (item?.unloaded ?? 0));
+}
+
+/** How many items of the orders table carry this ingestion id (what the ledger's `written` must equal). */
+export async function ordersOfIngestion(ingestionId: string, table = ORDERS): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await state.doc.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: '#ingestion = :id',
+        ExpressionAttributeNames: { '#ingestion': 'ingestion_id' },
+        ExpressionAttributeValues: { ':id': ingestionId },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/** Permanently deletes one version of a raw object (what a lifecycle rule or "permanently delete" does). */
+export async function deleteVersion(obj: PutResult, bucket = BUCKET): Promise<void> {
+  await state.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: obj.key, ...(obj.versionId ? { VersionId: obj.versionId } : {}) }));
 }
 
 /** An error as a 5xx answer from AWS: the SDK retries it, and so does our writer. */

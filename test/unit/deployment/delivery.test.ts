@@ -1,7 +1,7 @@
 /**
  * `pause` / `resume` as deployment/delivery.ts does them, against moto's Lambda and SQS: on AWS
  * both event-source mappings (ingest queue and parts queue) are switched together; locally the
- * delivery state stands for both; a deployment without a parts queue has its ingest mapping only.
+ * delivery state stands for both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
@@ -99,20 +99,6 @@ describe('setDelivery', () => {
     expect(whilePaused.detail).toContain(`event-source mapping ${uuids.parts} (parts queue) is Disabled`);
     expect(resumed.mappings.map((m) => m.now)).toEqual(['Enabled', 'Enabled']);
     expect((await deliveryState(aConnection('aws'))).enabled).toBe(true);
-  });
-
-  it('switches the ingest mapping alone on a deployment without a parts queue', async () => {
-    // Prepare
-    const { parts_queue_url: _q, parts_dead_letter_queue_url: _d, ...older } = outputs;
-
-    // Act
-    const paused = await setDelivery(aConnection('aws', older as StackOutputs), false, 'test pause');
-
-    // Assess
-    expect(paused.mappings.map((m) => m.feed.role)).toEqual(['ingest']);
-    expect(await mappingState(uuids.ingest!)).toBe('Disabled');
-    expect(await mappingState(uuids.parts!)).toBe('Enabled');
-    await setDelivery(aConnection('aws', older as StackOutputs), true, 'test resume');
   });
 
   it('records locally one state standing for both mappings, leaving the emulator\'s mappings alone', async () => {

@@ -17,14 +17,6 @@ describe('processorQueues', () => {
       { role: 'parts', url: 'https://sqs/parts', deadLetterUrl: 'https://sqs/parts-dlq' },
     ]);
   });
-
-  it('lists the ingest queue alone for a deployment made before the parts queue existed', () => {
-    // Prepare
-    const { parts_queue_url: _q, parts_dead_letter_queue_url: _d, ...older } = OUTPUTS;
-
-    // Assess
-    expect(processorQueues(older as StackOutputs).map((q) => q.role)).toEqual(['ingest']);
-  });
 });
 
 describe('queueName and deadLetterName', () => {

@@ -7,16 +7,15 @@ import {
   ConfigurationError,
   configFromEnv,
   DEFAULT_LEASE_MS,
-  fileHandlingFor,
   LEASE_MARGIN_MS,
   LAST_RECEIVE_MARGIN_MS,
   leaseFor,
-  partDeadline,
+  lastReceiveDeadline,
   processorPorts,
   type RecordDeps,
 } from '../../../functions/order-processor/runtime.ts';
 
-const BASE = { ORDERS_TABLE: 'orders', INGESTIONS_TABLE: 'ingestions', ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t' };
+const BASE = { ORDERS_TABLE: 'orders', INGESTIONS_TABLE: 'ingestions', ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t', PARTS_QUEUE_URL: 'https://sqs/parts' };
 
 describe('configFromEnv', () => {
   it('reads the required names and applies defaults', () => {
@@ -30,6 +29,7 @@ describe('configFromEnv', () => {
       writeConcurrency: 4,
       writeRetryDeadlineMs: 60_000,
       limits: DEFAULT_LIMITS,
+      parts: { queueUrl: 'https://sqs/parts', thresholdMb: 256, chunkMb: 64, maxReceives: 3 },
     });
   });
 
@@ -53,6 +53,7 @@ describe('configFromEnv', () => {
     [{ ...BASE, WRITE_CONCURRENCY: 'four' }, /WRITE_CONCURRENCY="four" must be a positive integer/],
     [{ ...BASE, WRITE_RETRY_DEADLINE_MS: '0' }, /WRITE_RETRY_DEADLINE_MS="0" must be a positive integer/],
     [{ ...BASE, MAX_FILE_MB: 'lots' }, /MAX_FILE_MB="lots" is not a valid cap/],
+    [{ ...BASE, PARTS_QUEUE_URL: ' ' }, /PARTS_QUEUE_URL is not set/],
     [{ ...BASE, FANOUT_THRESHOLD_MB: '0' }, /FANOUT_THRESHOLD_MB="0" must be a positive integer/],
     [{ ...BASE, FANOUT_CHUNK_MB: '1.5', PARTS_QUEUE_URL: 'https://q' }, /FANOUT_CHUNK_MB="1.5" must be a positive integer/],
     [{ ...BASE, PARTS_MAX_RECEIVES: 'x' }, /PARTS_MAX_RECEIVES="x" must be a positive integer/],
@@ -64,11 +65,6 @@ describe('configFromEnv', () => {
 });
 
 describe('configFromEnv for large files', () => {
-  it('splits no file while PARTS_QUEUE_URL is unset', () => {
-    // Act / Assess
-    expect(configFromEnv({ ...BASE, FANOUT_THRESHOLD_MB: '1' }).parts).toBeUndefined();
-  });
-
   it('reads the parts queue and the part sizes, with their defaults', () => {
     // Act
     const defaults = configFromEnv({ ...BASE, PARTS_QUEUE_URL: 'https://sqs/parts' }).parts;
@@ -115,16 +111,16 @@ describe('leaseFor', () => {
   });
 });
 
-describe('partDeadline', () => {
+describe('lastReceiveDeadline', () => {
   it('keeps a margin back from the time the invocation has left', () => {
     // Assess
-    expect(partDeadline({ getRemainingTimeInMillis: () => 60_000 })).toEqual({ deadlineMs: 60_000 - LAST_RECEIVE_MARGIN_MS });
-    expect(partDeadline({ getRemainingTimeInMillis: () => 3_000 })).toEqual({ deadlineMs: 0 });
+    expect(lastReceiveDeadline({ getRemainingTimeInMillis: () => 60_000 })).toEqual({ deadlineMs: 60_000 - LAST_RECEIVE_MARGIN_MS });
+    expect(lastReceiveDeadline({ getRemainingTimeInMillis: () => 3_000 })).toEqual({ deadlineMs: 0 });
   });
 
   it('sets no deadline when the context cannot tell the time left', () => {
     // Assess
-    expect(partDeadline(undefined)).toEqual({});
+    expect(lastReceiveDeadline(undefined)).toEqual({});
   });
 });
 
@@ -145,8 +141,4 @@ describe('processorPorts', () => {
     expect(ports.openOrderWriter()).not.toBe(ports.openOrderWriter());
   });
 
-  it('lets the batch handler ignore objects of other buckets', () => {
-    // Act / Assess
-    expect(fileHandlingFor(deps()).dataBucket).toBe('b');
-  });
 });

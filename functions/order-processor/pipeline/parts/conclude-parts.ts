@@ -8,13 +8,12 @@ import type { ObjectStore } from '../ports.ts';
 import { MAX_ALERT_ERRORS } from '../../reports/alerts.ts';
 import { cleanedHeaderLine, errorReportHeaderLine } from '../../reports/csv-output.ts';
 import type { Attempt } from '../claim.ts';
-import { conclude, concludeWithoutRows, type Tally } from '../conclude.ts';
+import { conclude, concludeWithoutRows, type FileFigures } from '../conclude.ts';
 import type { Verdict } from '../decide.ts';
 import { ConservationError, describeError } from '../errors.ts';
-import { sameCounts } from '../write.ts';
 import type { FileOutcome } from '../outcome.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { addCounts } from './decide-parts.ts';
+import { addCounts, sameCounts } from '../../contract/tally.ts';
 import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, type PartWrite, type StoredDecision } from './staging.ts';
 
 type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage'>;
@@ -38,7 +37,7 @@ export async function concludeParts(attempt: Attempt, parts: number, ports: Conc
     await ports.objects.join(bucket, attempt.keys.errors, errorReportHeaderLine(), slices(writes, keys.errors, 'errorsBytes'));
   }
   const firstErrors = writes.flatMap((w) => w.firstErrors).slice(0, MAX_ALERT_ERRORS);
-  const tally: Tally = { counts, written, firstErrors, bytes: attempt.ref.size, fingerprint: decision.fingerprint, partsDone: parts };
+  const tally: FileFigures = { counts, written, firstErrors, bytes: attempt.ref.size, fingerprint: decision.fingerprint, partsDone: parts };
   const outcome = await conclude(attempt, decision.verdict, tally, ports);
   await removeStaging(attempt, ports);
   return outcome;
@@ -49,7 +48,7 @@ function slices(writes: readonly PartWrite[], keyOf: (part: number) => string, s
 }
 
 /** Concludes a file DECIDE settled without writing a row (rejected as a whole, or a duplicate). */
-export async function concludeUnwritten(attempt: Attempt, verdict: Verdict, tally: Tally, ports: ConcludePorts): Promise<FileOutcome> {
+export async function concludeUnwritten(attempt: Attempt, verdict: Verdict, tally: FileFigures, ports: ConcludePorts): Promise<FileOutcome> {
   const outcome = await concludeWithoutRows(attempt, verdict, { ...tally, partsDone: 0 }, ports);
   await removeStaging(attempt, ports);
   return outcome;

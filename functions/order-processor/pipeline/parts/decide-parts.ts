@@ -5,49 +5,40 @@
  * parts' order_id digests (an id repeated in a later part is that part's rejected duplicate).
  * A file to be written gets its per-part expectations and seeds staged for WRITE.
  */
-import { createHash } from 'node:crypto';
-import { noDataRowsReason } from '../../contract/headers.ts';
+import { BLOCK_BYTES, treeFingerprint } from '../fingerprint.ts';
 import { mergeDigests } from '../../contract/part-ids.ts';
 import { firstRejection } from '../../contract/parts.ts';
-import type { FileCounts } from '../../contract/types.ts';
+import { addCounts, emptyCounts } from '../../contract/tally.ts';
+import { fileVerdict, type FileRejection } from '../../contract/verdict.ts';
 import type { Attempt } from '../claim.ts';
-import type { Tally } from '../conclude.ts';
-import { decide, type Verdict } from '../decide.ts';
+import type { FileFigures } from '../conclude.ts';
+import { decide, verdictFor, type Verdict } from '../decide.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { emptyCounts, type FileRejection } from '../scan.ts';
 import { seedLine, stagedDigest } from './digests.ts';
 import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, writeStaged, type PartScan, type StoredDecision, type StoredPlan } from './staging.ts';
 
 export type PartsDecision =
   /** Nothing is written (a file rejected as a whole, a duplicate): conclude at once. */
-  | { kind: 'conclude'; verdict: Verdict; tally: Tally }
+  | { kind: 'conclude'; verdict: Verdict; tally: FileFigures }
   | { kind: 'write'; decision: StoredDecision };
 
-export function addCounts(all: readonly FileCounts[]): FileCounts {
-  const sum = emptyCounts();
-  for (const c of all) {
-    sum.rows += c.rows;
-    sum.valid += c.valid;
-    sum.rejected += c.rejected;
-    sum.blank += c.blank;
-  }
-  return sum;
-}
-
 /**
- * The content fingerprint of a file in parts. A gzip file's is the sha256 of its bytes, read
- * whole while it was decompressed: the same as when it is processed whole. A plain file is never
- * read whole in order (its parts are read in parallel, and sha256 cannot be combined from
- * pieces), so its fingerprint is a sha256 over where each part lies and the sha256 of its bytes,
- * tagged `parts-v1`. The same bytes split the same way (the same FANOUT_CHUNK_MB) give the same
- * fingerprint; the same bytes processed whole, or split with another part size, do not, so they
- * are not recognised as duplicates of each other.
+ * The content fingerprint of a file in parts, the same as when it is read whole (fingerprint.ts).
+ * A gzip file's was computed while it was decompressed (read whole, in order); a plain file's is
+ * joined from the block hashes its parts staged, each block hashed by the part it starts in.
  */
 export function partsFingerprint(stored: StoredPlan, scans: readonly PartScan[]): string {
-  if (stored.originalSha256) return stored.originalSha256;
-  const hash = createHash('sha256').update(`order-pipeline parts-v1 ${stored.plan.size}\n`);
-  for (const part of stored.plan.parts) hash.update(`${part.start.offset}-${part.end} ${scans[part.index]?.sha256 ?? ''}\n`);
-  return hash.digest('hex');
+  if (stored.originalFingerprint) return stored.originalFingerprint;
+  const hashes: string[] = [];
+  for (const scan of scans) {
+    if (scan.blocks.hashes.length > 0 && scan.blocks.first !== hashes.length) {
+      throw new Error(`part ${scan.part} staged blocks from ${scan.blocks.first}, expected block ${hashes.length}`);
+    }
+    hashes.push(...scan.blocks.hashes);
+  }
+  const expected = Math.ceil(stored.plan.size / BLOCK_BYTES);
+  if (hashes.length !== expected) throw new Error(`the parts staged ${hashes.length} block hashes for ${expected} blocks`);
+  return treeFingerprint(hashes);
 }
 
 /** The file's file-level problem: the one at the smallest offset of all parts (as a sequential read meets it first). */
@@ -63,12 +54,11 @@ export async function decideParts(attempt: Attempt, stored: StoredPlan, ports: D
   const keys = stagingKeys(attempt.ingestionId);
   const parts = partIndices(stored.plan.parts.length);
   const scans = await mapBounded(parts, STAGING_CONCURRENCY, (k) => readStaged<PartScan>(ports.objects, bucket, keys.scan(k)));
-  const scanned = addCounts(scans.map((s) => s.counts));
   const headerLine = stored.plan.headerLine;
-  const rejection = earliestProblem(scans) ?? (scanned.rows === 0 ? { reason: noDataRowsReason(headerLine), line: headerLine } : null);
-  if (rejection) {
-    const { verdict } = await decide(attempt, { counts: emptyCounts(), rejection, fingerprint: null }, ports);
-    return { kind: 'conclude', verdict, tally: { counts: emptyCounts(), written: 0, firstErrors: [], bytes: size, fingerprint: null } };
+  // Rejected as a whole (a part's file-level problem, or no data rows): the demotions below do not change that.
+  const asRead = fileVerdict({ counts: addCounts(scans.map((s) => s.counts)), rejection: earliestProblem(scans), headerLine });
+  if (asRead.kind === 'rejected') {
+    return { kind: 'conclude', verdict: verdictFor(asRead), tally: { counts: emptyCounts(), written: 0, firstErrors: [], bytes: size, fingerprint: null } };
   }
 
   const seeds = parts.map((): string[] => []);
@@ -84,7 +74,7 @@ export async function decideParts(attempt: Attempt, stored: StoredPlan, ports: D
   });
   const totals = addCounts(expected);
   const fingerprint = partsFingerprint(stored, scans);
-  const { verdict } = await decide(attempt, { counts: totals, rejection: null, fingerprint }, ports);
+  const { verdict } = await decide(attempt, { counts: totals, rejection: null, headerLine, fingerprint }, ports);
   if (verdict.kind !== 'write') {
     return { kind: 'conclude', verdict, tally: { counts: totals, written: 0, firstErrors: [], bytes: size, fingerprint } };
   }

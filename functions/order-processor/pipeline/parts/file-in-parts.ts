@@ -7,12 +7,8 @@
  */
 import type { PartMessage, PartPhase, ObjectRef } from '../../event.ts';
 import type { LedgerItem } from '../../ledger-item.ts';
-import { destinationKeys } from '../../naming.ts';
-import type { Attempt } from '../claim.ts';
-import type { PartsSettings, ProcessorPorts } from '../ports.ts';
-
-/** The ports of a processor that splits files. */
-export type PartsPorts = ProcessorPorts & { parts: PartsSettings };
+import { attemptFor, type Attempt } from '../claim.ts';
+import type { ProcessorPorts } from '../ports.ts';
 
 /** The object version of a ledger item. */
 export function refOfItem(item: LedgerItem): ObjectRef {
@@ -26,10 +22,14 @@ export function refOfItem(item: LedgerItem): ObjectRef {
   };
 }
 
-/** The plan's id: the attempt that planned the file holds the claim until the file concludes. */
+/**
+ * The plan's id (plan_id; an item planned before plan_id existed has it only as attempt_id: the
+ * attempt that planned a file holds the claim until the file concludes).
+ */
 export function planIdOf(item: LedgerItem): string {
-  if (!item.attempt_id) throw new Error(`ledger item ${item.pk} has no attempt id`);
-  return item.attempt_id;
+  const planId = item.plan_id ?? item.attempt_id;
+  if (!planId) throw new Error(`ledger item ${item.pk} has no plan id`);
+  return planId;
 }
 
 /**
@@ -38,17 +38,7 @@ export function planIdOf(item: LedgerItem): string {
  * of its reads judge order dates alike).
  */
 export function attemptOf(item: LedgerItem, contract: ProcessorPorts['contract'], now: Date): Attempt {
-  const ref = refOfItem(item);
-  const startedAt = new Date(item.started_at);
-  return {
-    ref,
-    pk: item.pk,
-    attemptId: planIdOf(item),
-    ingestionId: item.ingestion_id,
-    startedAt,
-    keys: destinationKeys(ref.key, item.ingestion_id, startedAt),
-    contract: { ...contract, sourceKey: ref.key, ingestionId: item.ingestion_id, processedAt: item.started_at, now },
-  };
+  return attemptFor(refOfItem(item), item, planIdOf(item), new Date(item.started_at), now, contract);
 }
 
 /** Whether a part is in a ledger number set (absent: none is). */
@@ -77,7 +67,7 @@ export function partMessages(item: LedgerItem, phase: PartPhase): PartMessage[] 
 const PHASE_OF_MESSAGES = { SCAN: 'scan', WRITE: 'write' } as const;
 
 /** Sends the messages of the phase the item has just entered, then records that they are all out. */
-export async function sendPhase(item: LedgerItem, phase: 'SCAN' | 'WRITE', ports: PartsPorts): Promise<void> {
+export async function sendPhase(item: LedgerItem, phase: 'SCAN' | 'WRITE', ports: ProcessorPorts): Promise<void> {
   await ports.parts.queue.send(partMessages(item, PHASE_OF_MESSAGES[phase]));
   await ports.ledger.updatePhase(item.pk, planIdOf(item), { phase }, { sent_phase: phase });
   ports.log.info(`Sent the ${PHASE_OF_MESSAGES[phase]} messages of ${item.parts} parts`, { phase, parts: item.parts });
@@ -91,7 +81,7 @@ export const isUnsent = (item: LedgerItem): boolean => (item.phase === 'SCAN' ||
  * expired). Whoever finds it so takes it over (conditional: one does); duplicates of messages
  * already delivered are harmless, each part being counted once. Returns whether it resent.
  */
-export async function resendIfStalled(item: LedgerItem, ports: PartsPorts): Promise<boolean> {
+export async function resendIfStalled(item: LedgerItem, ports: ProcessorPorts): Promise<boolean> {
   const phase = item.phase;
   if (!isUnsent(item) || (phase !== 'SCAN' && phase !== 'WRITE')) return false;
   const now = ports.now();

@@ -12,14 +12,15 @@
  * - A message that fails on its last receive fails the file (fail-file.ts), then fails too (DLQ).
  */
 import type { PartMessage } from '../../event.ts';
-import { fileLedgerKey, isFinalStatus, type LedgerItem, type PartsPhase } from '../../ledger-item.ts';
+import { fileLedgerKey, isFinalStatus, type LedgerItem, type FilePhase } from '../../ledger-item.ts';
+import { deadlineGuard } from '../deadline.ts';
 import { describeError, FileBusyError, LedgerConflictError } from '../errors.ts';
 import type { FileResult } from '../outcome.ts';
-import type { ProcessorPorts } from '../ports.ts';
+import type { LastReceive, ProcessorPorts } from '../ports.ts';
 import { concludeParts, concludeUnwritten, removeStaging } from './conclude-parts.ts';
 import { decideParts } from './decide-parts.ts';
 import { failFileForPart } from './fail-file.ts';
-import { allParts, attemptOf, hasPart, isUnsent, planIdOf, refOfItem, resendIfStalled, sendPhase, type PartsPorts } from './file-in-parts.ts';
+import { allParts, attemptOf, hasPart, isUnsent, planIdOf, refOfItem, resendIfStalled, sendPhase } from './file-in-parts.ts';
 import { scanPart } from './scan-part.ts';
 import { readStaged, stagingKeys, type StoredDecision, type StoredPlan } from './staging.ts';
 import { writePart } from './write-part.ts';
@@ -27,19 +28,8 @@ import { writePart } from './write-part.ts';
 /** What a part message led to. */
 export type PartStep = 'scanned' | 'decided' | 'written' | 'concluded' | 'dropped' | 'waiting';
 
-export interface PartHandling {
-  /**
-   * Milliseconds until the invocation must stop (the function's remaining time less a margin).
-   * On the last receive a part still running then fails its file first: Lambda's timeout kills
-   * the invocation without a catch, and the file would otherwise stay in progress for ever.
-   */
-  deadlineMs?: number;
-}
-
-export async function handlePart(message: PartMessage, receiveCount: number, ports: ProcessorPorts, handling: PartHandling = {}): Promise<PartStep> {
-  const { parts } = ports;
-  if (!parts) throw new Error('a part message reached a processor whose PARTS_QUEUE_URL is not set');
-  const lastReceive = receiveCount >= parts.maxReceives;
+export async function handlePart(message: PartMessage, receiveCount: number, ports: ProcessorPorts, handling: LastReceive = {}): Promise<PartStep> {
+  const lastReceive = receiveCount >= ports.parts.maxReceives;
   const failFile = async (error: unknown): Promise<void> => {
     try {
       await failFileForPart(message, receiveCount, error, ports);
@@ -47,9 +37,9 @@ export async function handlePart(message: PartMessage, receiveCount: number, por
       ports.log.error('Could not record that the file failed; its part goes to the DLQ', { error: describeError(failure) });
     }
   };
-  const guard = lastReceive && handling.deadlineMs !== undefined ? deadlineGuard(handling.deadlineMs, failFile) : undefined;
+  const guard = lastReceive && handling.deadlineMs !== undefined ? deadlineGuard(handling.deadlineMs, 'the part', failFile) : undefined;
   try {
-    return await runPart(message, { ...ports, parts });
+    return await runPart(message, ports);
   } catch (error) {
     if (lastReceive && !guard?.fired) await failFile(error);
     throw error;
@@ -58,36 +48,15 @@ export async function handlePart(message: PartMessage, receiveCount: number, por
   }
 }
 
-/** Runs `onDeadline` once after `ms` unless stopped first; `stop` waits for a run in progress. */
-function deadlineGuard(ms: number, onDeadline: (error: Error) => Promise<void>): { readonly fired: boolean; stop(): Promise<void> } {
-  let fired = false;
-  let running: Promise<void> = Promise.resolve();
-  const timer = setTimeout(() => {
-    fired = true;
-    const seconds = Math.round(ms / 1000);
-    running = onDeadline(new Error(`the part did not finish within the function's time (${seconds} s left when it started on its last receive)`));
-  }, Math.max(0, ms));
-  timer.unref?.();
-  return {
-    get fired() {
-      return fired;
-    },
-    async stop() {
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}
-
-async function runPart(message: PartMessage, ports: PartsPorts): Promise<PartStep> {
+async function runPart(message: PartMessage, ports: ProcessorPorts): Promise<PartStep> {
   const item = await ports.ledger.get(fileLedgerKey(message));
   if (!item) {
     ports.log.warn('The file of this part has no ledger item: message dropped');
     return 'dropped';
   }
   if (isFinalStatus(item.status)) return afterFinal(item, ports);
-  if (item.attempt_id !== message.planId) {
-    ports.log.info('Message of a superseded plan: dropped', { plan_id: message.planId, current_plan_id: item.attempt_id });
+  if (planIdOf(item) !== message.planId) {
+    ports.log.info('Message of a superseded plan: dropped', { plan_id: message.planId, current_plan_id: planIdOf(item) });
     return 'dropped';
   }
   if (!item.phase || item.phase === 'PLAN') throw new FileBusyError(`s3://${item.bucket}/${item.key} is still being planned; will retry`);
@@ -101,14 +70,14 @@ async function runPart(message: PartMessage, ports: PartsPorts): Promise<PartSte
 }
 
 /** A message for a file already final: finish what a conclusion may have left (original in raw-data/, staging). */
-async function afterFinal(item: LedgerItem, ports: PartsPorts): Promise<PartStep> {
+async function afterFinal(item: LedgerItem, ports: ProcessorPorts): Promise<PartStep> {
   ports.log.info('File already handled: part message dropped', { status: item.status });
   if (item.archive_key || item.failed_key) await ports.objects.removeFromLanding(refOfItem(item));
   await removeStaging({ ref: refOfItem(item), ingestionId: item.ingestion_id }, ports);
   return 'dropped';
 }
 
-async function scanStep(item: LedgerItem, part: number, ports: PartsPorts): Promise<PartStep> {
+async function scanStep(item: LedgerItem, part: number, ports: ProcessorPorts): Promise<PartStep> {
   if (item.phase === 'DECIDE') return (await takeOver(item, 'DECIDE', part, ports)) ? runDecide(item, ports) : waitOrDrop(item, part);
   if (item.phase !== 'SCAN') return 'dropped';
   let now = item;
@@ -126,7 +95,7 @@ async function scanStep(item: LedgerItem, part: number, ports: PartsPorts): Prom
   return 'scanned';
 }
 
-async function writeStep(item: LedgerItem, part: number, ports: PartsPorts): Promise<PartStep> {
+async function writeStep(item: LedgerItem, part: number, ports: ProcessorPorts): Promise<PartStep> {
   if (item.phase === 'SCAN' || item.phase === 'DECIDE') throw new FileBusyError(`s3://${item.bucket}/${item.key} is not decided yet; will retry`);
   if (item.phase === 'CONCLUDE') return (await takeOver(item, 'CONCLUDE', part, ports)) ? runConclude(item, ports) : waitOrDrop(item, part);
   let now = item;
@@ -146,7 +115,7 @@ async function writeStep(item: LedgerItem, part: number, ports: PartsPorts): Pro
 }
 
 /** DECIDE: the verdict; a file to write enters WRITE and gets its write messages, any other concludes now. */
-async function runDecide(item: LedgerItem, ports: PartsPorts): Promise<PartStep> {
+async function runDecide(item: LedgerItem, ports: ProcessorPorts): Promise<PartStep> {
   const stored = await loadPlan(item, ports);
   const attempt = attemptOf(item, ports.contract, new Date(stored.now));
   const decided = await decideParts(attempt, stored, ports);
@@ -159,6 +128,7 @@ async function runDecide(item: LedgerItem, ports: PartsPorts): Promise<PartStep>
     phase: 'WRITE',
     lease_expires_at: ports.now().getTime() + ports.leaseMs,
     planned: totals,
+    parts_loaded: {},
   });
   if (!entered) throw new LedgerConflictError(`ledger item ${item.pk} left DECIDE while it was being decided`);
   ports.log.info('File decided: writing its parts', { status: decided.decision.verdict.status, ...totals });
@@ -166,19 +136,19 @@ async function runDecide(item: LedgerItem, ports: PartsPorts): Promise<PartStep>
   return 'decided';
 }
 
-async function runConclude(item: LedgerItem, ports: PartsPorts): Promise<PartStep> {
+async function runConclude(item: LedgerItem, ports: ProcessorPorts): Promise<PartStep> {
   await concludeParts(attemptOf(item, ports.contract, ports.now()), item.parts ?? 1, ports);
   return 'concluded';
 }
 
 /** Claims the step after a complete phase (one invocation does), with a lease. */
-function claimNext(item: LedgerItem, from: PartsPhase, to: PartsPhase, part: number, ports: PartsPorts): Promise<boolean> {
+function claimNext(item: LedgerItem, from: FilePhase, to: FilePhase, part: number, ports: ProcessorPorts): Promise<boolean> {
   const lease = ports.now().getTime() + ports.leaseMs;
   return ports.ledger.updatePhase(item.pk, planIdOf(item), { phase: from }, { phase: to, lease_expires_at: lease, lead_part: part });
 }
 
 /** Takes over DECIDE or CONCLUDE from an invocation that stopped (its lease has expired). */
-async function takeOver(item: LedgerItem, phase: 'DECIDE' | 'CONCLUDE', part: number, ports: PartsPorts): Promise<boolean> {
+async function takeOver(item: LedgerItem, phase: 'DECIDE' | 'CONCLUDE', part: number, ports: ProcessorPorts): Promise<boolean> {
   const now = ports.now();
   if ((item.lease_expires_at ?? 0) >= now.getTime()) return false;
   const taken = await ports.ledger.updatePhase(item.pk, planIdOf(item), { phase, leaseExpiredAt: now }, { lease_expires_at: now.getTime() + ports.leaseMs, lead_part: part });
@@ -197,9 +167,9 @@ function waitOrDrop(item: LedgerItem, part: number): PartStep {
   return 'waiting';
 }
 
-async function loadPlan(item: LedgerItem, ports: PartsPorts): Promise<StoredPlan> {
+async function loadPlan(item: LedgerItem, ports: ProcessorPorts): Promise<StoredPlan> {
   const stored = await readStaged<StoredPlan>(ports.objects, item.bucket, stagingKeys(item.ingestion_id).plan);
-  if (stored.planId !== item.attempt_id) throw new Error(`the staged plan ${stored.planId} is not the ledger's plan ${item.attempt_id}`);
+  if (stored.planId !== planIdOf(item)) throw new Error(`the staged plan ${stored.planId} is not the ledger's plan ${planIdOf(item)}`);
   return stored;
 }
 
@@ -209,7 +179,7 @@ async function loadPlan(item: LedgerItem, ports: PartsPorts): Promise<StoredPlan
  * own message back early; acknowledging it would leave nobody to resend them).
  */
 export async function resumeFromIngest(item: LedgerItem, ports: ProcessorPorts): Promise<FileResult> {
-  if (ports.parts && (await resendIfStalled(item, { ...ports, parts: ports.parts }))) {
+  if (await resendIfStalled(item, ports)) {
     return { kind: 'skipped', reason: `in parts (${item.phase}): its part messages were resent` };
   }
   if (item.phase === 'SCAN' && isUnsent(item)) {

@@ -14,9 +14,9 @@ import type { ObjectRef } from '../../event.ts';
 import type { Attempt } from '../claim.ts';
 import { OBJECT_GONE, type Verdict } from '../decide.ts';
 import { LedgerConflictError, ObjectGoneError } from '../errors.ts';
-import type { ObjectStore } from '../ports.ts';
+import type { ObjectStore, ProcessorPorts } from '../ports.ts';
 import { HashingSource } from '../scan.ts';
-import { sendPhase, type PartsPorts } from './file-in-parts.ts';
+import { sendPhase } from './file-in-parts.ts';
 import { stagingKeys, writeStaged, type StoredPlan } from './staging.ts';
 
 export type Planning =
@@ -51,18 +51,23 @@ async function startsWithGzipMagic(objects: ObjectStore, ref: ObjectRef): Promis
   return GZIP_MAGIC.every((b, i) => head[i] === b);
 }
 
-export async function planFile(attempt: Attempt, ports: PartsPorts): Promise<Planning> {
+export interface PlanOptions {
+  /** Known to be gzip (it inflated past the threshold while read): its first bytes need not be read again. */
+  gzip?: boolean;
+}
+
+export async function planFile(attempt: Attempt, ports: ProcessorPorts, options: PlanOptions = {}): Promise<Planning> {
   const { ref, pk, attemptId } = attempt;
   if (!(await ports.ledger.updatePhase(pk, attemptId, { phase: null }, { phase: 'PLAN' }))) {
     throw new LedgerConflictError(`ledger item ${pk} was taken over before it could be planned`);
   }
   let source: ObjectRef = ref;
-  let originalSha256: string | null = null;
+  let originalFingerprint: string | null = null;
   try {
-    if (ref.size >= GZIP_MAGIC.length && (await startsWithGzipMagic(ports.objects, ref))) {
+    if (options.gzip || (ref.size >= GZIP_MAGIC.length && (await startsWithGzipMagic(ports.objects, ref)))) {
       const staged = await stageDecompressed(attempt, ports);
       if (staged.kind !== 'staged') return await backOut(attempt, staged, ports);
-      ({ source, sha256: originalSha256 } = staged);
+      ({ source, fingerprint: originalFingerprint } = staged);
     }
     const plan = await planParts(rangeReader(ports.objects, source), source.size, {
       chunkBytes: ports.parts.chunkBytes,
@@ -71,10 +76,10 @@ export async function planFile(attempt: Attempt, ports: PartsPorts): Promise<Pla
     });
     if (plan.parts.length < 2) return await backOut(attempt, { kind: 'whole', why: 'the file makes a single part' }, ports);
     const keys = stagingKeys(attempt.ingestionId);
-    const stored: StoredPlan = { planId: attemptId, source, originalSha256, now: attempt.contract.now.toISOString(), plan };
+    const stored: StoredPlan = { planId: attemptId, source, originalFingerprint, now: attempt.contract.now.toISOString(), plan };
     await writeStaged(ports.objects, ref.bucket, keys.plan, stored);
     const parts = plan.parts.length;
-    const entered = await ports.ledger.updatePhase(pk, attemptId, { phase: 'PLAN' }, { phase: 'SCAN', parts, parts_done: 0 });
+    const entered = await ports.ledger.updatePhase(pk, attemptId, { phase: 'PLAN' }, { phase: 'SCAN', plan_id: attemptId, parts, parts_done: 0 });
     if (!entered) throw new LedgerConflictError(`ledger item ${pk} was taken over while it was being planned`);
     ports.log.info('File planned in parts', { parts, bytes: plan.size, gzip: source !== ref, chunk_bytes: ports.parts.chunkBytes });
     const item = await ports.ledger.get(pk);
@@ -91,7 +96,7 @@ export async function planFile(attempt: Attempt, ports: PartsPorts): Promise<Pla
 }
 
 /** The file is not processed in parts after all: it is no longer in PLAN, and its staging copy goes. */
-async function backOut(attempt: Attempt, planning: Exclude<Planning, { kind: 'planned' }>, ports: PartsPorts): Promise<Planning> {
+async function backOut(attempt: Attempt, planning: Exclude<Planning, { kind: 'planned' }>, ports: ProcessorPorts): Promise<Planning> {
   if (!(await ports.ledger.updatePhase(attempt.pk, attempt.attemptId, { phase: 'PLAN' }, {}, ['phase']))) {
     throw new LedgerConflictError(`ledger item ${attempt.pk} was taken over while it was being planned`);
   }
@@ -100,15 +105,15 @@ async function backOut(attempt: Attempt, planning: Exclude<Planning, { kind: 'pl
   return planning;
 }
 
-type Staged = { kind: 'staged'; source: ObjectRef; sha256: string } | Exclude<Planning, { kind: 'planned' }>;
+type Staged = { kind: 'staged'; source: ObjectRef; fingerprint: string } | Exclude<Planning, { kind: 'planned' }>;
 
 /**
  * Decompresses the gzip original into `staging/<id>/input.csv` (a streamed multipart upload),
- * hashing the original's bytes on the way: a split gzip file's fingerprint is then its sha256, as
+ * hashing the original's bytes on the way: a split gzip file's fingerprint is then its own, as
  * when it is read whole. Not valid gzip, a mistaken file type, or over MAX_FILE_MB once
  * decompressed: the whole-file path decides (the same reader gives the same reason).
  */
-async function stageDecompressed(attempt: Attempt, ports: PartsPorts): Promise<Staged> {
+async function stageDecompressed(attempt: Attempt, ports: ProcessorPorts): Promise<Staged> {
   const { ref } = attempt;
   const body = await ports.objects.open(ref);
   if (!body) return { kind: 'verdict', verdict: OBJECT_GONE };
@@ -132,10 +137,10 @@ async function stageDecompressed(attempt: Attempt, ports: PartsPorts): Promise<S
   }
   try {
     const stored = await ports.objects.uploadBytes(ref.bucket, stagingKeys(attempt.ingestionId).input, decompressed());
-    const sha256 = await original.finish();
+    const fingerprint = await original.finish();
     const source: ObjectRef = { bucket: ref.bucket, key: stored.key, versionId: null, etag: stored.etag, size: stored.size, eventTime: ref.eventTime };
     ports.log.info('Decompressed the gzip file for its parts', { compressed_bytes: ref.size, bytes: stored.size });
-    return { kind: 'staged', source, sha256 };
+    return { kind: 'staged', source, fingerprint };
   } catch (error) {
     if (problem !== null) return { kind: 'whole', why: `gzip: ${problem}` };
     throw error;

@@ -1,15 +1,17 @@
 /**
  * SCAN one part: the contract over the part's bytes (with the file's line numbers), nothing
  * written. Staged for DECIDE: the part's counts, its first file-level problem (reason, line,
- * offset), the sha256 of its bytes, and the digest of the order_ids first seen in it.
+ * offset), the hashes of the fingerprint's blocks that start in it, and the digest of the
+ * order_ids first seen in it.
  */
 import { FirstSeenDigest } from '../../contract/part-ids.ts';
 import { partReading } from '../../contract/parts.ts';
+import { RowTally } from '../../contract/tally.ts';
 import { FileRejectedError, type ContractContext } from '../../contract/types.ts';
 import type { Attempt } from '../claim.ts';
 import { ObjectGoneError } from '../errors.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { emptyCounts, HashingSource } from '../scan.ts';
+import { HashingSource } from '../scan.ts';
 import { digestLine } from './digests.ts';
 import { stagingKeys, writeStaged, type PartProblem, type PartScan, type StoredPlan } from './staging.ts';
 
@@ -31,19 +33,31 @@ export async function openPart(stored: StoredPlan, part: number, ports: Pick<Pro
 
 export async function scanPart(attempt: Attempt, stored: StoredPlan, part: number, ports: ScanPorts): Promise<PartScan> {
   const body = await openPart(stored, part, ports);
-  const source = new HashingSource(body);
+  const planned = stored.plan.parts[part];
+  const source = new HashingSource(body, planned?.start.offset ?? 0);
   const digest = new FirstSeenDigest();
-  const counts = emptyCounts();
+  const tally = new RowTally(0);
   let problem: PartProblem | null = null;
-  let sha256 = '';
+
   try {
     for await (const event of ports.readOrders(source, partContext(attempt, stored, part, digest.seen))) {
       digest.observe(event);
-      if (event.kind === 'valid') counts.valid++;
-      else if (event.kind === 'rejected') counts.rejected++;
-      else if (event.kind === 'blank') counts.blank++;
+      tally.observe(event);
     }
-    sha256 = await source.finish();
+    await source.drain();
+    // The last block that starts in this part may end past it: read on to its end (a gzip file's
+    // fingerprint is its original's, computed while planning).
+    const blockEnd = source.blocks.unfinishedBlockEnd;
+    const end = planned?.end ?? 0;
+    if (blockEnd !== null && end < stored.plan.size && !stored.originalFingerprint) {
+      const rest = await ports.objects.open(stored.source, { start: end, end: Math.min(blockEnd, stored.plan.size) });
+      if (!rest) throw new ObjectGoneError(`s3://${stored.source.bucket}/${stored.source.key} (the version being processed) no longer exists`);
+      try {
+        for await (const chunk of rest) source.blocks.update(chunk);
+      } finally {
+        rest.destroy();
+      }
+    }
   } catch (error) {
     if (!(error instanceof FileRejectedError)) throw error;
     // The file is rejected as a whole: no fingerprint and no digest are needed.
@@ -52,12 +66,13 @@ export async function scanPart(attempt: Attempt, stored: StoredPlan, part: numbe
   } finally {
     body.destroy();
   }
-  counts.rows = counts.valid + counts.rejected;
+  const { counts } = tally;
   const keys = stagingKeys(attempt.ingestionId);
   const lines = problem ? '' : digest.entries().map(digestLine).join('');
   // An empty digest is not stored: DECIDE reads a digest only as far as its size says.
   if (lines !== '') await ports.objects.putText(attempt.ref.bucket, keys.digest(part), lines);
-  const scanned: PartScan = { part, counts, problem, sha256, digestBytes: Buffer.byteLength(lines) };
+  const blocks = problem ? { first: 0, hashes: [] } : { first: source.blocks.first, hashes: source.blocks.finish() };
+  const scanned: PartScan = { part, counts, problem, blocks, digestBytes: Buffer.byteLength(lines) };
   await writeStaged(ports.objects, attempt.ref.bucket, keys.scan(part), scanned);
   return scanned;
 }

@@ -7,7 +7,7 @@
 import type { FilePlan } from '../../contract/parts.ts';
 import type { FileCounts, RowError } from '../../contract/types.ts';
 import type { ObjectRef } from '../../event.ts';
-import { PREFIX } from '../../settings.ts';
+import { PREFIX } from '../../resource-names.ts';
 import type { Verdict } from '../decide.ts';
 import type { ObjectStore } from '../ports.ts';
 
@@ -35,12 +35,12 @@ export type StagingKeys = ReturnType<typeof stagingKeys>;
 
 /** What the planning attempt decided: which bytes the parts read, and where each part lies. */
 export interface StoredPlan {
-  /** The planning attempt's id (the ledger's attempt_id while the plan stands). */
+  /** The planning attempt's id (the ledger item's plan_id). */
   planId: string;
   /** The bytes the parts read: the original, or the decompressed staging copy of a gzip file. */
   source: ObjectRef;
-  /** sha256 of the original object's bytes when it was read whole while planning (a gzip file), else null. */
-  originalSha256: string | null;
+  /** The original's fingerprint when it was read whole while planning (a gzip file), else null. */
+  originalFingerprint: string | null;
   /** "Now" for every part (the order_date rule), so that all parts and both of their reads judge alike. */
   now: string;
   plan: FilePlan;
@@ -58,8 +58,8 @@ export interface PartScan {
   part: number;
   counts: FileCounts;
   problem: PartProblem | null;
-  /** sha256 of the part's bytes. */
-  sha256: string;
+  /** The hashes of the aligned blocks that start in the part's range (fingerprint.ts), from block `first` on. */
+  blocks: { first: number; hashes: string[] };
   /** Size of its order_id digest (NDJSON, sorted by id). */
   digestBytes: number;
 }

@@ -8,12 +8,12 @@ import { OrderIdSet } from '../../contract/order-id-set.ts';
 import type { SeenOrderIds } from '../../contract/rules.ts';
 import type { Attempt } from '../claim.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { writeRows } from '../write.ts';
+import { writeRows, writeTargets } from '../write.ts';
 import { parseSeeds } from './digests.ts';
 import { openPart, partContext } from './scan-part.ts';
 import { stagingKeys, writeStaged, type PartWrite, type StoredDecision, type StoredPlan } from './staging.ts';
 
-type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter'>;
+type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter' | 'ledger'>;
 
 export async function writePart(attempt: Attempt, stored: StoredPlan, decision: StoredDecision, part: number, ports: WritePorts): Promise<PartWrite> {
   const { bucket } = attempt.ref;
@@ -26,13 +26,19 @@ export async function writePart(attempt: Attempt, stored: StoredPlan, decision: 
     if (text === null) throw new Error(`the seeds of part ${part} are missing from staging`);
     seen = parseSeeds(text);
   }
-  const targets = {
-    orders: ports.openOrderWriter(),
-    cleaned: expected.valid > 0 ? ports.objects.upload(bucket, keys.cleaned(part)) : null,
-    report: expected.rejected > 0 ? ports.objects.upload(bucket, keys.errors(part)) : null,
-  };
+  const targets = writeTargets(bucket, { cleaned: keys.cleaned(part), errors: keys.errors(part) }, expected, ports);
+  const noteLoaded = () => ports.ledger.notePartLoaded(attempt.pk, attempt.attemptId, part, targets.orders.written);
   const body = await openPart(stored, part, ports);
-  const result = await writeRows(body, partContext(attempt, stored, part, seen), expected, targets, ports.readOrders, { headerLines: false });
+  let result;
+  try {
+    result = await writeRows(body, partContext(attempt, stored, part, seen), expected, targets, ports.readOrders, { headerLines: false });
+  } catch (error) {
+    // Rows upserted before the failure are in the table: the file's outcome must count them.
+    if (targets.orders.written > 0) await noteLoaded();
+    throw error;
+  }
+  // Noted before anything else can fail (staging the result, counting the part).
+  await noteLoaded();
   const written: PartWrite = { part, ...result };
   await writeStaged(ports.objects, bucket, keys.written(part), written);
   return written;

@@ -116,12 +116,12 @@ describe('describeMapping', () => {
     );
   });
 
-  it('falls back to the local default concurrency and says what a stack without a parts queue lacks', () => {
+  it('falls back to the local default concurrency', () => {
     // Act
     const text = describeMapping({ feeds: [{ role: 'ingest', mapping }], fn: { functionName: 'f' } });
 
     // Assess
-    expect(text).toMatch(/^the ingest queue \(batch size 5, up to 5 invocations at once\); f in worker threads, up to 5 execution environments \(this deployment has no parts queue/);
+    expect(text).toBe('the ingest queue (batch size 5, up to 5 invocations at once); f in worker threads, up to 5 execution environments');
   });
 });
 

@@ -9,7 +9,6 @@ import {
   FirstSeenDigest,
   firstRejection,
   mergeDigests,
-  noDataRowsError,
   partReading,
   planParts,
   type FilePlan,
@@ -81,12 +80,10 @@ export async function readPart(
   }
 }
 
-/** The file's verdict from its parts: the earliest rejection, else "no data rows" when no part had a row. */
-function verdictAcross(plan: FilePlan, rejections: (FileRejectedError | undefined)[], events: ContractEvent[]): Verdict | null {
+/** The file's rejection from its parts: the earliest one ("no data rows" is the file verdict's, on the counts). */
+function verdictAcross(rejections: (FileRejectedError | undefined)[]): Verdict | null {
   const first = firstRejection(rejections);
-  if (first) return verdictOf(first);
-  const rows = events.filter((e) => e.kind === 'valid' || e.kind === 'rejected').length;
-  return rows === 0 ? verdictOf(noDataRowsError(plan)) : null;
+  return first ? verdictOf(first) : null;
 }
 
 /** Plans, or the rejection planning throws. */
@@ -108,7 +105,7 @@ export async function readInOrder(read: RangeReader, filePlan: FilePlan, limits?
     events.push(...result.events);
     rejections.push(result.rejection);
   }
-  return { events, rejection: verdictAcross(filePlan, rejections, events) };
+  return { events, rejection: verdictAcross(rejections) };
 }
 
 export interface ParallelOutcome extends Outcome {
@@ -150,7 +147,7 @@ export async function readInParallel(read: RangeReader, filePlan: FilePlan, limi
     const demoted = seeds[i]?.demoted ?? 0;
     return { adjusted: { valid: scanned.valid - demoted, rejected: scanned.rejected + demoted }, reread: tally(rereads[i]?.events ?? []) };
   });
-  return { events, rejection: verdictAcross(filePlan, rereads.map((r) => r.rejection), events), counts };
+  return { events, rejection: verdictAcross(rereads.map((r) => r.rejection)), counts };
 }
 
 export const isPlan = (value: FilePlan | Verdict): value is FilePlan => 'parts' in value;

@@ -4,55 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FileTally, statusOf, validateFile } from '../../../../functions/order-processor/contract/summary.ts';
+import { validateFile } from '../../../../functions/order-processor/contract/summary.ts';
 import { SAMPLE_DIR, SAMPLE_OUTCOMES } from '../../../support/sample-data.ts';
 
 const NOW = new Date('2026-01-15T12:00:00.000Z');
-
-describe('statusOf', () => {
-  it.each([
-    [{ rows: 3, valid: 3, rejected: 0, blank: 1 }, 'VALID', null],
-    [{ rows: 3, valid: 2, rejected: 1, blank: 0 }, 'PARTIAL', null],
-    [{ rows: 4, valid: 0, rejected: 4, blank: 0 }, 'REJECTED', 'all 4 data rows were rejected'],
-    [{ rows: 1, valid: 0, rejected: 1, blank: 0 }, 'REJECTED', 'the only data row was rejected'],
-  ])('classifies %j as %s', (counts, status, reason) => {
-    expect(statusOf(counts)).toEqual({ status, reason });
-  });
-});
-
-describe('FileTally', () => {
-  it('counts events and keeps at most maxErrors errors while counts stay exact', () => {
-    // Prepare
-    const tally = new FileTally('f.csv', 1);
-    const error = (line: number) => ({ line, order_id: null, column: null, reason: 'x' });
-
-    // Act
-    tally.observe({ kind: 'rejected', error: error(2) });
-    tally.observe({ kind: 'rejected', error: error(3) });
-    tally.observe({ kind: 'blank', line: 4 });
-    const report = tally.finish();
-
-    // Assess
-    expect(report).toMatchObject({ status: 'REJECTED', rows: 2, valid: 0, rejected: 2, blank: 1 });
-    expect(report.errors).toEqual([error(2)]);
-  });
-});
-
-describe('FileTally with onError', () => {
-  it('passes every rejected row to onError, also beyond maxErrors', () => {
-    // Prepare
-    const streamed: number[] = [];
-    const tally = new FileTally('f.csv', 1, (error) => streamed.push(error.line));
-    const error = (line: number) => ({ line, order_id: null, column: null, reason: 'x' });
-
-    // Act
-    for (const line of [2, 3, 4]) tally.observe({ kind: 'rejected', error: error(line) });
-
-    // Assess
-    expect(streamed).toEqual([2, 3, 4]);
-    expect(tally.finish()).toMatchObject({ rejected: 3, errors: [error(2)] });
-  });
-});
 
 describe('validateFile', () => {
   it('has a documented outcome for every file in sample-data/', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileCounts } from '../../../../functions/order-processor/contract/types.ts';
-import { conclude, destinationsOf, nothingRead, type Tally } from '../../../../functions/order-processor/pipeline/conclude.ts';
+import { conclude, destinationsOf, nothingRead, type FileFigures } from '../../../../functions/order-processor/pipeline/conclude.ts';
 import type { Verdict } from '../../../../functions/order-processor/pipeline/decide.ts';
 import { ConservationError } from '../../../../functions/order-processor/pipeline/errors.ts';
 import { attempt, INGESTION_ID, memoryPorts, NOW } from './ports.ts';
@@ -8,7 +8,7 @@ import { attempt, INGESTION_ID, memoryPorts, NOW } from './ports.ts';
 const counts = (valid: number, rejected: number, blank = 0): FileCounts => ({ rows: valid + rejected, valid, rejected, blank });
 const error = { line: 3, order_id: 'A-2', column: 'quantity', reason: 'quantity "x" is not a whole number' };
 
-function tally(c: FileCounts, written: number, overrides: Partial<Tally> = {}): Tally {
+function tally(c: FileCounts, written: number, overrides: Partial<FileFigures> = {}): FileFigures {
   return { counts: c, written, firstErrors: c.rejected ? [error] : [], bytes: 50, fingerprint: 'f'.repeat(64), ...overrides };
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decide, decideOnScan, decideUpFront } from '../../../../functions/order-processor/pipeline/decide.ts';
+import { decide, decideUpFront, verdictFor } from '../../../../functions/order-processor/pipeline/decide.ts';
 import type { ScanResult } from '../../../../functions/order-processor/pipeline/scan.ts';
 import { attempt, memoryPorts } from './ports.ts';
 
 function scanned(counts: Partial<ScanResult['counts']>, overrides: Partial<ScanResult> = {}): ScanResult {
   const c = { valid: 0, rejected: 0, blank: 0, ...counts };
-  return { counts: { rows: c.valid + c.rejected, ...c }, firstErrors: [], rejection: null, bytes: 10, fingerprint: 'f'.repeat(64), ...overrides };
+  return { counts: { rows: c.valid + c.rejected, ...c }, firstErrors: [], rejection: null, headerLine: 1, bytes: 10, fingerprint: 'f'.repeat(64), ...overrides };
 }
 
 describe('decideUpFront', () => {
@@ -24,20 +24,17 @@ describe('decideUpFront', () => {
   });
 });
 
-describe('decideOnScan', () => {
-  it.each([
-    ['every row valid', scanned({ valid: 3 }), { kind: 'write', status: 'PROCESSED', reason: null }],
-    ['some rows rejected', scanned({ valid: 3, rejected: 1 }), { kind: 'write', status: 'PARTIAL', reason: '1 of 4 data rows were rejected' }],
-    ['every row rejected', scanned({ rejected: 2 }), { kind: 'write', status: 'FAILED', reason: 'all 2 data rows were rejected' }],
-    ['a header and blank lines only', scanned({ blank: 2 }), { kind: 'reject', status: 'FAILED', reason: 'the file has a header but no data rows', line: 1, duplicateOf: null }],
-    [
-      'a file-level rejection',
-      scanned({}, { rejection: { reason: 'line 7 is not UTF-8', line: 7 }, fingerprint: null }),
-      { kind: 'reject', status: 'FAILED', reason: 'line 7 is not UTF-8', line: 7, duplicateOf: null },
-    ],
-  ])('decides %s', (_what, result, verdict) => {
+describe('verdictFor', () => {
+  it('writes the rows of a file read to its end, and writes nothing of a file rejected as a whole', () => {
     // Act / Assess
-    expect(decideOnScan(result)).toEqual(verdict);
+    expect(verdictFor({ kind: 'rows', status: 'PARTIAL', reason: '1 of 4 data rows were rejected' })).toEqual({ kind: 'write', status: 'PARTIAL', reason: '1 of 4 data rows were rejected' });
+    expect(verdictFor({ kind: 'rejected', status: 'FAILED', reason: 'line 7 is not UTF-8', line: 7 })).toEqual({
+      kind: 'reject',
+      status: 'FAILED',
+      reason: 'line 7 is not UTF-8',
+      line: 7,
+      duplicateOf: null,
+    });
   });
 });
 

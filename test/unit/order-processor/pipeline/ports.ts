@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ContractContext, ContractEvent, Order, RowError } from '../../../../functions/order-processor/contract/types.ts';
-import type { ObjectRef } from '../../../../functions/order-processor/event.ts';
+import type { ObjectRef, PartMessage } from '../../../../functions/order-processor/event.ts';
 import type { LedgerItem } from '../../../../functions/order-processor/ledger-item.ts';
 import type { Alert } from '../../../../functions/order-processor/reports/alerts.ts';
 import type { Attempt } from '../../../../functions/order-processor/pipeline/claim.ts';
@@ -21,6 +21,7 @@ import type {
   ObjectStore,
   OrderSink,
   PartMark,
+  PartsQueue,
   PhaseCondition,
   ProcessorPorts,
   ReadOrders,
@@ -132,6 +133,7 @@ export class MemoryOrders implements OrderSink {
     this.items.push(item);
   }
   async flush() {}
+  async settle() {}
   get written() {
     return this.items.length - this.lose;
   }
@@ -145,6 +147,8 @@ export class MemoryObjects implements ObjectStore {
   removed: string[] = [];
   joins: { key: string; head: string; sources: JoinSource[] }[] = [];
   opens = 0;
+  /** The key of every open call, in order. */
+  opened: string[] = [];
   /** Open calls (1-based) after which the object is gone. */
   goneFromOpen = Infinity;
 
@@ -163,12 +167,15 @@ export class MemoryObjects implements ObjectStore {
   }
   async open(ref: ObjectRef, range?: ByteRange) {
     this.opens++;
+    this.opened.push(ref.key);
     const bytes = this.read(ref.key);
     if (bytes === undefined || this.opens >= this.goneFromOpen) return null;
     return body(range ? bytes.subarray(range.start, range.end) : bytes);
   }
   async copy(ref: ObjectRef, key: string) {
+    if (this.read(ref.key) === undefined) return false;
     this.copies.push({ from: ref.key, to: key });
+    return true;
   }
   async removeFromLanding(ref: ObjectRef) {
     this.removed.push(ref.key);
@@ -274,7 +281,8 @@ export class MemoryLedger implements LedgerPort {
   updates: { pk: string; values: Partial<LedgerItem>; remove: readonly string[] }[] = [];
   async updatePhase(pk: string, planId: string, expect: PhaseCondition, values: Partial<LedgerItem>, remove: readonly (keyof LedgerItem)[] = []) {
     const item = this.items.get(pk);
-    if (!item || item.attempt_id !== planId || item.status !== 'PROCESSING') return false;
+    const planning = expect.phase === null || expect.phase === 'PLAN';
+    if (!item || (planning ? item.attempt_id : underPlan(item)) !== planId || item.status !== 'PROCESSING') return false;
     if (expect.phase === null ? item.phase !== undefined && item.phase !== 'PLAN' : item.phase !== expect.phase) return false;
     if (expect.leaseExpiredAt && (item.lease_expires_at ?? 0) >= expect.leaseExpiredAt.getTime()) return false;
     if (expect.unsent && item.sent_phase === expect.phase) return false;
@@ -288,7 +296,7 @@ export class MemoryLedger implements LedgerPort {
     if (!item) return { marked: false, item: null };
     const name = phase === 'SCAN' ? 'parts_scanned' : 'parts_written';
     const set = item[name] ?? new Set<number>();
-    if (item.attempt_id !== planId || item.status !== 'PROCESSING' || item.phase !== phase || set.has(part)) {
+    if (underPlan(item) !== planId || item.status !== 'PROCESSING' || item.phase !== phase || set.has(part)) {
       return { marked: false, item: structuredClone(item) };
     }
     item[name] = new Set([...set, part]);
@@ -297,6 +305,12 @@ export class MemoryLedger implements LedgerPort {
       item.parts_rows_written = (item.parts_rows_written ?? 0) + rowsWritten;
     }
     return { marked: true, item: structuredClone(item) };
+  }
+  async notePartLoaded(pk: string, planId: string, part: number, rows: number) {
+    const item = this.items.get(pk);
+    if (!item || underPlan(item) !== planId || item.status !== 'PROCESSING' || item.phase !== 'WRITE') return;
+    const before = item.parts_loaded?.[String(part)];
+    if (before === undefined || before < rows) item.parts_loaded = { ...item.parts_loaded, [String(part)]: rows };
   }
   async release(pk: string, attemptId: string, reason: string, content: string | null) {
     this.released.push({ pk, attemptId, reason, content });
@@ -347,7 +361,26 @@ export function memoryMetrics() {
   };
 }
 
-/** Every port, in memory, for one file; override what a test needs. */
+/** The plan an item is under, as the adapter's conditions see it (plan_id, or attempt_id on items planned before it). */
+const underPlan = (item: LedgerItem): string | undefined => item.plan_id ?? item.attempt_id;
+
+/** The parts queue, in memory: what was sent, until taken. */
+export class MemoryPartsQueue implements PartsQueue {
+  sent: PartMessage[] = [];
+  failWith: Error | null = null;
+  async send(messages: readonly PartMessage[]) {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(...messages);
+  }
+  /** Takes every message sent so far (they are "received"). */
+  take(): PartMessage[] {
+    const taken = this.sent;
+    this.sent = [];
+    return taken;
+  }
+}
+
+/** Every port, in memory, for one file (never split: the threshold is out of reach); override what a test needs. */
 export function memoryPorts(ref = objectRef(), text?: string) {
   const objects = new MemoryObjects(ref, text);
   const ledger = new MemoryLedger();
@@ -370,6 +403,7 @@ export function memoryPorts(ref = objectRef(), text?: string) {
     now: () => NOW,
     leaseMs: 60_000,
     stage: 'test',
+    parts: { queue: new MemoryPartsQueue(), thresholdBytes: Number.MAX_SAFE_INTEGER, chunkBytes: 64, maxReceives: 3 },
   } satisfies ProcessorPorts;
   return { ports, objects, ledger, orders, alerts, log, metrics };
 }

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../../../functions/order-processor/pipeline/fingerprint.ts';
 import { processFile } from '../../../../functions/order-processor/pipeline/process-file.ts';
+import type { ReadOrders } from '../../../../functions/order-processor/pipeline/ports.ts';
 import { blank, memoryPorts, objectRef, rejected, scriptedReader, valid } from './ports.ts';
 
 const TEXT = 'order_id,quantity\nA-1,1\n';
-const sha = createHash('sha256').update(TEXT).digest('hex');
+const sha = fingerprintOf(Buffer.from(TEXT));
 
 describe('processFile', () => {
   it('runs claim, scan, decide, write and conclude over two reads of the same object', async () => {
@@ -90,7 +91,8 @@ describe('processFile', () => {
     // Act
     const result = await processFile(ref, env.ports);
     // Assess
-    expect(result.kind === 'done' && result.outcome.reason).toMatch(/no longer exists/);
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'FAILED', written: 0, unloaded: 0 });
+    expect(result.kind === 'done' && result.outcome.reason).toMatch(/deleted while it was being processed, after it was read and before any row was written: nothing was loaded/);
     expect(env.ledger.releasedContent).toEqual([sha]);
     expect(env.orders).toEqual([]);
     expect(env.objects.copies).toEqual([]);
@@ -133,5 +135,41 @@ describe('processFile', () => {
     // Assess
     expect(result.kind === 'done' && result.outcome.key).toBe('raw-data/my orders.csv');
     expect(env.log.keys.s3_key).toBe('raw-data/my orders.csv');
+  });
+
+  it('ends a file FAILED on its last receive when the function runs out of time mid-write, counting the rows written and alerting', async () => {
+    // Prepare: pass 2 writes two rows, then waits (the guard's deadline passes meanwhile)
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const rows = [valid('A-1', 2), valid('A-2', 3), valid('A-3', 4)];
+    let pass = 0;
+    const readOrders: ReadOrders = async function* () {
+      pass++;
+      for (const [i, event] of rows.entries()) {
+        if (pass === 2 && i === 2) await new Promise((resolve) => setTimeout(resolve, 20));
+        yield event;
+      }
+    };
+    // Act
+    const result = await processFile(ref, { ...env.ports, readOrders }, { receiveCount: 3, deadlineMs: 0 });
+    // Assess
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'FAILED', rows: 3, written: 2, rejected: 0, unloaded: 1, original: null });
+    expect(result.kind === 'done' && result.outcome.reason).toMatch(
+      /^the file did not finish within the function's time \(0 s left when it started on its last receive\): raise LAMBDA_TIMEOUT_SECONDS or lower FANOUT_THRESHOLD_MB, then upload the file again; 2 rows are loaded in the orders table under ingestion_id \S+; the other 1 valid rows are not loaded$/,
+    );
+    expect(env.ledger.finished[0]?.outcome).toMatchObject({ status: 'FAILED', written: 2, unloaded: 1 });
+    expect(env.alerts.sent.map((a) => a.subject)).toEqual([expect.stringContaining('orders.csv')]);
+    expect(env.ledger.releasedContent).toEqual([sha]);
+    expect(env.objects.copies).toEqual([]);
+  });
+
+  it('lets a slow file run on before its last receive (a retry follows)', async () => {
+    // Prepare
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    // Act
+    const result = await processFile(ref, env.ports, { receiveCount: 2, deadlineMs: 0 });
+    // Assess
+    expect(result.kind === 'done' && result.outcome.status).toBe('PROCESSED');
   });
 });

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FileRejectedError } from '../../../../functions/order-processor/contract/types.ts';
+import { fingerprintOf } from '../../../../functions/order-processor/pipeline/fingerprint.ts';
 import { scan } from '../../../../functions/order-processor/pipeline/scan.ts';
 import { attempt, blank, body, rejected, scriptedReader, valid } from './ports.ts';
 
 const ctx = attempt().contract;
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const fingerprint = (text: string) => fingerprintOf(Buffer.from(text));
 
 describe('scan', () => {
   it('counts rows, keeps the first errors and fingerprints every byte, writing nothing', async () => {
@@ -23,7 +23,7 @@ describe('scan', () => {
     expect(result.rejection).toBeNull();
     // The scripted reader stops after its first chunk: scan reads the rest for the fingerprint.
     expect(result.bytes).toBe(text.length);
-    expect(result.fingerprint).toBe(sha256(text));
+    expect(result.fingerprint).toBe(fingerprint(text));
     expect(input.destroyed).toBe(true);
   });
 

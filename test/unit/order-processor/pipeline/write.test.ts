@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FileRejectedError, type FileCounts } from '../../../../functions/order-processor/contract/types.ts';
 import { ConservationError } from '../../../../functions/order-processor/pipeline/errors.ts';
-import { fileTargets, toItem, writeRejectionReport, writeRows, type WriteTargets } from '../../../../functions/order-processor/pipeline/write.ts';
+import { toItem, writeRejectionReport, writeRows, writeTargets, type WriteTargets } from '../../../../functions/order-processor/pipeline/write.ts';
 import { attempt, blank, body, MemoryOrders, MemorySink, memoryPorts, order, rejected, scriptedReader, valid } from './ports.ts';
 
 const ctx = attempt().contract;
@@ -11,20 +11,20 @@ function targets(): WriteTargets & { orders: MemoryOrders; cleaned: MemorySink; 
   return { orders: new MemoryOrders(), cleaned: new MemorySink(), report: new MemorySink() };
 }
 
-describe('fileTargets', () => {
+describe('writeTargets', () => {
   it('opens a cleaned CSV only for valid rows and a report only for rejected ones', () => {
     // Prepare
     const { ports, objects } = memoryPorts();
-    const file = attempt();
+    const keys = { cleaned: 'processed-data/a.csv', errors: 'failed-data/b.errors.csv' };
     // Act
-    const onlyValid = fileTargets(file, counts(2, 0), ports);
-    const onlyRejected = fileTargets(attempt({ key: 'raw-data/other.csv' }), counts(0, 2), ports);
+    const onlyValid = writeTargets('bucket', keys, counts(2, 0), ports);
+    const onlyRejected = writeTargets('bucket', keys, counts(0, 2), ports);
     // Assess
     expect(onlyValid.cleaned).not.toBeNull();
     expect(onlyValid.report).toBeNull();
     expect(onlyRejected.cleaned).toBeNull();
     expect(onlyRejected.report).not.toBeNull();
-    expect([...objects.uploads.keys()]).toEqual([file.keys.processed, attempt({ key: 'raw-data/other.csv' }).keys.errors]);
+    expect([...objects.uploads.keys()]).toEqual([keys.cleaned, keys.errors]);
   });
 });
 

@@ -12,6 +12,7 @@ function outcome(overrides: Partial<FileOutcome> = {}): FileOutcome {
     rows: 10,
     written: 8,
     rejected: 2,
+    unloaded: 0,
     blank: 1,
     reason: '2 of 10 data rows were rejected',
     firstErrors: [{ line: 3, order_id: 'A-2', column: 'quantity', reason: 'quantity "x" is not an integer' }],

@@ -8,8 +8,10 @@ import { readOrders } from '../../../../../functions/order-processor/contract/re
 import type { ObjectRef, PartMessage } from '../../../../../functions/order-processor/event.ts';
 import { fileLedgerKey, objectAttributes, type LedgerItem } from '../../../../../functions/order-processor/ledger-item.ts';
 import { handlePart, type PartStep } from '../../../../../functions/order-processor/pipeline/parts/handle-part.ts';
-import type { ClaimOptions, ClaimResult, PartsQueue, ProcessorPorts } from '../../../../../functions/order-processor/pipeline/ports.ts';
-import { INGESTION_ID, memoryPorts, MemoryLedger, NOW, objectRef } from '../ports.ts';
+import type { ClaimOptions, ClaimResult, ProcessorPorts } from '../../../../../functions/order-processor/pipeline/ports.ts';
+import { INGESTION_ID, memoryPorts, MemoryLedger, MemoryPartsQueue, NOW, objectRef } from '../ports.ts';
+
+export { MemoryPartsQueue } from '../ports.ts';
 
 /** A ledger whose claims behave like the adapter's: stored items, leases, files in parts. */
 export class StatefulLedger extends MemoryLedger {
@@ -54,20 +56,6 @@ export class StatefulLedger extends MemoryLedger {
   }
 }
 
-export class MemoryPartsQueue implements PartsQueue {
-  sent: PartMessage[] = [];
-  failWith: Error | null = null;
-  async send(messages: readonly PartMessage[]) {
-    if (this.failWith) throw this.failWith;
-    this.sent.push(...messages);
-  }
-  /** Takes every message sent so far (they are "received"). */
-  take(): PartMessage[] {
-    const taken = this.sent;
-    this.sent = [];
-    return taken;
-  }
-}
 
 /** Every port in memory, for a file split in parts of `chunkBytes` once it has `thresholdBytes`. */
 export function partsPorts(text: string | Buffer, options: { chunkBytes?: number; thresholdBytes?: number; key?: string; maxReceives?: number } = {}) {

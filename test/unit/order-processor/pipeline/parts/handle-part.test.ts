@@ -6,10 +6,11 @@ import type { PartMessage } from '../../../../../functions/order-processor/event
 import { FileBusyError } from '../../../../../functions/order-processor/pipeline/errors.ts';
 import { handlePart } from '../../../../../functions/order-processor/pipeline/parts/handle-part.ts';
 import { stagingKeys } from '../../../../../functions/order-processor/pipeline/parts/staging.ts';
+import { fingerprintOf } from '../../../../../functions/order-processor/pipeline/fingerprint.ts';
 import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
 import type { ReadOrders } from '../../../../../functions/order-processor/pipeline/ports.ts';
 import { INGESTION_ID } from '../ports.ts';
-import { deliverAll, partsPorts, sha256 } from './fixtures.ts';
+import { deliverAll, partsPorts } from './fixtures.ts';
 
 const HEADER = 'order_id,customer_name,product_name,quantity,unit_price';
 /** 12 rows, two of them rejected (a bad quantity, a repeat of O-1 in a later part); ~40 bytes a row. */
@@ -37,7 +38,9 @@ describe('planning (the ingest invocation)', () => {
     expect(env.result).toMatchObject({ kind: 'planned' });
     expect(item).toMatchObject({ status: 'PROCESSING', phase: 'SCAN', sent_phase: 'SCAN', parts_done: 0 });
     expect(item?.parts).toBeGreaterThan(3);
-    expect(env.queue.sent.map((m) => [m.phase, m.part, m.planId])).toEqual(Array.from({ length: item?.parts ?? 0 }, (_, k) => ['scan', k, item?.attempt_id]));
+    // The plan's id is recorded as such (the planning attempt's id), and the messages carry it.
+    expect(item?.plan_id).toBe(item?.attempt_id);
+    expect(env.queue.sent.map((m) => [m.phase, m.part, m.planId])).toEqual(Array.from({ length: item?.parts ?? 0 }, (_, k) => ['scan', k, item?.plan_id]));
     expect(env.objects.read(stagingKeys(INGESTION_ID).plan)).toBeDefined();
   });
 
@@ -69,15 +72,35 @@ describe('planning (the ingest invocation)', () => {
     expect(env.queue.sent).toEqual([]);
   });
 
-  it('decompresses a gzip file into staging, its parts reading that copy, and keeps its sha256 as fingerprint', async () => {
+  it('decompresses a gzip file into staging, its parts reading that copy, and keeps its fingerprint as when it is read whole', async () => {
     // Prepare
     const gz = gzipSync(Buffer.from(TEXT));
     const env = await planned(gz, { key: 'raw-data/orders.csv.gz' });
     // Act
     await deliverAll(env.queue, env.ports);
     // Assess
-    expect(env.item()).toMatchObject({ status: 'PARTIAL', rows: 12, rejected: 2, fingerprint: sha256(gz) });
+    expect(env.item()).toMatchObject({ status: 'PARTIAL', rows: 12, rejected: 2, fingerprint: fingerprintOf(gz) });
     expect(env.item()?.parts).toBeGreaterThan(3);
+  });
+
+  it.each([
+    ['whole, then split', Number.MAX_SAFE_INTEGER, 1],
+    ['split, then whole', 1, Number.MAX_SAFE_INTEGER],
+  ])('recognises the same bytes %s as a DUPLICATE: one fingerprint per content, whichever path reads it', async (_order, firstThreshold, secondThreshold) => {
+    // Prepare: one ledger for both uploads
+    const first = partsPorts(TEXT, { thresholdBytes: firstThreshold, chunkBytes: 64 });
+    const second = partsPorts(TEXT, { thresholdBytes: secondThreshold, chunkBytes: 64, key: 'raw-data/copy.csv' });
+    const secondPorts = { ...second.ports, ledger: first.ledger };
+    // Act
+    await processFile(first.ref, first.ports);
+    await deliverAll(first.queue, first.ports);
+    await processFile(second.ref, secondPorts);
+    await deliverAll(second.queue, secondPorts);
+    // Assess
+    const split = firstThreshold === 1 ? first : second;
+    expect(first.ledger.item(split.ref)?.parts).toBeGreaterThan(1);
+    expect(first.ledger.item(first.ref)).toMatchObject({ status: 'PARTIAL', fingerprint: fingerprintOf(Buffer.from(TEXT)) });
+    expect(first.ledger.item(second.ref)).toMatchObject({ status: 'DUPLICATE', duplicate_of: first.ledger.item(first.ref)?.pk });
   });
 
   it('plans a gzip file below the threshold that inflates past it, with the outcome of a whole read', async () => {
@@ -91,8 +114,10 @@ describe('planning (the ingest invocation)', () => {
     // Assess
     expect(gz.length).toBeLessThan(text.length / 4);
     expect(env.result).toMatchObject({ kind: 'planned' });
-    expect(env.item()).toMatchObject({ status: 'PROCESSED', rows: whole.rows, written: whole.valid, fingerprint: sha256(gz) });
+    expect(env.item()).toMatchObject({ status: 'PROCESSED', rows: whole.rows, written: whole.valid, fingerprint: fingerprintOf(gz) });
     expect(env.item()?.parts).toBeGreaterThan(3);
+    // The original is opened twice (pass 1, stopped at the threshold; decompressing it), then copied.
+    expect(env.objects.opened.filter((key) => key === 'raw-data/orders.csv.gz')).toHaveLength(2);
   });
 
   it('reads a gzip file below the threshold whole when it also stays below it inflated', async () => {
@@ -356,7 +381,7 @@ describe('handlePart', () => {
     await expect(handled).rejects.toThrow('killed by the timeout');
     // Assess
     expect(beforeTheEnd).toBe('FAILED');
-    expect(env.item()?.reason).toMatch(/^part 2 of \d+ failed to scan 3 time\(s\), the last with Error: the part did not finish within the function's time/);
+    expect(env.item()?.reason).toMatch(/^part 2 of \d+ failed to scan 3 time\(s\), the last with DeadlineError: the part did not finish within the function's time/);
     expect(env.alerts.sent).toHaveLength(1);
     expect(env.metrics.sum('FilesFailed')).toBe(1);
   });

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PartMessage } from '../../../../../functions/order-processor/event.ts';
 import type { LedgerItem } from '../../../../../functions/order-processor/ledger-item.ts';
 import { ConservationError } from '../../../../../functions/order-processor/pipeline/errors.ts';
 import { concludeParts } from '../../../../../functions/order-processor/pipeline/parts/conclude-parts.ts';
-import { addCounts, earliestProblem, partsFingerprint } from '../../../../../functions/order-processor/pipeline/parts/decide-parts.ts';
+import { addCounts } from '../../../../../functions/order-processor/contract/tally.ts';
+import { earliestProblem, partsFingerprint } from '../../../../../functions/order-processor/pipeline/parts/decide-parts.ts';
 import { digestLine, parseDigestLine, parseSeeds, seedLine, stagedLines } from '../../../../../functions/order-processor/pipeline/parts/digests.ts';
 import { failedCounts, failedPartReason } from '../../../../../functions/order-processor/pipeline/parts/fail-file.ts';
 import { attemptOf, partMessages } from '../../../../../functions/order-processor/pipeline/parts/file-in-parts.ts';
@@ -13,6 +15,7 @@ import { handlePart } from '../../../../../functions/order-processor/pipeline/pa
 import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
 import { INGESTION_ID, MemoryObjects, objectRef } from '../ports.ts';
 import { partsPorts, sha256 } from './fixtures.ts';
+import { fingerprintOf } from '../../../../../functions/order-processor/pipeline/fingerprint.ts';
 
 const counts = (valid: number, rejected: number, blank = 0) => ({ rows: valid + rejected, valid, rejected, blank });
 
@@ -20,7 +23,7 @@ const scanOf = (part: number, overrides: Partial<PartScan> = {}): PartScan => ({
   part,
   counts: counts(1, 0),
   problem: null,
-  sha256: sha256(`part ${part}`),
+  blocks: { first: part === 0 ? 0 : 1, hashes: part === 0 ? [sha256('block 0')] : [] },
   digestBytes: 0,
   ...overrides,
 });
@@ -28,7 +31,7 @@ const scanOf = (part: number, overrides: Partial<PartScan> = {}): PartScan => ({
 function storedPlan(overrides: Partial<StoredPlan> = {}): StoredPlan {
   const header = { raw: ['order_id'], canonical: ['order_id'], unknownColumns: [] };
   const parts = [0, 100, 200].map((offset, index) => ({ index, start: { offset, line: 1 + index * 5 }, end: offset + 100, next: null }));
-  return { planId: 'plan-1', source: objectRef(), originalSha256: null, now: '2026-11-22T04:05:12.000Z', plan: { header, headerLine: 1, size: 300, parts }, ...overrides };
+  return { planId: 'plan-1', source: objectRef(), originalFingerprint: null, now: '2026-11-22T04:05:12.000Z', plan: { header, headerLine: 1, size: 300, parts }, ...overrides };
 }
 
 describe('staged digests and seeds', () => {
@@ -67,25 +70,24 @@ describe('staged digests and seeds', () => {
 });
 
 describe('partsFingerprint', () => {
-  it('is the original sha256 for a file that was read whole while planning (gzip)', () => {
+  it("is the original's fingerprint for a file that was read whole while planning (gzip)", () => {
     // Act / Assess
-    expect(partsFingerprint(storedPlan({ originalSha256: 'a'.repeat(64) }), [scanOf(0), scanOf(1), scanOf(2)])).toBe('a'.repeat(64));
+    expect(partsFingerprint(storedPlan({ originalFingerprint: 'a'.repeat(64) }), [scanOf(0), scanOf(1), scanOf(2)])).toBe('a'.repeat(64));
   });
 
-  it('depends on every part hash and on where the parts lie', () => {
-    // Prepare
-    const plan = storedPlan();
-    const scans = [scanOf(0), scanOf(1), scanOf(2)];
+  it('joins the block hashes the parts staged, in order, into the fingerprint a whole read gives', () => {
+    // Prepare: a 300-byte file is one block, hashed by part 0 (reading past its end)
+    const bytes = Buffer.from('x'.repeat(300));
+    const block = createHash('sha256').update(bytes).digest('hex');
     // Act
-    const base = partsFingerprint(plan, scans);
-    const otherHash = partsFingerprint(plan, [scanOf(0), scanOf(1, { sha256: sha256('x') }), scanOf(2)]);
-    const moved = storedPlan();
-    if (moved.plan.parts[1]) moved.plan.parts[1].start.offset = 101;
+    const fingerprint = partsFingerprint(storedPlan(), [scanOf(0, { blocks: { first: 0, hashes: [block] } }), scanOf(1), scanOf(2)]);
     // Assess
-    expect(base).toMatch(/^[0-9a-f]{64}$/);
-    expect(partsFingerprint(plan, scans)).toBe(base);
-    expect(otherHash).not.toBe(base);
-    expect(partsFingerprint(moved, scans)).not.toBe(base);
+    expect(fingerprint).toBe(fingerprintOf(bytes));
+  });
+
+  it('refuses block hashes that do not cover the file', () => {
+    // Act / Assess
+    expect(() => partsFingerprint(storedPlan(), [scanOf(0, { blocks: { first: 0, hashes: [] } }), scanOf(1), scanOf(2)])).toThrow(/staged 0 block hashes for 1 blocks/);
   });
 });
 
@@ -109,24 +111,24 @@ describe('failedCounts', () => {
 
   it('counts nothing loaded for a file that failed before WRITE', () => {
     // Act / Assess
-    expect(failedCounts(item({ phase: 'SCAN' }))).toEqual({ rows: 0, written: 0, rejected: 0, blank: 0 });
+    expect(failedCounts(item({ phase: 'SCAN' }))).toEqual({ rows: 0, written: 0, rejected: 0, unloaded: 0, blank: 0 });
   });
 
-  it('counts the rows of the parts written as written and every other row as rejected, in WRITE', () => {
+  it('counts every row upserted as written — the parts written, and what a failing part noted — and the other valid rows as unloaded, in WRITE', () => {
     // Act
-    const failed = failedCounts(item({ phase: 'WRITE' }));
+    const failed = failedCounts(item({ phase: 'WRITE', parts_written: new Set([0, 1]), parts_loaded: { '0': 30, '1': 30, '2': 7 } }));
     // Assess
-    expect(failed).toEqual({ rows: 100, written: 60, rejected: 40, blank: 4 });
-    expect(failed.rows).toBe(failed.written + failed.rejected);
+    expect(failed).toEqual({ rows: 100, written: 67, rejected: 10, unloaded: 23, blank: 4 });
+    expect(failed.rows).toBe(failed.written + failed.rejected + failed.unloaded);
   });
 
-  it('names the part, its phase, the receives and the error, and what was loaded', () => {
+  it('names the part, its phase, the receives and the error', () => {
     // Prepare
-    const message = { part: 2, parts: 8, phase: 'write' } as PartMessage;
+    const message = { part: 2, parts: 8, phase: 'write', ingestionId: 'ing-7' } as PartMessage;
     // Act
-    const reason = failedPartReason(message, 3, new Error('boom'), { rows: 1000, written: 250, rejected: 750, blank: 0 });
+    const reason = failedPartReason(message, 3, new Error('boom'));
     // Assess
-    expect(reason).toBe('part 3 of 8 failed to write 3 time(s), the last with Error: boom; 250 of 1,000 rows were written before it failed; the other 750 were not loaded (counted as rejected)');
+    expect(reason).toBe('part 3 of 8 failed to write 3 time(s), the last with Error: boom');
   });
 });
 
@@ -187,14 +189,3 @@ describe('concludeParts', () => {
   });
 });
 
-describe('handlePart without a parts queue', () => {
-  it('fails the record: the processor is not configured for parts', async () => {
-    // Prepare
-    const env = partsPorts('x');
-    const { parts: _parts, ...ports } = env.ports;
-    // Act
-    const handling = handlePart({ phase: 'scan', bucket: 'bkt', key: 'k', versionId: null, etag: 'e', size: 1, ingestionId: 'i', planId: 'p', part: 0, parts: 2 }, 1, ports);
-    // Assess
-    await expect(handling).rejects.toThrow(/PARTS_QUEUE_URL is not set/);
-  });
-});

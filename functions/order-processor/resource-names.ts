@@ -1,4 +1,9 @@
 /**
+ * The names the infrastructure and the function share (no values: those are configuration):
+ * environment variables, bucket prefixes, metric names, the ledger table's layout.
+ */
+
+/**
  * The processor's environment contract: the infrastructure (modules/processor.ts) sets these,
  * the handler reads them, and the local poller copies them from the deployed function. Their
  * defaults are in defaults.ts.
@@ -17,7 +22,7 @@ export const ENV = {
   maxFileMb: 'MAX_FILE_MB',
   /** Whole-file cap on physical lines (the CSV contract's limits; `validate` reads it too). */
   maxFileLines: 'MAX_FILE_LINES',
-  /** URL of the parts queue (docs/architecture.md, "Large files in parts"); unset: files are never split. */
+  /** URL of the parts queue (docs/architecture.md, "Large files in parts"); required. */
   partsQueueUrl: 'PARTS_QUEUE_URL',
   /** A file (its object size) of at least this many MiB is processed in parts (integer ≥ 1). */
   fanoutThresholdMb: 'FANOUT_THRESHOLD_MB',
