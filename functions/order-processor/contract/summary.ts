@@ -29,7 +29,7 @@ export interface FileReport extends FileCounts {
 export const VALIDATE_STATUS: Record<RowsStatus, FileStatus> = { PROCESSED: 'VALID', PARTIAL: 'PARTIAL', FAILED: 'REJECTED' };
 
 /** The report of a file read to its end (or to a file-level rejection), from the one verdict (verdict.ts). */
-export function reportOf(file: string, tally: RowTally, rejection: FileRejection | null): FileReport {
+function reportOf(file: string, tally: RowTally, rejection: FileRejection | null): FileReport {
   const verdict = fileVerdict({ counts: tally.counts, rejection, headerLine: tally.headerLine });
   return verdict.kind === 'rejected' ? rejectedReport(file, verdict.reason, tally.unknownColumns) : {
     file,
