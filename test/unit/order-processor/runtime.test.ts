@@ -29,7 +29,7 @@ describe('configFromEnv', () => {
       writeConcurrency: 4,
       writeRetryDeadlineMs: 60_000,
       limits: DEFAULT_LIMITS,
-      parts: { queueUrl: 'https://sqs/parts', thresholdMb: 256, chunkMb: 64, maxReceives: 3 },
+      parts: { queueUrl: 'https://sqs/parts', thresholdMb: 107, chunkMb: 64, maxReceives: 3 },
     });
   });
 
