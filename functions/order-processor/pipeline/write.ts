@@ -5,7 +5,7 @@
  */
 import { FileRejectedError, type ContractContext, type FileCounts, type Order, type RowError } from '../contract/types.ts';
 import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
-import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../reports/csv-output.ts';
+import { cleanedColumnsFor, cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../reports/csv-output.ts';
 import type { Attempt } from './claim.ts';
 import { ConservationError } from './errors.ts';
 import type { ObjectBody, OrderSink, ProcessorPorts, ReadOrders, TextSink } from './ports.ts';
@@ -110,9 +110,10 @@ export async function writeRows(
   const uploads = [cleaned, report].filter((u): u is ChunkedSink => u !== null);
   const counts = emptyCounts();
   const firstErrors: RowError[] = [];
+  const columns = cleanedColumnsFor(ctx.schema);
   try {
     if (options.headerLines ?? true) {
-      await cleaned?.write(cleanedHeaderLine());
+      await cleaned?.write(cleanedHeaderLine(columns));
       await report?.write(errorReportHeaderLine());
     }
     for await (const event of readOrders(body, ctx)) {
@@ -122,7 +123,7 @@ export async function writeRows(
         // Awaited only when there is something to wait for: an await per row costs as much as a rule.
         const stored = orders.put(toItem(event.order));
         if (stored) await stored;
-        const sent = cleaned.write(cleanedRowLine(event.order));
+        const sent = cleaned.write(cleanedRowLine(event.order, columns));
         if (sent) await sent;
       } else if (event.kind === 'rejected') {
         counts.rejected++;

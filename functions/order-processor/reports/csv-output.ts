@@ -2,18 +2,20 @@
  * The two CSVs the processor writes (docs/csv-format.md): the cleaned file (canonical + derived
  * columns, valid rows only) and the `…errors.csv` report (`line,order_id,column,reason`).
  */
-import { CANONICAL_COLUMNS } from '../contract/headers.ts';
+import { BUILT_IN_SCHEMA } from '../contract/schema/built-in.ts';
+import type { CompiledSchema } from '../contract/schema/compile.ts';
 import type { Order, RowError } from '../contract/types.ts';
 
-/** Column order of the cleaned CSV: the canonical columns (docs/csv-format.md), then the derived ones. */
-export const CLEANED_COLUMNS = [
-  ...CANONICAL_COLUMNS,
-  'total_amount',
-  'source_key',
-  'source_line',
-  'ingestion_id',
-  'processed_at',
-] as const satisfies readonly (keyof Order)[];
+/**
+ * Column order of a cleaned CSV: the schema's columns (docs/csv-format.md), then the derived
+ * ones and the record's own (the schema's `storedColumns`).
+ */
+export function cleanedColumnsFor(schema: Pick<CompiledSchema, 'storedColumns'> | undefined): readonly string[] {
+  return (schema ?? BUILT_IN_SCHEMA).storedColumns;
+}
+
+/** The cleaned CSV's columns under the built-in schema (order-schema.json). */
+export const CLEANED_COLUMNS = cleanedColumnsFor(BUILT_IN_SCHEMA);
 
 export const ERROR_REPORT_COLUMNS = ['line', 'order_id', 'column', 'reason'] as const;
 
@@ -53,18 +55,18 @@ export function csvLine(cells: readonly string[]): string {
   return `${cells.map(quoteCsvCell).join(',')}\r\n`;
 }
 
-export const cleanedHeaderLine = (): string => csvLine(CLEANED_COLUMNS);
+export const cleanedHeaderLine = (columns: readonly string[] = CLEANED_COLUMNS): string => csvLine(columns);
 
 /**
  * One cleaned-CSV line. People open these files in spreadsheets too, so text cells are
  * neutralised like the report's; number cells are never touched.
  * DynamoDB keeps the exact values.
  */
-export function cleanedRowLine(order: Order): string {
+export function cleanedRowLine(order: Order, columns: readonly string[] = CLEANED_COLUMNS): string {
   // One string built cell by cell (no array per row: this runs once per valid row).
   let line = '';
-  for (let i = 0; i < CLEANED_COLUMNS.length; i++) {
-    const column = CLEANED_COLUMNS[i] as (typeof CLEANED_COLUMNS)[number];
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i] as string;
     const value = order[column];
     if (i > 0) line += ',';
     // Only free text can smuggle a formula; numbers (and the ISO dates) stay as they are. The

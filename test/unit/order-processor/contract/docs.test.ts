@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fileNameProblem } from '../../../../functions/order-processor/contract/file-name.ts';
-import { CANONICAL_COLUMNS, HEADER_ALIASES } from '../../../../functions/order-processor/contract/headers.ts';
 import { DEFAULT_LIMITS, tooLargeReason, tooManyLinesReason } from '../../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
 import { statusOf } from '../../../../functions/order-processor/contract/summary.ts';
 import { FileRejectedError, type ContractEvent } from '../../../../functions/order-processor/contract/types.ts';
 
@@ -120,13 +120,13 @@ describe('docs/csv-format.md', () => {
   });
 
   it('lists exactly the code\'s aliases in the alias table', () => {
-    for (const column of CANONICAL_COLUMNS) {
+    for (const { name: column, aliases } of BUILT_IN_SCHEMA.spec.columns) {
       // Prepare
       const row = DOC.split('\n').find((line) => line.startsWith(`| \`${column}\` | \``));
       // Act
       const documented = [...(row?.split('|')[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]);
       // Assess
-      expect(documented, column).toEqual(HEADER_ALIASES[column]);
+      expect(documented, column).toEqual(aliases);
     }
   });
 

@@ -67,6 +67,7 @@ describe('validateRow', () => {
       source_line: 7,
       ingestion_id: 'ing-1',
       processed_at: '2026-01-15T12:00:01.000Z',
+      schema_version: 1,
     });
   });
 
