@@ -31,6 +31,7 @@ function orderItem(id: string, line: number): WriteItem {
     source_line: line,
     ingestion_id: '20261122T041500Z-1a2b3c4d',
     processed_at: '2026-11-22T04:15:00.000Z',
+    schema_version: 1,
   });
 }
 

@@ -11,7 +11,7 @@ import { ISO_3166_ALPHA2_CODES } from '../countries.ts';
 import { ISO_4217_CODES } from '../currencies.ts';
 import { quote } from '../headers.ts';
 import { hasIsoDateShape, isCanonicalIso, parseIsoDate } from '../iso-date.ts';
-import { codePointName, firstAsciiLookAlike, firstControlCharacter, hasInvisibleCharacter, hasVisibleCharacter } from '../look-alikes.ts';
+import { codePointName, firstAsciiLookAlike, firstControlCharacter, hasInvisibleCharacter, hasVisibleCharacter, isPrintableAscii } from '../look-alikes.ts';
 import type { ColumnSpec, DateColumn, DecimalColumn, EmailColumn, EnumColumn, IdColumn, IntegerColumn, TextColumn } from './format.ts';
 
 /** A value a stored order holds (DynamoDB S, N or BOOL). */
@@ -167,21 +167,23 @@ function textRule(spec: TextColumn): CellRule {
  * brackets anywhere. Non-ASCII letters are allowed (international addresses), except those that
  * case-fold to ASCII letters; the address is stored lower-cased in ASCII only.
  */
-const EMAIL_LOCAL = /^[^\s@",;<>()[\]\\]{1,64}$/;
-const EMAIL_LABEL = /^[^\s@",;<>()[\]\\.\-_]([^\s@",;<>()[\]\\._]*[^\s@",;<>()[\]\\.\-_])?$/;
+/** Characters never in an address: whitespace, quotes, commas, semicolons, brackets, backslash, "@". */
+const EMAIL_CHAR = '[^\\s@",;<>()[\\]\\\\';
+/** A local part: dot-separated runs (no dot at either end, no two in a row). */
+const EMAIL_LOCAL = `${EMAIL_CHAR}.]+(?:\\.${EMAIL_CHAR}.]+)*`;
+/** A domain label: 1–63 characters, no dot or "_", no "-" at either end. */
+const EMAIL_LABEL = `${EMAIL_CHAR}._-](?:${EMAIL_CHAR}._]{0,61}${EMAIL_CHAR}._-])?`;
+const EMAIL = new RegExp(`^(?=[^@]{1,64}@)${EMAIL_LOCAL}@${EMAIL_LABEL}(?:\\.${EMAIL_LABEL})+$`);
 
 export function isPlausibleEmail(value: string): boolean {
-  const at = value.indexOf('@');
-  if (at <= 0 || at !== value.lastIndexOf('@')) return false;
-  const local = value.slice(0, at);
-  const domain = value.slice(at + 1);
-  if (!EMAIL_LOCAL.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
-  const labels = domain.split('.');
-  return domain.length <= 253 && labels.length >= 2 && labels.every((label) => label.length <= 63 && EMAIL_LABEL.test(label));
+  return EMAIL.test(value);
 }
 
-const ASCII_UPPER = /[A-Z]+/g;
-const lowerAscii = (value: string): string => value.replace(ASCII_UPPER, (s) => s.toLowerCase());
+/** Lower-cases ASCII letters only: a non-ASCII letter keeps its case (none left folds to ASCII). */
+function lowerAscii(value: string, printableAscii: boolean): string {
+  if (printableAscii) return value.toLowerCase();
+  return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
 
 function emailRule(spec: EmailColumn): CellRule {
   const { name, maxLength } = spec;
@@ -191,16 +193,17 @@ function emailRule(spec: EmailColumn): CellRule {
       if (spec.required) problems.push(emptyProblem(spec, expected));
       return undefined;
     }
-    const lookAlike = firstAsciiLookAlike(value);
+    const ascii = isPrintableAscii(value);
+    const lookAlike = ascii ? null : firstAsciiLookAlike(value);
     if (lookAlike !== null) {
       problems.push({ column: name, reason: lookAlikeReason(name, value, lookAlike, expected) });
       return undefined;
     }
-    if (lengthOver(value, maxLength) !== null || hasInvisibleCharacter(value) || !isPlausibleEmail(value)) {
+    if (lengthOver(value, maxLength) !== null || (!ascii && hasInvisibleCharacter(value)) || !EMAIL.test(value)) {
       problems.push({ column: name, reason: `${name} ${quote(value)} is not a plausible e-mail address; ${expected}` });
       return undefined;
     }
-    return lowerAscii(value);
+    return lowerAscii(value, ascii);
   };
 }
 
@@ -250,23 +253,29 @@ function decimalRule(spec: DecimalColumn): CellRule {
       if (spec.required) problems.push(emptyProblem(spec, expected));
       return undefined;
     }
-    const refuse = (what: string): undefined => {
-      problems.push({ column: name, reason: `${name} ${quote(value)} ${what}; ${expected}` });
+    const problem = decimalProblem(value, min, scale, maxMinor, minMinor, unit);
+    if (typeof problem === 'string') {
+      problems.push({ column: name, reason: `${name} ${quote(value)} ${problem}; ${expected}` });
       return undefined;
-    };
-    const match = DECIMAL.exec(value);
-    if (!match) return refuse('is not a plain decimal number');
-    const [, sign = '', whole = '', fraction = ''] = match;
-    const zero = !/[1-9]/.test(whole + fraction);
-    if (sign === '-' && !zero && min >= 0) return refuse('is negative');
-    if (sign === '+' || (sign === '-' && zero)) return refuse('is not a plain decimal number');
-    if (fraction.length > scale) return refuse(scale === 0 ? 'has decimals' : `has more than ${decimalsText(scale).slice('at most '.length)}`);
-    const magnitude = Number(whole) * unit + (scale === 0 ? 0 : Number(fraction.padEnd(scale, '0')));
-    const minor = sign === '-' ? -magnitude : magnitude;
-    if (minor > maxMinor) return refuse(`is more than ${int(max)}`);
-    if (minor < minMinor) return refuse(`is less than ${int(min)}`);
-    return minor / unit;
+    }
+    return problem / unit;
   };
+}
+
+/** The value in minor units, or what is wrong with it. */
+function decimalProblem(value: string, min: number, scale: number, maxMinor: number, minMinor: number, unit: number): number | string {
+  const match = DECIMAL.exec(value);
+  if (!match) return 'is not a plain decimal number';
+  const [, sign = '', whole = '', fraction = ''] = match;
+  const zero = !/[1-9]/.test(whole + fraction);
+  if (sign === '-' && !zero && min >= 0) return 'is negative';
+  if (sign === '+' || (sign === '-' && zero)) return 'is not a plain decimal number';
+  if (fraction.length > scale) return scale === 0 ? 'has decimals' : `has more than ${decimalsText(scale).slice('at most '.length)}`;
+  const magnitude = Number(whole) * unit + (scale === 0 ? 0 : Number(fraction.padEnd(scale, '0')));
+  const minor = sign === '-' ? -magnitude : magnitude;
+  if (minor > maxMinor) return `is more than ${int(maxMinor / unit)}`;
+  if (minor < minMinor) return `is less than ${int(minMinor / unit)}`;
+  return minor;
 }
 
 function booleanRule(spec: ColumnSpec): CellRule {
@@ -304,29 +313,35 @@ function dateRule(spec: DateColumn): CellRule {
       if (spec.required) problems.push(emptyProblem(spec, expected));
       return undefined;
     }
-    const refuse = (reason: string): undefined => {
-      problems.push({ column: name, reason: `${name} ${quote(value)} ${reason}` });
-      return undefined;
-    };
+    return dateValue(value, clock.now.getTime(), problems);
+  };
+
+  function refuse(value: string, problem: string, problems: Problem[]): undefined {
+    problems.push({ column: name, reason: `${name} ${quote(value)} ${problem}` });
+    return undefined;
+  }
+
+  /** The value stored, or undefined after pushing what is wrong with it. */
+  function dateValue(value: string, now: number, problems: Problem[]): string | undefined {
     const time = type === 'date' && !ISO_DATE_ONLY.test(value) ? null : parseIsoDate(value);
     if (time === null) {
       const shaped = type === 'date' ? ISO_DATE_ONLY.test(value) : hasIsoDateShape(value);
       const what = type === 'date' ? 'an ISO 8601 date' : 'an ISO 8601 date or date-time';
-      return refuse(`${shaped ? `is not a real calendar date${type === 'date' ? '' : ' or time'}` : `is not ${what}`}; ${expected}`);
+      return refuse(value, `${shaped ? `is not a real calendar date${type === 'date' ? '' : ' or time'}` : `is not ${what}`}; ${expected}`, problems);
     }
-    if (earliest !== null && time < earliest) return refuse(`is too far in the past; expected no earlier than ${earliestText}`);
+    if (earliest !== null && time < earliest) return refuse(value, `is too far in the past; expected no earlier than ${earliestText}`, problems);
     if (aheadMs !== null) {
-      const latest = clock.now.getTime() + aheadMs;
+      const latest = now + aheadMs;
       // A date is a whole day: it may be the day `latest` falls on.
-      const latestText = type === 'date' ? new Date(latest).toISOString().slice(0, 10) : new Date(latest).toISOString();
+      const latestText = type === 'date' ? new Date(latest).toISOString().slice(0, 10) : '';
       if (type === 'date' ? value > latestText : time > latest) {
-        return refuse(`is in the future; expected no later than ${latestText} (${days} after processing)`);
+        return refuse(value, `is in the future; expected no later than ${latestText || new Date(latest).toISOString()} (${days} after processing)`, problems);
       }
     }
     if (type === 'date') return value;
     // Already in the form toISOString writes (that layout, and it parsed): its own canonical form.
     return isCanonicalIso(value) ? value : new Date(time).toISOString();
-  };
+  }
 }
 
 interface CodeList {
@@ -357,14 +372,14 @@ function codeRule(name: string, required: boolean, fallback: string | undefined,
 /** One of the declared values, any ASCII case; stored as declared. */
 function enumRule(spec: EnumColumn): CellRule {
   const expected = expectedText(spec);
-  const byFolded = new Map(spec.values.map((v) => [lowerAscii(v), v]));
+  const byFolded = new Map(spec.values.map((v) => [lowerAscii(v, false), v]));
   return (value, problems) => {
     if (!value) {
       if (spec.required) problems.push(emptyProblem(spec, expected));
       return undefined;
     }
     const lookAlike = firstAsciiLookAlike(value);
-    const declared = lookAlike === null ? byFolded.get(lowerAscii(value)) : undefined;
+    const declared = lookAlike === null ? byFolded.get(lowerAscii(value, false)) : undefined;
     if (declared === undefined) {
       problems.push({
         column: spec.name,

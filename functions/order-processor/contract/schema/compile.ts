@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { normalizeHeaderName, quote } from '../headers.ts';
 import { hasVisibleCharacter } from '../look-alikes.ts';
-import type { ContractContext, HeaderInfo, Order, RowError, SeenOrderIds } from '../types.ts';
-import { cellRule, expectedText, idProblem, looksLikeId, type CellRule, type CellValue, type Problem } from './column-rules.ts';
+import type { ContractContext, HeaderInfo, Order, OrderValue, RowError, SeenOrderIds } from '../types.ts';
+import { cellRule, expectedText, idProblem, looksLikeId, type CellRule, type Problem } from './column-rules.ts';
 import { RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE, type ColumnSpec, type IdColumn, type SchemaSpec, type UnknownColumnPolicy } from './format.ts';
 
 /** Which rules checked a file: recorded on every ingestion (version also on every order). */
@@ -150,20 +150,22 @@ class ColumnPlan {
   validator(header: HeaderInfo): RowValidator {
     const positions = this.spec.columns.map((c) => header.canonical.indexOf(c.name));
     const kept = keptColumns(header, this.spec);
-    const names = this.spec.columns.map((c) => c.name);
-    const count = names.length;
+    const count = positions.length;
     const { rules, groups, keyIndex, keyExpected, totals } = this;
     const keyName = this.spec.key;
     const keyMax = this.keySpec.maxLength;
+    const build = orderBuilder([...this.spec.columns.map((c) => c.name), ...totals.map((t) => t.name), ...kept.map(([name]) => name)]);
+    // One row is validated at a time, synchronously: these are reused from row to row.
+    const values: (string | undefined)[] = new Array<string | undefined>(count).fill(undefined);
+    const stored: (OrderValue | undefined)[] = new Array<OrderValue | undefined>(count + totals.length + kept.length).fill(undefined);
+    const problems: Problem[] = [];
     const version = this.identity.version;
     return (cells, line, ctx, seen) => {
-      const values: (string | undefined)[] = new Array<string | undefined>(count);
       for (let i = 0; i < count; i++) {
         const at = positions[i] as number;
         values[i] = at < 0 ? undefined : (cells[at] ?? '').trim();
       }
-      const problems: Problem[] = [];
-      const stored: (CellValue | undefined)[] = new Array<CellValue | undefined>(count);
+      problems.length = 0;
       const orderId = values[keyIndex] ?? '';
       for (let i = 0; i < count; i++) {
         const group = groups[i];
@@ -183,31 +185,35 @@ class ColumnPlan {
           reason: problems.map((p) => p.reason).join(' | '),
         };
       }
-      const order = {} as Record<string, CellValue>;
-      for (let i = 0; i < count; i++) {
-        const value = stored[i];
-        if (value !== undefined) order[names[i] as string] = value;
-      }
+      let at = count;
       for (const total of totals) {
         const quantity = stored[total.quantity];
         const price = stored[total.price];
         // Integer minor units: 3 × 1999 = 5997 → 59.97, never 59.970000000000006.
-        if (typeof quantity === 'number' && typeof price === 'number') {
-          order[total.name] = (quantity * Math.round(price * total.unit)) / total.unit;
-        }
+        stored[at++] = typeof quantity === 'number' && typeof price === 'number' ? (quantity * Math.round(price * total.unit)) / total.unit : undefined;
       }
-      for (const [attribute, at] of kept) {
-        const value = (cells[at] ?? '').trim();
-        if (hasVisibleCharacter(value)) order[attribute] = value;
+      for (const [, position] of kept) {
+        const value = (cells[position] ?? '').trim();
+        stored[at++] = hasVisibleCharacter(value) ? value : undefined;
       }
-      order.source_key = ctx.sourceKey;
-      order.source_line = line;
-      order.ingestion_id = ctx.ingestionId;
-      order.processed_at = ctx.processedAt;
-      order[SCHEMA_VERSION_ATTRIBUTE] = version;
-      return order as Order;
+      return build(stored, ctx, line, version);
     };
   }
+}
+
+/**
+ * The order's constructor for a list of attribute names: an object literal with those names in
+ * that order, then the record's own attributes. Generated once per header (the names are the
+ * schema's checked snake_case names and normalised header names, written as JSON string
+ * literals), so every order of a file has one shape: a literal is about twice as fast to build
+ * per row as assigning computed names one by one, and everything downstream (the DynamoDB
+ * marshaller, the cleaned CSV) reads objects of one hidden class. An attribute without a value
+ * is undefined (never stored, an empty cell in the cleaned CSV).
+ */
+function orderBuilder(names: readonly string[]): (stored: readonly (OrderValue | undefined)[], ctx: ContractContext, line: number, version: number) => Order {
+  const fields = names.map((name, i) => `${JSON.stringify(name)}: s[${i}]`);
+  fields.push('source_key: c.sourceKey', 'source_line: l', 'ingestion_id: c.ingestionId', 'processed_at: c.processedAt', `${SCHEMA_VERSION_ATTRIBUTE}: v`);
+  return new Function('s', 'c', 'l', 'v', `return { ${fields.join(', ')} };`) as (stored: readonly (OrderValue | undefined)[], ctx: ContractContext, line: number, version: number) => Order;
 }
 
 /**
