@@ -1,7 +1,8 @@
 /**
- * `order-pipeline validate <file…> [--json]`: the processor's CSV contract run locally, no AWS.
- * A dry run before uploading: same reader, same rules, same reasons, same caps (MAX_FILE_MB,
- * MAX_FILE_LINES from the environment).
+ * `order-pipeline validate <file…> [--schema SCHEMA.json] [--json]`: the processor's CSV contract
+ * run locally, no AWS. A dry run before uploading: same reader, same rules, same reasons, same caps
+ * (MAX_FILE_MB, MAX_FILE_LINES from the environment), under the order schema given (--schema, else
+ * ORDER_SCHEMA, else the built-in order-schema.json).
  *
  * The report streams: human output keeps the first 10 errors per file and counts the rest;
  * --json spools each file's errors to a temporary file while the file is read (its counts come
@@ -16,9 +17,13 @@ import { parseArgs } from 'node:util';
 import {
   InvalidLimitError,
   limitsFromEnv,
+  orderSchemaFor,
+  SchemaFileError,
   validateFile,
   type ContractLimits,
   type FileReport,
+  type LoadedSchema,
+  type SchemaIdentity,
 } from '../../functions/order-processor/index.ts';
 import { EXIT, UsageError } from '../exit.ts';
 
@@ -26,17 +31,21 @@ type RowError = FileReport['errors'][number];
 
 export const summary = 'check order CSV files against the contract locally (no AWS)';
 
-const USAGE = `usage: order-pipeline validate <file…> [--json]
+const USAGE = `usage: order-pipeline validate <file…> [--schema SCHEMA.json] [--json]
 
 Reads each file (.csv or .csv.gz) with the processor's CSV contract and reports, per file,
 VALID / PARTIAL / REJECTED with row counts and the rejected rows (file:line column: reason).
 
 options:
-  --json      print a JSON array, one object per file:
-              {"file","status","rows","valid","rejected","blank","reason","errors":[{"line","order_id","column","reason"}]}
-  -h, --help  show this help
+  --schema FILE  the order schema to check against (docs/csv-format.md "The schema file");
+                 default: ORDER_SCHEMA, else the built-in order-schema.json
+  --json         print a JSON array, one object per file:
+                 {"file","status","rows","valid","rejected","blank","reason",
+                  "schema":{"name","version","fingerprint"},"errors":[{"line","order_id","column","reason"}]}
+  -h, --help     show this help
 
-environment (the same caps as the processor; docs/csv-format.md "Limits"):
+environment (the same settings as the processor; docs/csv-format.md "Limits"):
+  ORDER_SCHEMA    the order schema file when --schema is not given
   MAX_FILE_MB     largest file in MB once decompressed (default 16384)
   MAX_FILE_LINES  most lines per file (default 100000000)
 
@@ -45,7 +54,7 @@ exit status: 0 all files VALID, 1 some rows rejected, 2 some file REJECTED, 64 u
 /** How many row errors the human output shows per file (--json lists all). */
 const SHOWN_ERRORS = 10;
 
-function parse(argv: string[]): { files: string[]; json: boolean; help: boolean } {
+function parse(argv: string[]): { files: string[]; json: boolean; help: boolean; schema: string | undefined } {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -53,10 +62,11 @@ function parse(argv: string[]): { files: string[]; json: boolean; help: boolean 
       strict: true,
       options: {
         json: { type: 'boolean', default: false },
+        schema: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-    return { files: positionals, json: values.json ?? false, help: values.help ?? false };
+    return { files: positionals, json: values.json ?? false, help: values.help ?? false, schema: values.schema };
   } catch (err) {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
   }
@@ -97,10 +107,11 @@ export function jsonErrorElement({ line, order_id, column, reason }: RowError): 
   return `      {\n        "line": ${j(line)},\n        "order_id": ${j(order_id)},\n        "column": ${j(column)},\n        "reason": ${j(reason)}\n      }`;
 }
 
-/** A file's object up to `"errors": ` (the counts), as an element of the top-level array. */
-export function jsonFileHead(report: FileReport): string {
+/** A file's object up to `"errors": ` (the counts and the schema that checked it), as an element of the top-level array. */
+export function jsonFileHead(report: FileReport, schema: SchemaIdentity): string {
   const { file, status, rows, valid, rejected, blank, reason } = report;
-  const head = JSON.stringify({ file, status, rows, valid, rejected, blank, reason, errors: [] }, null, 2);
+  const { name, version, fingerprint } = schema;
+  const head = JSON.stringify({ file, status, rows, valid, rejected, blank, reason, schema: { name, version, fingerprint }, errors: [] }, null, 2);
   return `  ${indent(head.slice(0, head.lastIndexOf('[]')), 2)}`;
 }
 
@@ -143,11 +154,11 @@ class ErrorSpool {
   }
 }
 
-async function validateAsJson(file: string, limits: ContractLimits, first: boolean): Promise<FileReport> {
+async function validateAsJson(file: string, limits: ContractLimits, loaded: LoadedSchema, first: boolean): Promise<FileReport> {
   const spool = new ErrorSpool();
   try {
-    const report = await validateFile(file, { maxErrors: 0, limits, onError: (error) => spool.add(error) });
-    await write(`${first ? '' : ','}\n${jsonFileHead(report)}`);
+    const report = await validateFile(file, { maxErrors: 0, limits, schema: loaded.schema, onError: (error) => spool.add(error) });
+    await write(`${first ? '' : ','}\n${jsonFileHead(report, loaded.schema.identity)}`);
     // A file rejected as a whole lists no rows (report.rejected is then 0).
     if (report.rejected > 0 && spool.count > 0) {
       await write('[\n');
@@ -171,23 +182,41 @@ function limitsOrUsageError(): ContractLimits {
   }
 }
 
+/** The schema line of the human output. */
+export function formatSchema({ schema, file }: LoadedSchema): string {
+  const { name, version, fingerprint } = schema.identity;
+  return `schema ${JSON.stringify(name)} version ${version} (fingerprint ${fingerprint}) from ${file}`;
+}
+
+/** A broken schema file is a usage error: its message names the file, the place in it and what is expected. */
+function schemaOrUsageError(given: string | undefined): LoadedSchema {
+  try {
+    return orderSchemaFor(given, process.env);
+  } catch (err) {
+    if (err instanceof SchemaFileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const { files, json, help } = parse(argv);
+  const { files, json, help, schema } = parse(argv);
   if (help) {
     process.stdout.write(USAGE + '\n');
     return EXIT.ok;
   }
   if (files.length === 0) throw new UsageError(`no files given\n\n${USAGE}`);
   const limits = limitsOrUsageError();
+  const loaded = schemaOrUsageError(schema);
 
   const statuses: Pick<FileReport, 'status'>[] = [];
   if (json) await write('[');
   for (const [i, file] of files.entries()) {
     if (json) {
-      const { status } = await validateAsJson(file, limits, i === 0);
+      const { status } = await validateAsJson(file, limits, loaded, i === 0);
       statuses.push({ status });
     } else {
-      const report = await validateFile(file, { maxErrors: SHOWN_ERRORS, limits });
+      if (i === 0) await write(`${formatSchema(loaded)}\n`);
+      const report = await validateFile(file, { maxErrors: SHOWN_ERRORS, limits, schema: loaded.schema });
       statuses.push({ status: report.status });
       await write(formatHuman(report) + '\n');
     }

@@ -10,3 +10,6 @@ export { validateFile, FileTally, statusOf, type FileReport, type FileStatus, ty
 export { DEFAULT_LIMITS, InvalidLimitError, LIMIT_ENV, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
 export { decodeMessageBody, MalformedEventError, PART_MESSAGE_TYPE, partMessageBody, type DecodedMessage, type ObjectRef, type PartMessage, type PartPhase } from './event.ts';
 export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './settings.ts';
+export { BUILT_IN_SCHEMA, orderSchemaFor } from './contract/schema/built-in.ts';
+export { DEFAULT_SCHEMA_FILE, loadSchemaFile, ORDER_SCHEMA_ENV, SchemaFileError, type LoadedSchema } from './contract/schema/load.ts';
+export type { CompiledSchema, SchemaIdentity } from './contract/schema/compile.ts';

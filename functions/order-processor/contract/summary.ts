@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { fileNameProblem } from './file-name.ts';
 import type { ContractLimits } from './limits.ts';
 import { readOrders, type ByteSource } from './reader.ts';
+import type { CompiledSchema } from './schema/compile.ts';
 import { FileRejectedError, type ContractContext, type ContractEvent, type FileCounts, type RowError } from './types.ts';
 
 export type FileStatus = 'VALID' | 'PARTIAL' | 'REJECTED';
@@ -111,6 +112,8 @@ export interface ValidateOptions {
   onError?: OnRowError;
   /** File caps (see limits.ts `limitsFromEnv`); DEFAULT_LIMITS when absent. */
   limits?: ContractLimits;
+  /** The order schema (schema/load.ts); the built-in one when absent. */
+  schema?: CompiledSchema;
 }
 
 /**
@@ -131,6 +134,7 @@ export async function validateFile(source: string | ByteSource, options: Validat
   // Like the processor, rely on the gzip magic bytes rather than the name, so both judge alike.
   if (options.gzip) ctx.gzip = true;
   if (options.limits) ctx.limits = options.limits;
+  if (options.schema) ctx.schema = options.schema;
   const tally = new FileTally(file, options.maxErrors, options.onError);
   // Judged by name like the processor judges the S3 key (a stream has no name to judge); a path
   // that cannot be read at all says so first.

@@ -87,14 +87,14 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
   const unknownColumns = raw.unknownColumns ?? 'ignore';
   if (!UNKNOWN_COLUMN_POLICIES.includes(unknownColumns as never)) p.expect('unknownColumns', unknownColumns, `one of ${UNKNOWN_COLUMN_POLICIES.map((v) => `"${v}"`).join(', ')}`);
 
-  const columns: ColumnSpec[] = [];
+  // By position, undefined where a column has problems of its own (later checks skip it).
+  const checked: (ColumnSpec | undefined)[] = [];
   if (!Array.isArray(raw.columns) || raw.columns.length === 0) p.expect('columns', raw.columns, 'an array of at least one column');
-  else raw.columns.forEach((column, i) => {
-    const checked = checkColumn(column, `columns[${i}]`, p);
-    if (checked) columns.push(checked);
-  });
-  const columnsOk = Array.isArray(raw.columns) && columns.length === raw.columns.length;
-  if (columnsOk) crossCheckColumns(columns, p);
+  else for (const [i, column] of raw.columns.entries()) checked.push(checkColumn(column, `columns[${i}]`, p));
+  crossCheckColumns(checked, p);
+  const columns = checked.filter((c): c is ColumnSpec => c !== undefined);
+  const columnsOk = columns.length === checked.length && columns.length > 0;
+  const declared = new Set((Array.isArray(raw.columns) ? raw.columns : []).map((c: unknown) => (isObject(c) ? c.name : undefined)));
 
   const names = new Set(columns.map((c) => c.name));
   const keyColumn = columns.find((c) => c.name === TABLE_KEY);
@@ -102,8 +102,8 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
     const i = columns.findIndex((c) => c.name === TABLE_KEY);
     p.add(i < 0 ? 'columns' : `columns[${i}]`, `${i < 0 ? `has no "${TABLE_KEY}" column` : `"${TABLE_KEY}" is not a required id column`}; expected the key column { "name": "${TABLE_KEY}", "type": "id", "required": true }`);
   }
-  const atLeastOne = checkGroups(raw.atLeastOne, names, columns, p);
-  const derived = checkDerived(raw.derived, columns, p);
+  const atLeastOne = checkGroups(raw.atLeastOne, names, declared, columns, p);
+  const derived = checkDerived(raw.derived, columns, declared, p);
   if (p.list.length > 0) return { problems: p.list };
   return {
     spec: {
@@ -236,10 +236,11 @@ function typeOptions(type: ColumnType, raw: Json, at: string, base: Omit<ColumnS
 }
 
 /** Names unique; every alias (and its form without underscores) claimed by one column only. */
-function crossCheckColumns(columns: readonly ColumnSpec[], p: Problems): void {
+function crossCheckColumns(columns: readonly (ColumnSpec | undefined)[], p: Problems): void {
   const claimed = new Map<string, { column: number; place: string }>();
   const claimedSquashed = new Map<string, { column: number; place: string }>();
   columns.forEach((column, i) => {
+    if (!column) return;
     const spellings: [string, string][] = [[`columns[${i}].name`, column.name], ...column.aliases.map((a, k): [string, string] => [`columns[${i}].aliases[${k}]`, a])];
     for (const [place, spelling] of spellings) {
       const name = normalizeHeaderName(spelling);
@@ -255,7 +256,8 @@ function crossCheckColumns(columns: readonly ColumnSpec[], p: Problems): void {
   });
 }
 
-function checkGroups(raw: unknown, names: ReadonlySet<string>, columns: readonly ColumnSpec[], p: Problems): string[][] {
+/** `declared`: every name in the file's columns, also of those with problems of their own (not reported again here). */
+function checkGroups(raw: unknown, names: ReadonlySet<string>, declared: ReadonlySet<unknown>, columns: readonly ColumnSpec[], p: Problems): string[][] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
     p.expect('atLeastOne', raw, 'an array of groups of column names, e.g. [["customer_id", "customer_name"]]');
@@ -270,7 +272,9 @@ function checkGroups(raw: unknown, names: ReadonlySet<string>, columns: readonly
       return [];
     }
     group.forEach((member, k) => {
-      if (typeof member !== 'string' || !names.has(member)) p.expect(`${at}[${k}]`, member, 'the name of a column of this schema');
+      if (typeof member !== 'string' || !names.has(member)) {
+        if (!declared.has(member)) p.expect(`${at}[${k}]`, member, 'the name of a column of this schema');
+      }
       else if (inGroup.has(member)) p.expect(`${at}[${k}]`, member, 'a column in one group only');
       else if (member === TABLE_KEY) p.expect(`${at}[${k}]`, member, 'a column other than the key (it is always required)');
       inGroup.add(member as string);
@@ -281,7 +285,7 @@ function checkGroups(raw: unknown, names: ReadonlySet<string>, columns: readonly
   });
 }
 
-function checkDerived(raw: unknown, columns: readonly ColumnSpec[], p: Problems): DerivedSpec[] {
+function checkDerived(raw: unknown, columns: readonly ColumnSpec[], declared: ReadonlySet<unknown>, p: Problems): DerivedSpec[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
     p.expect('derived', raw, 'an array of derived values, e.g. [{ "name": "total_amount", "rule": "line-total", "of": ["quantity", "unit_price"] }]');
@@ -303,7 +307,9 @@ function checkDerived(raw: unknown, columns: readonly ColumnSpec[], p: Problems)
     const quantity = Array.isArray(of) ? columns.find((c) => c.name === of[0]) : undefined;
     const price = Array.isArray(of) ? columns.find((c) => c.name === of[1]) : undefined;
     if (!Array.isArray(of) || of.length !== 2 || quantity?.type !== 'integer' || price?.type !== 'decimal') {
-      p.expect(`${at}.of`, of, 'the names of an integer column and a decimal column, e.g. ["quantity", "unit_price"]');
+      // A column named here whose own entry has problems was reported there.
+      const reported = Array.isArray(of) && of.some((name) => declared.has(name) && !columns.some((c) => c.name === name));
+      if (!reported) p.expect(`${at}.of`, of, 'the names of an integer column and a decimal column, e.g. ["quantity", "unit_price"]');
       return [];
     }
     // The total in minor units must stay exact (a safe integer).

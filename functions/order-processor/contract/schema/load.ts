@@ -61,3 +61,24 @@ export function loadSchemaFile(path: string): CompiledSchema {
   }
   return compileSchemaText(text, path);
 }
+
+/** A schema and the file it came from, as the entry points report it. */
+export interface LoadedSchema {
+  schema: CompiledSchema;
+  /** The file as given (flag or ORDER_SCHEMA), or DEFAULT_SCHEMA_FILE for the built-in one. */
+  file: string;
+}
+
+/**
+ * The schema of an entry point (`validate`, `local up`, synth): the file given (a `--schema`
+ * flag), else ORDER_SCHEMA, else the built-in one (order-schema.json at the repository root,
+ * already compiled: `builtIn`). Throws SchemaFileError for a broken file.
+ */
+export function entryPointSchema(
+  given: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  builtIn: CompiledSchema,
+): LoadedSchema {
+  const file = given?.trim() || env[ORDER_SCHEMA_ENV]?.trim();
+  return file ? { schema: loadSchemaFile(file), file } : { schema: builtIn, file: DEFAULT_SCHEMA_FILE };
+}
