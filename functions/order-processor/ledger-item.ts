@@ -92,5 +92,9 @@ export interface LedgerItem {
   planned?: { rows: number; valid: number; rejected: number; blank: number };
   /** Rows confirmed written by the parts written so far. */
   parts_rows_written?: number;
+  /** The order schema that checked the file (docs/csv-format.md "The schema file"), recorded by the claim. */
+  schema_name?: string;
+  schema_version?: number;
+  schema_fingerprint?: string;
 }
 

@@ -41,7 +41,7 @@ describe('order-pipeline validate', () => {
     reports.forEach((report, i) => {
       const name = names[i] as string;
       const expected = SAMPLE_OUTCOMES[name];
-      expect(Object.keys(report)).toEqual(['file', 'status', 'rows', 'valid', 'rejected', 'blank', 'reason', 'errors']);
+      expect(Object.keys(report)).toEqual(['file', 'status', 'rows', 'valid', 'rejected', 'blank', 'reason', 'schema', 'errors']);
       expect(report).toMatchObject({
         file: sample(name),
         status: expected?.status,
