@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
 import { SAMPLE_OUTCOMES } from '../../../support/sample-data.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -138,6 +139,7 @@ describe('order-pipeline validate', () => {
         rejected: 0,
         blank: 0,
         reason: 'cannot read the file: no such file',
+        schema: { name: BUILT_IN_SCHEMA.identity.name, version: BUILT_IN_SCHEMA.identity.version, fingerprint: BUILT_IN_SCHEMA.identity.fingerprint },
         errors: [],
       },
     ]);
@@ -164,7 +166,7 @@ describe('order-pipeline validate', () => {
     const result = await runCli(args);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(message);
-    expect(result.stderr).toContain('usage: order-pipeline validate <file…> [--json]');
+    expect(result.stderr).toContain('usage: order-pipeline validate <file…> [--schema SCHEMA.json] [--json]');
   });
 
   it('prints usage and exits 0 with --help', async () => {
