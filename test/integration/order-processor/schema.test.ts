@@ -108,7 +108,7 @@ describe('a typed optional column added as one schema entry', () => {
     expect(cleaned[0]).toContain(',order_date,shipping_country,total_amount,');
     expect(cleaned[1]).toContain(',DE,3,');
     const alerts = await receiveAlerts();
-    expect(alerts.map((a) => a.body).join('\n')).toContain(`Schema:     "orders-shipping" version 2 (fingerprint ${identity.fingerprint})`);
+    expect(alerts.map((a) => a.message).join('\n')).toContain(`Schema:     "orders-shipping" version 2 (fingerprint ${identity.fingerprint})`);
   });
 
   it('refuses to process anything with a broken schema file: the record fails, nothing is claimed', async () => {
