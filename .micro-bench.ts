@@ -6,7 +6,7 @@ const schemaPath = process.argv[3];
 let schema: unknown;
 if (schemaPath) {
   const m = await import(`${root}/functions/order-processor/contract/schema/load.ts`);
-  schema = m.loadSchemaFile(schemaPath).compiled;
+  schema = m.loadSchemaFile(schemaPath);
 }
 const now = new Date();
 const runs: number[] = [];

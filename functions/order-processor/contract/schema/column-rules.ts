@@ -267,9 +267,11 @@ function decimalProblem(value: string, min: number, scale: number, maxMinor: num
   const match = DECIMAL.exec(value);
   if (!match) return 'is not a plain decimal number';
   const [, sign = '', whole = '', fraction = ''] = match;
-  const zero = !/[1-9]/.test(whole + fraction);
-  if (sign === '-' && !zero && min >= 0) return 'is negative';
-  if (sign === '+' || (sign === '-' && zero)) return 'is not a plain decimal number';
+  if (sign !== '') {
+    const zero = !/[1-9]/.test(whole) && !/[1-9]/.test(fraction);
+    if (sign === '-' && !zero && min >= 0) return 'is negative';
+    if (sign === '+' || zero) return 'is not a plain decimal number';
+  }
   if (fraction.length > scale) return scale === 0 ? 'has decimals' : `has more than ${decimalsText(scale).slice('at most '.length)}`;
   const magnitude = Number(whole) * unit + (scale === 0 ? 0 : Number(fraction.padEnd(scale, '0')));
   const minor = sign === '-' ? -magnitude : magnitude;
@@ -308,12 +310,20 @@ function dateRule(spec: DateColumn): CellRule {
   const earliestText = spec.notBefore === undefined ? '' : type === 'date' ? spec.notBefore.slice(0, 10) : new Date(earliest ?? 0).toISOString();
   const aheadMs = spec.maxDaysAhead === undefined ? null : spec.maxDaysAhead * DAY_MS;
   const days = spec.maxDaysAhead === 1 ? '1 day' : `${spec.maxDaysAhead} days`;
+  // "Now" is the same for every row of a file: the latest day a date may name is worked out once per "now".
+  let latestFor = NaN;
+  let latestDay = '';
   return (value, problems, clock) => {
     if (!value) {
       if (spec.required) problems.push(emptyProblem(spec, expected));
       return undefined;
     }
-    return dateValue(value, clock.now.getTime(), problems);
+    const now = clock.now.getTime();
+    if (type === 'date' && aheadMs !== null && now !== latestFor) {
+      latestFor = now;
+      latestDay = new Date(now + aheadMs).toISOString().slice(0, 10);
+    }
+    return dateValue(value, now, problems);
   };
 
   function refuse(value: string, problem: string, problems: Problem[]): undefined {
@@ -332,10 +342,9 @@ function dateRule(spec: DateColumn): CellRule {
     if (earliest !== null && time < earliest) return refuse(value, `is too far in the past; expected no earlier than ${earliestText}`, problems);
     if (aheadMs !== null) {
       const latest = now + aheadMs;
-      // A date is a whole day: it may be the day `latest` falls on.
-      const latestText = type === 'date' ? new Date(latest).toISOString().slice(0, 10) : '';
-      if (type === 'date' ? value > latestText : time > latest) {
-        return refuse(value, `is in the future; expected no later than ${latestText || new Date(latest).toISOString()} (${days} after processing)`, problems);
+      // A date is a whole day: it may be the day `latest` falls on (dates compare as text).
+      if (type === 'date' ? value > latestDay : time > latest) {
+        return refuse(value, `is in the future; expected no later than ${type === 'date' ? latestDay : new Date(latest).toISOString()} (${days} after processing)`, problems);
       }
     }
     if (type === 'date') return value;
@@ -378,8 +387,9 @@ function enumRule(spec: EnumColumn): CellRule {
       if (spec.required) problems.push(emptyProblem(spec, expected));
       return undefined;
     }
-    const lookAlike = firstAsciiLookAlike(value);
-    const declared = lookAlike === null ? byFolded.get(lowerAscii(value, false)) : undefined;
+    const ascii = isPrintableAscii(value);
+    const lookAlike = ascii ? null : firstAsciiLookAlike(value);
+    const declared = lookAlike === null ? byFolded.get(lowerAscii(value, ascii)) : undefined;
     if (declared === undefined) {
       problems.push({
         column: spec.name,
