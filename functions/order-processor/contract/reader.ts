@@ -79,9 +79,10 @@ export async function* readOrders(input: ByteSource, ctx: ContractContext): Asyn
  * the rows after it are not needed). Throws the file's FileRejectedError when the file is
  * rejected before its header is read, exactly as readOrders would.
  */
-export async function readHeader(input: ByteSource, limits?: ContractLimits): Promise<{ header: HeaderInfo; span: RecordSpan }> {
+export async function readHeader(input: ByteSource, limits?: ContractLimits, schema?: CompiledSchema): Promise<{ header: HeaderInfo; span: RecordSpan }> {
   const ctx: ContractContext = { sourceKey: '', ingestionId: '', processedAt: '', now: new Date(0) };
   if (limits) ctx.limits = limits;
+  if (schema) ctx.schema = schema;
   const file = new OrderFile(ctx);
   for await (const slice of slices(plainBytes(input, true))) {
     for (const item of slice ? file.push(slice) : file.end()) {
