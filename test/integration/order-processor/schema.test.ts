@@ -111,6 +111,22 @@ describe('a typed optional column added as one schema entry', () => {
     expect(alerts.map((a) => a.message).join('\n')).toContain(`Schema:     "orders-shipping" version 2 (fingerprint ${identity.fingerprint})`);
   });
 
+  it('stores every extra type of the sample schema with its DynamoDB type: numbers exact, booleans as BOOL', async () => {
+    // Prepare
+    writeFileSync(join(taskRoot, 'order-schema.json'), readFileSync(join(ROOT, 'sample-data/extra-columns/order-schema.json')));
+    const obj = await putRaw('raw-data/schema/extra-columns.csv', readFileSync(join(ROOT, 'sample-data/extra-columns/orders.csv')));
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await ledgerItem(obj)).toMatchObject({ status: 'PARTIAL', rows: 6, written: 4, rejected: 2, schema_name: 'orders-extended', schema_version: 1 });
+    const stored = await orders(['ORD-10001', 'ORD-10002', 'ORD-10003', 'ORD-10006']);
+    expect(stored.find((o) => o.order_id === 'ORD-10001')).toMatchObject({ shipping_country: 'DE', sales_channel: 'web', discount: 5, gift: false, delivery_date: '2025-05-06' });
+    expect(stored.find((o) => o.order_id === 'ORD-10002')).toMatchObject({ sales_channel: 'store', gift: true });
+    expect(stored.find((o) => o.order_id === 'ORD-10006')).toMatchObject({ discount: 12.5, gift: false, shipping_country: 'IN' });
+    expect(stored.find((o) => o.order_id === 'ORD-10001')).not.toHaveProperty('notes');
+  });
+
   it('refuses to process anything with a broken schema file: the record fails, nothing is claimed', async () => {
     // Prepare
     writeFileSync(join(taskRoot, 'order-schema.json'), schemaWithShippingCountry().replace('"type": "country"', '"type": "nation"'));
