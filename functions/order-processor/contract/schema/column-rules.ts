@@ -78,7 +78,7 @@ const decimalExample = (scale: number): string => (scale === 0 ? '19' : `19.${'9
 const listText = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 
-/** The rule of one declared column. `key` marks the table key (its duplicate rule is the row validator's). */
+/** The rule of one declared column (the key column's duplicate rule is the row validator's: compile.ts). */
 export function cellRule(spec: ColumnSpec): CellRule {
   switch (spec.type) {
     case 'id':
