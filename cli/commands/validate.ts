@@ -79,13 +79,17 @@ export function exitStatusFor(reports: readonly Pick<FileReport, 'status'>[]): n
   return EXIT.ok;
 }
 
-/** The human report of one file; `report.errors` holds the first errors, `report.rejected` counts them all. */
-export function formatHuman(report: FileReport): string {
+/**
+ * The human report of one file; `report.errors` holds the first errors, `report.rejected` counts
+ * them all. `unknownColumns`: what the schema does with unknown columns (docs/csv-format.md).
+ */
+export function formatHuman(report: FileReport, unknownColumns: 'ignore' | 'keep' | 'reject' = 'ignore'): string {
   const counts = `rows ${report.rows}, valid ${report.valid}, rejected ${report.rejected}, blank ${report.blank}`;
   const lines = [`${report.status.padEnd(8)} ${report.file}: ${counts}`];
   if (report.reason) lines.push(`  reason: ${report.reason}`);
   if (report.unknownColumns.length > 0) {
-    lines.push(`  ignored unknown columns: ${report.unknownColumns.map((c) => JSON.stringify(c)).join(', ')}`);
+    const what = unknownColumns === 'keep' ? 'kept unknown columns (stored as strings)' : 'ignored unknown columns';
+    lines.push(`  ${what}: ${report.unknownColumns.map((c) => JSON.stringify(c)).join(', ')}`);
   }
   const shown = report.errors.slice(0, SHOWN_ERRORS);
   for (const error of shown) {
@@ -218,7 +222,7 @@ export async function run(argv: string[]): Promise<number> {
       if (i === 0) await write(`${formatSchema(loaded)}\n`);
       const report = await validateFile(file, { maxErrors: SHOWN_ERRORS, limits, schema: loaded.schema });
       statuses.push({ status: report.status });
-      await write(formatHuman(report) + '\n');
+      await write(formatHuman(report, loaded.schema.unknownColumns) + '\n');
     }
   }
   if (json) await write('\n]\n');

@@ -213,7 +213,17 @@ class ColumnPlan {
 function orderBuilder(names: readonly string[]): (stored: readonly (OrderValue | undefined)[], ctx: ContractContext, line: number, version: number) => Order {
   const fields = names.map((name, i) => `${JSON.stringify(name)}: s[${i}]`);
   fields.push('source_key: c.sourceKey', 'source_line: l', 'ingestion_id: c.ingestionId', 'processed_at: c.processedAt', `${SCHEMA_VERSION_ATTRIBUTE}: v`);
-  return new Function('s', 'c', 'l', 'v', `return { ${fields.join(', ')} };`) as (stored: readonly (OrderValue | undefined)[], ctx: ContractContext, line: number, version: number) => Order;
+  type Build = (stored: readonly (OrderValue | undefined)[], ctx: ContractContext, line: number, version: number) => Order;
+  try {
+    return new Function('s', 'c', 'l', 'v', `return { ${fields.join(', ')} };`) as Build;
+  } catch {
+    // Where code may not be generated (a Content-Security-Policy without 'unsafe-eval'): the same object, slower.
+    return (stored, ctx, line, version) => {
+      const order: Record<string, OrderValue | undefined> = {};
+      names.forEach((name, i) => (order[name] = stored[i]));
+      return { ...order, source_key: ctx.sourceKey, source_line: line, ingestion_id: ctx.ingestionId, processed_at: ctx.processedAt, [SCHEMA_VERSION_ATTRIBUTE]: version } as Order;
+    };
+  }
 }
 
 /**
