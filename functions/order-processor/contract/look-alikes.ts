@@ -79,7 +79,7 @@ export function firstControlCharacter(value: string): string | null {
   return CONTROL.exec(value)?.[0] ?? null;
 }
 
-/** The first character that case-folds to ASCII (a look-alike of an ASCII letter), or null. */
+/** The first look-alike of an ASCII letter or digit (a letter that case-folds to ASCII, a non-ASCII digit), or null. */
 export function firstAsciiLookAlike(value: string): string | null {
   return isPrintableAscii(value) ? null : (FOLDS_TO_ASCII.exec(value)?.[0] ?? NON_ASCII_DIGIT.exec(value)?.[0] ?? null);
 }

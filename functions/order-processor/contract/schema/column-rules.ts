@@ -12,10 +12,9 @@ import { ISO_4217_CODES } from '../currencies.ts';
 import { quote } from '../headers.ts';
 import { hasIsoDateShape, isCanonicalIso, parseIsoDate } from '../iso-date.ts';
 import { codePointName, firstAsciiLookAlike, firstControlCharacter, hasInvisibleCharacter, hasVisibleCharacter, isPrintableAscii } from '../look-alikes.ts';
+import type { OrderValue } from '../types.ts';
 import type { ColumnSpec, DateColumn, DecimalColumn, EmailColumn, EnumColumn, IdColumn, IntegerColumn, TextColumn } from './format.ts';
 
-/** A value a stored order holds (DynamoDB S, N or BOOL). */
-export type CellValue = string | number | boolean;
 
 export interface Problem {
   column: string;
@@ -32,7 +31,7 @@ export interface RowClock {
  * store, or undefined (nothing stored: an empty optional cell, or a refused value, for which a
  * Problem was pushed).
  */
-export type CellRule = (value: string | undefined, problems: Problem[], clock: RowClock) => CellValue | undefined;
+export type CellRule = (value: string | undefined, problems: Problem[], clock: RowClock) => OrderValue | undefined;
 
 const int = (n: number): string => n.toLocaleString('en-US');
 
@@ -399,5 +398,3 @@ function enumRule(spec: EnumColumn): CellRule {
     return declared;
   };
 }
-
-export type { DecimalColumn, TextColumn };
