@@ -58,6 +58,8 @@ export interface PollerOptions {
   /** Show the handler's own log lines on the terminal too (default: only in the log file). */
   verbose?: boolean;
   handlerModule?: string;
+  /** LAMBDA_TASK_ROOT of the function's environments: where its code (and the order schema synth put beside it) is. */
+  taskRoot?: string;
   /** Long-poll wait (s). */
   waitSeconds?: number;
   onEvent: (event: PollerEvent) => void;
@@ -116,7 +118,7 @@ export class LocalPoller {
     // on AWS; each queue gets a MappingPoller of its own, capped at its own mapping's maximum.
     this.pool = new EnvironmentPool({
       handlerModule: this.options.handlerModule ?? PROJECT_PATHS.processorHandler,
-      env: functionEnvironment(fn, { endpoint: outputs.endpoint, region: outputs.region }),
+      env: functionEnvironment(fn, { endpoint: outputs.endpoint, region: outputs.region }, process.env, this.options.taskRoot),
       memoryMb: fn.memoryMb,
       maxEnvironments: sharedPoolSize(feeds.map((f) => f.mapping)),
       onOutput: (environment, stream, text) => this.logs.push(environment, stream, text),

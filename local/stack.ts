@@ -5,16 +5,18 @@
  * plays Lambda's event-source mappings (the ingest queue's and the parts queue's).
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { queueArn } from '../deployment/connect.ts';
+import { DEFAULT_SCHEMA_FILE, ORDER_SCHEMA_ENV, orderSchemaFor } from '../functions/order-processor/index.ts';
 import { deliveryRecord } from '../deployment/delivery.ts';
 import { getFunctionDetails, setMappingEnabled, type FunctionDetails } from '../deployment/event-source-mapping.ts';
 import { queueFeeds, type QueueFeed } from '../deployment/processor-queues.ts';
 import { makeClients, type Clients } from '../tooling/aws-clients.ts';
 import { isAlive, startMoto, stopProcess, type MotoServer } from '../tooling/emulator.ts';
 import type { StackOutputs } from '../tooling/stack-outputs.ts';
+import { processorAssetDir } from '../tooling/project.ts';
 import { deployStack, TerraformProgress } from '../tooling/terraform.ts';
 import { relaxTlsOnlyBucketPolicy } from './emulator-fixups.ts';
 import {
@@ -87,9 +89,15 @@ async function readWiring(clients: Clients, outputs: StackOutputs): Promise<Pick
 }
 
 export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
+  // A broken schema stops here, before anything starts (SchemaFileError names the file and the place).
+  const schema = orderSchemaFor(undefined, options.baseEnv ?? process.env);
   const paths = localPaths(options.home);
   prepareHome(paths);
   const say = options.onProgress;
+  const { name, version, fingerprint } = schema.schema.identity;
+  say(`schema: "${name}" version ${version} (fingerprint ${fingerprint}) from ${schema.file}`);
+  // Synth runs in the project's directory: a schema file given relative to here is passed absolute.
+  const schemaEnv: Record<string, string> = schema.file === DEFAULT_SCHEMA_FILE ? {} : { [ORDER_SCHEMA_ENV]: resolve(schema.file) };
 
   const t0 = Date.now();
   const moto = await startMoto({ ...(options.port ? { port: options.port } : {}), detached: options.detached ?? false });
@@ -98,7 +106,7 @@ export async function localUp(options: LocalUpOptions): Promise<LocalStack> {
   writePids(paths.pids, { endpoint: moto.endpoint, moto: moto.pid, started_at: new Date().toISOString() });
 
   try {
-    const settings = localStackEnv(options.baseEnv ?? process.env, moto.endpoint, options.stackEnv);
+    const settings = localStackEnv(options.baseEnv ?? process.env, moto.endpoint, { ...schemaEnv, ...options.stackEnv });
     const passed = Object.entries(settings.passed).map(([name, value]) => `${name}=${value}`);
     if (passed.length > 0) say(`settings: ${passed.join(', ')} (from the environment; docs/deploy.md)`);
     for (const i of settings.ignored) say(`settings: not used locally: ${i.name}=${i.value} (${i.why})`);
@@ -188,6 +196,8 @@ export async function startPoller(
     deliveryFile: stack.paths.delivery,
     outboxDir: stack.paths.outbox,
     processorLog: stack.paths.processorLog,
+    // Lambda's task root: the function's code as synth assembled it, the order schema included.
+    taskRoot: processorAssetDir(stack.paths.cdktfOut),
     onEvent: options.onEvent,
     ...(options.verbose !== undefined ? { verbose: options.verbose } : {}),
     ...(options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {}),

@@ -10,7 +10,7 @@ import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/resource-names.ts';
+import { BUNDLED_SCHEMA_FILE, ENV, METRICS_NAMESPACE, SERVICE_NAME } from '../functions/order-processor/resource-names.ts';
 import type { LogLevel } from './config.ts';
 import { policyDocument } from './policy.ts';
 import { processorStatements } from './processor-permissions.ts';
@@ -184,6 +184,8 @@ export function processorEnvironment(props: ProcessorProps): Record<string, stri
     [ENV.fanoutThresholdMb]: String(props.fanoutThresholdMb),
     [ENV.fanoutChunkMb]: String(props.fanoutChunkMb),
     [ENV.partsMaxReceives]: String(props.parts.maxReceiveCount),
+    // The order schema synth put beside the bundle (main.ts): relative to the task root.
+    [ENV.orderSchemaFile]: BUNDLED_SCHEMA_FILE,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: props.logLevel,

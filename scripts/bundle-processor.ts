@@ -3,10 +3,12 @@
  * CommonJS file for Lambda: `npm run build:processor` → dist/order-processor/index.js (+ .map).
  * The stack zips that directory as a TerraformAsset (modules/processor.ts).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import type { CompiledSchema } from '../functions/order-processor/contract/schema/compile.ts';
+import { BUNDLED_SCHEMA_FILE } from '../functions/order-processor/resource-names.ts';
 import { PROJECT_PATHS } from '../tooling/project.ts';
 
 export interface BundleOptions {
@@ -64,6 +66,19 @@ export async function bundleProcessor(options: BundleOptions = {}): Promise<Bund
   writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
   const bytes = Object.entries(result.metafile.outputs).find(([path]) => resolve(path) === resolve(file))?.[1].bytes ?? 0;
   return { outDir, file, bytes };
+}
+
+/**
+ * The function's code as synth zips it: a copy of the bundle directory with the order schema
+ * beside it (the checked schema, defaults filled in: the same fingerprint as the file it came
+ * from). A file rather than an environment variable: Lambda allows 4 KB of variables in all, and
+ * the built-in schema alone is about that size. Returns `assetDir`.
+ */
+export function assembleProcessorAsset(bundleDir: string, schema: CompiledSchema, assetDir: string): string {
+  rmSync(assetDir, { recursive: true, force: true });
+  cpSync(bundleDir, assetDir, { recursive: true });
+  writeFileSync(join(assetDir, BUNDLED_SCHEMA_FILE), `${JSON.stringify(schema.spec, null, 2)}\n`);
+  return assetDir;
 }
 
 /** The names a module exports (a CommonJS bundle's metafile does not list them, an ESM transform does). */

@@ -23,6 +23,15 @@ export const PROJECT_PATHS = {
 } as const;
 
 /**
+ * The directory synth zips as the function's code: the bundle plus the order schema file
+ * (scripts/bundle-processor.ts `assembleProcessorAsset`), under the synth's output directory. The
+ * function's task root on Lambda; the local runtime gives its stand-in the same root.
+ */
+export function processorAssetDir(cdktfOutDir: string): string {
+  return join(cdktfOutDir, 'processor-asset');
+}
+
+/**
  * Node's arguments that run a TypeScript file: tsx's loader, registered before the file is
  * loaded. The one way TypeScript runs here (docs/local.md, "Running TypeScript"):
  * `node --import tsx FILE.ts` in npm scripts, cdktf.json and every child process.

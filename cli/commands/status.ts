@@ -96,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
   else
     out(
       renderTable(
-        ['started (UTC)', 'file', 'status', 'parts', 'rows', 'written', 'rejected', 'where it went / why / how far'],
+        ['started (UTC)', 'file', 'status', 'parts', 'rows', 'written', 'rejected', 'schema', 'where it went / why / how far'],
         ingestions.map((i) => [
           (i.started_at ?? '').replace('T', ' ').slice(0, 19),
           i.key,
@@ -105,6 +105,7 @@ export async function run(argv: string[]): Promise<number> {
           i.rows ?? '-',
           i.written ?? '-',
           i.rejected ?? '-',
+          i.schema_name === undefined ? '-' : `${i.schema_name} v${i.schema_version ?? '?'}`,
           outcomeDetail(i),
         ]),
       ),

@@ -14,6 +14,9 @@ export { DEFAULT_LIMITS, InvalidLimitError, LIMIT_ENV, limitsFromEnv, type Contr
 export { decodeMessageBody, MalformedEventError, PART_MESSAGE_TYPE, partMessageBody, type DecodedMessage, type ObjectRef, type PartMessage, type PartPhase } from './event.ts';
 export { escapeControls, quoted } from './reports/inert.ts';
 export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './resource-names.ts';
+export { BUILT_IN_SCHEMA, orderSchemaFor } from './contract/schema/built-in.ts';
+export { DEFAULT_SCHEMA_FILE, loadSchemaFile, ORDER_SCHEMA_ENV, SchemaFileError, type LoadedSchema } from './contract/schema/load.ts';
+export type { CompiledSchema, SchemaIdentity } from './contract/schema/compile.ts';
 
 // For the benchmark (bench/): the contract's duplicate-id set it sizes, and the write path its bare
 // loop drives exactly as the processor does. The write path is loaded on demand, so that importing

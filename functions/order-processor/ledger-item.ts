@@ -102,5 +102,9 @@ export interface LedgerItem {
   parts_loaded?: Record<string, number>;
   /** Rows read but not loaded: valid rows of a file that failed after (or before) part of it was written. */
   unloaded?: number;
+  /** The order schema that checked the file (docs/csv-format.md "The schema file"), recorded by the claim. */
+  schema_name?: string;
+  schema_version?: number;
+  schema_fingerprint?: string;
 }
 

@@ -30,7 +30,16 @@ export const ENV = {
   fanoutChunkMb: 'FANOUT_CHUNK_MB',
   /** The parts queue's maxReceiveCount: a part failing on this receive fails its file. */
   partsMaxReceives: 'PARTS_MAX_RECEIVES',
+  /**
+   * The order schema file the function checks files against (docs/csv-format.md "The schema
+   * file"), relative to the task root (the bundle's directory, where synth puts it); unset: the
+   * built-in order-schema.json.
+   */
+  orderSchemaFile: 'ORDER_SCHEMA_FILE',
 } as const;
+
+/** The order schema's file name in the function's code (synth writes it there; ORDER_SCHEMA_FILE names it). */
+export const BUNDLED_SCHEMA_FILE = 'order-schema.json';
 
 /**
  * The prefixes of the data bucket (docs/architecture.md, "Storage"): the four a file passes

@@ -9,8 +9,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isAbsolute, resolve } from 'node:path';
 import { InvalidLimitError, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
 import { DEFAULTS, wholeFileThresholdMb } from './defaults.ts';
+import { BUILT_IN_SCHEMA } from './contract/schema/built-in.ts';
+import type { CompiledSchema } from './contract/schema/compile.ts';
+import { loadSchemaFile, SchemaFileError } from './contract/schema/load.ts';
 import { snsAlertPublisher } from './adapters/alert-publisher.ts';
 import { DynamoBatchWriter, orderBatchSender, type WriterOptions } from './adapters/dynamo-writer.ts';
 import { Ledger } from './adapters/ledger.ts';
@@ -86,6 +90,8 @@ export interface ProcessorConfig {
   /** The file caps (MAX_FILE_MB, MAX_FILE_LINES), the same `validate` applies; the contract's defaults when absent. */
   limits?: ContractLimits;
   parts: PartsConfig;
+  /** The order schema (ORDER_SCHEMA_FILE); the built-in one when absent. */
+  schema?: CompiledSchema;
 }
 
 function limits(env: NodeJS.ProcessEnv): ContractLimits {
@@ -107,6 +113,24 @@ function partsConfig(env: NodeJS.ProcessEnv): PartsConfig {
   };
 }
 
+/**
+ * The order schema of ORDER_SCHEMA_FILE, resolved against the task root (Lambda's
+ * LAMBDA_TASK_ROOT: the bundle's directory, where synth writes the file); the built-in schema when
+ * unset. A broken or missing file is a deployment fault: every record fails (and is retried, then
+ * dead-lettered), so no file is ever checked against rules nobody declared.
+ */
+export function schemaFromEnv(env: NodeJS.ProcessEnv): CompiledSchema {
+  const file = env[ENV.orderSchemaFile]?.trim();
+  if (!file) return BUILT_IN_SCHEMA;
+  const path = isAbsolute(file) ? file : resolve(env.LAMBDA_TASK_ROOT ?? process.cwd(), file);
+  try {
+    return loadSchemaFile(path);
+  } catch (error) {
+    if (error instanceof SchemaFileError) throw new ConfigurationError(`${ENV.orderSchemaFile}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Reads the processor's environment contract (resource-names.ts ENV). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
   const dataBucket = env[ENV.dataBucket]?.trim();
@@ -118,6 +142,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProcessorCo
     writeConcurrency: positiveInt(env, ENV.writeConcurrency, DEFAULTS.WRITE_CONCURRENCY),
     writeRetryDeadlineMs: positiveInt(env, ENV.writeRetryDeadlineMs, DEFAULTS.WRITE_RETRY_DEADLINE_MS),
     limits: limits(env),
+    schema: schemaFromEnv(env),
     ...(dataBucket ? { dataBucket } : {}),
     parts: partsConfig(env),
     ...(stage ? { stage } : {}),
@@ -187,7 +212,7 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
   const { config } = deps;
   return {
     objects: s3ObjectStore(deps.s3),
-    ledger: new Ledger(deps.doc, config.ingestionsTable),
+    ledger: new Ledger(deps.doc, config.ingestionsTable, (config.schema ?? BUILT_IN_SCHEMA).identity),
     openOrderWriter: () =>
       new DynamoBatchWriter(orderBatchSender(deps.doc, config.ordersTable, ORDERS_HASH_KEY), {
         keyOf: (item) => String(item[ORDERS_HASH_KEY]),
@@ -203,7 +228,7 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
     now: deps.now ?? (() => new Date()),
     leaseMs,
     ...(config.stage ? { stage: config.stage } : {}),
-    ...(config.limits ? { contract: { limits: config.limits } } : {}),
+    contract: { ...(config.limits ? { limits: config.limits } : {}), schema: config.schema ?? BUILT_IN_SCHEMA },
     parts: partsSettings(deps, config.parts),
   };
 }

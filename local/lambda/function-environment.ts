@@ -23,6 +23,8 @@ export function functionEnvironment(
   fn: FunctionDetails,
   emulator: { endpoint: string; region: string },
   base: NodeJS.ProcessEnv = process.env,
+  /** The directory of the function's code, as LAMBDA_TASK_ROOT (absent: not set). */
+  taskRoot?: string,
 ): Record<string, string | undefined> {
   return {
     // Powertools disables metrics under POWERTOOLS_DEV; the dashboard needs them.
@@ -30,6 +32,7 @@ export function functionEnvironment(
     ...base,
     ...fn.environment,
     ...lambdaRuntimeEnv(fn, emulator.region),
+    ...(taskRoot ? { LAMBDA_TASK_ROOT: taskRoot } : {}),
     ...emulatorEnv(emulator.endpoint, emulator.region),
   };
 }

@@ -79,6 +79,7 @@ describe('Processor', () => {
         [ENV.fanoutThresholdMb]: '256',
         [ENV.fanoutChunkMb]: '64',
         [ENV.partsMaxReceives]: '3',
+        [ENV.orderSchemaFile]: 'order-schema.json',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',

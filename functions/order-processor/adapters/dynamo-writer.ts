@@ -69,10 +69,11 @@ const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /**
- * One order item as DynamoDB AttributeValues. Orders hold strings and numbers only (toItem leaves
- * out absent values), so this small marshaller replaces lib-dynamodb's generic one, which walks
- * every item through a type dispatch and then through the DocumentClient's key-node traversal.
- * Numbers are refused exactly where lib-dynamodb refuses them (not finite, or beyond 2^53).
+ * One order item as DynamoDB AttributeValues. An order holds what its schema's column types store
+ * (docs/csv-format.md "Column types": strings, numbers, booleans; toItem leaves out absent values),
+ * so this small marshaller replaces lib-dynamodb's generic one, which walks every item through a
+ * type dispatch and then through the DocumentClient's key-node traversal. Numbers are refused
+ * exactly where lib-dynamodb refuses them (not finite, or beyond 2^53).
  */
 export function orderAttributes(item: WriteItem): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
@@ -80,7 +81,8 @@ export function orderAttributes(item: WriteItem): Record<string, AttributeValue>
     const value = item[name];
     if (typeof value === 'string') out[name] = { S: value };
     else if (typeof value === 'number') out[name] = { N: numberText(name, value) };
-    else if (value !== undefined) throw new TypeError(`attribute ${name} is a ${typeof value}; an order item holds strings and numbers only`);
+    else if (typeof value === 'boolean') out[name] = { BOOL: value };
+    else if (value !== undefined) throw new TypeError(`attribute ${name} is a ${typeof value}; an order item holds strings, numbers and booleans only`);
   }
   return out;
 }

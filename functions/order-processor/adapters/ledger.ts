@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SchemaIdentity } from '../contract/schema/compile.ts';
 import { LEDGER } from '../resource-names.ts';
 import type { ObjectRef } from '../event.ts';
 import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type FilePhase } from '../ledger-item.ts';
@@ -20,6 +21,8 @@ export class Ledger implements LedgerPort {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The schema this processor checks files with: recorded on every claim. */
+    private readonly schema?: SchemaIdentity,
   ) {}
 
   async get(pk: string): Promise<LedgerItem | null> {
@@ -51,6 +54,7 @@ export class Ledger implements LedgerPort {
         // A file processed whole is one part; planning a file in parts sets how many.
         parts: 1,
         parts_done: 0,
+        ...(this.schema ? schemaAttributes(this.schema) : {}),
       },
       new Set(['ingestion_id', 'started_at', LEDGER.byDayHashKey, 'parts', 'parts_done']),
     );
@@ -237,4 +241,9 @@ export class Ledger implements LedgerPort {
     }
     if (content) await this.releaseContent(content, pk);
   }
+}
+
+/** The ledger attributes of a schema's identity (a takeover records the schema of the attempt that checks the file). */
+export function schemaAttributes(schema: SchemaIdentity): Pick<LedgerItem, 'schema_name' | 'schema_version' | 'schema_fingerprint'> {
+  return { schema_name: schema.name, schema_version: schema.version, schema_fingerprint: schema.fingerprint };
 }

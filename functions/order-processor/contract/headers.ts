@@ -1,50 +1,14 @@
 /**
  * Header row of the CSV contract (docs/csv-format.md "Header names and aliases"): normalisation,
- * aliases, required columns.
+ * and the schema's columns, aliases and requirements (schema/compile.ts) applied to a header.
  * Pure functions; the reader turns a thrown FileRejectedError into a whole-file rejection.
  */
 import { quoted } from '../reports/inert.ts';
+import type { CompiledSchema } from './schema/compile.ts';
 import { FileRejectedError, type HeaderInfo } from './types.ts';
 
-/** The input columns of the contract, in the order the docs and reports list them. */
-export const CANONICAL_COLUMNS = [
-  'order_id',
-  'customer_id',
-  'customer_name',
-  'customer_email',
-  'product_sku',
-  'product_name',
-  'quantity',
-  'unit_price',
-  'currency',
-  'order_date',
-] as const;
-
-export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
-
-/**
- * Accepted spellings per column, already normalised (see `normalizeHeaderName`): the canonical
- * name itself always matches. Kept deliberately unambiguous: `name`, `amount`, `total`, `id` of a
- * customer… are not guessed.
- */
-export const HEADER_ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
-  order_id: ['orderid', 'order', 'order_no', 'order_number', 'order_num', 'order_ref', 'order_reference', 'id'],
-  customer_id: ['customerid', 'cust_id', 'customer_no', 'customer_number', 'client_id'],
-  customer_name: ['customername', 'customer', 'cust_name', 'client', 'client_name', 'buyer', 'buyer_name'],
-  customer_email: ['customeremail', 'email', 'e_mail', 'email_address', 'customer_e_mail', 'buyer_email'],
-  product_sku: ['productsku', 'sku', 'item_sku', 'product_code', 'item_code', 'product_id', 'item_id'],
-  product_name: ['productname', 'product', 'item', 'item_name', 'product_title'],
-  quantity: ['qty', 'quantity_ordered', 'qty_ordered', 'order_quantity', 'units'],
-  unit_price: ['unitprice', 'price', 'unit_cost', 'price_per_unit', 'item_price', 'price_each'],
-  currency: ['currency_code', 'ccy', 'curr'],
-  order_date: ['orderdate', 'date', 'ordered_at', 'order_datetime', 'order_time', 'order_timestamp', 'purchase_date', 'created_at'],
-};
-
-const ALIAS_TO_CANONICAL: ReadonlyMap<string, CanonicalColumn> = new Map(
-  CANONICAL_COLUMNS.flatMap((column) =>
-    [column, ...HEADER_ALIASES[column]].map((alias) => [alias, column] as [string, CanonicalColumn]),
-  ),
-);
+/** What reading a header needs of a schema. */
+export type HeaderSchema = Pick<CompiledSchema, 'columnFor' | 'requirements' | 'unknownColumns' | 'identity'>;
 
 /**
  * "Order ID", "orderId", "ORDER-ID", " order_id " → "order_id": trim, drop a BOM, split camelCase,
@@ -63,28 +27,6 @@ export function normalizeHeaderName(raw: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-const squash = (name: string): string => name.replace(/_/g, '');
-
-/** The same names without underscores: all-caps exports run words together (ORDERNUMBER, EMAILADDRESS). */
-const SQUASHED_TO_CANONICAL: ReadonlyMap<string, CanonicalColumn> = new Map(
-  [...ALIAS_TO_CANONICAL].map(([alias, column]) => [squash(alias), column] as [string, CanonicalColumn]),
-);
-
-/** The canonical column a header cell names, or null when it names none. */
-export function canonicalColumn(raw: string): CanonicalColumn | null {
-  const name = normalizeHeaderName(raw);
-  return ALIAS_TO_CANONICAL.get(name) ?? SQUASHED_TO_CANONICAL.get(squash(name)) ?? null;
-}
-
-/** Required columns; a tuple means "at least one of". */
-const REQUIRED: readonly (CanonicalColumn | readonly [CanonicalColumn, CanonicalColumn])[] = [
-  'order_id',
-  ['customer_id', 'customer_name'],
-  ['product_sku', 'product_name'],
-  'quantity',
-  'unit_price',
-];
-
 /** The whole-file verdicts given at the end of a file (for a file read in parts: across its parts). */
 export const EMPTY_FILE_REASON = 'the file is empty; expected a header row followed by at least one data row';
 
@@ -93,15 +35,16 @@ export function noDataRowsReason(headerLine: number): string {
 }
 
 /**
- * Maps the header row to canonical columns. Throws FileRejectedError (line = the header's line,
- * offset = where it starts) when a required column is missing or two cells name the same column.
+ * Maps the header row to the schema's columns. Throws FileRejectedError (line = the header's line,
+ * offset = where it starts) when a required column is missing, two cells name the same column,
+ * or the schema rejects unknown columns and the header has one.
  */
-export function mapHeader(cells: readonly string[], line = 1, offset?: number): HeaderInfo {
+export function mapHeader(cells: readonly string[], schema: HeaderSchema, line = 1, offset?: number): HeaderInfo {
   const raw = cells.map((cell) => cell.replace(/^\uFEFF/, '').trim());
-  const canonical: (CanonicalColumn | null)[] = raw.map(canonicalColumn);
+  const canonical: (string | null)[] = raw.map((cell) => schema.columnFor(cell));
   const unknownColumns = raw.filter((cell, i) => canonical[i] === null && cell !== '');
 
-  const firstAt = new Map<CanonicalColumn, number>();
+  const firstAt = new Map<string, number>();
   canonical.forEach((column, i) => {
     if (column === null) return;
     const first = firstAt.get(column);
@@ -117,9 +60,9 @@ export function mapHeader(cells: readonly string[], line = 1, offset?: number): 
     );
   });
 
-  const missing = REQUIRED.filter((req) =>
-    typeof req === 'string' ? !firstAt.has(req) : !req.some((column) => firstAt.has(column)),
-  ).map((req) => (typeof req === 'string' ? req : req.join(' or ')));
+  const missing = schema.requirements
+    .filter((req) => (typeof req === 'string' ? !firstAt.has(req) : !req.some((column) => firstAt.has(column))))
+    .map((req) => (typeof req === 'string' ? req : req.join(' or ')));
   if (missing.length > 0) {
     const more = raw.length - MAX_LISTED_COLUMNS;
     const found = raw.slice(0, MAX_LISTED_COLUMNS).map(quote).join(', ') + (more > 0 ? ` and ${more} more` : '');
@@ -130,6 +73,15 @@ export function mapHeader(cells: readonly string[], line = 1, offset?: number): 
       : '';
     throw new FileRejectedError(
       `missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}; found columns: ${found}${hint}`,
+      line,
+      offset,
+    );
+  }
+  if (schema.unknownColumns === 'reject' && unknownColumns.length > 0) {
+    const i = canonical.findIndex((column, k) => column === null && raw[k] !== '');
+    throw new FileRejectedError(
+      `header column ${quote(raw[i] ?? '')} (column ${i + 1}) is not a column of the schema ${quote(schema.identity.name)} version ${schema.identity.version}, ` +
+        'which rejects unknown columns; expected only its columns and their aliases (docs/csv-format.md "Unknown columns")',
       line,
       offset,
     );

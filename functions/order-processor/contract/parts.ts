@@ -22,6 +22,7 @@
  * `readOrders(bytes [start.offset, end), { ...ctx, part: partReading(plan, k), seen })`.
  */
 import { readHeader } from './reader.ts';
+import type { CompiledSchema } from './schema/compile.ts';
 import type { ContractLimits } from './limits.ts';
 import { scanRange, type RangeReader, type RangeScan, type ScanRange } from './sync-lines.ts';
 import { FileRejectedError, type HeaderInfo, type NextSyncLine, type PartReading, type PartStart } from './types.ts';
@@ -57,6 +58,8 @@ export interface PlanOptions {
   concurrency?: number;
   /** File caps, as the parts will be read with (they matter to the header read only). */
   limits?: ContractLimits;
+  /** The order schema the parts will be read with (the header's columns are its); the built-in one when absent. */
+  schema?: CompiledSchema;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -72,14 +75,14 @@ const DEFAULT_CONCURRENCY = 8;
  * and, for a chunk whose lines never read as a record of their own, at most one record more.
  */
 export async function planParts(read: RangeReader, size: number, options: PlanOptions): Promise<FilePlan> {
-  const { chunkBytes, concurrency = DEFAULT_CONCURRENCY, limits } = options;
+  const { chunkBytes, concurrency = DEFAULT_CONCURRENCY, limits, schema } = options;
   for (const [name, value] of [['size', size], ['chunkBytes', chunkBytes], ['concurrency', concurrency]] as const) {
     if (!Number.isSafeInteger(value) || value < (name === 'size' ? 0 : 1)) {
       throw new RangeError(`planParts: ${name} must be a whole number${name === 'size' ? '' : ' of at least 1'}, got ${value}`);
     }
   }
   // The stream of the whole file is abandoned once the header is read.
-  const { header, span } = await readHeader(read(0, size), limits);
+  const { header, span } = await readHeader(read(0, size), limits, schema);
   const ranges = rangesAfterHeader(span.end, size, chunkBytes);
   const fields = header.raw.length;
   const scans = await mapBounded(ranges, concurrency, (range) => scanRange(read, size, range, fields));

@@ -14,10 +14,11 @@ import { decompressedBytes, plainBytes, type ByteSource } from './input.ts';
 import { EMPTY_FILE_REASON, mapHeader } from './headers.ts';
 import { DEFAULT_LIMITS, MAX_RECORD_BYTES, MB, tooLargeReason, tooManyLinesReason, type ContractLimits } from './limits.ts';
 import { OrderIdSet } from './order-id-set.ts';
-import { columnPositions, NO_COLUMNS, rowCells, type ColumnPositions } from './row-cells.ts';
 import { LineSplitter, type EmptyRun, type LineItem, type PhysicalLine } from './lines.ts';
 import { localTokens, RecordAssembler, singleLineSpan, textAfterQuoteReason, type HeaderShape, type RecordItem } from './records.ts';
-import { isRowError, looksLikeOrderId, validateRow, type SeenOrderIds } from './rules.ts';
+import { isRowError } from './rules.ts';
+import { BUILT_IN_SCHEMA } from './schema/built-in.ts';
+import { looksLikeKey, type CompiledSchema, type RowValidator } from './schema/compile.ts';
 import { isBlank } from './tokenizer.ts';
 import { invalidUtf8Reason, truncatedUtf8Reason, Utf8Validator } from './utf8.ts';
 import {
@@ -28,6 +29,7 @@ import {
   type PartReading,
   type RecordSpan,
   type RowError,
+  type SeenOrderIds,
 } from './types.ts';
 
 export type { ByteSource } from './input.ts';
@@ -78,9 +80,10 @@ export async function* readOrders(input: ByteSource, ctx: ContractContext): Asyn
  * the rows after it are not needed). Throws the file's FileRejectedError when the file is
  * rejected before its header is read, exactly as readOrders would.
  */
-export async function readHeader(input: ByteSource, limits?: ContractLimits): Promise<{ header: HeaderInfo; span: RecordSpan }> {
+export async function readHeader(input: ByteSource, limits?: ContractLimits, schema?: CompiledSchema): Promise<{ header: HeaderInfo; span: RecordSpan }> {
   const ctx: ContractContext = { sourceKey: '', ingestionId: '', processedAt: '', now: new Date(0) };
   if (limits) ctx.limits = limits;
+  if (schema) ctx.schema = schema;
   const file = new OrderFile(ctx);
   for await (const slice of slices(plainBytes(input, true))) {
     for (const item of slice ? file.push(slice) : file.end()) {
@@ -121,7 +124,10 @@ class OrderFile {
 
   private header: HeaderInfo | undefined;
   private records: RecordAssembler | undefined;
-  private columns: ColumnPositions = NO_COLUMNS;
+  private readonly schema: CompiledSchema;
+  private validator: RowValidator | undefined;
+  /** Where the key column is in the header's fields (-1 before the header or when absent). */
+  private keyAt = -1;
   private readonly seen: SeenOrderIds;
   private readonly part: PartReading | undefined;
 
@@ -129,6 +135,7 @@ class OrderFile {
     this.limits = ctx.limits ?? DEFAULT_LIMITS;
     this.maxBytes = this.limits.maxFileMb * MB;
     this.seen = ctx.seen ?? new OrderIdSet();
+    this.schema = ctx.schema ?? BUILT_IN_SCHEMA;
     this.part = ctx.part;
     if (this.part && !this.part.first) {
       // A later part starts at a line that reads as a record of its own, under the file's header.
@@ -260,7 +267,7 @@ class OrderFile {
       );
     }
     if (isBlank(own.cells)) return;
-    const header = mapHeader(own.cells, line.number, line.start);
+    const header = mapHeader(own.cells, this.schema, line.number, line.start);
     this.startRecords(header);
     this.out.push({ kind: 'header', header, span: singleLineSpan(line) });
     // Every line before the header is blank (else it would be the header): lines 1..n-1.
@@ -269,7 +276,8 @@ class OrderFile {
 
   private startRecords(header: HeaderInfo): void {
     this.header = header;
-    this.columns = columnPositions(header);
+    this.validator = this.schema.rowValidator(header);
+    this.keyAt = header.canonical.indexOf(this.schema.key);
     const shape: HeaderShape = {
       fields: header.raw.length,
       columnAt: (i) => header.canonical[i] ?? null,
@@ -299,8 +307,7 @@ class OrderFile {
       this.out.push({ kind: 'rejected', error: this.fieldCountError(cells, expected, span), span });
       return;
     }
-    const row = rowCells(cells, this.columns);
-    const result = validateRow(row, span.line, this.ctx, this.seen);
+    const result = (this.validator as RowValidator)(cells, span.line, this.ctx, this.seen);
     this.out.push(isRowError(result) ? { kind: 'rejected', error: result, span } : { kind: 'valid', line: span.line, order: result, span });
   }
 
@@ -322,7 +329,7 @@ class OrderFile {
 
   /** The order_id of a row rejected before the rules ran (its structure), when its cell looks like one. */
   private guessOrderId(cells: readonly string[]): string | null {
-    const id = cells[this.columns.order_id]?.trim();
-    return looksLikeOrderId(id) ? id : null;
+    const id = cells[this.keyAt]?.trim();
+    return looksLikeKey(this.schema, id) ? id : null;
   }
 }

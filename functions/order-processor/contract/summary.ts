@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ContractLimits } from './limits.ts';
 import { readOrders, type ByteSource } from './reader.ts';
+import type { CompiledSchema } from './schema/compile.ts';
 import { emptyCounts, RowTally, type OnRowError } from './tally.ts';
 import { FileRejectedError, type ContractContext, type FileCounts, type RowError } from './types.ts';
 import { fileVerdict, verdictOnName, type FileRejection, type RowsStatus } from './verdict.ts';
@@ -70,6 +71,8 @@ export interface ValidateOptions {
   onError?: OnRowError;
   /** File caps (see limits.ts `limitsFromEnv`); DEFAULT_LIMITS when absent. */
   limits?: ContractLimits;
+  /** The order schema (schema/load.ts); the built-in one when absent. */
+  schema?: CompiledSchema;
 }
 
 /**
@@ -90,6 +93,7 @@ export async function validateFile(source: string | ByteSource, options: Validat
   // Like the processor, rely on the gzip magic bytes rather than the name, so both judge alike.
   if (options.gzip) ctx.gzip = true;
   if (options.limits) ctx.limits = options.limits;
+  if (options.schema) ctx.schema = options.schema;
   const tally = new RowTally(options.maxErrors, options.onError);
   // Judged by name like the processor judges the S3 key (a stream has no name to judge); a path
   // that cannot be read at all says so first.

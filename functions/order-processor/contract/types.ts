@@ -3,25 +3,36 @@
  * Attribute names are snake_case exactly as stored in the orders table.
  */
 import type { ContractLimits } from './limits.ts';
-import type { SeenOrderIds } from './rules.ts';
+import type { OrderIdLines } from './order-id-set.ts';
+import type { CompiledSchema } from './schema/compile.ts';
 
-/** A validated, enriched order row, as written to DynamoDB and to the cleaned CSV. */
+/**
+ * order_id → the line it was first seen on, for the duplicate rule. One per file: an OrderIdSet
+ * (order-id-set.ts) in the processor; any Map of the same shape works too.
+ */
+export type SeenOrderIds = OrderIdLines;
+
+/** A value a stored order holds: DynamoDB S, N or BOOL (schema/column-rules.ts). */
+export type OrderValue = string | number | boolean;
+
+/**
+ * A validated, enriched order row, as written to DynamoDB and to the cleaned CSV: one attribute
+ * per schema column that has a value (canonical names), the derived values, and the record's own
+ * attributes. Built by the schema's compiled row validator (schema/compile.ts) from the schema's
+ * column list, so no column can be forgotten; what each holds is the schema's, hence the index
+ * signature.
+ */
 export interface Order {
+  /** The table key. */
   order_id: string;
-  customer_id?: string;
-  customer_name?: string;
-  customer_email?: string;
-  product_sku?: string;
-  product_name?: string;
-  quantity: number;
-  unit_price: number;
-  currency: string;
-  order_date?: string;
-  total_amount: number;
+  /** S3 key (or local path) the row came from. */
   source_key: string;
   source_line: number;
   ingestion_id: string;
   processed_at: string;
+  /** The version of the schema that checked the row. */
+  schema_version: number;
+  [attribute: string]: OrderValue | undefined;
 }
 
 /** Why one data row was rejected. `line` is the 1-based physical line the record starts on (header = 1). */
@@ -50,6 +61,8 @@ export interface ContractContext {
    * input holds bytes [part.start.offset, part.end) of the decompressed file (never gunzipped).
    */
   part?: PartReading;
+  /** The order schema the rows are checked against (schema/load.ts); the built-in one (order-schema.json) when absent. */
+  schema?: CompiledSchema;
   /** Order ids seen before this input (id → first line), e.g. in earlier parts; the reader adds the ids it sees first. */
   seen?: SeenOrderIds;
 }

@@ -43,7 +43,7 @@ export function destinationsOf(verdict: Verdict, keys: DestinationKeys, counts: 
   };
 }
 
-type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage'>;
+type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage' | 'contract'>;
 
 export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFigures, ports: ConcludePorts): Promise<FileOutcome> {
   const { ref } = attempt;
@@ -197,8 +197,8 @@ export async function concludeUnfinished(
  * receives leave the outcome unrecorded in the DLQ. The failure is logged with the whole alert
  * text, counted in AlertsFailed (which has an alarm), and recorded on the ledger item.
  */
-export async function sendAlert(outcome: FileOutcome, ports: Pick<ConcludePorts, 'alerts' | 'log' | 'metrics' | 'stage'>): Promise<string | null> {
-  const alert = renderAlert(outcome, ports.stage);
+export async function sendAlert(outcome: FileOutcome, ports: Pick<ConcludePorts, 'alerts' | 'log' | 'metrics' | 'stage' | 'contract'>): Promise<string | null> {
+  const alert = renderAlert(outcome, ports.stage, ports.contract?.schema?.identity);
   try {
     await ports.alerts.publish(alert);
     return null;

@@ -6,7 +6,7 @@
 import { RowTally, sameCounts } from '../contract/tally.ts';
 import { FileRejectedError, type ContractContext, type FileCounts, type Order, type RowError } from '../contract/types.ts';
 import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
-import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../reports/csv-output.ts';
+import { cleanedColumnsFor, cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../reports/csv-output.ts';
 import { ConservationError } from './errors.ts';
 import type { ObjectBody, OrderSink, ProcessorPorts, ReadOrders, TextSink } from './ports.ts';
 
@@ -113,9 +113,10 @@ export async function writeRows(
   const uploads = [cleaned, report].filter((u): u is ChunkedSink => u !== null);
   const tally = new RowTally(MAX_ALERT_ERRORS);
   const { counts } = tally;
+  const columns = cleanedColumnsFor(ctx.schema);
   try {
     if (options.headerLines ?? true) {
-      await cleaned?.write(cleanedHeaderLine());
+      await cleaned?.write(cleanedHeaderLine(columns));
       await report?.write(errorReportHeaderLine());
     }
     for await (const event of readOrders(body, ctx)) {
@@ -126,7 +127,7 @@ export async function writeRows(
         // Awaited only when there is something to wait for: an await per row costs as much as a rule.
         const stored = orders.put(toItem(event.order));
         if (stored) await stored;
-        const sent = cleaned.write(cleanedRowLine(event.order));
+        const sent = cleaned.write(cleanedRowLine(event.order, columns));
         if (sent) await sent;
       } else if (event.kind === 'rejected') {
         if (!report) throw new ConservationError('a row was rejected in pass 2 but none was in pass 1');

@@ -5,6 +5,8 @@
  * is the alert publisher's job (adapters/alert-publisher.ts).
  */
 import type { RowError } from '../contract/types.ts';
+import { BUILT_IN_SCHEMA } from '../contract/schema/built-in.ts';
+import type { SchemaIdentity } from '../contract/schema/compile.ts';
 import type { FinalStatus } from '../ledger-item.ts';
 import type { FileOutcome } from '../pipeline/outcome.ts';
 import { escapeControls, quoted } from './inert.ts';
@@ -100,7 +102,7 @@ function nextSteps(outcome: FileOutcome): string[] {
   }
 }
 
-export function alertBody(outcome: FileOutcome): string {
+export function alertBody(outcome: FileOutcome, schema: SchemaIdentity = BUILT_IN_SCHEMA.identity): string {
   const lines = [
     `File:       ${quoted(`s3://${outcome.bucket}/${outcome.key}`)}${outcome.versionId ? ` (version ${quoted(outcome.versionId)})` : ''}`,
     `Outcome:    ${outcome.status}${outcome.reason ? ` - ${escapeControls(outcome.reason)}` : ''}`,
@@ -108,6 +110,7 @@ export function alertBody(outcome: FileOutcome): string {
     outcome.status === 'FAILED' && outcome.rows === 0
       ? 'Rows:       none loaded: the file was rejected as a whole, so no row counts (see the reason above)'
       : `Rows:       ${outcome.rows} data rows: ${outcome.written} written, ${outcome.rejected} rejected; ${outcome.blank} blank lines skipped`,
+    `Schema:     ${quoted(schema.name)} version ${schema.version} (fingerprint ${schema.fingerprint})`,
   ];
   if (outcome.duplicateOf) lines.push(`Same content as: ${quoted(outcome.duplicateOf)}`);
   if (outcome.errorsReport) lines.push(`Errors report:   ${quoted(outcome.errorsReport)}`);
@@ -125,10 +128,11 @@ export function alertBody(outcome: FileOutcome): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function renderAlert(outcome: FileOutcome, stage?: string): Alert {
+/** The alert of a file's outcome; `schema`: the order schema that checked it (the built-in one when absent). */
+export function renderAlert(outcome: FileOutcome, stage?: string, schema?: SchemaIdentity): Alert {
   return {
     subject: alertSubject(outcome, stage),
-    body: alertBody(outcome),
+    body: alertBody(outcome, schema),
     attributes: { status: outcome.status, ingestion_id: outcome.ingestionId },
   };
 }

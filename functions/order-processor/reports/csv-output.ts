@@ -10,18 +10,20 @@
  */
 import { FormatterOptions } from '@fast-csv/format';
 import { FieldFormatter } from '@fast-csv/format/build/src/formatter/index.js';
-import { CANONICAL_COLUMNS } from '../contract/headers.ts';
+import { BUILT_IN_SCHEMA } from '../contract/schema/built-in.ts';
+import type { CompiledSchema } from '../contract/schema/compile.ts';
 import type { Order, RowError } from '../contract/types.ts';
 
-/** Column order of the cleaned CSV: the canonical columns (docs/csv-format.md), then the derived ones. */
-export const CLEANED_COLUMNS = [
-  ...CANONICAL_COLUMNS,
-  'total_amount',
-  'source_key',
-  'source_line',
-  'ingestion_id',
-  'processed_at',
-] as const satisfies readonly (keyof Order)[];
+/**
+ * Column order of a cleaned CSV: the schema's columns (docs/csv-format.md), then the derived
+ * ones and the record's own (the schema's `storedColumns`).
+ */
+export function cleanedColumnsFor(schema: Pick<CompiledSchema, 'storedColumns'> | undefined): readonly string[] {
+  return (schema ?? BUILT_IN_SCHEMA).storedColumns;
+}
+
+/** The cleaned CSV's columns under the built-in schema (order-schema.json). */
+export const CLEANED_COLUMNS = cleanedColumnsFor(BUILT_IN_SCHEMA);
 
 export const ERROR_REPORT_COLUMNS = ['line', 'order_id', 'column', 'reason'] as const;
 
@@ -54,7 +56,7 @@ function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(',')}${ROW_END}`;
 }
 
-export const cleanedHeaderLine = (): string => csvLine(CLEANED_COLUMNS);
+export const cleanedHeaderLine = (columns: readonly string[] = CLEANED_COLUMNS): string => csvLine(columns);
 
 /**
  * One cleaned-CSV line: every value exactly as the orders table holds it, so that the contract
@@ -63,13 +65,13 @@ export const cleanedHeaderLine = (): string => csvLine(CLEANED_COLUMNS);
  * make an e-mail implausible. The cleaned file is data for programs; the errors report is the
  * file meant for people, and it is neutralised.
  */
-export function cleanedRowLine(order: Order): string {
+export function cleanedRowLine(order: Order, columns: readonly string[] = CLEANED_COLUMNS): string {
   // One string built cell by cell (no array per row: this runs once per valid row).
   let line = '';
-  for (let i = 0; i < CLEANED_COLUMNS.length; i++) {
-    const value = order[CLEANED_COLUMNS[i] as (typeof CLEANED_COLUMNS)[number]];
+  for (let i = 0; i < columns.length; i++) {
+    const value = order[columns[i] as string];
     if (i > 0) line += ',';
-    // A number's text never needs quotes.
+    // A number's (or a boolean's) text never needs quotes.
     if (typeof value === 'string') line += csvCell(value);
     else if (value !== undefined && value !== null) line += String(value);
   }

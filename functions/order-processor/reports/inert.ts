@@ -11,7 +11,10 @@
  * unit), so escaped text is also valid inside a JSON string. Escaping twice changes nothing more.
  */
 
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]|(?! )\p{White_Space}/gu;
+import { CHARACTER_CLASSES } from '../contract/look-alikes.ts';
+
+/** The contract's invisible class (one table: contract/look-alikes.ts) and lone surrogates, less the plain space. */
+const UNSAFE = new RegExp(`[[${CHARACTER_CLASSES.invisible}\\p{Cs}]--[ ]]`, 'gv');
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -31,6 +31,7 @@ function orderItem(id: string, line: number): WriteItem {
     source_line: line,
     ingestion_id: '20261122T041500Z-1a2b3c4d',
     processed_at: '2026-11-22T04:15:00.000Z',
+    schema_version: 1,
   });
 }
 
@@ -55,7 +56,7 @@ describe('orderBatchSender', () => {
     // Assess
     expect(left).toEqual([]);
     const viaSender = await storedAttributes('SENDER-LOW-1');
-    expect(Object.keys(viaSender)).toHaveLength(14);
+    expect(Object.keys(viaSender)).toHaveLength(15);
     expect(viaSender).toEqual(await storedAttributes('SENDER-DOC-1'));
   });
 
@@ -81,7 +82,7 @@ describe('orderBatchSender', () => {
     expect(left).toHaveLength(2);
     expect(left[0]).toBe(items[2]);
     expect(left[1]).toBe(items[3]);
-    expect(Object.keys(await storedAttributes('SENDER-PART-2'))).toHaveLength(14);
+    expect(Object.keys(await storedAttributes('SENDER-PART-2'))).toHaveLength(15);
     expect(await storedAttributes('SENDER-PART-3')).toEqual({});
     ddb.destroy();
   });

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CANONICAL_COLUMNS } from '../../../functions/order-processor/contract/headers.ts';
+import { BUILT_IN_SCHEMA } from '../../../functions/order-processor/contract/schema/built-in.ts';
 import { limitsFromEnv } from '../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { validateFile } from '../../../functions/order-processor/contract/summary.ts';
@@ -61,7 +61,7 @@ describe('handler outcomes', () => {
     expect(reread.filter((e) => e.kind !== 'header' && e.kind !== 'valid')).toEqual([]);
     const ids = ['RB-1', 'RB-2', '-7'];
     const table = await orders(ids);
-    const columns = CANONICAL_COLUMNS;
+    const columns = BUILT_IN_SCHEMA.columnNames;
     const fromTable = ids.map((id) => columns.map((c) => table.find((o) => o.order_id === id)?.[c] ?? null));
     const fromCleaned = reread.flatMap((e) => (e.kind === 'valid' ? [columns.map((c) => e.order[c] ?? null)] : []));
     expect(fromCleaned).toEqual(fromTable);

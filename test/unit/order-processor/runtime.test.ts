@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
+import { BUILT_IN_SCHEMA } from '../../../functions/order-processor/contract/schema/built-in.ts';
 import { observability } from '../../../functions/order-processor/observability.ts';
 import {
   clientsFromEnv,
@@ -29,6 +30,7 @@ describe('configFromEnv', () => {
       writeConcurrency: 4,
       writeRetryDeadlineMs: 60_000,
       limits: DEFAULT_LIMITS,
+      schema: BUILT_IN_SCHEMA,
       parts: { queueUrl: 'https://sqs/parts', thresholdMb: 107, chunkMb: 64, maxReceives: 3 },
     });
   });

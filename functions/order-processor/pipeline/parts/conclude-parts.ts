@@ -6,7 +6,7 @@
  */
 import type { ObjectStore } from '../ports.ts';
 import { MAX_ALERT_ERRORS } from '../../reports/alerts.ts';
-import { cleanedHeaderLine, errorReportHeaderLine } from '../../reports/csv-output.ts';
+import { cleanedColumnsFor, cleanedHeaderLine, errorReportHeaderLine } from '../../reports/csv-output.ts';
 import type { Attempt } from '../claim.ts';
 import { conclude, concludeWithoutRows, type FileFigures } from '../conclude.ts';
 import type { Verdict } from '../decide.ts';
@@ -16,7 +16,7 @@ import type { ProcessorPorts } from '../ports.ts';
 import { addCounts, sameCounts } from '../../contract/tally.ts';
 import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, type PartWrite, type StoredDecision } from './staging.ts';
 
-type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage'>;
+type ConcludePorts = Pick<ProcessorPorts, 'objects' | 'ledger' | 'alerts' | 'log' | 'metrics' | 'now' | 'stage' | 'contract'>;
 
 
 /** Concludes a file in parts whose every part is written. */
@@ -31,7 +31,7 @@ export async function concludeParts(attempt: Attempt, parts: number, ports: Conc
   }
   const written = writes.reduce((sum, w) => sum + w.written, 0);
   if (decision.verdict.status !== 'FAILED' && counts.valid > 0) {
-    await ports.objects.join(bucket, attempt.keys.processed, cleanedHeaderLine(), slices(writes, keys.cleaned, 'cleanedBytes'));
+    await ports.objects.join(bucket, attempt.keys.processed, cleanedHeaderLine(cleanedColumnsFor(ports.contract?.schema)), slices(writes, keys.cleaned, 'cleanedBytes'));
   }
   if (counts.rejected > 0) {
     await ports.objects.join(bucket, attempt.keys.errors, errorReportHeaderLine(), slices(writes, keys.errors, 'errorsBytes'));

@@ -73,6 +73,7 @@ export async function planFile(attempt: Attempt, ports: ProcessorPorts, options:
       chunkBytes: ports.parts.chunkBytes,
       concurrency: PLAN_CONCURRENCY,
       limits: attempt.contract.limits ?? DEFAULT_LIMITS,
+      ...(attempt.contract.schema ? { schema: attempt.contract.schema } : {}),
     });
     if (plan.parts.length < 2) return await backOut(attempt, { kind: 'whole', why: 'the file makes a single part' }, ports);
     const keys = stagingKeys(attempt.ingestionId);

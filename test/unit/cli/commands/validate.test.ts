@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
 import { SAMPLE_OUTCOMES } from '../../../support/sample-data.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -41,7 +42,7 @@ describe('order-pipeline validate', () => {
     reports.forEach((report, i) => {
       const name = names[i] as string;
       const expected = SAMPLE_OUTCOMES[name];
-      expect(Object.keys(report)).toEqual(['file', 'status', 'rows', 'valid', 'rejected', 'blank', 'reason', 'errors', 'errors_omitted']);
+      expect(Object.keys(report)).toEqual(['file', 'status', 'rows', 'valid', 'rejected', 'blank', 'reason', 'schema', 'errors', 'errors_omitted']);
       expect(report).toMatchObject({
         file: sample(name),
         status: expected?.status,
@@ -55,6 +56,34 @@ describe('order-pipeline validate', () => {
       expect(errors.map((e) => e['line'])).toEqual(expected?.errorLines);
       for (const error of errors) expect(Object.keys(error)).toEqual(['line', 'order_id', 'column', 'reason']);
     });
+  });
+
+  it('gives the documented outcomes of sample-data/extra-columns under its schema and under the built-in one', async () => {
+    // Prepare
+    const file = sample('extra-columns/orders.csv');
+    // Act
+    const extended = await runCli([file, '--schema', sample('extra-columns/order-schema.json'), '--json']);
+    const builtIn = await runCli([file]);
+    // Assess
+    expect(extended.code).toBe(1);
+    const [report] = JSON.parse(extended.stdout) as { status: string; rows: number; valid: number; rejected: number; schema: { name: string }; errors: { line: number; column: string }[] }[];
+    expect(report).toMatchObject({ status: 'PARTIAL', rows: 6, valid: 4, rejected: 2, blank: 0, schema: { name: 'orders-extended', version: 1 } });
+    expect(report?.errors.map((e) => [e.line, e.column])).toEqual([[5, 'shipping_country'], [6, 'sales_channel']]);
+    expect(builtIn.code).toBe(0);
+    expect(builtIn.stdout).toContain(`schema "orders" version 1 (fingerprint ${BUILT_IN_SCHEMA.identity.fingerprint}) from order-schema.json\nVALID    ${file}: rows 6, valid 6, rejected 0, blank 0`);
+  });
+
+  it('stops on a broken schema, naming the file, the place and what is expected (exit 64)', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'validate-schema-'));
+    const schema = join(dir, 'broken.json');
+    writeFileSync(schema, JSON.stringify({ name: 'x', version: 1, columns: [{ name: 'order_id', type: 'id', required: true }, { name: 'n', type: 'number' }] }));
+    // Act
+    const result = await runCli([sample('orders-valid.csv')], { ORDER_SCHEMA: schema });
+    // Assess
+    expect(result.code).toBe(64);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`${schema}: columns[1].type: is "number"; expected one of id, text, integer, decimal, boolean, date, datetime, email, currency, country, enum`);
   });
 
   it('writes --json exactly as JSON.stringify(reports, null, 2) would, errors streamed in file order', async () => {
@@ -155,6 +184,7 @@ describe('order-pipeline validate', () => {
         rejected: 0,
         blank: 0,
         reason: 'cannot read the file: no such file',
+        schema: { name: BUILT_IN_SCHEMA.identity.name, version: BUILT_IN_SCHEMA.identity.version, fingerprint: BUILT_IN_SCHEMA.identity.fingerprint },
         errors: [],
         errors_omitted: 0,
       },
@@ -182,7 +212,7 @@ describe('order-pipeline validate', () => {
     const result = await runCli(args);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(message);
-    expect(result.stderr).toContain('usage: order-pipeline validate <file…> [--json]');
+    expect(result.stderr).toContain('usage: order-pipeline validate <file…> [--schema SCHEMA.json] [--json]');
   });
 
   it('prints usage and exits 0 with --help', async () => {

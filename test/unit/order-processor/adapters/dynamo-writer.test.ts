@@ -199,16 +199,23 @@ describe('isRetryableError', () => {
 });
 
 describe('orderAttributes', () => {
-  it('writes strings as S and numbers as N in their shortest exact text, leaving out undefined', () => {
+  it('writes strings as S, numbers as N in their shortest exact text and booleans as BOOL, leaving out undefined', () => {
     // Act
-    const attributes = orderAttributes({ order_id: 'A-1', quantity: 3, unit_price: 19.99, total_amount: 59.97, source_line: 2, customer_name: undefined, note: '' });
+    const attributes = orderAttributes({ order_id: 'A-1', quantity: 3, unit_price: 19.99, total_amount: 59.97, source_line: 2, customer_name: undefined, note: '', gift: false });
     // Assess
-    expect(attributes).toEqual({ order_id: { S: 'A-1' }, quantity: { N: '3' }, unit_price: { N: '19.99' }, total_amount: { N: '59.97' }, source_line: { N: '2' }, note: { S: '' } });
+    expect(attributes).toEqual({
+      order_id: { S: 'A-1' },
+      quantity: { N: '3' },
+      unit_price: { N: '19.99' },
+      total_amount: { N: '59.97' },
+      source_line: { N: '2' },
+      note: { S: '' },
+      gift: { BOOL: false },
+    });
   });
 
   it.each([
-    [{ order_id: 'A-1', paid: true }, /attribute paid is a boolean; an order item holds strings and numbers only/],
-    [{ order_id: 'A-1', tags: ['x'] }, /attribute tags is a object/],
+    [{ order_id: 'A-1', tags: ['x'] }, /attribute tags is a object; an order item holds strings, numbers and booleans only/],
     [{ order_id: 'A-1', quantity: Number.NaN }, /attribute quantity is NaN; expected a finite number/],
     [{ order_id: 'A-1', quantity: Infinity }, /attribute quantity is Infinity/],
     [{ order_id: 'A-1', total_amount: 2 ** 53 + 2 }, /attribute total_amount is 9007199254740994; expected a finite number within ±2\^53/],

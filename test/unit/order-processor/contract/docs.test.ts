@@ -3,12 +3,16 @@
  * each documented reason by running the real reader on a small input and checks the doc holds it.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fileNameProblem } from '../../../../functions/order-processor/contract/file-name.ts';
-import { CANONICAL_COLUMNS, HEADER_ALIASES } from '../../../../functions/order-processor/contract/headers.ts';
 import { DEFAULT_LIMITS, tooLargeReason, tooManyLinesReason } from '../../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
 import { fileVerdict } from '../../../../functions/order-processor/contract/verdict.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import type { CompiledSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
+import { aliasTable, columnsTable } from '../../../../functions/order-processor/contract/schema/doc-tables.ts';
+import { compileSchemaJson, loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
 import { FileRejectedError, type ContractEvent } from '../../../../functions/order-processor/contract/types.ts';
 
 const DOC = readFileSync(new URL('../../../../docs/csv-format.md', import.meta.url), 'utf8');
@@ -16,9 +20,9 @@ const H = 'order_id,customer_name,product_name,quantity,unit_price';
 const NOW = new Date('2026-01-15T12:00:00.000Z');
 
 /** Every reason the reader gives for `data`: the file-level one, or those of the rejected rows. */
-async function reasonsFor(data: string | Buffer): Promise<string[]> {
+async function reasonsFor(data: string | Buffer, schema?: CompiledSchema): Promise<string[]> {
   const reasons: string[] = [];
-  const ctx = { sourceKey: 'doc.csv', ingestionId: 'doc', processedAt: NOW.toISOString(), now: NOW };
+  const ctx = { sourceKey: 'doc.csv', ingestionId: 'doc', processedAt: NOW.toISOString(), now: NOW, ...(schema ? { schema } : {}) };
   async function* source(): AsyncGenerator<Uint8Array> {
     yield typeof data === 'string' ? Buffer.from(data) : data;
   }
@@ -118,14 +122,42 @@ describe('docs/csv-format.md', () => {
     expect(DOC).toContain(reason);
   });
 
+  it('holds the column and alias tables of the built-in schema, exactly as written from it', () => {
+    expect(DOC).toContain(`${columnsTable(BUILT_IN_SCHEMA.spec)}\n`);
+    expect(DOC).toContain(`${aliasTable(BUILT_IN_SCHEMA.spec)}\n`);
+  });
+
+  it('documents the reasons of the extra column types with the sample schema', async () => {
+    // Prepare
+    const schema = loadSchemaFile(fileURLToPath(new URL('../../../../sample-data/extra-columns/order-schema.json', import.meta.url)));
+    const header = 'order_id,customer_name,customer_email,product_name,quantity,unit_price,shipping_country,sales_channel,discount,gift,delivery_date';
+    const rows = [
+      'A-1,Ann,,Pen,1,1,UK,,,,',
+      'A-2,Ann,,Pen,1,1,,fax,,,',
+      'A-3,Ann,,Pen,1,1,,,,maybe,',
+      'A-4,Ann,,Pen,1,1,,,,,2025-02-30',
+      'A-5,Ann,,Pen,1,1,,,,,2019-12-31',
+      'A-6,Ann,,Pen,1,1,,,,,2027-06-01',
+      'A-7,Ann,,Pen,1,1,,,5.005,,',
+      'A-8,Ann,\u212aate@example.com,Pen,1,1,,,,,',
+    ];
+    // Act
+    const reasons = await reasonsFor([header, ...rows, ''].join('\n'), schema);
+    const rejectAll = compileSchemaJson({ ...schema.spec, unknownColumns: 'reject' }, 'reject.json');
+    const [unknown] = await reasonsFor(readFileSync(new URL('../../../../sample-data/extra-columns/orders.csv', import.meta.url)), rejectAll);
+    // Assess
+    expect(reasons).toHaveLength(rows.length);
+    for (const reason of [...reasons, unknown ?? '']) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
   it('lists exactly the code\'s aliases in the alias table', () => {
-    for (const column of CANONICAL_COLUMNS) {
+    for (const { name: column, aliases } of BUILT_IN_SCHEMA.spec.columns) {
       // Prepare
       const row = DOC.split('\n').find((line) => line.startsWith(`| \`${column}\` | \``));
       // Act
       const documented = [...(row?.split('|')[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]);
       // Assess
-      expect(documented, column).toEqual(HEADER_ALIASES[column]);
+      expect(documented, column).toEqual(aliases);
     }
   });
 

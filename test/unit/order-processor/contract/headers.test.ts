@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CANONICAL_COLUMNS,
-  HEADER_ALIASES,
-  canonicalColumn,
   mapHeader,
   normalizeHeaderName,
   quote,
 } from '../../../../functions/order-processor/contract/headers.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
 import { FileRejectedError } from '../../../../functions/order-processor/contract/types.ts';
+
+const canonicalColumn = (raw: string): string | null => BUILT_IN_SCHEMA.columnFor(raw);
 
 describe('normalizeHeaderName', () => {
   it.each([
@@ -70,10 +70,10 @@ describe('canonicalColumn', () => {
   });
 
   it('maps every canonical name and every documented alias to its column', () => {
-    for (const column of CANONICAL_COLUMNS) {
+    for (const { name: column, aliases } of BUILT_IN_SCHEMA.spec.columns) {
       // Act / Assess
       expect(canonicalColumn(column)).toBe(column);
-      for (const alias of HEADER_ALIASES[column]) expect(canonicalColumn(alias), alias).toBe(column);
+      for (const alias of aliases) expect(canonicalColumn(alias), alias).toBe(column);
     }
   });
 
@@ -109,7 +109,7 @@ describe('canonicalColumn', () => {
 describe('mapHeader', () => {
   it('maps the minimal seed layout and lists no unknown columns', () => {
     // Act
-    const header = mapHeader(['order_id', 'customer_name', 'product_name', 'quantity', 'unit_price']);
+    const header = mapHeader(['order_id', 'customer_name', 'product_name', 'quantity', 'unit_price'], BUILT_IN_SCHEMA);
 
     // Assess
     expect(header.canonical).toEqual(['order_id', 'customer_name', 'product_name', 'quantity', 'unit_price']);
@@ -118,7 +118,7 @@ describe('mapHeader', () => {
 
   it('keeps raw names, strips a BOM and lists unknown columns (not empty cells)', () => {
     // Act
-    const header = mapHeader(['\uFEFFOrder ID', 'Customer', 'SKU', 'Qty', 'Price', 'Sales Channel', '']);
+    const header = mapHeader(['\uFEFFOrder ID', 'Customer', 'SKU', 'Qty', 'Price', 'Sales Channel', ''], BUILT_IN_SCHEMA);
 
     // Assess
     expect(header.raw[0]).toBe('Order ID');
@@ -128,7 +128,7 @@ describe('mapHeader', () => {
 
   it('names every missing required column and what was found', () => {
     // Act
-    const act = () => mapHeader(['id', 'notes']);
+    const act = () => mapHeader(['id', 'notes'], BUILT_IN_SCHEMA);
 
     // Assess
     expect(act).toThrow(FileRejectedError);
@@ -139,7 +139,7 @@ describe('mapHeader', () => {
   });
 
   it('names a single missing column in the singular', () => {
-    expect(() => mapHeader(['order_id', 'customer_name', 'product_name', 'qty'])).toThrow(
+    expect(() => mapHeader(['order_id', 'customer_name', 'product_name', 'qty'], BUILT_IN_SCHEMA)).toThrow(
       'missing required column: unit_price; found columns: "order_id", "customer_name", "product_name", "qty"',
     );
   });
@@ -148,7 +148,7 @@ describe('mapHeader', () => {
     // Act
     let error: unknown;
     try {
-      mapHeader(['order_id', 'customer', 'product', 'qty', 'price', 'Quantity'], 1);
+      mapHeader(['order_id', 'customer', 'product', 'qty', 'price', 'Quantity'], BUILT_IN_SCHEMA, 1);
     } catch (err) {
       error = err;
     }
@@ -190,7 +190,7 @@ describe('mapHeader with a very wide header', () => {
     // Act
     const reason = (() => {
       try {
-        mapHeader(cells);
+        mapHeader(cells, BUILT_IN_SCHEMA);
         return '';
       } catch (err) {
         return (err as FileRejectedError).reason;

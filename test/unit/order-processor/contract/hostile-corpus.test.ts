@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
 import { validateFile } from '../../../../functions/order-processor/contract/summary.ts';
 import { CORPUS_FILES as FILES, corpusPath, EXPECTED_OUTCOMES as EXPECTED } from '../../../fixtures/hostile/corpus.ts';
 import { FIXTURES } from '../../../fixtures/hostile/make-fixtures.ts';
@@ -57,9 +58,10 @@ describe('the hostile corpus', () => {
     expect(reports).toHaveLength(FILES.length);
     reports.forEach((report, i) => {
       const name = FILES[i] as string;
-      const { errors, file, errors_omitted, ...counts } = report as { errors: unknown[]; file: string; errors_omitted: number; rejected: number };
+      const { errors, file, schema, errors_omitted, ...counts } = report as { errors: unknown[]; file: string; schema: unknown; errors_omitted: number; rejected: number };
       const { errors: expectedErrors, ...expectedCounts } = EXPECTED[name] ?? { errors: [] };
       expect(file).toBe(corpusPath(name));
+      expect(schema, name).toEqual({ name: 'orders', version: 1, fingerprint: BUILT_IN_SCHEMA.identity.fingerprint });
       expect(counts, name).toEqual(expectedCounts);
       expect(errors_omitted, name).toBe(counts.rejected - errors.length);
       expect(errors.slice(0, 10), name).toEqual(expectedErrors);

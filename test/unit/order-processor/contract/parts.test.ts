@@ -2,6 +2,8 @@
  * Planning a file in parts and reading one part (contract/parts.ts), on hand-written files with
  * the exact starts and line numbers expected; the property-based tests cover random files.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_BYTES } from '../../../../functions/order-processor/contract/limits.ts';
 import { partReading, planParts, type FilePlan, type RangeReader } from '../../../../functions/order-processor/contract/parts.ts';
@@ -9,6 +11,7 @@ import { FileRejectedError } from '../../../../functions/order-processor/contrac
 import { plan, isPlan, memoryReader, readInOrder, readPart, readSequentially, type Outcome } from './parts-reading.ts';
 import { makeContext, MINIMAL_HEADER, outline, readAll } from './reading.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
+import { loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
 
 const H = MINIMAL_HEADER; // 55 bytes
 const HINT = 'expected a closing " at the end of the same value (write a literal quote inside a value as "")';
@@ -370,5 +373,31 @@ describe('FileRejectedError offsets', () => {
     // Assess
     expect(error).toBeInstanceOf(FileRejectedError);
     expect((error as FileRejectedError).offset).toBe(offset);
+  });
+});
+
+describe('a file with extra columns, read in parts under its schema', () => {
+  it('gives the events of one sequential read, the extra columns stored and checked in every part', async () => {
+    // Prepare
+    const schema = loadSchemaFile(fileURLToPath(new URL('../../../../sample-data/extra-columns/order-schema.json', import.meta.url)));
+    const bytes = readFileSync(new URL('../../../../sample-data/extra-columns/orders.csv', import.meta.url));
+    const read = memoryReader(bytes, 5);
+    const events = async (source: AsyncIterable<Uint8Array>, part?: ReturnType<typeof partReading>, seen?: Map<string, number>) => {
+      const out: unknown[] = [];
+      for await (const event of readOrders(source, makeContext({ schema, ...(part ? { part } : {}), ...(seen ? { seen } : {}) }))) out.push(event);
+      return out;
+    };
+    // Act
+    const filePlan = await planParts(read, bytes.length, { chunkBytes: 200, schema });
+    const seen = new Map<string, number>();
+    const inParts: unknown[] = [];
+    for (const part of filePlan.parts) inParts.push(...(await events(read(part.start.offset, part.end), partReading(filePlan, part.index), seen)));
+    const whole = await events(read(0, bytes.length));
+    // Assess
+    expect(filePlan.parts.length).toBeGreaterThan(2);
+    expect(filePlan.header.canonical).toContain('shipping_country');
+    expect(JSON.stringify(inParts)).toBe(JSON.stringify(whole));
+    expect(whole).toContainEqual(expect.objectContaining({ kind: 'valid', order: expect.objectContaining({ order_id: 'ORD-10006', shipping_country: 'IN', discount: 12.5 }) as unknown }));
+    expect(whole.filter((e) => (e as { kind: string }).kind === 'rejected')).toHaveLength(2);
   });
 });

@@ -176,7 +176,7 @@ describe('readOrders, property-based', () => {
         const { events } = await readSource(chunked(file.bytes));
         const orders = events.flatMap((e): Order[] => (e.kind === 'valid' ? [e.order] : []));
         fc.pre(orders.length > 0);
-        const cleaned = cleanedHeaderLine() + orders.map(cleanedRowLine).join('');
+        const cleaned = cleanedHeaderLine() + orders.map((o) => cleanedRowLine(o)).join('');
 
         // Act
         const again = await readSource(chunked(Buffer.from(cleaned, 'utf8'), 97));

@@ -62,6 +62,7 @@ export function order(id: string, line: number): Order {
     source_line: line,
     ingestion_id: INGESTION_ID,
     processed_at: NOW.toISOString(),
+    schema_version: 1,
   };
 }
 

@@ -8,12 +8,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CANONICAL_COLUMNS } from '../../../../functions/order-processor/contract/headers.ts';
-import { LIMITS } from '../../../../functions/order-processor/contract/rules.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
 import type { Order } from '../../../../functions/order-processor/contract/types.ts';
 import { cleanedHeaderLine, cleanedRowLine } from '../../../../functions/order-processor/reports/csv-output.ts';
 import { chunked, readSource } from '../contract/reading.ts';
 
+/** The built-in schema's columns, and the length limits it declares (order-schema.json). */
+const CANONICAL_COLUMNS = BUILT_IN_SCHEMA.columnNames;
+const maxLengthOf = (name: string): number => {
+  const column = BUILT_IN_SCHEMA.spec.columns.find((c) => c.name === name);
+  if (!column || !('maxLength' in column) || typeof column.maxLength !== 'number') throw new Error(`${name} has no maxLength`);
+  return column.maxLength;
+};
+const LIMITS = { textMaxLength: maxLengthOf('customer_name'), emailMaxLength: maxLengthOf('customer_email'), orderIdMaxLength: maxLengthOf('order_id') };
 const INPUT_HEADER = CANONICAL_COLUMNS.join(',');
 
 /** A cell as an exporter writes it: quoted when it holds a comma, a quote or a line break. */
@@ -79,7 +86,7 @@ async function roundTrip(file: string): Promise<void> {
   expect(first.error).toBeUndefined();
   expect(first.events.filter((e) => e.kind === 'rejected')).toEqual([]);
   const written = valid(first.events);
-  const cleaned = cleanedHeaderLine() + written.map(cleanedRowLine).join('');
+  const cleaned = cleanedHeaderLine() + written.map((order) => cleanedRowLine(order)).join('');
   // Act
   const again = await readSource(chunked(Buffer.from(cleaned, 'utf8'), 61));
   // Assess

@@ -22,6 +22,7 @@ function order(overrides: Partial<Order> = {}): Order {
     source_line: 2,
     ingestion_id: 'ing',
     processed_at: '2026-11-22T04:00:00.000Z',
+    schema_version: 1,
     ...overrides,
   };
 }

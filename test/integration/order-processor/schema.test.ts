@@ -1,0 +1,143 @@
+/**
+ * A typed optional column added as one schema entry, end to end: the same schema file checks a
+ * file through `validate --schema` and through the real handler against moto (the function reads
+ * ORDER_SCHEMA_FILE from its task root, as synth deploys it), and the stored orders, the cleaned
+ * CSV, the ledger and the alert all follow it. A broken schema file stops the function.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compileSchemaText } from '../../../functions/order-processor/contract/schema/load.ts';
+import { resetHandlerState } from '../../../functions/order-processor/handler.ts';
+import { ENV } from '../../../functions/order-processor/resource-names.ts';
+import { keysUnder, ledgerItem, objectCreatedBody, orders, putRaw, receiveAlerts, run, sqsEvent, text, useProcessorEnvironment } from './setup.ts';
+
+useProcessorEnvironment();
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The built-in schema with exactly one entry added. */
+function schemaWithShippingCountry(): string {
+  const schema = JSON.parse(readFileSync(join(ROOT, 'order-schema.json'), 'utf8')) as { name: string; version: number; columns: unknown[] };
+  schema.name = 'orders-shipping';
+  schema.version = 2;
+  schema.columns.push({ name: 'shipping_country', type: 'country', aliases: ['ship_to_country'] });
+  return JSON.stringify(schema, null, 2);
+}
+
+const CSV = [
+  'order_id,customer_name,product_name,quantity,unit_price,Ship To Country',
+  'SC-1,Ann,Pen,2,1.50,de',
+  'SC-2,Bob,Ink,1,3.00,',
+  'SC-3,Cy,Pad,1,2.00,UK',
+  '',
+].join('\r\n');
+
+/** `order-pipeline validate --schema … --json` over one file. */
+function validateJson(file: string, schema: string): Promise<{ code: number; reports: Record<string, unknown>[] }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin/order-pipeline.js'), 'validate', file, '--schema', schema, '--json'], { cwd: ROOT }, (error, stdout) => {
+      resolve({ code: error ? Number(error.code) : 0, reports: JSON.parse(stdout) as Record<string, unknown>[] });
+    });
+  });
+}
+
+describe('a typed optional column added as one schema entry', () => {
+  let taskRoot: string;
+
+  beforeEach(() => {
+    // Prepare: the function's code directory with the schema beside it, as synth assembles it.
+    taskRoot = mkdtempSync(join(tmpdir(), 'schema-task-root-'));
+    process.env.LAMBDA_TASK_ROOT = taskRoot;
+    process.env[ENV.orderSchemaFile] = 'order-schema.json';
+    resetHandlerState();
+  });
+
+  afterEach(() => {
+    delete process.env.LAMBDA_TASK_ROOT;
+    delete process.env[ENV.orderSchemaFile];
+    resetHandlerState();
+  });
+
+  it('is checked, stored, carried in the cleaned CSV and recorded, by validate and by the handler alike', async () => {
+    // Prepare
+    const schemaText = schemaWithShippingCountry();
+    writeFileSync(join(taskRoot, 'order-schema.json'), schemaText);
+    const { identity } = compileSchemaText(schemaText, 'schema');
+    const local = join(taskRoot, 'orders-shipping.csv');
+    writeFileSync(local, CSV);
+    const obj = await putRaw('raw-data/schema/orders-shipping.csv', CSV);
+
+    // Act
+    const validated = await validateJson(local, join(taskRoot, 'order-schema.json'));
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+
+    // Assess: validate
+    const reason = 'shipping_country "UK" is not an ISO 3166-1 alpha-2 country code; expected a two-letter ISO 3166-1 code such as US, DE or JP';
+    expect(validated.code).toBe(1);
+    expect(validated.reports[0]).toMatchObject({
+      status: 'PARTIAL',
+      rows: 3,
+      valid: 2,
+      rejected: 1,
+      schema: { name: 'orders-shipping', version: 2, fingerprint: identity.fingerprint },
+      errors: [{ line: 4, order_id: 'SC-3', column: 'shipping_country', reason }],
+    });
+    // Assess: the handler, the same outcome
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    expect(item).toMatchObject({
+      status: 'PARTIAL',
+      rows: 3,
+      written: 2,
+      rejected: 1,
+      schema_name: 'orders-shipping',
+      schema_version: 2,
+      schema_fingerprint: identity.fingerprint,
+    });
+    expect(item?.first_errors).toEqual([{ line: 4, order_id: 'SC-3', column: 'shipping_country', reason }]);
+    const stored = await orders(['SC-1', 'SC-2', 'SC-3']);
+    expect(stored.find((o) => o.order_id === 'SC-1')).toMatchObject({ shipping_country: 'DE', quantity: 2, total_amount: 3, schema_version: 2 });
+    expect(stored.find((o) => o.order_id === 'SC-2')).not.toHaveProperty('shipping_country');
+    expect(stored.map((o) => o.order_id).sort()).toEqual(['SC-1', 'SC-2']);
+    const [cleanedKey] = await keysUnder('processed-data/');
+    const cleaned = (await text(cleanedKey ?? '')).split('\r\n');
+    expect(cleaned[0]).toContain(',order_date,shipping_country,total_amount,');
+    expect(cleaned[1]).toContain(',DE,3,');
+    const alerts = await receiveAlerts();
+    expect(alerts.map((a) => a.message).join('\n')).toContain(`Schema:     "orders-shipping" version 2 (fingerprint ${identity.fingerprint})`);
+  });
+
+  it('stores every extra type of the sample schema with its DynamoDB type: numbers exact, booleans as BOOL', async () => {
+    // Prepare
+    writeFileSync(join(taskRoot, 'order-schema.json'), readFileSync(join(ROOT, 'sample-data/extra-columns/order-schema.json')));
+    const obj = await putRaw('raw-data/schema/extra-columns.csv', readFileSync(join(ROOT, 'sample-data/extra-columns/orders.csv')));
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await ledgerItem(obj)).toMatchObject({ status: 'PARTIAL', rows: 6, written: 4, rejected: 2, schema_name: 'orders-extended', schema_version: 1 });
+    const stored = await orders(['ORD-10001', 'ORD-10002', 'ORD-10003', 'ORD-10006']);
+    expect(stored.find((o) => o.order_id === 'ORD-10001')).toMatchObject({ shipping_country: 'DE', sales_channel: 'web', discount: 5, gift: false, delivery_date: '2025-05-06' });
+    expect(stored.find((o) => o.order_id === 'ORD-10002')).toMatchObject({ sales_channel: 'store', gift: true });
+    expect(stored.find((o) => o.order_id === 'ORD-10006')).toMatchObject({ discount: 12.5, gift: false, shipping_country: 'IN' });
+    expect(stored.find((o) => o.order_id === 'ORD-10001')).not.toHaveProperty('notes');
+  });
+
+  it('refuses to process anything with a broken schema file: the record fails, nothing is claimed', async () => {
+    // Prepare
+    writeFileSync(join(taskRoot, 'order-schema.json'), schemaWithShippingCountry().replace('"type": "country"', '"type": "nation"'));
+    const obj = await putRaw('raw-data/schema/orders-broken-schema.csv', CSV);
+
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+
+    // Assess
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(await ledgerItem(obj)).toBeUndefined();
+    expect(await keysUnder('raw-data/schema/')).toEqual(['raw-data/schema/orders-broken-schema.csv']);
+  });
+});
