@@ -1,10 +1,10 @@
 /**
- * The in-browser check: the processor's CSV contract itself (validateFile, through the processor's
- * public entry), bundled for the browser and run here, off the page's thread, over the dropped
+ * The in-browser check: the processor's CSV contract itself (validateFile, from contract/summary.ts:
+ * the contract alone, not the processor's whole public entry, which also reaches the AWS write path), bundled for the browser and run here, off the page's thread, over the dropped
  * file as a stream — a .csv.gz is inflated by the browser's DecompressionStream as it is read
  * (shims/node-zlib.ts). Same reader, rules, reasons and caps as the Lambda and `validate`.
  */
-import { reportOnName, validateFile } from '../../functions/order-processor/index.ts';
+import { reportOnName, validateFile } from '../../functions/order-processor/contract/summary.ts';
 import { CHECK_SHOWN_ERRORS, type CheckReply, type CheckRequest } from './check-protocol.ts';
 
 const post = (reply: CheckReply) => (self as unknown as Worker).postMessage(reply);

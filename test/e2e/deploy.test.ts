@@ -21,6 +21,7 @@ import {
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relaxTlsOnlyBucketPolicy } from '../../local/emulator-fixups.ts';
+import { DEFAULTS, wholeFileThresholdMb } from '../../functions/order-processor/defaults.ts';
 import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/order-processor/index.ts';
 import { clientConfig, emulatorEnv } from '../../tooling/aws-clients.ts';
 import { startMoto, type MotoServer } from '../../tooling/emulator.ts';
@@ -29,6 +30,8 @@ import { TEST_REGION } from '../support/moto.ts';
 
 const STAGE = 'e2e';
 const TIMEOUT_SECONDS = 120;
+/** FANOUT_THRESHOLD_MB unset: derived from the memory and timeout; the part size is then capped by it. */
+const THRESHOLD_MB = wholeFileThresholdMb(DEFAULTS.LAMBDA_MEMORY_MB, TIMEOUT_SECONDS);
 
 describe('deploy to the emulator', () => {
   let moto: MotoServer;
@@ -195,8 +198,8 @@ describe('deploy to the emulator', () => {
       [ENV.stage]: STAGE,
       [ENV.partsQueueUrl]: outputs.parts_queue_url,
       [ENV.partsMaxReceives]: '3',
-      [ENV.fanoutThresholdMb]: '256',
-      [ENV.fanoutChunkMb]: '64',
+      [ENV.fanoutThresholdMb]: String(THRESHOLD_MB),
+      [ENV.fanoutChunkMb]: String(Math.min(DEFAULTS.FANOUT_CHUNK_MB, THRESHOLD_MB)),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',

@@ -25,6 +25,12 @@ function plainWords(item: LedgerItem): string {
   }
 }
 
+/** The file's counts: rows = written + rejected (+ read but not loaded, when the file stopped mid-write). */
+function rowsText(item: LedgerItem): string {
+  const unloaded = item.unloaded ? `, ${num(item.unloaded)} read but not loaded` : '';
+  return `${num(item.rows)} data rows: ${num(item.written)} written, ${num(item.rejected)} rejected${unloaded}; ${num(item.blank)} blank lines skipped`;
+}
+
 export function FilePage({ pk }: { pk: string }) {
   const { value: detail, error, reload } = usePolling(() => getJson<FileDetail>('/api/file', { pk }), 2000, [pk]);
   if (error && !detail) return <ErrorNote error={error} />;
@@ -32,7 +38,7 @@ export function FilePage({ pk }: { pk: string }) {
   const { item } = detail;
   const facts: [string, string | number | null | undefined][] = [
     ['status', null],
-    ['rows', item.status === 'FAILED' && item.rows === 0 ? 'none loaded (rejected as a whole)' : `${num(item.rows)} data rows: ${num(item.written)} written, ${num(item.rejected)} rejected; ${num(item.blank)} blank lines skipped`],
+    ['rows', item.status === 'FAILED' && item.rows === 0 ? 'none loaded (rejected as a whole)' : rowsText(item)],
     ['reason', item.reason],
     ['same content as', item.duplicate_of],
     ['parts', detail.partsText],
@@ -44,7 +50,8 @@ export function FilePage({ pk }: { pk: string }) {
     ['ingestion id', item.ingestion_id],
     ['attempts', item.attempts],
     ['last problem', item.last_error],
-    ['content fingerprint (sha256)', item.fingerprint],
+    ['schema', item.schema_name ? `${item.schema_name} version ${item.schema_version} (fingerprint ${item.schema_fingerprint})` : null],
+    ['content fingerprint', item.fingerprint],
   ];
   return (
     <section aria-labelledby="file-title">

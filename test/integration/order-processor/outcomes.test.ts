@@ -38,7 +38,8 @@ describe('handler outcomes', () => {
   it('writes a cleaned CSV that the contract reads back to exactly the orders in the table', async () => {
     // Prepare: values at the length limits that start like formulas, quotes, commas, a quoted line break
     const name = `=${'n'.repeat(255)}`;
-    const email = `-${'e'.repeat(254 - '-@example.com'.length)}@example.com`;
+    // 254 characters and plausible: a 64-character local part, domain labels under 64.
+    const email = `-${'e'.repeat(63)}@${'d'.repeat(61)}.${'d'.repeat(61)}.${'d'.repeat(61)}.com`;
     const csv = [
       'order_id,customer_name,customer_email,product_name,quantity,unit_price',
       `RB-1,"${name}",${email},"+cmd, ""quoted""",1,1.50`,
