@@ -4,10 +4,12 @@
  * built-ins do, or the check in the browser would judge a file differently from the Lambda.
  */
 import { isUtf8 as nodeIsUtf8 } from 'node:buffer';
+import { createHash as nodeCreateHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isUtf8 } from '../../../console/web/shims/node-buffer.ts';
+import { createHash } from '../../../console/web/shims/node-crypto.ts';
 import { pipeline, Readable } from '../../../console/web/shims/node-stream.ts';
 import { createGunzip } from '../../../console/web/shims/node-zlib.ts';
 
@@ -74,5 +76,22 @@ describe('createGunzip (node:zlib stand-in over DecompressionStream)', () => {
 
     // Act / Assess
     await expect(gunzipped(failing())).rejects.toBe(failure);
+  });
+});
+
+describe('createHash (node:crypto stand-in)', () => {
+  it('gives Node\'s sha256 hex digest for any text, in one or several updates', () => {
+    // Assess
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ maxLength: 50 }), (a, b) => {
+        expect(createHash('sha256').update(a).update(b).digest('hex')).toBe(nodeCreateHash('sha256').update(a).update(b).digest('hex'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses any other algorithm by name', () => {
+    // Assess
+    expect(() => createHash('md5')).toThrow('createHash("md5") is not available');
   });
 });
