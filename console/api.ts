@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PREFIX } from '../functions/order-processor/index.ts';
+import { PREFIX, type LoadedSchema } from '../functions/order-processor/index.ts';
 import { defaultPeriod } from '../cli/commands/dashboard.ts';
 import { describeParts, outcomeDetail } from '../cli/render/file-progress.ts';
 import { describeAlarms } from '../deployment/alarms.ts';
@@ -50,6 +50,8 @@ export class ApiError extends Error {
 
 export interface ConsoleContext {
   connection: Connection;
+  /** The order schema the in-browser check uses (ORDER_SCHEMA, else the built-in one), as `validate`. */
+  schema: LoadedSchema;
   /** For reading objects back (deployment/objects.ts says why it is a client of its own). */
   reader: S3Client;
 }
@@ -58,7 +60,15 @@ const outputsOf = (ctx: ConsoleContext) => ctx.connection.target.outputs;
 
 export function session(ctx: ConsoleContext): Session {
   const { target } = ctx.connection;
-  return { target: target.kind, description: target.description, bucket: target.outputs.bucket_name, rawPrefix: PREFIX.raw };
+  const { schema, file } = ctx.schema;
+  const { name, version, fingerprint } = schema.identity;
+  return {
+    target: target.kind,
+    description: target.description,
+    bucket: target.outputs.bucket_name,
+    rawPrefix: PREFIX.raw,
+    schema: { name, version, fingerprint, file, spec: schema.spec },
+  };
 }
 
 /** A ledger item as JSON: number sets (parts scanned, written) as sorted arrays. */

@@ -6,6 +6,7 @@ import { buildAssets } from '../../console/assets.ts';
 import { newToken } from '../../console/security.ts';
 import { startConsole } from '../../console/server.ts';
 import { objectReader } from '../../deployment/objects.ts';
+import { orderSchemaFor, SchemaFileError } from '../../functions/order-processor/index.ts';
 import { destroyClients } from '../../tooling/aws-clients.ts';
 import { EXIT, UsageError } from '../exit.ts';
 import { parsePort } from '../options.ts';
@@ -22,6 +23,8 @@ by the processor's own CSV contract, then uploaded into raw-data/), Ingestions (
 record and rejected rows, Operations (queues, DLQs, alarms; redrive, pause/resume, replay),
 Dashboard (the \`dashboard\` command's metrics as charts), Alerts (local stack). It acts with
 your AWS credentials; see docs/console.md ("Security"). Ctrl-C (SIGINT) or SIGTERM stops it.
+The check in the browser uses the order schema ORDER_SCHEMA names (else the built-in
+order-schema.json), as \`validate\` does: set it as the deployment was synthesized.
   --port N          the port (default: a free one)
   --no-open         do not open a browser
   --host ADDRESS    listen on ADDRESS (one IP address of this machine) instead of 127.0.0.1 —
@@ -65,10 +68,18 @@ export async function run(argv: string[]): Promise<number> {
   if (host !== '127.0.0.1') {
     err(yellow(`WARNING: listening on ${host}, not only on this machine's loopback: anyone who can reach ${host} and learns the address with its token acts with your AWS credentials.`));
   }
+  // The schema first: a broken one stops the console before it connects (its message names the place).
+  let schema;
+  try {
+    schema = orderSchemaFor(undefined, process.env);
+  } catch (e) {
+    if (e instanceof SchemaFileError) throw new UsageError(e.message);
+    throw e;
+  }
   const connection = await connectTarget(values);
   const [assets, reader] = [await buildAssets(), objectReader(connection.target)];
   const token = newToken();
-  const running = await startConsole({ context: { connection, reader }, assets, token, host, port });
+  const running = await startConsole({ context: { connection, reader, schema }, assets, token, host, port });
 
   out(bold(`order-pipeline console — ${connection.target.description}`));
   out('open this address (it carries the session token; keep it to yourself):');

@@ -16,6 +16,8 @@ export interface Session {
   bucket: string;
   /** The raw-data/ prefix uploads go to. */
   rawPrefix: string;
+  /** The order schema the check in the browser compiles (the same file `validate` would use). */
+  schema: { name: string; version: number; fingerprint: string; file: string; spec: unknown };
 }
 
 /** A ledger item as JSON, with what the console says of it. */

@@ -23,10 +23,10 @@ function useRoute(): Route {
   return route;
 }
 
-function Page({ route }: { route: Route }) {
+function Page({ route, session }: { route: Route; session: Session }) {
   switch (route.page) {
     case 'upload':
-      return <UploadPage />;
+      return <UploadPage schema={session.schema} />;
     case 'ingestions':
       return <IngestionsPage />;
     case 'file':
@@ -79,7 +79,7 @@ function App() {
             {problem}
           </p>
         ) : session ? (
-          <Page route={route} />
+          <Page route={route} session={session} />
         ) : (
           <p aria-busy="true">connecting…</p>
         )}

@@ -1,10 +1,16 @@
 /**
  * The in-browser check: the processor's CSV contract itself (validateFile, from contract/summary.ts:
- * the contract alone, not the processor's whole public entry, which also reaches the AWS write path), bundled for the browser and run here, off the page's thread, over the dropped
- * file as a stream — a .csv.gz is inflated by the browser's DecompressionStream as it is read
- * (shims/node-zlib.ts). Same reader, rules, reasons and caps as the Lambda and `validate`.
+ * the contract alone, not the processor's whole public entry, which also reaches the AWS write
+ * path), bundled for the browser and run here, off the page's thread, over the dropped file as a
+ * stream — a .csv.gz is inflated by the browser's DecompressionStream as it is read
+ * (shims/node-zlib.ts). Same reader, rules, reasons and caps as the Lambda and `validate`, under
+ * the order schema the console was started with (the session names it).
  */
+import type { CompiledSchema } from '../../functions/order-processor/contract/schema/compile.ts';
+import { compileSchemaJson } from '../../functions/order-processor/contract/schema/load.ts';
 import { reportOnName, validateFile } from '../../functions/order-processor/contract/summary.ts';
+import type { Session } from './api-types.ts';
+import { getJson } from './client.ts';
 import { CHECK_SHOWN_ERRORS, type CheckReply, type CheckRequest } from './check-protocol.ts';
 
 const post = (reply: CheckReply) => (self as unknown as Worker).postMessage(reply);
@@ -30,13 +36,21 @@ async function* fileBytes(id: number, file: File): AsyncGenerator<Uint8Array> {
   }
 }
 
+/** The console's order schema, fetched and compiled once (the worker sends the page's session cookie). */
+let schema: Promise<CompiledSchema> | undefined;
+function consoleSchema(): Promise<CompiledSchema> {
+  schema ??= getJson<Session>('/api/session').then(({ schema: s }) => compileSchemaJson(s.spec, s.file));
+  schema.catch(() => (schema = undefined)); // a failed fetch is tried again with the next file
+  return schema;
+}
+
 self.onmessage = async (event: MessageEvent<CheckRequest>) => {
   const { id, file } = event.data;
   const started = performance.now();
   try {
     const report =
       reportOnName(file.name) ??
-      (await validateFile(fileBytes(id, file), { file: file.name, maxErrors: CHECK_SHOWN_ERRORS }));
+      (await validateFile(fileBytes(id, file), { file: file.name, maxErrors: CHECK_SHOWN_ERRORS, schema: await consoleSchema() }));
     post({ id, kind: 'done', report, ms: Math.round(performance.now() - started) });
   } catch (e) {
     post({ id, kind: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -19,7 +19,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateFile, type FileReport } from '../../functions/order-processor/index.ts';
+import { loadSchemaFile, validateFile, type FileReport } from '../../functions/order-processor/index.ts';
 import type { LocalOutputs } from '../../deployment/local-home.ts';
 import { destroyClients, makeClients, type Clients } from '../../tooling/aws-clients.ts';
 import { freePort } from '../../tooling/emulator.ts';
@@ -51,8 +51,8 @@ const dialogs: string[] = [];
 const pageProblems: string[] = [];
 
 /** Starts a child and resolves once its output contains `ready`; fails with the output if it exits first. */
-async function startChild(args: string[], ready: RegExp, onOutput: (text: string) => void): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startChild(args: string[], ready: RegExp, onOutput: (text: string) => void, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (c: Buffer) => {
     output += c.toString();
@@ -403,6 +403,34 @@ describe('order-pipeline console', () => {
 
     // Assess
     expect(await page.locator('details', { has: partial }).locator('pre.mail').textContent()).toContain('Outcome:    PARTIAL');
+  });
+
+  it('checks files in the browser under the order schema ORDER_SCHEMA names, as validate --schema does', async () => {
+    // Prepare: a second console, started with the extra-columns sample's schema
+    const schemaFile = join(SAMPLES, 'extra-columns', 'order-schema.json');
+    const file = join(SAMPLES, 'extra-columns', 'orders.csv');
+    let output = '';
+    const second = await startChild(['console', '--no-open'], /^http:\/\/127\.0\.0\.1:\d+\/\S*$/m, (t) => (output += t), { ORDER_SCHEMA: schemaFile });
+    const other = await browser.newPage();
+    try {
+      const secondAddress = output.split('\n').find((l) => l.startsWith('http://127.0.0.1:'))!.trim();
+      const expected = await validateFile(file, { schema: loadSchemaFile(schemaFile) });
+      const builtIn = await validateFile(file);
+
+      // Act
+      await other.goto(secondAddress);
+      await other.locator('input[type=file]').setInputFiles([file]);
+      await expect.poll(() => other.getByTestId('check').count(), { timeout: 30_000 }).toBe(1);
+      const text = (await other.getByTestId('check').locator('p').first().textContent()) ?? '';
+
+      // Assess: the schema's verdict (its extra columns checked), not the built-in one's
+      expect(expected.rejected).not.toBe(builtIn.rejected);
+      expect(text).toMatch(new RegExp(`Check: ${expected.status} rows ${expected.rows}, valid ${expected.valid}, rejected ${expected.rejected}, blank ${expected.blank}`));
+      expect(await other.locator('main').textContent()).toContain(`under the order schema ${loadSchemaFile(schemaFile).identity.name} version`);
+    } finally {
+      await other.close();
+      await stopChild(second, 'SIGTERM');
+    }
   });
 
   it('ran without a script error or a blocked resource, and stops cleanly on SIGTERM', async () => {

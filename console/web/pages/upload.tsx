@@ -4,7 +4,7 @@
  * followed through the ledger to their outcome — in the CLI's words.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { FileDetail, Uploaded } from '../api-types.ts';
+import type { FileDetail, Session, Uploaded } from '../api-types.ts';
 import { type CheckReply, type CheckRequest, type FileReport } from '../check-protocol.ts';
 import { getJson, uploadFile } from '../client.ts';
 import { Announcer, ErrorNote, formatBytes, formatMs, num, Progress, Status, Table } from '../components.tsx';
@@ -109,7 +109,7 @@ async function follow(id: number, pk: string): Promise<void> {
   }
 }
 
-export function UploadPage() {
+export function UploadPage({ schema }: { schema: Session['schema'] }) {
   const { entries, announce: said } = useSession();
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -138,8 +138,8 @@ export function UploadPage() {
     <section aria-labelledby="upload-title">
       <h1 id="upload-title">Upload</h1>
       <p class="muted">
-        Each file is checked here in your browser with the processor's own CSV contract before anything is uploaded. Accepted: <code>.csv</code>,{' '}
-        <code>.csv.gz</code>.
+        Each file is checked here in your browser with the processor's own CSV contract before anything is uploaded, under the order schema{' '}
+        <strong>{schema.name}</strong> version {schema.version} (<code>{schema.file}</code>). Accepted: <code>.csv</code>, <code>.csv.gz</code>.
       </p>
       <div
         class={`dropzone${over ? ' over' : ''}`}
