@@ -23,8 +23,10 @@ export type OrderValue = string | number | boolean;
  * signature.
  */
 export interface Order {
-  /** The table key. */
+  /** The table key: the order (partition key)… */
   order_id: string;
+  /** …and its line (sort key), from 1; 1 when the schema has no line column. */
+  line: number;
   /** S3 key (or local path) the row came from. */
   source_key: string;
   source_line: number;

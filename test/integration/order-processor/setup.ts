@@ -279,10 +279,11 @@ export async function ledgerItem(obj: PutResult, bucket = BUCKET): Promise<Ledge
   return out.Item as LedgerItem | undefined;
 }
 
+/** The stored items of these orders' line 1 (every order of a file without a line column has that one line). */
 export async function orders(ids: string[], table = ORDERS): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((order_id) => ({ order_id }));
+    let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((order_id) => ({ order_id, line: 1 }));
     // BatchGetItem may answer part of the keys: ask again for the rest.
     while (keys.length > 0) {
       const out = await state.doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));

@@ -10,6 +10,7 @@ import { parseIsoDate } from '../iso-date.ts';
 import { firstAsciiLookAlike } from '../look-alikes.ts';
 import {
   COLUMN_TYPES,
+  LINE_ATTRIBUTE,
   RECORD_ATTRIBUTES,
   SCHEMA_VERSION_ATTRIBUTE,
   UNKNOWN_COLUMN_POLICIES,
@@ -48,7 +49,7 @@ const MAX_LENGTH_CAP: Record<'id' | 'text' | 'email', number> = { id: 1024, text
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const SCHEMA_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Attribute names the pipeline sets itself. */
-const RESERVED = new Set<string>([...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE]);
+const RESERVED = new Set<string>([...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE, LINE_ATTRIBUTE]);
 const MAX_SCALE = 8;
 
 type Json = Record<string, unknown>;
@@ -83,7 +84,10 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
   const version = raw.version;
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) p.expect('version', version, 'a whole number from 1 up (raise it when the rules change)');
   const key = raw.key ?? TABLE_KEY;
-  if (key !== TABLE_KEY) p.expect('key', key, `"${TABLE_KEY}" (the orders table's key)`);
+  const lineColumnName = Array.isArray(key) && key.length === 2 && key[0] === TABLE_KEY && typeof key[1] === 'string' ? key[1] : undefined;
+  if (key !== TABLE_KEY && lineColumnName === undefined) {
+    p.expect('key', key, `"${TABLE_KEY}" (the orders table's key), or ["${TABLE_KEY}", "<line column>"] for a file of order lines`);
+  }
   const unknownColumns = raw.unknownColumns ?? 'ignore';
   if (!UNKNOWN_COLUMN_POLICIES.includes(unknownColumns as never)) p.expect('unknownColumns', unknownColumns, `one of ${UNKNOWN_COLUMN_POLICIES.map((v) => `"${v}"`).join(', ')}`);
 
@@ -102,6 +106,7 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
     const i = columns.findIndex((c) => c.name === TABLE_KEY);
     p.add(i < 0 ? 'columns' : `columns[${i}]`, `${i < 0 ? `has no "${TABLE_KEY}" column` : `"${TABLE_KEY}" is not a required id column`}; expected the key column { "name": "${TABLE_KEY}", "type": "id", "required": true }`);
   }
+  if (columnsOk && lineColumnName !== undefined) checkLineColumn(lineColumnName, columns, p);
   const atLeastOne = checkGroups(raw.atLeastOne, names, declared, columns, p);
   const derived = checkDerived(raw.derived, columns, declared, p);
   if (p.list.length > 0) return { problems: p.list };
@@ -110,6 +115,7 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
       name: name as string,
       version: version as number,
       key: TABLE_KEY,
+      ...(lineColumnName !== undefined ? { lineColumn: lineColumnName } : {}),
       unknownColumns: unknownColumns as SchemaSpec['unknownColumns'],
       columns,
       atLeastOne,
@@ -254,6 +260,23 @@ function crossCheckColumns(columns: readonly (ColumnSpec | undefined)[], p: Prob
       }
     }
   });
+}
+
+/** The most lines an order may have (a line column's largest value). */
+export const MAX_ORDER_LINES = 100_000;
+
+/**
+ * The line column of `"key": ["order_id", name]` (docs/csv-format.md "Orders with several lines"):
+ * a required integer column whose values lie within 1 … MAX_ORDER_LINES (the table's sort key).
+ */
+function checkLineColumn(name: string, columns: readonly ColumnSpec[], p: Problems): void {
+  const i = columns.findIndex((c) => c.name === name);
+  const column = columns[i];
+  const expected = `a required integer column with min 1 or more and max ${MAX_ORDER_LINES.toLocaleString('en-US')} or less, e.g. { "name": "${name}", "type": "integer", "required": true, "min": 1, "max": ${MAX_ORDER_LINES} }`;
+  if (!column || name === TABLE_KEY) return void p.expect('key[1]', name, `the name of a column of this schema other than "${TABLE_KEY}" (the line column)`);
+  if (column.type !== 'integer' || !column.required || column.min < 1 || column.max > MAX_ORDER_LINES) {
+    p.add(`columns[${i}]`, `is the line column (key[1]); expected ${expected}`);
+  }
 }
 
 /** `declared`: every name in the file's columns, also of those with problems of their own (not reported again here). */

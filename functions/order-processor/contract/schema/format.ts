@@ -76,6 +76,11 @@ export interface SchemaSpec {
   version: number;
   /** The orders table's key column. */
   key: string;
+  /**
+   * The line column (`"key": ["order_id", name]`): its value is the order line, the table's sort
+   * key; absent when the schema has none (every order then has line 1).
+   */
+  lineColumn?: string;
   unknownColumns: UnknownColumnPolicy;
   columns: ColumnSpec[];
   atLeastOne: string[][];
@@ -84,5 +89,10 @@ export interface SchemaSpec {
 
 /** Attributes every stored order gets besides the schema's columns (docs/csv-format.md "Derived attributes"). */
 export const RECORD_ATTRIBUTES = ['source_key', 'source_line', 'ingestion_id', 'processed_at'] as const;
+/**
+ * The orders table's sort key (docs/csv-format.md "Orders with several lines"): every stored order
+ * line has one, a whole number from 1 (1 when the schema has no line column).
+ */
+export const LINE_ATTRIBUTE = 'line';
 /** The schema version every stored order records. */
 export const SCHEMA_VERSION_ATTRIBUTE = 'schema_version';

@@ -150,6 +150,17 @@ describe('docs/csv-format.md', () => {
     for (const reason of [...reasons, unknown ?? '']) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
   });
 
+  it('documents the reasons of a line column with the order-lines sample', async () => {
+    // Prepare
+    const sample = new URL('../../../../sample-data/order-lines/', import.meta.url);
+    const schema = loadSchemaFile(fileURLToPath(new URL('order-schema.json', sample)));
+    // Act
+    const reasons = await reasonsFor(readFileSync(new URL('orders.csv', sample)), schema);
+    // Assess
+    expect(reasons).toHaveLength(2);
+    for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
   it('lists exactly the code\'s aliases in the alias table', () => {
     for (const { name: column, aliases } of BUILT_IN_SCHEMA.spec.columns) {
       // Prepare

@@ -54,6 +54,7 @@ export function attempt(overrides: Partial<ObjectRef> = {}): Attempt {
 export function order(id: string, line: number): Order {
   return {
     order_id: id,
+    line: 1,
     quantity: 1,
     unit_price: 2,
     currency: 'USD',
