@@ -29,8 +29,8 @@ export interface SchemaProblem {
 /** The orders table's key (modules/tables.ts): the one key column a schema may declare today. */
 export const TABLE_KEY = 'order_id';
 
-const TOP_LEVEL = ['$schema', 'name', 'version', 'description', 'key', 'unknownColumns', 'columns', 'atLeastOne', 'derived'];
-const COMMON = ['name', 'type', 'required', 'aliases', 'description'];
+const TOP_LEVEL = ['$schema', 'name', 'version', 'description', 'key', 'lines', 'unknownColumns', 'columns', 'atLeastOne', 'derived'];
+const COMMON = ['name', 'type', 'required', 'aliases', 'description', 'level'];
 const OPTIONS: Record<ColumnType, readonly string[]> = {
   id: ['maxLength'],
   text: ['maxLength'],
@@ -88,6 +88,9 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
   if (key !== TABLE_KEY && lineColumnName === undefined) {
     p.expect('key', key, `"${TABLE_KEY}" (the orders table's key), or ["${TABLE_KEY}", "<line column>"] for a file of order lines`);
   }
+  const lines = raw.lines;
+  if (lines !== undefined && lines !== 'by-position') p.expect('lines', lines, '"by-position" (adjacent rows of one order are its lines 1, 2, 3 …)');
+  else if (lines !== undefined && lineColumnName !== undefined) p.expect('lines', lines, `no "lines" with a line column (key[1] "${lineColumnName}" numbers the lines)`);
   const unknownColumns = raw.unknownColumns ?? 'ignore';
   if (!UNKNOWN_COLUMN_POLICIES.includes(unknownColumns as never)) p.expect('unknownColumns', unknownColumns, `one of ${UNKNOWN_COLUMN_POLICIES.map((v) => `"${v}"`).join(', ')}`);
 
@@ -107,6 +110,11 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
     p.add(i < 0 ? 'columns' : `columns[${i}]`, `${i < 0 ? `has no "${TABLE_KEY}" column` : `"${TABLE_KEY}" is not a required id column`}; expected the key column { "name": "${TABLE_KEY}", "type": "id", "required": true }`);
   }
   if (columnsOk && lineColumnName !== undefined) checkLineColumn(lineColumnName, columns, p);
+  columns.forEach((c, i) => {
+    if (c.level === undefined) return;
+    if (c.name === TABLE_KEY) p.expect(`columns[${i}].level`, c.level, `no level on the key column (every row names its order)`);
+    else if (lines !== 'by-position') p.expect(`columns[${i}].level`, c.level, 'no level unless "lines" is "by-position" (order-level values are taken from an order\'s first row)');
+  });
   const atLeastOne = checkGroups(raw.atLeastOne, names, declared, columns, p);
   const derived = checkDerived(raw.derived, columns, declared, p);
   if (p.list.length > 0) return { problems: p.list };
@@ -116,6 +124,7 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
       version: version as number,
       key: TABLE_KEY,
       ...(lineColumnName !== undefined ? { lineColumn: lineColumnName } : {}),
+      ...(lines === 'by-position' ? { lines: 'by-position' as const } : {}),
       unknownColumns: unknownColumns as SchemaSpec['unknownColumns'],
       columns,
       atLeastOne,
@@ -156,6 +165,7 @@ function checkColumn(raw: unknown, at: string, p: Problems): ColumnSpec | undefi
   unknownKeys(raw, [...COMMON, ...OPTIONS[t]], at, p);
   if (raw.required !== undefined && typeof raw.required !== 'boolean') p.expect(`${at}.required`, raw.required, 'true or false');
   if (raw.description !== undefined && typeof raw.description !== 'string') p.expect(`${at}.description`, raw.description, 'a string');
+  if (raw.level !== undefined && raw.level !== 'order') p.expect(`${at}.level`, raw.level, '"order" (the same value on every line of an order)');
   const aliases = raw.aliases ?? [];
   if (!Array.isArray(aliases)) p.expect(`${at}.aliases`, aliases, 'an array of header names');
   else aliases.forEach((alias, i) => {
@@ -166,6 +176,7 @@ function checkColumn(raw: unknown, at: string, p: Problems): ColumnSpec | undefi
     required: raw.required === true,
     aliases: Array.isArray(aliases) ? (aliases as string[]) : [],
     ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
+    ...(raw.level === 'order' ? { level: 'order' as const } : {}),
   };
   const spec = typeOptions(t, raw, at, base, p);
   return p.list.length === before ? spec : undefined;

@@ -30,6 +30,11 @@ export interface CompiledSchema {
   readonly identity: SchemaIdentity;
   /** The key column (the orders table's key). */
   readonly key: string;
+  /**
+   * How an order's lines are told apart (docs/csv-format.md "Orders with several lines"): `one`
+   * (no line column: one line per order), `column` (a line column) or `by-position`.
+   */
+  readonly lines: 'one' | 'column' | 'by-position';
   readonly keyMaxLength: number;
   readonly unknownColumns: UnknownColumnPolicy;
   /** Column names in declared order. */
@@ -100,6 +105,7 @@ export function compileSchema(spec: SchemaSpec): CompiledSchema {
     spec,
     identity,
     key: spec.key,
+    lines: spec.lineColumn !== undefined ? 'column' : spec.lines === 'by-position' ? 'by-position' : 'one',
     keyMaxLength: keySpec.maxLength,
     unknownColumns: spec.unknownColumns,
     columnNames: spec.columns.map((c) => c.name),
@@ -157,6 +163,7 @@ class ColumnPlan {
     const keyMax = this.keySpec.maxLength;
     const lineName = this.spec.lineColumn;
     const lineIndex = lineName === undefined ? -1 : this.spec.columns.findIndex((c) => c.name === lineName);
+    const blocks = this.spec.lines === 'by-position' ? new OrderBlocks(this.spec, keyName) : null;
     const build = orderBuilder([...this.spec.columns.map((c) => c.name), ...totals.map((t) => t.name), ...kept.map(([name]) => name)], keyName);
     // One row is validated at a time, synchronously: these are reused from row to row.
     const values: (string | undefined)[] = new Array<string | undefined>(count).fill(undefined);
@@ -170,22 +177,24 @@ class ColumnPlan {
       }
       problems.length = 0;
       const orderId = values[keyIndex] ?? '';
-      let keyOk = false;
+      const keyProblem = idProblem(keyName, orderId, keyMax, keyExpected);
+      // By position: the row's place in its order's block, order-level values filled in before the rules run.
+      const position = blocks && keyProblem === null ? blocks.place(orderId, line, values, seen, problems) : 1;
+      // A row away from its order's block: that is its reason (its empty order-level cells would add noise).
+      if (position === 0) return { line, order_id: orderId, column: keyName, reason: problems.map((p) => p.reason).join(' | ') };
       for (let i = 0; i < count; i++) {
         const group = groups[i];
         if (group) checkGroup(group, values, problems);
         if (i === keyIndex) {
-          const problem = idProblem(keyName, orderId, keyMax, keyExpected);
-          keyOk = problem === null;
-          if (problem) problems.push(problem);
-          else if (lineIndex < 0) checkDuplicate(keyName, orderId, line, seen, problems);
+          if (keyProblem) problems.push(keyProblem);
+          else if (lineIndex < 0 && !blocks) checkDuplicate(keyName, orderId, line, seen, problems);
           stored[i] = orderId;
         } else {
           stored[i] = (rules[i] as CellRule)(values[i], problems, ctx);
         }
       }
-      const orderLine = lineIndex < 0 ? 1 : stored[lineIndex];
-      if (lineIndex >= 0 && keyOk && typeof orderLine === 'number') {
+      const orderLine = lineIndex < 0 ? position : stored[lineIndex];
+      if (lineIndex >= 0 && keyProblem === null && typeof orderLine === 'number') {
         checkDuplicateLine(keyName, lineName as string, orderId, orderLine, line, seen, problems);
       }
       if (problems.length > 0) {
@@ -274,6 +283,69 @@ function checkDuplicateLine(keyName: string, lineName: string, id: string, order
     column: lineName,
     reason: `duplicate order line: ${keyName} ${quote(id)} ${lineName} ${orderLine} was first seen on line ${firstLine}; expected each ${keyName} and ${lineName} together once per file`,
   });
+}
+
+/**
+ * The lines of `"lines": "by-position"` (docs/csv-format.md "Orders with several lines"): one
+ * file's current order — its block of adjacent rows — and its first row's order-level values.
+ * `seen` maps each order_id to the last line of its block, so an order whose rows come back after
+ * another order's is recognised and rejected naming where its rows ended.
+ */
+class OrderBlocks {
+  private id: string | null = null;
+  private count = 0;
+  private firstLine = 0;
+  /** Positions (in the schema's columns) of the order-level columns. */
+  private readonly orderLevel: number[];
+  private readonly names: string[];
+  private readonly firstValues: (string | undefined)[];
+
+  constructor(
+    spec: SchemaSpec,
+    private readonly keyName: string,
+  ) {
+    this.names = spec.columns.map((c) => c.name);
+    this.orderLevel = spec.columns.flatMap((c, i) => (c.level === 'order' ? [i] : []));
+    this.firstValues = new Array<string | undefined>(spec.columns.length).fill(undefined);
+  }
+
+  /**
+   * The row's line in its order (from 1), with its empty order-level cells set to the first
+   * row's values in `values`; a conflicting value or a row away from its order's block adds a
+   * problem (0 for the latter: the row belongs to no block).
+   */
+  place(id: string, line: number, values: (string | undefined)[], seen: SeenOrderIds, problems: Problem[]): number {
+    if (id !== this.id) {
+      const ended = seen.get(id);
+      if (ended !== undefined) {
+        problems.push({
+          column: this.keyName,
+          reason: `${this.keyName} ${quote(id)} comes back after its rows ended on line ${ended}; expected the rows of one order next to each other`,
+        });
+        return 0;
+      }
+      this.id = id;
+      this.count = 0;
+      this.firstLine = line;
+      for (const j of this.orderLevel) this.firstValues[j] = values[j];
+    } else {
+      for (const j of this.orderLevel) {
+        const value = values[j];
+        const first = this.firstValues[j];
+        if (!hasVisibleCharacter(value)) values[j] = first;
+        else if (value !== first) {
+          const name = this.names[j] as string;
+          const was = hasVisibleCharacter(first) ? quote(first as string) : 'empty';
+          problems.push({
+            column: name,
+            reason: `${name} ${quote(value as string)} differs from the order's first row (line ${this.firstLine}: ${was}); expected the same value, or an empty cell, on an order's later rows`,
+          });
+        }
+      }
+    }
+    seen.set(id, line);
+    return ++this.count;
+  }
 }
 
 /** "At least one of": some member has a visible character. */

@@ -15,6 +15,11 @@ interface ColumnBase {
   /** Other header spellings, as declared (matched after normalizeHeaderName). */
   aliases: string[];
   description?: string;
+  /**
+   * `order`: the same for every line of an order (customer, currency, date…): with
+   * `lines: "by-position"`, empty on an order's later rows means the first row's value.
+   */
+  level?: 'order';
 }
 
 export interface IdColumn extends ColumnBase {
@@ -81,6 +86,8 @@ export interface SchemaSpec {
    * key; absent when the schema has none (every order then has line 1).
    */
   lineColumn?: string;
+  /** `by-position`: adjacent rows of one order are its lines 1, 2, 3 … (no line column). */
+  lines?: 'by-position';
   unknownColumns: UnknownColumnPolicy;
   columns: ColumnSpec[];
   atLeastOne: string[][];

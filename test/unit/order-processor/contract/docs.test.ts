@@ -161,6 +161,19 @@ describe('docs/csv-format.md', () => {
     for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
   });
 
+  it('documents the reasons of lines by position with the shop-export schema', async () => {
+    // Prepare
+    const schema = loadSchemaFile(fileURLToPath(new URL('../../../../sample-data/shop-export/order-schema.json', import.meta.url)));
+    const header = 'order_id,order_date,customer_name,customer_email,currency,product_name,quantity,unit_price';
+    const conflicts = ['O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-1,,,,USD,Ink,1,1', 'O-2,2025-05-01,Bob,,EUR,Cup,1,1', 'O-1,,,,,Pad,1,1'];
+    const emptyFirst = ['O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-1,,,ann@example.com,,Cup,1,1'];
+    // Act
+    const reasons = [...(await reasonsFor([header, ...conflicts, ''].join('\n'), schema)), ...(await reasonsFor([header, ...emptyFirst, ''].join('\n'), schema))];
+    // Assess
+    expect(reasons).toHaveLength(3);
+    for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
   it('lists exactly the code\'s aliases in the alias table', () => {
     for (const { name: column, aliases } of BUILT_IN_SCHEMA.spec.columns) {
       // Prepare

@@ -77,3 +77,67 @@ describe('a line column', () => {
     }
   });
 });
+
+describe('lines by position', () => {
+  const SHOP = new URL('../../../../sample-data/shop-export/', import.meta.url);
+  const SHOP_SCHEMA = loadSchemaFile(fileURLToPath(new URL('order-schema.json', SHOP)));
+  const HEADER = 'Order Number,Created at,Billing Name,Email,Currency,Lineitem Name,Lineitem Quantity,Lineitem Price';
+  const read = async (rows: string[]) => (await readSource(chunked(bytes([HEADER, ...rows, ''].join('\n'))), { schema: SHOP_SCHEMA })).events;
+
+  it('numbers the adjacent rows of each order 1..n and fills empty order-level cells from the first row', async () => {
+    // Act
+    const { events, error } = await readSource(chunked(readFileSync(new URL('orders.csv', SHOP)), 5), { schema: SHOP_SCHEMA });
+    // Assess
+    expect(error).toBeUndefined();
+    expect(rejected(events)).toEqual([]);
+    expect(valid(events).map((o) => [o.order_id, o.line])).toEqual([
+      ['SHOP-1001', 1], ['SHOP-1001', 2], ['SHOP-1001', 3], ['SHOP-1002', 1], ['SHOP-1003', 1], ['SHOP-1003', 2],
+      ['SHOP-1004', 1], ['SHOP-1004', 2], ['SHOP-1004', 3], ['SHOP-1004', 4],
+    ]);
+    const third = valid(events)[2];
+    expect(third).toMatchObject({ customer_name: 'Maria Rossi', customer_email: 'maria.rossi@example.com', currency: 'EUR', shipping_country: 'IT', financial_status: 'paid', order_date: '2025-05-02T07:14:00.000Z', product_name: 'Coffee beans, 1 kg' });
+  });
+
+  it('accepts an order-level value repeated on later rows', async () => {
+    // Act
+    const events = await read(['O-1,2025-05-01,Ann,ann@example.com,EUR,Pen,1,1', 'O-1,2025-05-01,Ann,ann@example.com,EUR,Ink,1,1']);
+    // Assess
+    expect(valid(events).map((o) => o.line)).toEqual([1, 2]);
+  });
+
+  it('rejects a different order-level value naming the first row\'s line and value', async () => {
+    // Act
+    const events = await read(['O-1,2025-05-01,Ann,ann@example.com,EUR,Pen,1,1', 'O-1,,,,USD,Ink,1,1', 'O-1,,,bob@example.com,,Cup,1,1']);
+    // Assess
+    expect(rejected(events)).toEqual([
+      { line: 3, order_id: 'O-1', column: 'currency', reason: 'currency "USD" differs from the order\'s first row (line 2: "EUR"); expected the same value, or an empty cell, on an order\'s later rows' },
+      { line: 4, order_id: 'O-1', column: 'customer_email', reason: 'customer_email "bob@example.com" differs from the order\'s first row (line 2: "ann@example.com"); expected the same value, or an empty cell, on an order\'s later rows' },
+    ]);
+  });
+
+  it('rejects a value on a later row where the first row left the order-level cell empty', async () => {
+    // Act
+    const events = await read(['O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-1,,,ann@example.com,,Ink,1,1']);
+    // Assess
+    expect(rejected(events).map((e) => e.reason)).toEqual([
+      'customer_email "ann@example.com" differs from the order\'s first row (line 2: empty); expected the same value, or an empty cell, on an order\'s later rows',
+    ]);
+  });
+
+  it('rejects rows of an order that come back after another order, naming where its rows ended', async () => {
+    // Act
+    const events = await read(['O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-1,,,,,Ink,1,1', 'O-2,2025-05-01,Bob,,EUR,Cup,1,1', 'O-1,,,,,Pad,1,1']);
+    // Assess
+    expect(rejected(events)).toEqual([
+      { line: 5, order_id: 'O-1', column: 'order_id', reason: 'order_id "O-1" comes back after its rows ended on line 3; expected the rows of one order next to each other' },
+    ]);
+  });
+
+  it('leaves the block alone on a row without a well-formed order_id', async () => {
+    // Act
+    const events = await read(['O-1,2025-05-01,Ann,,EUR,Pen,1,1', ',,,,,Ink,1,1', 'O-1,,,,,Pad,1,1']);
+    // Assess
+    expect(rejected(events).map((e) => e.line)).toEqual([3]);
+    expect(valid(events).map((o) => [o.source_line, o.line])).toEqual([[2, 1], [4, 2]]);
+  });
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../../../functions/order-processor/pipeline/fingerprint.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchemaJson } from '../../../../functions/order-processor/contract/schema/load.ts';
 import { processFile } from '../../../../functions/order-processor/pipeline/process-file.ts';
 import type { ReadOrders } from '../../../../functions/order-processor/pipeline/ports.ts';
 import { blank, memoryPorts, objectRef, rejected, scriptedReader, valid } from './ports.ts';
@@ -53,6 +55,18 @@ describe('processFile', () => {
     expect(result.kind === 'done' && result.outcome.status).toBe('PROCESSED');
     expect(env.objects.opens).toBe(2);
     expect(env.objects.copies).toEqual([{ from: ref.key, to: result.kind === 'done' ? result.keys.archive : '' }]);
+  });
+
+  it('reads a file of order lines whole, however large, even where files are split', async () => {
+    // Prepare: parts from 1 byte; the schema numbers lines by position
+    const ref = objectRef({ size: 6 * 1024 ** 3 });
+    const env = memoryPorts(ref, TEXT);
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
+    // Act
+    const result = await processFile(ref, { ...env.ports, parts: { ...env.ports.parts, thresholdBytes: 1 }, contract: { schema } });
+    // Assess
+    expect(result.kind === 'done' && result.outcome.status).toBe('PROCESSED');
+    expect(env.objects.opens).toBe(2);
   });
 
   it('writes the report of a file whose every row is rejected, and nothing to the table', async () => {
