@@ -52,6 +52,7 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   }
   const targets = writeTargets(attempt.ref.bucket, { cleaned: attempt.keys.processed, errors: attempt.keys.errors }, scanned.counts, ports);
   run.orders = targets.orders;
-  const written = await writeRows(second, attempt.contract, scanned.counts, targets, ports.readOrders, signal ? { signal } : {});
+  const contract = scanned.rejectedOrders ? { ...attempt.contract, rejectedOrders: scanned.rejectedOrders } : attempt.contract;
+  const written = await writeRows(second, contract, scanned.counts, targets, ports.readOrders, signal ? { signal } : {});
   return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors }, ports);
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fileNameProblem } from '../../../../functions/order-processor/contract/file-name.ts';
 import { DEFAULT_LIMITS, tooLargeReason, tooManyLinesReason } from '../../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
+import { validateFile } from '../../../../functions/order-processor/contract/summary.ts';
 import { fileVerdict } from '../../../../functions/order-processor/contract/verdict.ts';
 import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
 import type { CompiledSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
@@ -156,9 +157,11 @@ describe('docs/csv-format.md', () => {
     const schema = loadSchemaFile(fileURLToPath(new URL('order-schema.json', sample)));
     // Act
     const reasons = await reasonsFor(readFileSync(new URL('orders.csv', sample)), schema);
+    const report = await validateFile(fileURLToPath(new URL('orders.csv', sample)), { now: NOW, schema });
     // Assess
     expect(reasons).toHaveLength(2);
-    for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+    expect(report.errors).toHaveLength(3);
+    for (const reason of [...reasons, ...report.errors.map((e) => e.reason)]) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
   });
 
   it('documents the reasons of lines by position with the shop-export schema', async () => {

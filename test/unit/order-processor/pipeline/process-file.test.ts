@@ -69,6 +69,24 @@ describe('processFile', () => {
     expect(env.objects.opens).toBe(2);
   });
 
+  it('gives pass 2 the orders pass 1 found with a rejected line, and writes none of their lines', async () => {
+    // Prepare: the reader of each pass as the contract gives it: pass 2 rejects O-1's valid lines
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
+    const bad = rejected(3);
+    if (bad.kind === 'rejected') bad.error.order_id = 'O-1';
+    const demoted = (line: number) => rejected(line, 'order O-1 has a rejected line (line 3); an order is loaded only with all its lines');
+    const reader = scriptedReader([valid('O-1', 2), bad, valid('O-2', 4)], [demoted(2), bad, valid('O-2', 4)]);
+    // Act
+    const result = await processFile(ref, { ...env.ports, readOrders: reader, contract: { schema } });
+    // Assess
+    expect(reader.contexts[0]?.rejectedOrders).toBeUndefined();
+    expect(reader.contexts[1]?.rejectedOrders).toEqual(new Map([['O-1', 3]]));
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'PARTIAL', rows: 3, written: 1, rejected: 2 });
+    expect(env.orders.flatMap((o) => o.items.map((i) => i.order_id))).toEqual(['O-2']);
+  });
+
   it('writes the report of a file whose every row is rejected, and nothing to the table', async () => {
     // Prepare
     const ref = objectRef();
