@@ -17,6 +17,7 @@ import type { CompiledSchema } from './contract/schema/compile.ts';
 import { loadSchemaFile, SchemaFileError } from './contract/schema/load.ts';
 import { snsAlertPublisher } from './adapters/alert-publisher.ts';
 import { DynamoBatchWriter, orderBatchSender, orderItemKey, type WriterOptions } from './adapters/dynamo-writer.ts';
+import { dynamoOrderLines } from './adapters/order-lines.ts';
 import { Ledger } from './adapters/ledger.ts';
 import { sqsPartsQueue } from './adapters/parts-queue.ts';
 import { s3ObjectStore } from './adapters/s3-objects.ts';
@@ -221,6 +222,7 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
         onRetry: (info) => logger.warn('Retrying DynamoDB batch write', info),
         ...deps.writer,
       }),
+    orderLines: dynamoOrderLines(deps.doc, config.ordersTable),
     alerts: snsAlertPublisher(deps.sns, config.alertsTopicArn),
     readOrders: deps.readOrders,
     log: logger,

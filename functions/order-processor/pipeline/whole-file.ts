@@ -54,5 +54,10 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   run.orders = targets.orders;
   const contract = scanned.rejectedOrders ? { ...attempt.contract, rejectedOrders: scanned.rejectedOrders } : attempt.contract;
   const written = await writeRows(second, contract, scanned.counts, targets, ports.readOrders, signal ? { signal } : {});
+  if (written.orderIds) {
+    // Re-import is exact: each order written holds only this file's lines (before the outcome is final, so a retry does it again).
+    const pruned = await ports.orderLines.pruneStale(written.orderIds, attempt.ingestionId);
+    ports.log.info('Removed the order lines this file no longer has', { ...pruned });
+  }
   return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors }, ports);
 }

@@ -29,6 +29,8 @@ describe('processFile', () => {
     expect([...env.objects.uploads.keys()]).toEqual([result.keys.processed]);
     expect(env.ledger.content.get(sha)).toBe('file#bkt/raw-data/orders.csv#v1');
     expect(env.ledger.finished[0]?.outcome).toMatchObject({ status: 'PROCESSED', fingerprint: sha });
+    // No order lines in the built-in schema: no stale lines to look for.
+    expect(env.orderLines.calls).toEqual([]);
   });
 
   it('rejects a file by its name without reading it, with a one-line errors report', async () => {
@@ -85,6 +87,7 @@ describe('processFile', () => {
     expect(reader.contexts[1]?.rejectedOrders).toEqual(new Map([['O-1', 3]]));
     expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'PARTIAL', rows: 3, written: 1, rejected: 2 });
     expect(env.orders.flatMap((o) => o.items.map((i) => i.order_id))).toEqual(['O-2']);
+    expect(env.orderLines.calls.map((c) => c.orderIds)).toEqual([['O-2']]);
   });
 
   it('writes the report of a file whose every row is rejected, and nothing to the table', async () => {
