@@ -68,6 +68,8 @@ export const METRIC = {
   filesDuplicate: 'FilesDuplicate',
   rowsReceived: 'RowsReceived',
   rowsWritten: 'RowsWritten',
+  /** Orders written: an order of several lines counts once (RowsWritten counts its lines). */
+  ordersWritten: 'OrdersWritten',
   rowsRejected: 'RowsRejected',
   bytesProcessed: 'BytesProcessed',
   fileProcessingTime: 'FileProcessingTime',

@@ -25,6 +25,8 @@ export interface FileReport extends FileCounts {
   errors: RowError[];
   /** Header cells that name no contract column (ignored). */
   unknownColumns: string[];
+  /** With order lines (whole-orders.ts): the orders of the valid rows (an order of several lines counts once). */
+  orders?: number;
 }
 
 /** `validate`'s names for the verdict's statuses (docs/csv-format.md): the processor's PROCESSED, PARTIAL, FAILED. */
@@ -115,7 +117,12 @@ export async function validateFile(source: string | ByteSource, options: Validat
       ctx.rejectedOrders = await ordersWithRejectedLines(isPath ? createReadStream(source) : replay(bytes ?? []), ctx);
       input = isPath ? createReadStream(source) : replay(bytes ?? []);
     }
-    for await (const event of readOrders(input, ctx)) tally.observe(event);
+    const orders = hasOrderLines(ctx.schema) ? new Set<string>() : null;
+    for await (const event of readOrders(input, ctx)) {
+      tally.observe(event);
+      if (orders && event.kind === 'valid') orders.add(event.order.order_id);
+    }
+    if (orders) return { ...reportOf(file, tally, null), orders: orders.size };
   } catch (err) {
     if (err instanceof FileRejectedError) return reportOf(file, tally, { reason: err.reason, line: err.line ?? 1 });
     if (isPath && isSystemError(err)) return rejectedReport(file, `cannot read the file: ${describeSystemError(err)}`, tally.unknownColumns);

@@ -59,5 +59,6 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
     const pruned = await ports.orderLines.pruneStale(written.orderIds, attempt.ingestionId);
     ports.log.info('Removed the order lines this file no longer has', { ...pruned });
   }
-  return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors }, ports);
+  const orders = written.orderIds ? { ordersWritten: written.orderIds.size } : {};
+  return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors, ...orders }, ports);
 }

@@ -27,6 +27,7 @@ interface Report {
   rows: number;
   valid: number;
   rejected: number;
+  orders: number;
   errors: { line: number; order_id: string | null; column: string | null; reason: string }[];
 }
 
@@ -65,6 +66,7 @@ function expectSameOutcome(report: Report, item: LedgerItem | undefined): void {
   const status = { VALID: 'PROCESSED', PARTIAL: 'PARTIAL', REJECTED: 'FAILED' }[report.status];
   expect(item).toMatchObject({ status, rows: report.rows, written: report.valid, rejected: report.rejected });
   expect(item?.first_errors ?? []).toEqual(report.errors.slice(0, 10));
+  expect(item?.orders_written).toBe(report.orders);
   expectConservation(item);
 }
 
@@ -81,7 +83,7 @@ describe('orders with several lines, through the handler and validate alike', ()
     // Act
     const { report, item } = await throughBoth('raw-data/lines/shop-export.csv', readFileSync(join(ROOT, 'sample-data/shop-export/orders.csv')), SHOP_SCHEMA);
     // Assess
-    expect(report).toMatchObject({ status: 'VALID', rows: 10, valid: 10, rejected: 0 });
+    expect(report).toMatchObject({ status: 'VALID', rows: 10, valid: 10, rejected: 0, orders: 4 });
     expectSameOutcome(report, item);
     const order = await orderLines('SHOP-1001');
     expect(lineNumbers(order)).toEqual([1, 2, 3]);
@@ -118,7 +120,7 @@ describe('orders with several lines, through the handler and validate alike', ()
     // Act
     const { report, item } = await throughBoth('raw-data/lines/mixed.csv', csv, SHOP_SCHEMA);
     // Assess
-    expect(report).toMatchObject({ status: 'PARTIAL', rows: 10, valid: 3, rejected: 7 });
+    expect(report).toMatchObject({ status: 'PARTIAL', rows: 10, valid: 3, rejected: 7, orders: 2 });
     expect(report.errors.map((e) => [e.line, e.order_id, e.reason])).toEqual([
       [2, 'SPLIT-1', 'order SPLIT-1 has a rejected line (line 4); an order is loaded only with all its lines'],
       [4, 'SPLIT-1', 'order_id "SPLIT-1" comes back after its rows ended on line 2; expected the rows of one order next to each other'],

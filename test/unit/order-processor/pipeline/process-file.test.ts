@@ -90,6 +90,21 @@ describe('processFile', () => {
     expect(env.orderLines.calls.map((c) => c.orderIds)).toEqual([['O-2']]);
   });
 
+  it('counts orders apart from rows: an order of several lines is one order written', async () => {
+    // Prepare: O-1 has two lines, O-2 one
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
+    const pass = [valid('O-1', 2), valid('O-1', 3), valid('O-2', 4)];
+    // Act
+    const result = await processFile(ref, { ...env.ports, readOrders: scriptedReader(pass, pass), contract: { schema } });
+    // Assess
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'PROCESSED', rows: 3, written: 3, ordersWritten: 2 });
+    expect(env.ledger.finished[0]?.outcome).toMatchObject({ written: 3, orders_written: 2 });
+    expect(env.metrics.sum('RowsWritten')).toBe(3);
+    expect(env.metrics.sum('OrdersWritten')).toBe(2);
+  });
+
   it('writes the report of a file whose every row is rejected, and nothing to the table', async () => {
     // Prepare
     const ref = objectRef();
