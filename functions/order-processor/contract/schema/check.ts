@@ -278,14 +278,16 @@ export const MAX_ORDER_LINES = 100_000;
 
 /**
  * The line column of `"key": ["order_id", name]` (docs/csv-format.md "Orders with several lines"):
- * a required integer column whose values lie within 1 … MAX_ORDER_LINES (the table's sort key).
+ * a required integer column whose values lie within 1 … MAX_ORDER_LINES (the table's sort key),
+ * or a required id column (the sort key is then the line's place among its order's rows).
  */
 function checkLineColumn(name: string, columns: readonly ColumnSpec[], p: Problems): void {
   const i = columns.findIndex((c) => c.name === name);
   const column = columns[i];
-  const expected = `a required integer column with min 1 or more and max ${MAX_ORDER_LINES.toLocaleString('en-US')} or less, e.g. { "name": "${name}", "type": "integer", "required": true, "min": 1, "max": ${MAX_ORDER_LINES} }`;
+  const expected = `a required integer column with min 1 or more and max ${MAX_ORDER_LINES.toLocaleString('en-US')} or less, e.g. { "name": "${name}", "type": "integer", "required": true, "min": 1, "max": ${MAX_ORDER_LINES} }, or a required id column`;
   if (!column || name === TABLE_KEY) return void p.expect('key[1]', name, `the name of a column of this schema other than "${TABLE_KEY}" (the line column)`);
-  if (column.type !== 'integer' || !column.required || column.min < 1 || column.max > MAX_ORDER_LINES) {
+  const integerLines = column.type === 'integer' && column.min >= 1 && column.max <= MAX_ORDER_LINES;
+  if (!column.required || !(integerLines || column.type === 'id')) {
     p.add(`columns[${i}]`, `is the line column (key[1]); expected ${expected}`);
   }
 }

@@ -164,6 +164,8 @@ class ColumnPlan {
     const lineName = this.spec.lineColumn;
     const lineIndex = lineName === undefined ? -1 : this.spec.columns.findIndex((c) => c.name === lineName);
     const blocks = this.spec.lines === 'by-position' ? new OrderBlocks(this.spec, keyName) : null;
+    // An id line column: the stored line is the row's place among its order's valid rows (the sort key is a number).
+    const idLines = lineIndex >= 0 && this.spec.columns[lineIndex]?.type === 'id' ? new Map<string, number>() : null;
     const build = orderBuilder([...this.spec.columns.map((c) => c.name), ...totals.map((t) => t.name), ...kept.map(([name]) => name)], keyName);
     // One row is validated at a time, synchronously: these are reused from row to row.
     const values: (string | undefined)[] = new Array<string | undefined>(count).fill(undefined);
@@ -193,9 +195,14 @@ class ColumnPlan {
           stored[i] = (rules[i] as CellRule)(values[i], problems, ctx);
         }
       }
-      const orderLine = lineIndex < 0 ? position : stored[lineIndex];
-      if (lineIndex >= 0 && keyProblem === null && typeof orderLine === 'number') {
-        checkDuplicateLine(keyName, lineName as string, orderId, orderLine, line, seen, problems);
+      const lineValue = lineIndex < 0 ? position : stored[lineIndex];
+      if (lineIndex >= 0 && keyProblem === null && (typeof lineValue === 'number' || typeof lineValue === 'string')) {
+        checkDuplicateLine(keyName, lineName as string, orderId, lineValue, line, seen, problems);
+      }
+      let orderLine = lineValue;
+      if (idLines && problems.length === 0) {
+        orderLine = (idLines.get(orderId) ?? 0) + 1;
+        idLines.set(orderId, orderLine);
       }
       if (problems.length > 0) {
         return {
@@ -272,7 +279,7 @@ function checkDuplicate(name: string, id: string, line: number, seen: SeenOrderI
  * The duplicate rule of a file with a line column: (order_id, line) once per file. The set's
  * entry is the id, a NUL (never in an id) and the line: distinct from every plain id.
  */
-function checkDuplicateLine(keyName: string, lineName: string, id: string, orderLine: number, line: number, seen: SeenOrderIds, problems: Problem[]): void {
+function checkDuplicateLine(keyName: string, lineName: string, id: string, orderLine: number | string, line: number, seen: SeenOrderIds, problems: Problem[]): void {
   const entry = `${id}\u0000${orderLine}`;
   const firstLine = seen.get(entry);
   if (firstLine === undefined) {
@@ -281,7 +288,7 @@ function checkDuplicateLine(keyName: string, lineName: string, id: string, order
   }
   problems.push({
     column: lineName,
-    reason: `duplicate order line: ${keyName} ${quote(id)} ${lineName} ${orderLine} was first seen on line ${firstLine}; expected each ${keyName} and ${lineName} together once per file`,
+    reason: `duplicate order line: ${keyName} ${quote(id)} ${lineName} ${typeof orderLine === 'string' ? quote(orderLine) : orderLine} was first seen on line ${firstLine}; expected each ${keyName} and ${lineName} together once per file`,
   });
 }
 

@@ -82,8 +82,9 @@ export interface SchemaSpec {
   /** The orders table's key column. */
   key: string;
   /**
-   * The line column (`"key": ["order_id", name]`): its value is the order line, the table's sort
-   * key; absent when the schema has none (every order then has line 1).
+   * The line column (`"key": ["order_id", name]`): an integer column's value is the order line,
+   * the table's sort key; an id column's line is the row's place among its order's valid rows.
+   * Absent when the schema has none (every order then has line 1).
    */
   lineColumn?: string;
   /** `by-position`: adjacent rows of one order are its lines 1, 2, 3 … (no line column). */

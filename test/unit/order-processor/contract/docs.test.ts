@@ -164,6 +164,16 @@ describe('docs/csv-format.md', () => {
     for (const reason of [...reasons, ...report.errors.map((e) => e.reason)]) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
   });
 
+  it('documents the duplicate reason of an id line column', async () => {
+    // Prepare
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'id-lines', key: ['order_id', 'line_ref'], columns: [...BUILT_IN_SCHEMA.spec.columns, { name: 'line_ref', type: 'id', required: true }] }, 'id-lines.json');
+    // Act
+    const reasons = await reasonsFor(`order_id,line_ref,customer_name,product_name,quantity,unit_price\nA-1,X7,Ann,Pen,1,1\nA-1,X7,Ann,Ink,1,1\n`, schema);
+    // Assess
+    expect(reasons).toHaveLength(1);
+    for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
   it('documents the reasons of lines by position with the shop-export schema', async () => {
     // Prepare
     const schema = loadSchemaFile(fileURLToPath(new URL('../../../../sample-data/shop-export/order-schema.json', import.meta.url)));

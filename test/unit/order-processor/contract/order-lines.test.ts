@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchemaJson, loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
 import type { ContractEvent, Order, RowError } from '../../../../functions/order-processor/contract/types.ts';
 import { bytes, chunked, MINIMAL_HEADER, readSource } from './reading.ts';
 
@@ -75,6 +76,21 @@ describe('a line column', () => {
       // Assess
       expect(valid(events).map((o) => o.line), alias).toEqual([4]);
     }
+  });
+});
+
+describe('an id line column', () => {
+  it('numbers each order\'s valid rows 1..n as its lines, keeps the id, and rejects a repeated (order_id, line id)', async () => {
+    // Prepare
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'id-lines', key: ['order_id', 'line_ref'], columns: [...BUILT_IN_SCHEMA.spec.columns, { name: 'line_ref', type: 'id', required: true, maxLength: 16, aliases: ['line_item'] }] }, 'id-lines.json');
+    const csv = ['order_id,line_item,customer_name,product_name,quantity,unit_price', 'A-1,X7,Ann,Pen,1,1', 'B-1,Q1,Bob,Cup,1,1', 'A-1,K2,Ann,Ink,1,1', 'A-1,X7,Ann,Pad,1,1', ''].join('\n');
+    // Act
+    const { events } = await readSource(chunked(bytes(csv)), { schema });
+    // Assess
+    expect(valid(events).map((o) => [o.order_id, o.line, o.line_ref])).toEqual([['A-1', 1, 'X7'], ['B-1', 1, 'Q1'], ['A-1', 2, 'K2']]);
+    expect(rejected(events).map((e) => e.reason)).toEqual([
+      'duplicate order line: order_id "A-1" line_ref "X7" was first seen on line 2; expected each order_id and line_ref together once per file',
+    ]);
   });
 });
 

@@ -49,7 +49,7 @@ describe('checkSchema', () => {
         s.key = ['order_id', 'line_number'];
         s.columns.push(column('line_number', 'integer', { min: 0, max: 100_000, required: true }));
       },
-      { place: 'columns[10]', message: 'is the line column (key[1]); expected a required integer column with min 1 or more and max 100,000 or less, e.g. { "name": "line_number", "type": "integer", "required": true, "min": 1, "max": 100000 }' },
+      { place: 'columns[10]', message: 'is the line column (key[1]); expected a required integer column with min 1 or more and max 100,000 or less, e.g. { "name": "line_number", "type": "integer", "required": true, "min": 1, "max": 100000 }, or a required id column' },
     ],
     ['an unknown lines value', (s) => (s.lines = 'adjacent'), { place: 'lines', message: 'is "adjacent"; expected "by-position" (adjacent rows of one order are its lines 1, 2, 3 …)' }],
     [
@@ -70,7 +70,7 @@ describe('checkSchema', () => {
         s.key = ['order_id', 'line_number'];
         s.columns.push(column('line_number', 'integer', { min: 1, max: 500 }));
       },
-      { place: 'columns[10]', message: 'is the line column (key[1]); expected a required integer column with min 1 or more and max 100,000 or less, e.g. { "name": "line_number", "type": "integer", "required": true, "min": 1, "max": 100000 }' },
+      { place: 'columns[10]', message: 'is the line column (key[1]); expected a required integer column with min 1 or more and max 100,000 or less, e.g. { "name": "line_number", "type": "integer", "required": true, "min": 1, "max": 100000 }, or a required id column' },
     ],
     ['an unknown policy', (s) => (s.unknownColumns = 'drop'), { place: 'unknownColumns', message: 'is "drop"; expected one of "ignore", "keep", "reject"' }],
     ['an unknown top-level property', (s) => (s.colums = []), { place: 'colums', message: 'is not a known property; expected one of $schema, name, version, description, key, lines, unknownColumns, columns, atLeastOne, derived' }],
@@ -122,6 +122,16 @@ describe('checkSchema', () => {
     // Assess
     expect('spec' in checked && checked.spec.key).toBe('order_id');
     expect('spec' in checked && checked.spec.lineColumn).toBe('line_number');
+  });
+
+  it('accepts a required id column as the line column', () => {
+    // Act
+    const problems = problemsOf(builtInWith((s) => {
+      s.key = ['order_id', 'line_ref'];
+      s.columns.push(column('line_ref', 'id', { required: true }));
+    }));
+    // Assess
+    expect(problems).toEqual([]);
   });
 
   it('refuses what is not an object, and columns that are not a list', () => {
