@@ -8,7 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { cpuUsage } from 'node:process';
-import { loadWritePath, ORDERS_HASH_KEY } from '../functions/order-processor/index.ts';
+import { loadWritePath, ORDERS_KEY } from '../functions/order-processor/index.ts';
 import { reportToParent } from './child.ts';
 
 export interface BareLoopArgs {
@@ -44,7 +44,7 @@ async function measureBareLoop(args: BareLoopArgs): Promise<BareLoopResult> {
   const { doc, s3, sns } = clientsFromEnv();
   s3.destroy();
   sns.destroy();
-  const sender = orderBatchSender(doc, args.table, ORDERS_HASH_KEY);
+  const sender = orderBatchSender(doc, args.table, ORDERS_KEY);
   const send = async (from: number) => (await sender(items.slice(from, from + BATCH))).length;
   // One request outside the clock: credentials, endpoint resolution and the first connection.
   let unprocessed = await send(0);

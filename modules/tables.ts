@@ -1,6 +1,6 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { Construct } from 'constructs';
-import { LEDGER, ORDERS_HASH_KEY } from '../functions/order-processor/resource-names.ts';
+import { LEDGER, ORDERS_HASH_KEY, ORDERS_RANGE_KEY } from '../functions/order-processor/resource-names.ts';
 
 export interface TablesProps {
   /** Prefix of every name (`order-pipeline-<stage>`): tables `<prefix>-orders` and `<prefix>-ingestions`. Required. */
@@ -32,12 +32,18 @@ export class Tables extends Construct {
       deletionProtectionEnabled: props.deletionProtection,
     };
 
-    // One item per order, keyed by order_id so reprocessing a file is an idempotent upsert.
+    // One item per order line, keyed by (order_id, line) so reprocessing a file is an idempotent
+    // upsert and a Query by order_id returns an order's lines in line order. DynamoDB cannot
+    // change a table's key: changing this replaces the table (docs/deploy.md).
     this.orders = new DynamodbTable(this, 'orders', {
       ...common,
       name: `${props.namePrefix}-orders`,
       hashKey: ORDERS_HASH_KEY,
-      attribute: [{ name: ORDERS_HASH_KEY, type: 'S' }],
+      rangeKey: ORDERS_RANGE_KEY,
+      attribute: [
+        { name: ORDERS_HASH_KEY, type: 'S' },
+        { name: ORDERS_RANGE_KEY, type: 'N' },
+      ],
     });
 
     // The ledger: one item per file version plus content claims; the sparse by-day index lists

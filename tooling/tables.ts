@@ -3,14 +3,20 @@
  * that create resources on moto directly with the SDK instead of applying the whole stack.
  */
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { LEDGER, ORDERS_HASH_KEY } from '../functions/order-processor/index.ts';
+import { LEDGER, ORDERS_HASH_KEY, ORDERS_RANGE_KEY } from '../functions/order-processor/index.ts';
 
 export function ordersTableCommand(name: string): CreateTableCommand {
   return new CreateTableCommand({
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: ORDERS_HASH_KEY, AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: ORDERS_HASH_KEY, KeyType: 'HASH' }],
+    AttributeDefinitions: [
+      { AttributeName: ORDERS_HASH_KEY, AttributeType: 'S' },
+      { AttributeName: ORDERS_RANGE_KEY, AttributeType: 'N' },
+    ],
+    KeySchema: [
+      { AttributeName: ORDERS_HASH_KEY, KeyType: 'HASH' },
+      { AttributeName: ORDERS_RANGE_KEY, KeyType: 'RANGE' },
+    ],
   });
 }
 

@@ -96,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
   else
     out(
       renderTable(
-        ['started (UTC)', 'file', 'status', 'parts', 'rows', 'written', 'rejected', 'schema', 'where it went / why / how far'],
+        ['started (UTC)', 'file', 'status', 'parts', 'rows', 'written', 'orders', 'rejected', 'schema', 'where it went / why / how far'],
         ingestions.map((i) => [
           (i.started_at ?? '').replace('T', ' ').slice(0, 19),
           i.key,
@@ -104,6 +104,8 @@ export async function run(argv: string[]): Promise<number> {
           partsCell(i),
           i.rows ?? '-',
           i.written ?? '-',
+          // Orders written: an order of several lines counts once (older items: one per row written).
+          i.orders_written ?? i.written ?? '-',
           i.rejected ?? '-',
           i.schema_name === undefined ? '-' : `${i.schema_name} v${i.schema_version ?? '?'}`,
           outcomeDetail(i),

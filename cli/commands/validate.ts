@@ -80,7 +80,8 @@ export function exitStatusFor(reports: readonly Pick<FileReport, 'status'>[]): n
  * them all. `unknownColumns`: what the schema does with unknown columns (docs/csv-format.md).
  */
 export function formatHuman(report: FileReport, unknownColumns: 'ignore' | 'keep' | 'reject' = 'ignore'): string {
-  const counts = `rows ${report.rows}, valid ${report.valid}, rejected ${report.rejected}, blank ${report.blank}`;
+  const orders = report.orders === undefined ? '' : `, orders ${report.orders}`;
+  const counts = `rows ${report.rows}, valid ${report.valid}, rejected ${report.rejected}, blank ${report.blank}${orders}`;
   const lines = [`${report.status.padEnd(8)} ${report.file}: ${counts}`];
   if (report.reason) lines.push(`  reason: ${report.reason}`);
   if (report.unknownColumns.length > 0) {
@@ -110,7 +111,7 @@ export function formatHuman(report: FileReport, unknownColumns: 'ignore' | 'keep
 export const JSON_MAX_ERRORS = 10_000;
 
 /** One file's object in the --json array. */
-export interface JsonFileReport extends Pick<FileReport, 'file' | 'status' | 'rows' | 'valid' | 'rejected' | 'blank' | 'reason' | 'errors'> {
+export interface JsonFileReport extends Pick<FileReport, 'file' | 'status' | 'rows' | 'valid' | 'rejected' | 'blank' | 'orders' | 'reason' | 'errors'> {
   /** The order schema that checked the file. */
   schema: Pick<SchemaIdentity, 'name' | 'version' | 'fingerprint'>;
   errors_omitted: number;
@@ -122,7 +123,8 @@ export function jsonFileReport(report: FileReport, identity: SchemaIdentity): Js
   const errors = report.errors.slice(0, JSON_MAX_ERRORS);
   // A file rejected as a whole lists no rows (report.rejected is then 0).
   const errors_omitted = Math.max(0, rejected - errors.length);
-  return { file, status, rows, valid, rejected, blank, reason, schema: { name, version, fingerprint }, errors, errors_omitted };
+  const orders = report.orders === undefined ? {} : { orders: report.orders };
+  return { file, status, rows, valid, rejected, blank, ...orders, reason, schema: { name, version, fingerprint }, errors, errors_omitted };
 }
 
 async function write(text: string | Uint8Array): Promise<void> {

@@ -62,6 +62,8 @@ export interface LedgerItem {
   fingerprint?: string | null;
   rows?: number;
   written?: number;
+  /** Orders written: rows of one order (its lines) count once; equal to `written` without order lines. */
+  orders_written?: number;
   rejected?: number;
   blank?: number;
   reason?: string | null;

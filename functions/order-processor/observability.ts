@@ -45,6 +45,8 @@ export interface FileMetrics {
   status: FinalStatus;
   rows: number;
   written: number;
+  /** Orders written (an order of several lines counts once). */
+  orders: number;
   rejected: number;
   bytes: number;
   durationMs: number;
@@ -55,6 +57,7 @@ export function recordFileMetrics(metrics: MetricsSink, m: FileMetrics): void {
   metrics.addMetric(FILE_METRIC[m.status], MetricUnit.Count, 1);
   metrics.addMetric(METRIC.rowsReceived, MetricUnit.Count, m.rows);
   metrics.addMetric(METRIC.rowsWritten, MetricUnit.Count, m.written);
+  metrics.addMetric(METRIC.ordersWritten, MetricUnit.Count, m.orders);
   metrics.addMetric(METRIC.rowsRejected, MetricUnit.Count, m.rejected);
   metrics.addMetric(METRIC.bytesProcessed, MetricUnit.Bytes, m.bytes);
   metrics.addMetric(METRIC.fileProcessingTime, MetricUnit.Milliseconds, m.durationMs);

@@ -2,6 +2,7 @@
  * The names the infrastructure and the function share (no values: those are configuration):
  * environment variables, bucket prefixes, metric names, the ledger table's layout.
  */
+import { LINE_ATTRIBUTE } from './contract/schema/format.ts';
 
 /**
  * The processor's environment contract: the infrastructure (modules/processor.ts) sets these,
@@ -67,6 +68,8 @@ export const METRIC = {
   filesDuplicate: 'FilesDuplicate',
   rowsReceived: 'RowsReceived',
   rowsWritten: 'RowsWritten',
+  /** Orders written: an order of several lines counts once (RowsWritten counts its lines). */
+  ordersWritten: 'OrdersWritten',
   rowsRejected: 'RowsRejected',
   bytesProcessed: 'BytesProcessed',
   fileProcessingTime: 'FileProcessingTime',
@@ -92,3 +95,7 @@ export const LEDGER = {
 
 /** Orders table hash key. */
 export const ORDERS_HASH_KEY = 'order_id';
+/** Orders table sort key (a number): one item per order line (docs/csv-format.md "Orders with several lines"). */
+export const ORDERS_RANGE_KEY = LINE_ATTRIBUTE;
+/** The orders table's key, as the DynamoDB writer takes it. */
+export const ORDERS_KEY = { hash: ORDERS_HASH_KEY, range: ORDERS_RANGE_KEY } as const;

@@ -16,7 +16,8 @@ import { BUILT_IN_SCHEMA } from './contract/schema/built-in.ts';
 import type { CompiledSchema } from './contract/schema/compile.ts';
 import { loadSchemaFile, SchemaFileError } from './contract/schema/load.ts';
 import { snsAlertPublisher } from './adapters/alert-publisher.ts';
-import { DynamoBatchWriter, orderBatchSender, type WriterOptions } from './adapters/dynamo-writer.ts';
+import { DynamoBatchWriter, orderBatchSender, orderItemKey, type WriterOptions } from './adapters/dynamo-writer.ts';
+import { dynamoOrderLines } from './adapters/order-lines.ts';
 import { Ledger } from './adapters/ledger.ts';
 import { sqsPartsQueue } from './adapters/parts-queue.ts';
 import { s3ObjectStore } from './adapters/s3-objects.ts';
@@ -26,7 +27,7 @@ import { observability, type Observability } from './observability.ts';
 import { handlePart } from './pipeline/parts/handle-part.ts';
 import type { PartsSettings, ProcessorPorts, ReadOrders } from './pipeline/ports.ts';
 import { processFile } from './pipeline/process-file.ts';
-import { ENV, ORDERS_HASH_KEY } from './resource-names.ts';
+import { ENV, ORDERS_KEY } from './resource-names.ts';
 
 /** A required variable is missing or invalid: a deployment fault, so the record fails (and is retried). */
 export class ConfigurationError extends Error {
@@ -214,13 +215,14 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
     objects: s3ObjectStore(deps.s3),
     ledger: new Ledger(deps.doc, config.ingestionsTable, (config.schema ?? BUILT_IN_SCHEMA).identity),
     openOrderWriter: () =>
-      new DynamoBatchWriter(orderBatchSender(deps.doc, config.ordersTable, ORDERS_HASH_KEY), {
-        keyOf: (item) => String(item[ORDERS_HASH_KEY]),
+      new DynamoBatchWriter(orderBatchSender(deps.doc, config.ordersTable, ORDERS_KEY), {
+        keyOf: (item) => orderItemKey(item, ORDERS_KEY),
         concurrency: config.writeConcurrency,
         retryDeadlineMs: config.writeRetryDeadlineMs,
         onRetry: (info) => logger.warn('Retrying DynamoDB batch write', info),
         ...deps.writer,
       }),
+    orderLines: dynamoOrderLines(deps.doc, config.ordersTable),
     alerts: snsAlertPublisher(deps.sns, config.alertsTopicArn),
     readOrders: deps.readOrders,
     log: logger,

@@ -126,11 +126,11 @@ function parseCsv(text: string): Promise<Record<string, string>[]> {
   });
 }
 
-/** The orders table's items of these ids (those that exist). */
+/** The orders table's items of these ids (those that exist; line 1, the one line of an order of a file without a line column). */
 async function ordersById(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((order_id) => ({ order_id }));
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((order_id) => ({ order_id, line: 1 }));
     while (keys && keys.length > 0) {
       const out: BatchGetCommandOutput = await clients.doc.send(new BatchGetCommand({ RequestItems: { [outputs.orders_table_name]: { Keys: keys } } }));
       for (const item of out.Responses?.[outputs.orders_table_name] ?? []) found.set(String(item.order_id), item);

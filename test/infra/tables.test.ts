@@ -1,7 +1,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { LEDGER, ORDERS_HASH_KEY } from '../../functions/order-processor/resource-names.ts';
+import { LEDGER, ORDERS_HASH_KEY, ORDERS_RANGE_KEY } from '../../functions/order-processor/resource-names.ts';
 import { Tables } from '../../modules/tables.ts';
 import { synthConstruct } from './synth.ts';
 
@@ -9,11 +9,12 @@ describe('Tables', () => {
   // Prepare: the tables construct without deletion protection
   const synth = synthConstruct((stack) => new Tables(stack, 'tables', { namePrefix: 'order-pipeline-test', deletionProtection: false }));
 
-  it('keys the orders table by order_id, on demand, encrypted, with point-in-time recovery', () => {
+  it('keys the orders table by order_id and line (a number), on demand, encrypted, with point-in-time recovery', () => {
     expect(Testing.toHaveResourceWithProperties(synth, DynamodbTable.tfResourceType, {
       name: 'order-pipeline-test-orders',
       hash_key: ORDERS_HASH_KEY,
-      attribute: [{ name: ORDERS_HASH_KEY, type: 'S' }],
+      range_key: ORDERS_RANGE_KEY,
+      attribute: [{ name: ORDERS_HASH_KEY, type: 'S' }, { name: ORDERS_RANGE_KEY, type: 'N' }],
       billing_mode: 'PAY_PER_REQUEST',
       server_side_encryption: { enabled: true },
       point_in_time_recovery: { enabled: true },

@@ -94,21 +94,38 @@ function numberText(name: string, value: number): string {
   return String(value);
 }
 
+/** The orders table's key attributes: a partition key (a string) and a sort key (a number). */
+export interface OrderKeyAttributes {
+  hash: string;
+  range: string;
+}
+
+/**
+ * An item's key as one string (partition key, NUL, sort key): what a batch must not hold twice
+ * and how unprocessed items are matched back. NUL never appears in an id the contract accepts.
+ */
+export function orderItemKey(item: WriteItem, key: OrderKeyAttributes): string {
+  return `${String(item[key.hash])}\u0000${String(item[key.range])}`;
+}
+
 /**
  * Sender of the low-level BatchWriteItem: each item's AttributeValues built once per request by
  * orderAttributes. Sent through the DocumentClient's client (it shares the DynamoDBClient's
  * configuration and middleware stack), so whatever is set on that client applies here too.
- * Unprocessed items come back as AttributeValues: they are mapped back to the caller's items by key.
+ * Unprocessed items come back as AttributeValues: they are mapped back to the caller's items by
+ * their key (partition and sort key).
  */
-export function orderBatchSender(client: DynamoDBDocumentClient, tableName: string, keyAttribute: string): BatchSender {
+export function orderBatchSender(client: DynamoDBDocumentClient, tableName: string, key: OrderKeyAttributes): BatchSender {
   return async (items) => {
     const requests: WriteRequest[] = items.map((item) => ({ PutRequest: { Item: orderAttributes(item) } }));
     const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
     const left = out.UnprocessedItems?.[tableName] ?? [];
     if (left.length === 0) return [];
-    const byKey = new Map(items.map((item) => [String(item[keyAttribute]), item]));
+    const byKey = new Map(items.map((item) => [orderItemKey(item, key), item]));
+    const valueOf = (v: AttributeValue | undefined): string | undefined => v?.S ?? v?.N;
     return left.flatMap((r) => {
-      const item = byKey.get(r.PutRequest?.Item?.[keyAttribute]?.S ?? r.PutRequest?.Item?.[keyAttribute]?.N ?? '');
+      const stored = r.PutRequest?.Item;
+      const item = byKey.get(`${valueOf(stored?.[key.hash]) ?? ''}\u0000${valueOf(stored?.[key.range]) ?? ''}`);
       return item ? [item] : [];
     });
   };

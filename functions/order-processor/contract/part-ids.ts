@@ -41,24 +41,57 @@ export function compareIds(a: string, b: string): number {
 
 /**
  * The digest of one part, built while it is scanned: pass `seen` as the ContractContext's seen map
- * (empty) and every event to `observe`. The reader registers an id from the first row that has a
- * well-formed one, valid or not; a valid row always registered its own id (a duplicate is never
- * valid). So the first row of an id was rejected exactly when a rejected row's line is the line
- * its id was registered on: those few are remembered, every other id's first row was valid.
+ * (empty) and every event to `observe`. The reader registers an entry (an order_id, or with a
+ * line column an order_id and its line: schema/compile.ts) from the first row that has a
+ * well-formed one, valid or not; a valid row always registered its own entry (a duplicate is
+ * never valid). The reader validates a few rows before it yields their events, so the
+ * registrations wait in a short queue, in line order like the events: a rejected row that
+ * registered an entry was that entry's first row. Those few are remembered, every other entry's
+ * first row was valid.
  */
 export class FirstSeenDigest {
-  readonly seen: SeenOrderIds = new OrderIdSet();
+  readonly seen: SeenOrderIds;
+  private readonly ids = new OrderIdSet();
   private readonly firstRejected = new Set<string>();
+  /** Registrations whose event has not been observed yet: [entry, line], in line order. */
+  private pending: [string, number][] = [];
+  private next = 0;
+
+  constructor() {
+    const { ids } = this;
+    this.seen = {
+      get: (id) => ids.get(id),
+      has: (id) => ids.has(id),
+      set: (id, line) => {
+        if (!ids.has(id)) this.pending.push([id, line]);
+        return ids.set(id, line);
+      },
+      get size() {
+        return ids.size;
+      },
+      [Symbol.iterator]: () => ids[Symbol.iterator](),
+    };
+  }
 
   observe(event: ContractEvent): void {
-    if (event.kind !== 'rejected') return;
-    const { order_id: id, line } = event.error;
-    if (id !== null && this.seen.get(id) === line) this.firstRejected.add(id);
+    if (event.kind === 'header') return;
+    const line = event.kind === 'rejected' ? event.error.line : event.line;
+    const { pending } = this;
+    while (this.next < pending.length && (pending[this.next] as [string, number])[1] < line) this.next++;
+    const head = pending[this.next];
+    if (head && head[1] === line) {
+      this.next++;
+      if (event.kind === 'rejected') this.firstRejected.add(head[0]);
+    }
+    if (this.next === pending.length) {
+      this.pending = [];
+      this.next = 0;
+    }
   }
 
   /** The entries, sorted by id (compareIds). */
   entries(): DigestEntry[] {
-    return [...this.seen]
+    return [...this.ids]
       .map(([id, line]) => ({ id, line, valid: !this.firstRejected.has(id) }))
       .sort((a, b) => compareIds(a.id, b.id));
   }

@@ -21,6 +21,7 @@ import { BUILT_IN_SCHEMA } from './schema/built-in.ts';
 import { looksLikeKey, type CompiledSchema, type RowValidator } from './schema/compile.ts';
 import { isBlank } from './tokenizer.ts';
 import { invalidUtf8Reason, truncatedUtf8Reason, Utf8Validator } from './utf8.ts';
+import { wholeOrderReason } from './whole-orders.ts';
 import {
   FileRejectedError,
   type ContractContext,
@@ -308,7 +309,16 @@ class OrderFile {
       return;
     }
     const result = (this.validator as RowValidator)(cells, span.line, this.ctx, this.seen);
-    this.out.push(isRowError(result) ? { kind: 'rejected', error: result, span } : { kind: 'valid', line: span.line, order: result, span });
+    if (isRowError(result)) {
+      this.out.push({ kind: 'rejected', error: result, span });
+      return;
+    }
+    const badLine = this.ctx.rejectedOrders?.get(result.order_id);
+    this.out.push(
+      badLine === undefined
+        ? { kind: 'valid', line: span.line, order: result, span }
+        : { kind: 'rejected', error: { line: span.line, order_id: result.order_id, column: this.schema.key, reason: wholeOrderReason(result.order_id, badLine) }, span },
+    );
   }
 
   private fieldCountError(cells: string[], expected: number, span: RecordSpan): RowError {

@@ -11,6 +11,7 @@ import type { CompiledSchema } from './schema/compile.ts';
 import { emptyCounts, RowTally, type OnRowError } from './tally.ts';
 import { FileRejectedError, type ContractContext, type FileCounts, type RowError } from './types.ts';
 import { fileVerdict, verdictOnName, type FileRejection, type RowsStatus } from './verdict.ts';
+import { hasOrderLines, OrdersWithRejectedLines, type RejectedOrders } from './whole-orders.ts';
 
 export type FileStatus = 'VALID' | 'PARTIAL' | 'REJECTED';
 
@@ -24,6 +25,8 @@ export interface FileReport extends FileCounts {
   errors: RowError[];
   /** Header cells that name no contract column (ignored). */
   unknownColumns: string[];
+  /** With order lines (whole-orders.ts): the orders of the valid rows (an order of several lines counts once). */
+  orders?: number;
 }
 
 /** `validate`'s names for the verdict's statuses (docs/csv-format.md): the processor's PROCESSED, PARTIAL, FAILED. */
@@ -106,14 +109,47 @@ export async function validateFile(source: string | ByteSource, options: Validat
     return rejectedReport(file, unreadable ? `cannot read the file: ${unreadable}` : byName.reason);
   }
   try {
-    const input = isPath ? createReadStream(source) : source;
-    for await (const event of readOrders(input, ctx)) tally.observe(event);
+    let input: ByteSource = isPath ? createReadStream(source) : source;
+    if (hasOrderLines(ctx.schema)) {
+      // An order is judged whole (whole-orders.ts): a first read finds the orders with a rejected
+      // line, as the processor's pass 1 does. A stream is kept in memory to be read twice.
+      const bytes = isPath ? null : await collect(source);
+      ctx.rejectedOrders = await ordersWithRejectedLines(isPath ? createReadStream(source) : replay(bytes ?? []), ctx);
+      input = isPath ? createReadStream(source) : replay(bytes ?? []);
+    }
+    const orders = hasOrderLines(ctx.schema) ? new Set<string>() : null;
+    for await (const event of readOrders(input, ctx)) {
+      tally.observe(event);
+      if (orders && event.kind === 'valid') orders.add(event.order.order_id);
+    }
+    if (orders) return { ...reportOf(file, tally, null), orders: orders.size };
   } catch (err) {
     if (err instanceof FileRejectedError) return reportOf(file, tally, { reason: err.reason, line: err.line ?? 1 });
     if (isPath && isSystemError(err)) return rejectedReport(file, `cannot read the file: ${describeSystemError(err)}`, tally.unknownColumns);
     throw err;
   }
   return reportOf(file, tally, null);
+}
+
+/** The first read of a file with order lines: its orders with a rejected line (a file-level problem is left to the second read). */
+async function ordersWithRejectedLines(input: ByteSource, ctx: ContractContext): Promise<RejectedOrders> {
+  const orders = new OrdersWithRejectedLines();
+  try {
+    for await (const event of readOrders(input, ctx)) orders.observe(event);
+  } catch (err) {
+    if (!(err instanceof FileRejectedError) && !isSystemError(err)) throw err;
+  }
+  return orders.orders;
+}
+
+async function collect(source: ByteSource): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of source as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return chunks;
+}
+
+async function* replay(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* chunks;
 }
 
 interface SystemError extends Error {

@@ -23,8 +23,10 @@ export type OrderValue = string | number | boolean;
  * signature.
  */
 export interface Order {
-  /** The table key. */
+  /** The table key: the order (partition key)… */
   order_id: string;
+  /** …and its line (sort key), from 1; 1 when the schema has no line column. */
+  line: number;
   /** S3 key (or local path) the row came from. */
   source_key: string;
   source_line: number;
@@ -65,6 +67,11 @@ export interface ContractContext {
   schema?: CompiledSchema;
   /** Order ids seen before this input (id → first line), e.g. in earlier parts; the reader adds the ids it sees first. */
   seen?: SeenOrderIds;
+  /**
+   * The orders with a rejected line found by a first read of the same file (whole-orders.ts):
+   * order_id → the line of its first rejected row. Their valid rows are rejected, naming it.
+   */
+  rejectedOrders?: ReadonlyMap<string, number>;
 }
 
 /** Where a part starts in the (decompressed) file: a byte offset and the physical line starting there. */

@@ -26,6 +26,8 @@ export interface FileFigures {
   fingerprint: string | null;
   /** Parts written (a file in parts); a file read whole is its one part, done. */
   partsDone?: number;
+  /** Orders written, when a file's orders may have several lines (else one per row written). */
+  ordersWritten?: number;
 }
 
 /** The tally of a file decided without reading it. */
@@ -82,6 +84,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFi
     ingestionId: attempt.ingestionId,
     rows: counts.rows,
     written: tally.written,
+    ordersWritten: tally.ordersWritten ?? tally.written,
     rejected: counts.rejected,
     unloaded: 0,
     blank: counts.blank,
@@ -115,6 +118,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFi
     status,
     rows: counts.rows,
     written: tally.written,
+    orders_written: outcome.ordersWritten,
     rejected: counts.rejected,
     blank: counts.blank,
     reason,

@@ -15,6 +15,8 @@ export interface FileOutcome {
   ingestionId: string;
   rows: number;
   written: number;
+  /** Orders written (rows of the same order count once); absent: one per row written. */
+  ordersWritten?: number;
   rejected: number;
   /** Valid rows read but not loaded (a file that failed after some or none of its rows were written). */
   unloaded: number;

@@ -76,6 +76,22 @@ export interface OrderSink {
   readonly written: number;
 }
 
+/** What removing stale order lines did (docs/performance.md "Re-import"). */
+export interface PrunedLines {
+  orders: number;
+  /** Query requests (one per order, more for an order of more than 1 MB of keys). */
+  reads: number;
+  deleted: number;
+}
+
+/**
+ * Re-import is exact (adapters/order-lines.ts): each order's lines in the table that `ingestionId`
+ * did not write are deleted.
+ */
+export interface OrderLinesPort {
+  pruneStale(orderIds: Iterable<string>, ingestionId: string): Promise<PrunedLines>;
+}
+
 export type ClaimResult =
   | { kind: 'claimed'; item: LedgerItem; attemptId: string }
   /** Already handled with a final status: a redelivery, nothing to do. */
@@ -173,6 +189,8 @@ export interface ProcessorPorts {
   ledger: LedgerPort;
   /** A writer for one file's orders (batches, retries, back-pressure). */
   openOrderWriter(): OrderSink;
+  /** Deletes the lines of an order an earlier file wrote that this file no longer has. */
+  orderLines: OrderLinesPort;
   alerts: AlertPublisher;
   readOrders: ReadOrders;
   log: Log;

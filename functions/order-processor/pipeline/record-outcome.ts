@@ -45,6 +45,7 @@ export async function recordOutcome(record: OutcomeRecord, ports: Pick<Processor
     fingerprint: record.fingerprint,
     rows: outcome.rows,
     written: outcome.written,
+    orders_written: outcome.ordersWritten ?? outcome.written,
     rejected: outcome.rejected,
     unloaded: outcome.unloaded,
     blank: outcome.blank,
@@ -60,6 +61,6 @@ export async function recordOutcome(record: OutcomeRecord, ports: Pick<Processor
   });
   // Counted now that the outcome is final, exactly once: a retry finds the file final.
   const { status, rows, written, rejected } = outcome;
-  recordFileMetrics(ports.metrics, { status, rows, written, rejected, bytes: record.bytes, durationMs });
+  recordFileMetrics(ports.metrics, { status, rows, written, orders: outcome.ordersWritten ?? written, rejected, bytes: record.bytes, durationMs });
   return durationMs;
 }

@@ -5,12 +5,18 @@
  */
 import { BlockHashes, treeFingerprint } from './fingerprint.ts';
 import { emptyCounts, RowTally } from '../contract/tally.ts';
+import { hasOrderLines, OrdersWithRejectedLines, type RejectedOrders } from '../contract/whole-orders.ts';
 import { FileRejectedError, type ContractContext, type RowError } from '../contract/types.ts';
 import type { FileRead } from '../contract/verdict.ts';
 import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
 import type { ObjectBody, ReadOrders } from './ports.ts';
 
 export interface ScanResult extends FileRead {
+  /**
+   * The orders with a rejected line (contract/whole-orders.ts), for pass 2's context; counts
+   * already move their valid rows to rejected. Absent when the schema has no order lines.
+   */
+  rejectedOrders?: RejectedOrders;
   /** The first rejected rows, for the alert and the ledger (the errors report gets all of them in pass 2). */
   firstErrors: RowError[];
   /** Bytes read (all of them, unless the file was rejected part-way). */
@@ -88,14 +94,17 @@ export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: R
   const source = new HashingSource(body);
   const tally = new RowTally(MAX_ALERT_ERRORS);
   const stopAt = options.stopAtBytes ?? Number.POSITIVE_INFINITY;
+  const orders = hasOrderLines(ctx.schema) ? new OrdersWithRejectedLines() : null;
   try {
     for await (const event of readOrders(source, ctx)) {
       options.signal?.throwIfAborted();
       if ((event.span?.end ?? 0) >= stopAt) return { tooLarge: true, bytes: event.span?.end ?? stopAt };
       tally.observe(event);
+      orders?.observe(event);
     }
     const fingerprint = await source.finish();
-    return { counts: tally.counts, firstErrors: tally.firstErrors, rejection: null, headerLine: tally.headerLine, bytes: source.bytes, fingerprint };
+    const read = { firstErrors: tally.firstErrors, rejection: null, headerLine: tally.headerLine, bytes: source.bytes, fingerprint };
+    return orders ? { ...read, counts: orders.adjust(tally.counts), rejectedOrders: orders.orders } : { ...read, counts: tally.counts };
   } catch (error) {
     if (!(error instanceof FileRejectedError)) throw error;
     // Like `validate` (contract/summary.ts): a file rejected as a whole counts zero rows, whatever

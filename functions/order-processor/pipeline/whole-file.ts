@@ -52,6 +52,13 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   }
   const targets = writeTargets(attempt.ref.bucket, { cleaned: attempt.keys.processed, errors: attempt.keys.errors }, scanned.counts, ports);
   run.orders = targets.orders;
-  const written = await writeRows(second, attempt.contract, scanned.counts, targets, ports.readOrders, signal ? { signal } : {});
-  return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors }, ports);
+  const contract = scanned.rejectedOrders ? { ...attempt.contract, rejectedOrders: scanned.rejectedOrders } : attempt.contract;
+  const written = await writeRows(second, contract, scanned.counts, targets, ports.readOrders, signal ? { signal } : {});
+  if (written.orderIds) {
+    // Re-import is exact: each order written holds only this file's lines (before the outcome is final, so a retry does it again).
+    const pruned = await ports.orderLines.pruneStale(written.orderIds, attempt.ingestionId);
+    ports.log.info('Removed the order lines this file no longer has', { ...pruned });
+  }
+  const orders = written.orderIds ? { ordersWritten: written.orderIds.size } : {};
+  return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors, ...orders }, ports);
 }

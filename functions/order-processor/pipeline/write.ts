@@ -4,6 +4,7 @@
  * counts, and every valid row confirmed written. A file rejected as a whole gets a one-line report.
  */
 import { RowTally, sameCounts } from '../contract/tally.ts';
+import { hasOrderLines } from '../contract/whole-orders.ts';
 import { FileRejectedError, type ContractContext, type FileCounts, type Order, type RowError } from '../contract/types.ts';
 import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
 import { cleanedColumnsFor, cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../reports/csv-output.ts';
@@ -25,6 +26,8 @@ export interface WriteResult {
   /** Bytes written to the cleaned CSV and to the errors report. */
   cleanedBytes: number;
   errorsBytes: number;
+  /** With order lines (contract/whole-orders.ts): the orders written, whose stale lines are then deleted. */
+  orderIds?: ReadonlySet<string>;
 }
 
 export interface WriteOptions {
@@ -114,6 +117,8 @@ export async function writeRows(
   const tally = new RowTally(MAX_ALERT_ERRORS);
   const { counts } = tally;
   const columns = cleanedColumnsFor(ctx.schema);
+  // With order lines, the orders written: their stale lines are deleted once the file is written.
+  const orderIds = hasOrderLines(ctx.schema) ? new Set<string>() : null;
   try {
     if (options.headerLines ?? true) {
       await cleaned?.write(cleanedHeaderLine(columns));
@@ -125,6 +130,7 @@ export async function writeRows(
       if (event.kind === 'valid') {
         if (!cleaned) throw new ConservationError('a row was valid in pass 2 but no row was valid in pass 1');
         // Awaited only when there is something to wait for: an await per row costs as much as a rule.
+        orderIds?.add(event.order.order_id);
         const stored = orders.put(toItem(event.order));
         if (stored) await stored;
         const sent = cleaned.write(cleanedRowLine(event.order, columns));
@@ -154,7 +160,14 @@ export async function writeRows(
   } finally {
     body.destroy();
   }
-  return { counts, written: orders.written, firstErrors: tally.firstErrors, cleanedBytes: cleaned?.bytes ?? 0, errorsBytes: report?.bytes ?? 0 };
+  return {
+    counts,
+    written: orders.written,
+    firstErrors: tally.firstErrors,
+    cleanedBytes: cleaned?.bytes ?? 0,
+    errorsBytes: report?.bytes ?? 0,
+    ...(orderIds ? { orderIds } : {}),
+  };
 }
 
 /** The errors report of a file rejected as a whole: one line naming the file-level reason. */

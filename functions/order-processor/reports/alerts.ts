@@ -110,6 +110,7 @@ export function alertBody(outcome: FileOutcome, schema: SchemaIdentity = BUILT_I
     outcome.status === 'FAILED' && outcome.rows === 0
       ? 'Rows:       none loaded: the file was rejected as a whole, so no row counts (see the reason above)'
       : `Rows:       ${outcome.rows} data rows: ${outcome.written} written, ${outcome.rejected} rejected; ${outcome.blank} blank lines skipped`,
+    ...(outcome.ordersWritten !== undefined && outcome.ordersWritten !== outcome.written ? [`Orders:     ${outcome.ordersWritten} written (an order of several lines counts once)`] : []),
     `Schema:     ${quoted(schema.name)} version ${schema.version} (fingerprint ${schema.fingerprint})`,
   ];
   if (outcome.duplicateOf) lines.push(`Same content as: ${quoted(outcome.duplicateOf)}`);

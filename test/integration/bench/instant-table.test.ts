@@ -40,7 +40,7 @@ describe('the instant-table proxy (bench/instant-table.ts)', () => {
     // Prepare
     await direct.ddb.send(ordersTableCommand('instant-answered'));
     const before = { ...proxy.stats };
-    const put = (id: string) => ({ PutRequest: { Item: { order_id: { S: id }, quantity: { N: '2' } } } });
+    const put = (id: string) => ({ PutRequest: { Item: { order_id: { S: id }, line: { N: '1' }, quantity: { N: '2' } } } });
 
     // Act
     const out = await viaProxy.ddb.send(new BatchWriteItemCommand({ RequestItems: { 'instant-answered': [put('A-1'), put('A-2'), put('A-3')] } }));
@@ -49,7 +49,7 @@ describe('the instant-table proxy (bench/instant-table.ts)', () => {
     expect(out.UnprocessedItems).toEqual({});
     expect(proxy.stats.batchWriteRequests - before.batchWriteRequests).toBe(1);
     expect(proxy.stats.itemsAnswered - before.itemsAnswered).toBe(3);
-    const stored = await direct.ddb.send(new GetItemCommand({ TableName: 'instant-answered', Key: { order_id: { S: 'A-1' } } }));
+    const stored = await direct.ddb.send(new GetItemCommand({ TableName: 'instant-answered', Key: { order_id: { S: 'A-1' }, line: { N: '1' } } }));
     expect(stored.Item).toBeUndefined();
   });
 });

@@ -8,15 +8,16 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { orderBatchSender, type WriteItem } from '../../../functions/order-processor/adapters/dynamo-writer.ts';
 import { toItem } from '../../../functions/order-processor/pipeline/write.ts';
-import { ORDERS_HASH_KEY } from '../../../functions/order-processor/resource-names.ts';
+import { ORDERS_HASH_KEY, ORDERS_KEY, ORDERS_RANGE_KEY } from '../../../functions/order-processor/resource-names.ts';
 import { env, ORDERS, useProcessorEnvironment } from './setup.ts';
 
 useProcessorEnvironment();
 
 /** An item as toItem makes it: every column of an order, numbers with and without decimals. */
-function orderItem(id: string, line: number): WriteItem {
+function orderItem(id: string, line: number, orderLine = 1): WriteItem {
   return toItem({
     order_id: id,
+    line: orderLine,
     customer_id: 'C-012345',
     customer_name: 'Chloé "CJ" Dubois, Jr.',
     customer_email: 'chloe@example.com',
@@ -35,11 +36,12 @@ function orderItem(id: string, line: number): WriteItem {
   });
 }
 
-async function storedAttributes(id: string) {
+async function storedAttributes(id: string, orderLine = 1) {
   const ddb = new DynamoDBClient(env.clientConfig);
   try {
-    const out = await ddb.send(new GetItemCommand({ TableName: ORDERS, Key: { [ORDERS_HASH_KEY]: { S: id } }, ConsistentRead: true }));
-    const { [ORDERS_HASH_KEY]: _key, ...rest } = out.Item ?? {};
+    const key = { [ORDERS_HASH_KEY]: { S: id }, [ORDERS_RANGE_KEY]: { N: String(orderLine) } };
+    const out = await ddb.send(new GetItemCommand({ TableName: ORDERS, Key: key, ConsistentRead: true }));
+    const { [ORDERS_HASH_KEY]: _key, [ORDERS_RANGE_KEY]: _line, ...rest } = out.Item ?? {};
     return rest;
   } finally {
     ddb.destroy();
@@ -49,7 +51,7 @@ async function storedAttributes(id: string) {
 describe('orderBatchSender', () => {
   it('stores the same attributes lib-dynamodb stores for the same item', async () => {
     // Prepare
-    const send = orderBatchSender(env.doc, ORDERS, ORDERS_HASH_KEY);
+    const send = orderBatchSender(env.doc, ORDERS, ORDERS_KEY);
     // Act
     const left = await send([orderItem('SENDER-LOW-1', 7)]);
     await env.doc.send(new BatchWriteCommand({ RequestItems: { [ORDERS]: [{ PutRequest: { Item: orderItem('SENDER-DOC-1', 7) } }] } }));
@@ -74,16 +76,17 @@ describe('orderBatchSender', () => {
       },
       { step: 'initialize', name: 'leaveUnprocessed' },
     );
-    const send = orderBatchSender(DynamoDBDocumentClient.from(ddb), ORDERS, ORDERS_HASH_KEY);
-    const items = [1, 2, 3, 4].map((n) => orderItem(`SENDER-PART-${n}`, n + 1));
+    const send = orderBatchSender(DynamoDBDocumentClient.from(ddb), ORDERS, ORDERS_KEY);
+    // two orders of two lines each: the unprocessed ones differ only in their line
+    const items = [1, 2, 3, 4].map((n) => orderItem(`SENDER-PART-${n % 2}`, n + 1, n <= 2 ? 1 : 2));
     // Act
     const left = await send(items);
     // Assess
     expect(left).toHaveLength(2);
     expect(left[0]).toBe(items[2]);
     expect(left[1]).toBe(items[3]);
-    expect(Object.keys(await storedAttributes('SENDER-PART-2'))).toHaveLength(15);
-    expect(await storedAttributes('SENDER-PART-3')).toEqual({});
+    expect(Object.keys(await storedAttributes('SENDER-PART-1', 1))).toHaveLength(15);
+    expect(await storedAttributes('SENDER-PART-1', 2)).toEqual({});
     ddb.destroy();
   });
 });

@@ -12,7 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { handler, resetHandlerState } from '../../../functions/order-processor/handler.ts';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { fileLedgerKey, LEDGER, type LedgerItem } from '../../../functions/order-processor/index.ts';
@@ -279,10 +279,11 @@ export async function ledgerItem(obj: PutResult, bucket = BUCKET): Promise<Ledge
   return out.Item as LedgerItem | undefined;
 }
 
+/** The stored items of these orders' line 1 (every order of a file without a line column has that one line). */
 export async function orders(ids: string[], table = ORDERS): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((order_id) => ({ order_id }));
+    let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((order_id) => ({ order_id, line: 1 }));
     // BatchGetItem may answer part of the keys: ask again for the rest.
     while (keys.length > 0) {
       const out = await state.doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
@@ -370,6 +371,14 @@ export async function ordersOfIngestion(ingestionId: string, table = ORDERS): Pr
     start = out.LastEvaluatedKey;
   } while (start);
   return count;
+}
+
+/** Every line of one order, in line order (a Query by order_id: the orders table's partition key). */
+export async function orderLines(orderId: string, table = ORDERS): Promise<Record<string, unknown>[]> {
+  const out = await state.doc.send(
+    new QueryCommand({ TableName: table, KeyConditionExpression: 'order_id = :id', ExpressionAttributeValues: { ':id': orderId }, ConsistentRead: true }),
+  );
+  return out.Items ?? [];
 }
 
 /** Permanently deletes one version of a raw object (what a lifecycle rule or "permanently delete" does). */

@@ -10,6 +10,7 @@ import { parseIsoDate } from '../iso-date.ts';
 import { firstAsciiLookAlike } from '../look-alikes.ts';
 import {
   COLUMN_TYPES,
+  LINE_ATTRIBUTE,
   RECORD_ATTRIBUTES,
   SCHEMA_VERSION_ATTRIBUTE,
   UNKNOWN_COLUMN_POLICIES,
@@ -28,8 +29,8 @@ export interface SchemaProblem {
 /** The orders table's key (modules/tables.ts): the one key column a schema may declare today. */
 export const TABLE_KEY = 'order_id';
 
-const TOP_LEVEL = ['$schema', 'name', 'version', 'description', 'key', 'unknownColumns', 'columns', 'atLeastOne', 'derived'];
-const COMMON = ['name', 'type', 'required', 'aliases', 'description'];
+const TOP_LEVEL = ['$schema', 'name', 'version', 'description', 'key', 'lines', 'unknownColumns', 'columns', 'atLeastOne', 'derived'];
+const COMMON = ['name', 'type', 'required', 'aliases', 'description', 'level'];
 const OPTIONS: Record<ColumnType, readonly string[]> = {
   id: ['maxLength'],
   text: ['maxLength'],
@@ -48,7 +49,7 @@ const MAX_LENGTH_CAP: Record<'id' | 'text' | 'email', number> = { id: 1024, text
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const SCHEMA_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Attribute names the pipeline sets itself. */
-const RESERVED = new Set<string>([...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE]);
+const RESERVED = new Set<string>([...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE, LINE_ATTRIBUTE]);
 const MAX_SCALE = 8;
 
 type Json = Record<string, unknown>;
@@ -83,7 +84,13 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
   const version = raw.version;
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) p.expect('version', version, 'a whole number from 1 up (raise it when the rules change)');
   const key = raw.key ?? TABLE_KEY;
-  if (key !== TABLE_KEY) p.expect('key', key, `"${TABLE_KEY}" (the orders table's key)`);
+  const lineColumnName = Array.isArray(key) && key.length === 2 && key[0] === TABLE_KEY && typeof key[1] === 'string' ? key[1] : undefined;
+  if (key !== TABLE_KEY && lineColumnName === undefined) {
+    p.expect('key', key, `"${TABLE_KEY}" (the orders table's key), or ["${TABLE_KEY}", "<line column>"] for a file of order lines`);
+  }
+  const lines = raw.lines;
+  if (lines !== undefined && lines !== 'by-position') p.expect('lines', lines, '"by-position" (adjacent rows of one order are its lines 1, 2, 3 …)');
+  else if (lines !== undefined && lineColumnName !== undefined) p.expect('lines', lines, `no "lines" with a line column (key[1] "${lineColumnName}" numbers the lines)`);
   const unknownColumns = raw.unknownColumns ?? 'ignore';
   if (!UNKNOWN_COLUMN_POLICIES.includes(unknownColumns as never)) p.expect('unknownColumns', unknownColumns, `one of ${UNKNOWN_COLUMN_POLICIES.map((v) => `"${v}"`).join(', ')}`);
 
@@ -102,6 +109,12 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
     const i = columns.findIndex((c) => c.name === TABLE_KEY);
     p.add(i < 0 ? 'columns' : `columns[${i}]`, `${i < 0 ? `has no "${TABLE_KEY}" column` : `"${TABLE_KEY}" is not a required id column`}; expected the key column { "name": "${TABLE_KEY}", "type": "id", "required": true }`);
   }
+  if (columnsOk && lineColumnName !== undefined) checkLineColumn(lineColumnName, columns, p);
+  columns.forEach((c, i) => {
+    if (c.level === undefined) return;
+    if (c.name === TABLE_KEY) p.expect(`columns[${i}].level`, c.level, `no level on the key column (every row names its order)`);
+    else if (lines !== 'by-position') p.expect(`columns[${i}].level`, c.level, 'no level unless "lines" is "by-position" (order-level values are taken from an order\'s first row)');
+  });
   const atLeastOne = checkGroups(raw.atLeastOne, names, declared, columns, p);
   const derived = checkDerived(raw.derived, columns, declared, p);
   if (p.list.length > 0) return { problems: p.list };
@@ -110,6 +123,8 @@ export function checkSchema(raw: unknown): { spec: SchemaSpec } | { problems: Sc
       name: name as string,
       version: version as number,
       key: TABLE_KEY,
+      ...(lineColumnName !== undefined ? { lineColumn: lineColumnName } : {}),
+      ...(lines === 'by-position' ? { lines: 'by-position' as const } : {}),
       unknownColumns: unknownColumns as SchemaSpec['unknownColumns'],
       columns,
       atLeastOne,
@@ -150,6 +165,7 @@ function checkColumn(raw: unknown, at: string, p: Problems): ColumnSpec | undefi
   unknownKeys(raw, [...COMMON, ...OPTIONS[t]], at, p);
   if (raw.required !== undefined && typeof raw.required !== 'boolean') p.expect(`${at}.required`, raw.required, 'true or false');
   if (raw.description !== undefined && typeof raw.description !== 'string') p.expect(`${at}.description`, raw.description, 'a string');
+  if (raw.level !== undefined && raw.level !== 'order') p.expect(`${at}.level`, raw.level, '"order" (the same value on every line of an order)');
   const aliases = raw.aliases ?? [];
   if (!Array.isArray(aliases)) p.expect(`${at}.aliases`, aliases, 'an array of header names');
   else aliases.forEach((alias, i) => {
@@ -160,6 +176,7 @@ function checkColumn(raw: unknown, at: string, p: Problems): ColumnSpec | undefi
     required: raw.required === true,
     aliases: Array.isArray(aliases) ? (aliases as string[]) : [],
     ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
+    ...(raw.level === 'order' ? { level: 'order' as const } : {}),
   };
   const spec = typeOptions(t, raw, at, base, p);
   return p.list.length === before ? spec : undefined;
@@ -254,6 +271,25 @@ function crossCheckColumns(columns: readonly (ColumnSpec | undefined)[], p: Prob
       }
     }
   });
+}
+
+/** The most lines an order may have (a line column's largest value). */
+export const MAX_ORDER_LINES = 100_000;
+
+/**
+ * The line column of `"key": ["order_id", name]` (docs/csv-format.md "Orders with several lines"):
+ * a required integer column whose values lie within 1 … MAX_ORDER_LINES (the table's sort key),
+ * or a required id column (the sort key is then the line's place among its order's rows).
+ */
+function checkLineColumn(name: string, columns: readonly ColumnSpec[], p: Problems): void {
+  const i = columns.findIndex((c) => c.name === name);
+  const column = columns[i];
+  const expected = `a required integer column with min 1 or more and max ${MAX_ORDER_LINES.toLocaleString('en-US')} or less, e.g. { "name": "${name}", "type": "integer", "required": true, "min": 1, "max": ${MAX_ORDER_LINES} }, or a required id column`;
+  if (!column || name === TABLE_KEY) return void p.expect('key[1]', name, `the name of a column of this schema other than "${TABLE_KEY}" (the line column)`);
+  const integerLines = column.type === 'integer' && column.min >= 1 && column.max <= MAX_ORDER_LINES;
+  if (!column.required || !(integerLines || column.type === 'id')) {
+    p.add(`columns[${i}]`, `is the line column (key[1]); expected ${expected}`);
+  }
 }
 
 /** `declared`: every name in the file's columns, also of those with problems of their own (not reported again here). */

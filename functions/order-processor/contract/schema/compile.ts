@@ -9,7 +9,7 @@ import { normalizeHeaderName, quote } from '../headers.ts';
 import { hasVisibleCharacter } from '../look-alikes.ts';
 import type { ContractContext, HeaderInfo, Order, OrderValue, RowError, SeenOrderIds } from '../types.ts';
 import { cellRule, expectedText, idProblem, looksLikeId, type CellRule, type Problem } from './column-rules.ts';
-import { RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE, type ColumnSpec, type IdColumn, type SchemaSpec, type UnknownColumnPolicy } from './format.ts';
+import { LINE_ATTRIBUTE, RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE, type ColumnSpec, type IdColumn, type SchemaSpec, type UnknownColumnPolicy } from './format.ts';
 
 /** Which rules checked a file: recorded on every ingestion (version also on every order). */
 export interface SchemaIdentity {
@@ -30,11 +30,16 @@ export interface CompiledSchema {
   readonly identity: SchemaIdentity;
   /** The key column (the orders table's key). */
   readonly key: string;
+  /**
+   * How an order's lines are told apart (docs/csv-format.md "Orders with several lines"): `one`
+   * (no line column: one line per order), `column` (a line column) or `by-position`.
+   */
+  readonly lines: 'one' | 'column' | 'by-position';
   readonly keyMaxLength: number;
   readonly unknownColumns: UnknownColumnPolicy;
   /** Column names in declared order. */
   readonly columnNames: readonly string[];
-  /** Every stored attribute of a valid order in cleaned-CSV order: the columns, the derived values, the record's own. */
+  /** Every stored attribute of a valid order in cleaned-CSV order: the columns (the key followed by `line`), the derived values, the record's own. */
   readonly storedColumns: readonly string[];
   /** How each schema attribute is stored (kept unknown columns are strings). */
   readonly storedTypes: ReadonlyMap<string, StoredType>;
@@ -93,16 +98,18 @@ export function compileSchema(spec: SchemaSpec): CompiledSchema {
   for (const d of spec.derived) storedTypes.set(d.name, 'N');
   for (const a of RECORD_ATTRIBUTES) storedTypes.set(a, a === 'source_line' ? 'N' : 'S');
   storedTypes.set(SCHEMA_VERSION_ATTRIBUTE, 'N');
+  storedTypes.set(LINE_ATTRIBUTE, 'N');
   const identity: SchemaIdentity = { name: spec.name, version: spec.version, fingerprint: schemaFingerprint(spec) };
   const plan = new ColumnPlan(spec, keySpec, identity);
   return {
     spec,
     identity,
     key: spec.key,
+    lines: spec.lineColumn !== undefined ? 'column' : spec.lines === 'by-position' ? 'by-position' : 'one',
     keyMaxLength: keySpec.maxLength,
     unknownColumns: spec.unknownColumns,
     columnNames: spec.columns.map((c) => c.name),
-    storedColumns: [...spec.columns.map((c) => c.name), ...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES],
+    storedColumns: [...spec.columns.flatMap((c) => (c.name === spec.key ? [c.name, LINE_ATTRIBUTE] : [c.name])), ...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES],
     storedTypes,
     requirements,
     columnFor(headerCell) {
@@ -154,7 +161,12 @@ class ColumnPlan {
     const { rules, groups, keyIndex, keyExpected, totals } = this;
     const keyName = this.spec.key;
     const keyMax = this.keySpec.maxLength;
-    const build = orderBuilder([...this.spec.columns.map((c) => c.name), ...totals.map((t) => t.name), ...kept.map(([name]) => name)]);
+    const lineName = this.spec.lineColumn;
+    const lineIndex = lineName === undefined ? -1 : this.spec.columns.findIndex((c) => c.name === lineName);
+    const blocks = this.spec.lines === 'by-position' ? new OrderBlocks(this.spec, keyName) : null;
+    // An id line column: the stored line is the row's place among its order's valid rows (the sort key is a number).
+    const idLines = lineIndex >= 0 && this.spec.columns[lineIndex]?.type === 'id' ? new Map<string, number>() : null;
+    const build = orderBuilder([...this.spec.columns.map((c) => c.name), ...totals.map((t) => t.name), ...kept.map(([name]) => name)], keyName);
     // One row is validated at a time, synchronously: these are reused from row to row.
     const values: (string | undefined)[] = new Array<string | undefined>(count).fill(undefined);
     const stored: (OrderValue | undefined)[] = new Array<OrderValue | undefined>(count + totals.length + kept.length).fill(undefined);
@@ -167,15 +179,30 @@ class ColumnPlan {
       }
       problems.length = 0;
       const orderId = values[keyIndex] ?? '';
+      const keyProblem = idProblem(keyName, orderId, keyMax, keyExpected);
+      // By position: the row's place in its order's block, order-level values filled in before the rules run.
+      const position = blocks && keyProblem === null ? blocks.place(orderId, line, values, seen, problems) : 1;
+      // A row away from its order's block: that is its reason (its empty order-level cells would add noise).
+      if (position === 0) return { line, order_id: orderId, column: keyName, reason: problems.map((p) => p.reason).join(' | ') };
       for (let i = 0; i < count; i++) {
         const group = groups[i];
         if (group) checkGroup(group, values, problems);
         if (i === keyIndex) {
-          checkKey(keyName, orderId, keyMax, keyExpected, line, seen, problems);
+          if (keyProblem) problems.push(keyProblem);
+          else if (lineIndex < 0 && !blocks) checkDuplicate(keyName, orderId, line, seen, problems);
           stored[i] = orderId;
         } else {
           stored[i] = (rules[i] as CellRule)(values[i], problems, ctx);
         }
+      }
+      const lineValue = lineIndex < 0 ? position : stored[lineIndex];
+      if (lineIndex >= 0 && keyProblem === null && (typeof lineValue === 'number' || typeof lineValue === 'string')) {
+        checkDuplicateLine(keyName, lineName as string, orderId, lineValue, line, seen, problems);
+      }
+      let orderLine = lineValue;
+      if (idLines && problems.length === 0) {
+        orderLine = (idLines.get(orderId) ?? 0) + 1;
+        idLines.set(orderId, orderLine);
       }
       if (problems.length > 0) {
         return {
@@ -196,52 +223,135 @@ class ColumnPlan {
         const value = (cells[position] ?? '').trim();
         stored[at++] = hasVisibleCharacter(value) ? value : undefined;
       }
-      return build(stored, ctx, line, version);
+      return build(stored, ctx, line, version, orderLine as number);
     };
   }
 }
 
 /**
  * The order's constructor for a list of attribute names: an object literal with those names in
- * that order, then the record's own attributes. Generated once per header (the names are the
+ * that order (the key followed by `line`, the order line), then the record's own attributes.
+ * Generated once per header (the names are the
  * schema's checked snake_case names and normalised header names, written as JSON string
  * literals), so every order of a file has one shape: a literal is about twice as fast to build
  * per row as assigning computed names one by one, and everything downstream (the DynamoDB
  * marshaller, the cleaned CSV) reads objects of one hidden class. An attribute without a value
  * is undefined (never stored, an empty cell in the cleaned CSV).
  */
-function orderBuilder(names: readonly string[]): (stored: readonly (OrderValue | undefined)[], ctx: ContractContext, line: number, version: number) => Order {
-  const fields = names.map((name, i) => `${JSON.stringify(name)}: s[${i}]`);
+type Build = (stored: readonly (OrderValue | undefined)[], ctx: ContractContext, line: number, version: number, orderLine: number) => Order;
+function orderBuilder(names: readonly string[], keyName: string): Build {
+  const fields = names.flatMap((name, i) => {
+    const field = `${JSON.stringify(name)}: s[${i}]`;
+    return name === keyName ? [field, `${JSON.stringify(LINE_ATTRIBUTE)}: n`] : [field];
+  });
   fields.push('source_key: c.sourceKey', 'source_line: l', 'ingestion_id: c.ingestionId', 'processed_at: c.processedAt', `${SCHEMA_VERSION_ATTRIBUTE}: v`);
-  type Build = (stored: readonly (OrderValue | undefined)[], ctx: ContractContext, line: number, version: number) => Order;
   try {
-    return new Function('s', 'c', 'l', 'v', `return { ${fields.join(', ')} };`) as Build;
+    return new Function('s', 'c', 'l', 'v', 'n', `return { ${fields.join(', ')} };`) as Build;
   } catch {
     // Where code may not be generated (a Content-Security-Policy without 'unsafe-eval'): the same object, slower.
-    return (stored, ctx, line, version) => {
+    return (stored, ctx, line, version, orderLine) => {
       const order: Record<string, OrderValue | undefined> = {};
-      names.forEach((name, i) => (order[name] = stored[i]));
+      names.forEach((name, i) => {
+        order[name] = stored[i];
+        if (name === keyName) order[LINE_ATTRIBUTE] = orderLine;
+      });
       return { ...order, source_key: ctx.sourceKey, source_line: line, ingestion_id: ctx.ingestionId, processed_at: ctx.processedAt, [SCHEMA_VERSION_ATTRIBUTE]: version } as Order;
     };
   }
 }
 
 /**
- * The key's id rule, then the duplicate rule. A well-formed id is remembered in `seen` even when
- * the row fails, so a later row with the same id is reported as its duplicate.
+ * The duplicate rule of a file without a line column: each order_id once per file. A well-formed
+ * id is remembered in `seen` even when the row fails, so a later row with the same id is reported
+ * as its duplicate.
  */
-function checkKey(name: string, id: string, maxLength: number, expected: string, line: number, seen: SeenOrderIds, problems: Problem[]): void {
-  const problem = idProblem(name, id, maxLength, expected);
-  if (problem) {
-    problems.push(problem);
-    return;
-  }
+function checkDuplicate(name: string, id: string, line: number, seen: SeenOrderIds, problems: Problem[]): void {
   const firstLine = seen.get(id);
-  if (firstLine !== undefined) {
-    problems.push({ column: name, reason: `duplicate ${name} ${quote(id)}: first seen on line ${firstLine}; expected each ${name} once per file` });
-  } else {
+  if (firstLine === undefined) {
     // The processor's OrderIdSet copies the id's bytes: no slice of the record text stays alive.
     seen.set(id, line);
+    return;
+  }
+  problems.push({ column: name, reason: `duplicate ${name} ${quote(id)}: first seen on line ${firstLine}; expected each ${name} once per file` });
+}
+
+/**
+ * The duplicate rule of a file with a line column: (order_id, line) once per file. The set's
+ * entry is the id, a NUL (never in an id) and the line: distinct from every plain id.
+ */
+function checkDuplicateLine(keyName: string, lineName: string, id: string, orderLine: number | string, line: number, seen: SeenOrderIds, problems: Problem[]): void {
+  const entry = `${id}\u0000${orderLine}`;
+  const firstLine = seen.get(entry);
+  if (firstLine === undefined) {
+    seen.set(entry, line);
+    return;
+  }
+  problems.push({
+    column: lineName,
+    reason: `duplicate order line: ${keyName} ${quote(id)} ${lineName} ${typeof orderLine === 'string' ? quote(orderLine) : orderLine} was first seen on line ${firstLine}; expected each ${keyName} and ${lineName} together once per file`,
+  });
+}
+
+/**
+ * The lines of `"lines": "by-position"` (docs/csv-format.md "Orders with several lines"): one
+ * file's current order — its block of adjacent rows — and its first row's order-level values.
+ * `seen` maps each order_id to the last line of its block, so an order whose rows come back after
+ * another order's is recognised and rejected naming where its rows ended.
+ */
+class OrderBlocks {
+  private id: string | null = null;
+  private count = 0;
+  private firstLine = 0;
+  /** Positions (in the schema's columns) of the order-level columns. */
+  private readonly orderLevel: number[];
+  private readonly names: string[];
+  private readonly firstValues: (string | undefined)[];
+
+  constructor(
+    spec: SchemaSpec,
+    private readonly keyName: string,
+  ) {
+    this.names = spec.columns.map((c) => c.name);
+    this.orderLevel = spec.columns.flatMap((c, i) => (c.level === 'order' ? [i] : []));
+    this.firstValues = new Array<string | undefined>(spec.columns.length).fill(undefined);
+  }
+
+  /**
+   * The row's line in its order (from 1), with its empty order-level cells set to the first
+   * row's values in `values`; a conflicting value or a row away from its order's block adds a
+   * problem (0 for the latter: the row belongs to no block).
+   */
+  place(id: string, line: number, values: (string | undefined)[], seen: SeenOrderIds, problems: Problem[]): number {
+    if (id !== this.id) {
+      const ended = seen.get(id);
+      if (ended !== undefined) {
+        problems.push({
+          column: this.keyName,
+          reason: `${this.keyName} ${quote(id)} comes back after its rows ended on line ${ended}; expected the rows of one order next to each other`,
+        });
+        return 0;
+      }
+      this.id = id;
+      this.count = 0;
+      this.firstLine = line;
+      for (const j of this.orderLevel) this.firstValues[j] = values[j];
+    } else {
+      for (const j of this.orderLevel) {
+        const value = values[j];
+        const first = this.firstValues[j];
+        if (!hasVisibleCharacter(value)) values[j] = first;
+        else if (value !== first) {
+          const name = this.names[j] as string;
+          const was = hasVisibleCharacter(first) ? quote(first as string) : 'empty';
+          problems.push({
+            column: name,
+            reason: `${name} ${quote(value as string)} differs from the order's first row (line ${this.firstLine}: ${was}); expected the same value, or an empty cell, on an order's later rows`,
+          });
+        }
+      }
+    }
+    seen.set(id, line);
+    return ++this.count;
   }
 }
 
@@ -268,7 +378,7 @@ function checkGroup(group: GroupCheck, values: readonly (string | undefined)[], 
  */
 export function keptColumns(header: HeaderInfo, spec: Pick<SchemaSpec, 'unknownColumns' | 'columns' | 'derived'>): [string, number][] {
   if (spec.unknownColumns !== 'keep') return [];
-  const taken = new Set<string>([...spec.columns.map((c) => c.name), ...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE]);
+  const taken = new Set<string>([...spec.columns.map((c) => c.name), ...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE, LINE_ATTRIBUTE]);
   const kept: [string, number][] = [];
   header.canonical.forEach((column, i) => {
     const raw = header.raw[i] ?? '';

@@ -15,6 +15,11 @@ interface ColumnBase {
   /** Other header spellings, as declared (matched after normalizeHeaderName). */
   aliases: string[];
   description?: string;
+  /**
+   * `order`: the same for every line of an order (customer, currency, date…): with
+   * `lines: "by-position"`, empty on an order's later rows means the first row's value.
+   */
+  level?: 'order';
 }
 
 export interface IdColumn extends ColumnBase {
@@ -76,6 +81,14 @@ export interface SchemaSpec {
   version: number;
   /** The orders table's key column. */
   key: string;
+  /**
+   * The line column (`"key": ["order_id", name]`): an integer column's value is the order line,
+   * the table's sort key; an id column's line is the row's place among its order's valid rows.
+   * Absent when the schema has none (every order then has line 1).
+   */
+  lineColumn?: string;
+  /** `by-position`: adjacent rows of one order are its lines 1, 2, 3 … (no line column). */
+  lines?: 'by-position';
   unknownColumns: UnknownColumnPolicy;
   columns: ColumnSpec[];
   atLeastOne: string[][];
@@ -84,5 +97,10 @@ export interface SchemaSpec {
 
 /** Attributes every stored order gets besides the schema's columns (docs/csv-format.md "Derived attributes"). */
 export const RECORD_ATTRIBUTES = ['source_key', 'source_line', 'ingestion_id', 'processed_at'] as const;
+/**
+ * The orders table's sort key (docs/csv-format.md "Orders with several lines"): every stored order
+ * line has one, a whole number from 1 (1 when the schema has no line column).
+ */
+export const LINE_ATTRIBUTE = 'line';
 /** The schema version every stored order records. */
 export const SCHEMA_VERSION_ATTRIBUTE = 'schema_version';

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fileNameProblem } from '../../../../functions/order-processor/contract/file-name.ts';
 import { DEFAULT_LIMITS, tooLargeReason, tooManyLinesReason } from '../../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
+import { validateFile } from '../../../../functions/order-processor/contract/summary.ts';
 import { fileVerdict } from '../../../../functions/order-processor/contract/verdict.ts';
 import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
 import type { CompiledSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
@@ -148,6 +149,42 @@ describe('docs/csv-format.md', () => {
     // Assess
     expect(reasons).toHaveLength(rows.length);
     for (const reason of [...reasons, unknown ?? '']) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
+  it('documents the reasons of a line column with the order-lines sample', async () => {
+    // Prepare
+    const sample = new URL('../../../../sample-data/order-lines/', import.meta.url);
+    const schema = loadSchemaFile(fileURLToPath(new URL('order-schema.json', sample)));
+    // Act
+    const reasons = await reasonsFor(readFileSync(new URL('orders.csv', sample)), schema);
+    const report = await validateFile(fileURLToPath(new URL('orders.csv', sample)), { now: NOW, schema });
+    // Assess
+    expect(reasons).toHaveLength(2);
+    expect(report.errors).toHaveLength(3);
+    for (const reason of [...reasons, ...report.errors.map((e) => e.reason)]) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
+  it('documents the duplicate reason of an id line column', async () => {
+    // Prepare
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'id-lines', key: ['order_id', 'line_ref'], columns: [...BUILT_IN_SCHEMA.spec.columns, { name: 'line_ref', type: 'id', required: true }] }, 'id-lines.json');
+    // Act
+    const reasons = await reasonsFor(`order_id,line_ref,customer_name,product_name,quantity,unit_price\nA-1,X7,Ann,Pen,1,1\nA-1,X7,Ann,Ink,1,1\n`, schema);
+    // Assess
+    expect(reasons).toHaveLength(1);
+    for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
+  });
+
+  it('documents the reasons of lines by position with the shop-export schema', async () => {
+    // Prepare
+    const schema = loadSchemaFile(fileURLToPath(new URL('../../../../sample-data/shop-export/order-schema.json', import.meta.url)));
+    const header = 'order_id,order_date,customer_name,customer_email,currency,product_name,quantity,unit_price';
+    const conflicts = ['O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-1,,,,USD,Ink,1,1', 'O-2,2025-05-01,Bob,,EUR,Cup,1,1', 'O-1,,,,,Pad,1,1'];
+    const emptyFirst = ['O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-1,,,ann@example.com,,Cup,1,1'];
+    // Act
+    const reasons = [...(await reasonsFor([header, ...conflicts, ''].join('\n'), schema)), ...(await reasonsFor([header, ...emptyFirst, ''].join('\n'), schema))];
+    // Assess
+    expect(reasons).toHaveLength(3);
+    for (const reason of reasons) expect(DOC, `missing from the doc: ${reason}`).toContain(reason);
   });
 
   it('lists exactly the code\'s aliases in the alias table', () => {

@@ -2,6 +2,7 @@
  * The duplicate rule across parts (contract/part-ids.ts): per-part digests of first-seen ids,
  * merged into the seeds each part is read again with.
  */
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,7 @@ import {
 import type { SeenOrderIds } from '../../../../functions/order-processor/contract/rules.ts';
 import { FileRejectedError } from '../../../../functions/order-processor/contract/types.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
+import { loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
 import { chunked, makeContext, MINIMAL_HEADER } from './reading.ts';
 
 /** What one part is read with, and how its scan counts change (valid − demoted, rejected + demoted). */
@@ -68,6 +70,19 @@ describe('FirstSeenDigest', () => {
 
     // Assess
     expect(digest.entries()).toEqual([entry('A-7', 3), entry('B-1', 2, false), entry('C-2', 6)]);
+  });
+
+  it('lists (order_id, line) entries of a file with a line column, with whether their first row was valid', async () => {
+    // Prepare: A-1 line 1 first on a rejected row, then valid; A-1 line 2 valid; read a byte at a time, so events come in batches
+    const schema = loadSchemaFile(fileURLToPath(new URL('../../../../sample-data/order-lines/order-schema.json', import.meta.url)));
+    const csv = ['order_id,line,customer_name,product_name,quantity,unit_price', 'A-1,1,Ann,Pen,x,1', 'A-1,2,Ann,Ink,1,1', 'A-1,1,Ann,Pen,1,1', 'B-1,1,Bob,Cup,1,1', ''].join('\n');
+    const digest = new FirstSeenDigest();
+
+    // Act
+    for await (const event of readOrders(chunked(Buffer.from(csv), 64 * 1024), makeContext({ seen: digest.seen, schema }))) digest.observe(event);
+
+    // Assess
+    expect(digest.entries()).toEqual([entry('A-1\u00001', 2, false), entry('A-1\u00002', 3), entry('B-1\u00001', 5)]);
   });
 });
 

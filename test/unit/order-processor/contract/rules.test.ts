@@ -57,6 +57,7 @@ describe('validateRow', () => {
     // Assess
     expect(order).toEqual({
       order_id: 'ORD-1',
+      line: 1,
       customer_name: 'Alice Martin',
       product_name: 'Keyboard',
       quantity: 2,

@@ -19,10 +19,12 @@ import type {
   LedgerPort,
   ObjectBody,
   ObjectStore,
+  OrderLinesPort,
   OrderSink,
   PartMark,
   PartsQueue,
   PhaseCondition,
+  PrunedLines,
   ProcessorPorts,
   ReadOrders,
   StoredObject,
@@ -54,6 +56,7 @@ export function attempt(overrides: Partial<ObjectRef> = {}): Attempt {
 export function order(id: string, line: number): Order {
   return {
     order_id: id,
+    line: 1,
     quantity: 1,
     unit_price: 2,
     currency: 'USD',
@@ -386,6 +389,7 @@ export function memoryPorts(ref = objectRef(), text?: string) {
   const objects = new MemoryObjects(ref, text);
   const ledger = new MemoryLedger();
   const orders: MemoryOrders[] = [];
+  const orderLines = new MemoryOrderLines();
   const alerts = new MemoryAlerts();
   const log = memoryLog();
   const metrics = memoryMetrics();
@@ -397,6 +401,7 @@ export function memoryPorts(ref = objectRef(), text?: string) {
       orders.push(sink);
       return sink;
     },
+    orderLines,
     alerts,
     readOrders: scriptedReader([valid('A-1', 2)]) as ReadOrders,
     log: log as unknown as ProcessorPorts['log'],
@@ -406,5 +411,15 @@ export function memoryPorts(ref = objectRef(), text?: string) {
     stage: 'test',
     parts: { queue: new MemoryPartsQueue(), thresholdBytes: Number.MAX_SAFE_INTEGER, chunkBytes: 64, maxReceives: 3 },
   } satisfies ProcessorPorts;
-  return { ports, objects, ledger, orders, alerts, log, metrics };
+  return { ports, objects, ledger, orders, orderLines, alerts, log, metrics };
+}
+
+/** The re-import port in memory: records which orders each ingestion asked to prune. */
+export class MemoryOrderLines implements OrderLinesPort {
+  readonly calls: { orderIds: string[]; ingestionId: string }[] = [];
+  async pruneStale(orderIds: Iterable<string>, ingestionId: string): Promise<PrunedLines> {
+    const ids = [...orderIds];
+    this.calls.push({ orderIds: ids, ingestionId });
+    return { orders: ids.length, reads: ids.length, deleted: 0 };
+  }
 }

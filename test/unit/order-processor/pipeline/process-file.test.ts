@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../../../functions/order-processor/pipeline/fingerprint.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchemaJson } from '../../../../functions/order-processor/contract/schema/load.ts';
 import { processFile } from '../../../../functions/order-processor/pipeline/process-file.ts';
 import type { ReadOrders } from '../../../../functions/order-processor/pipeline/ports.ts';
 import { blank, memoryPorts, objectRef, rejected, scriptedReader, valid } from './ports.ts';
@@ -27,6 +29,8 @@ describe('processFile', () => {
     expect([...env.objects.uploads.keys()]).toEqual([result.keys.processed]);
     expect(env.ledger.content.get(sha)).toBe('file#bkt/raw-data/orders.csv#v1');
     expect(env.ledger.finished[0]?.outcome).toMatchObject({ status: 'PROCESSED', fingerprint: sha });
+    // No order lines in the built-in schema: no stale lines to look for.
+    expect(env.orderLines.calls).toEqual([]);
   });
 
   it('rejects a file by its name without reading it, with a one-line errors report', async () => {
@@ -53,6 +57,52 @@ describe('processFile', () => {
     expect(result.kind === 'done' && result.outcome.status).toBe('PROCESSED');
     expect(env.objects.opens).toBe(2);
     expect(env.objects.copies).toEqual([{ from: ref.key, to: result.kind === 'done' ? result.keys.archive : '' }]);
+  });
+
+  it('reads a file of order lines whole, however large, even where files are split', async () => {
+    // Prepare: parts from 1 byte; the schema numbers lines by position
+    const ref = objectRef({ size: 6 * 1024 ** 3 });
+    const env = memoryPorts(ref, TEXT);
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
+    // Act
+    const result = await processFile(ref, { ...env.ports, parts: { ...env.ports.parts, thresholdBytes: 1 }, contract: { schema } });
+    // Assess
+    expect(result.kind === 'done' && result.outcome.status).toBe('PROCESSED');
+    expect(env.objects.opens).toBe(2);
+  });
+
+  it('gives pass 2 the orders pass 1 found with a rejected line, and writes none of their lines', async () => {
+    // Prepare: the reader of each pass as the contract gives it: pass 2 rejects O-1's valid lines
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
+    const bad = rejected(3);
+    if (bad.kind === 'rejected') bad.error.order_id = 'O-1';
+    const demoted = (line: number) => rejected(line, 'order O-1 has a rejected line (line 3); an order is loaded only with all its lines');
+    const reader = scriptedReader([valid('O-1', 2), bad, valid('O-2', 4)], [demoted(2), bad, valid('O-2', 4)]);
+    // Act
+    const result = await processFile(ref, { ...env.ports, readOrders: reader, contract: { schema } });
+    // Assess
+    expect(reader.contexts[0]?.rejectedOrders).toBeUndefined();
+    expect(reader.contexts[1]?.rejectedOrders).toEqual(new Map([['O-1', 3]]));
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'PARTIAL', rows: 3, written: 1, rejected: 2 });
+    expect(env.orders.flatMap((o) => o.items.map((i) => i.order_id))).toEqual(['O-2']);
+    expect(env.orderLines.calls.map((c) => c.orderIds)).toEqual([['O-2']]);
+  });
+
+  it('counts orders apart from rows: an order of several lines is one order written', async () => {
+    // Prepare: O-1 has two lines, O-2 one
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
+    const pass = [valid('O-1', 2), valid('O-1', 3), valid('O-2', 4)];
+    // Act
+    const result = await processFile(ref, { ...env.ports, readOrders: scriptedReader(pass, pass), contract: { schema } });
+    // Assess
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'PROCESSED', rows: 3, written: 3, ordersWritten: 2 });
+    expect(env.ledger.finished[0]?.outcome).toMatchObject({ written: 3, orders_written: 2 });
+    expect(env.metrics.sum('RowsWritten')).toBe(3);
+    expect(env.metrics.sum('OrdersWritten')).toBe(2);
   });
 
   it('writes the report of a file whose every row is rejected, and nothing to the table', async () => {

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { FileRejectedError } from '../../../../functions/order-processor/contract/types.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchemaJson } from '../../../../functions/order-processor/contract/schema/load.ts';
+import { FileRejectedError, type ContractEvent } from '../../../../functions/order-processor/contract/types.ts';
 import { fingerprintOf } from '../../../../functions/order-processor/pipeline/fingerprint.ts';
 import { scan } from '../../../../functions/order-processor/pipeline/scan.ts';
 import { attempt, blank, body, rejected, scriptedReader, valid } from './ports.ts';
@@ -9,6 +11,26 @@ const ctx = attempt().contract;
 const fingerprint = (text: string) => fingerprintOf(Buffer.from(text));
 
 describe('scan', () => {
+  it('finds the orders with a rejected line when the schema has order lines, counting their valid rows as rejected', async () => {
+    // Prepare: O-1's line on file line 3 is rejected; O-2 is clean
+    const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
+    const bad: ContractEvent = { kind: 'rejected', error: { line: 3, order_id: 'O-1', column: 'quantity', reason: 'quantity "x" is not a whole number' } };
+    const events = [valid('O-1', 2), bad, valid('O-1', 4), valid('O-2', 5)];
+    // Act
+    const result = await scan(body(['x\n']), { ...ctx, schema }, scriptedReader(events));
+    // Assess
+    expect(result.counts).toEqual({ rows: 4, valid: 1, rejected: 3, blank: 0 });
+    expect(result.rejectedOrders).toEqual(new Map([['O-1', 3]]));
+  });
+
+  it('leaves the counts of a schema without order lines as read', async () => {
+    // Act
+    const result = await scan(body(['x\n']), ctx, scriptedReader([valid('O-1', 2), rejected(3), valid('O-1', 4)]));
+    // Assess
+    expect(result.counts).toEqual({ rows: 3, valid: 2, rejected: 1, blank: 0 });
+    expect(result.rejectedOrders).toBeUndefined();
+  });
+
   it('counts rows, keeps the first errors and fingerprints every byte, writing nothing', async () => {
     // Prepare
     const chunks = Array.from({ length: 50 }, (_, i) => `chunk ${i}\n`);

@@ -111,6 +111,15 @@ describe('alertBody', () => {
     expect(body).not.toContain('0 data rows');
   });
 
+  it('counts orders apart from rows when an order has several lines, and only then', () => {
+    // Act
+    const lines = alertBody(outcome({ status: 'PARTIAL', rows: 10, written: 7, ordersWritten: 3, rejected: 3 }));
+    const single = alertBody(outcome({ status: 'PARTIAL', rows: 10, written: 7, ordersWritten: 7, rejected: 3 }));
+    // Assess
+    expect(lines).toContain('Orders:     3 written (an order of several lines counts once)');
+    expect(single).not.toContain('Orders:');
+  });
+
   it('says how many rows were written when a file in parts failed after some of its parts were', () => {
     // Prepare
     const failed = outcome({ status: 'FAILED', rows: 100, written: 60, rejected: 40, reason: 'part 3 of 8 failed to write 3 time(s)', errorsReport: null, original: null });

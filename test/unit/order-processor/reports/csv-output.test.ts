@@ -12,6 +12,7 @@ import {
 function order(overrides: Partial<Order> = {}): Order {
   return {
     order_id: 'A-1',
+    line: 1,
     customer_name: 'Smith, Jane "JJ"',
     product_name: 'Widget',
     quantity: 2,
@@ -62,7 +63,7 @@ describe('cleaned CSV', () => {
     const line = cleanedRowLine(order());
     // Assess
     expect(header).toBe(`${CLEANED_COLUMNS.join(',')}\r\n`);
-    expect(line).toBe('A-1,,"Smith, Jane ""JJ""",,,Widget,2,9.99,USD,,19.98,raw-data/o.csv,2,ing,2026-11-22T04:00:00.000Z\r\n');
+    expect(line).toBe('A-1,1,,"Smith, Jane ""JJ""",,,Widget,2,9.99,USD,,19.98,raw-data/o.csv,2,ing,2026-11-22T04:00:00.000Z\r\n');
   });
 
   it('leaves numbers and dates intact', () => {
@@ -74,7 +75,7 @@ describe('cleaned CSV', () => {
 
   it('writes formula-looking text exactly as stored, so the cleaned CSV reads back to the same orders', () => {
     // Act / Assess: the guard's apostrophe would change the value (docs/csv-format.md, "Output files")
-    expect(cleanedRowLine(order({ order_id: '-7', customer_name: '@SUM(A1)', product_name: '+cmd' }))).toMatch(/^-7,,@SUM\(A1\),,,\+cmd,2,9\.99,/);
+    expect(cleanedRowLine(order({ order_id: '-7', customer_name: '@SUM(A1)', product_name: '+cmd' }))).toMatch(/^-7,1,,@SUM\(A1\),,,\+cmd,2,9\.99,/);
   });
 });
 

@@ -40,14 +40,45 @@ describe('checkSchema', () => {
     ['a bad name', (s) => (s.name = 'my orders'), { place: 'name', message: 'is "my orders"; expected a name of 1 to 64 letters, digits, ".", "_" or "-"' }],
     ['no version', (s) => delete s.version, { place: 'version', message: 'is missing; expected a whole number from 1 up (raise it when the rules change)' }],
     ['a fractional version', (s) => (s.version = 1.5), { place: 'version', message: 'is 1.5; expected a whole number from 1 up (raise it when the rules change)' }],
-    ['another key', (s) => (s.key = 'sku'), { place: 'key', message: 'is "sku"; expected "order_id" (the orders table\'s key)' }],
+    ['another key', (s) => (s.key = 'sku'), { place: 'key', message: 'is "sku"; expected "order_id" (the orders table\'s key), or ["order_id", "<line column>"] for a file of order lines' }],
+    ['a line column not declared', (s) => (s.key = ['order_id', 'line_no']), { place: 'key[1]', message: 'is "line_no"; expected the name of a column of this schema other than "order_id" (the line column)' }],
+    ['the key as the line column', (s) => (s.key = ['order_id', 'order_id']), { place: 'key[1]', message: 'is "order_id"; expected the name of a column of this schema other than "order_id" (the line column)' }],
+    [
+      'a line column that is not a required integer from 1',
+      (s) => {
+        s.key = ['order_id', 'line_number'];
+        s.columns.push(column('line_number', 'integer', { min: 0, max: 100_000, required: true }));
+      },
+      { place: 'columns[10]', message: 'is the line column (key[1]); expected a required integer column with min 1 or more and max 100,000 or less, e.g. { "name": "line_number", "type": "integer", "required": true, "min": 1, "max": 100000 }, or a required id column' },
+    ],
+    ['an unknown lines value', (s) => (s.lines = 'adjacent'), { place: 'lines', message: 'is "adjacent"; expected "by-position" (adjacent rows of one order are its lines 1, 2, 3 …)' }],
+    [
+      'lines by position with a line column',
+      (s) => {
+        s.key = ['order_id', 'line_number'];
+        s.lines = 'by-position';
+        s.columns.push(column('line_number', 'integer', { min: 1, max: 9, required: true }));
+      },
+      { place: 'lines', message: 'is "by-position"; expected no "lines" with a line column (key[1] "line_number" numbers the lines)' },
+    ],
+    ['an unknown level', (s) => (s.lines = 'by-position', s.columns[2] = { ...s.columns[2], level: 'line' }), { place: 'columns[2].level', message: 'is "line"; expected "order" (the same value on every line of an order)' }],
+    ['a level without lines by position', (s) => (s.columns[2] = { ...s.columns[2], level: 'order' }), { place: 'columns[2].level', message: 'is "order"; expected no level unless "lines" is "by-position" (order-level values are taken from an order\'s first row)' }],
+    ['a level on the key', (s) => (s.lines = 'by-position', s.columns[0] = { ...s.columns[0], level: 'order' }), { place: 'columns[0].level', message: 'is "order"; expected no level on the key column (every row names its order)' }],
+    [
+      'an optional line column',
+      (s) => {
+        s.key = ['order_id', 'line_number'];
+        s.columns.push(column('line_number', 'integer', { min: 1, max: 500 }));
+      },
+      { place: 'columns[10]', message: 'is the line column (key[1]); expected a required integer column with min 1 or more and max 100,000 or less, e.g. { "name": "line_number", "type": "integer", "required": true, "min": 1, "max": 100000 }, or a required id column' },
+    ],
     ['an unknown policy', (s) => (s.unknownColumns = 'drop'), { place: 'unknownColumns', message: 'is "drop"; expected one of "ignore", "keep", "reject"' }],
-    ['an unknown top-level property', (s) => (s.colums = []), { place: 'colums', message: 'is not a known property; expected one of $schema, name, version, description, key, unknownColumns, columns, atLeastOne, derived' }],
+    ['an unknown top-level property', (s) => (s.colums = []), { place: 'colums', message: 'is not a known property; expected one of $schema, name, version, description, key, lines, unknownColumns, columns, atLeastOne, derived' }],
     ['an unknown type', (s) => (s.columns[3] = { ...s.columns[3], type: 'mail' }), { place: 'columns[3].type', message: `is "mail"; expected one of ${COLUMN_TYPES.join(', ')}` }],
     ['a column that is not an object', (s) => (s.columns[2] = 'customer_name' as never), { place: 'columns[2]', message: 'is "customer_name"; expected a column object with "name" and "type"' }],
     ['a name not in snake_case', (s) => s.columns.push(column('Shipping Country', 'country')), { place: 'columns[10].name', message: 'is "Shipping Country"; expected a snake_case name: a lower-case letter, then up to 63 lower-case letters, digits or "_"' }],
-    ['a reserved name', (s) => s.columns.push(column('source_line', 'integer')), { place: 'columns[10].name', message: 'is "source_line"; expected a name other than source_key, source_line, ingestion_id, processed_at, schema_version (set by the pipeline)' }],
-    ['an option of another type', (s) => s.columns.push(column('gift', 'boolean', { maxLength: 3 })), { place: 'columns[10].maxLength', message: 'is not a known property; expected one of name, type, required, aliases, description' }],
+    ['a reserved name', (s) => s.columns.push(column('source_line', 'integer')), { place: 'columns[10].name', message: 'is "source_line"; expected a name other than source_key, source_line, ingestion_id, processed_at, schema_version, line (set by the pipeline)' }],
+    ['an option of another type', (s) => s.columns.push(column('gift', 'boolean', { maxLength: 3 })), { place: 'columns[10].maxLength', message: 'is not a known property; expected one of name, type, required, aliases, description, level' }],
     ['required that is not a boolean', (s) => s.columns.push(column('gift', 'boolean', { required: 'yes' })), { place: 'columns[10].required', message: 'is "yes"; expected true or false' }],
     ['aliases that are not a list', (s) => s.columns.push(column('gift', 'boolean', { aliases: 'is_gift' })), { place: 'columns[10].aliases', message: 'is "is_gift"; expected an array of header names' }],
     ['an empty alias', (s) => s.columns.push(column('gift', 'boolean', { aliases: ['--'] })), { place: 'columns[10].aliases[0]', message: 'is "--"; expected a header name with at least one letter or digit' }],
@@ -83,6 +114,24 @@ describe('checkSchema', () => {
     const problems = problemsOf(builtInWith(change));
     // Assess
     expect(problems).toContainEqual(problem);
+  });
+
+  it('accepts a line column as the second key column and records it', () => {
+    // Act
+    const checked = checkSchema(JSON.parse(readFileSync(new URL('sample-data/order-lines/order-schema.json', ROOT), 'utf8')));
+    // Assess
+    expect('spec' in checked && checked.spec.key).toBe('order_id');
+    expect('spec' in checked && checked.spec.lineColumn).toBe('line_number');
+  });
+
+  it('accepts a required id column as the line column', () => {
+    // Act
+    const problems = problemsOf(builtInWith((s) => {
+      s.key = ['order_id', 'line_ref'];
+      s.columns.push(column('line_ref', 'id', { required: true }));
+    }));
+    // Assess
+    expect(problems).toEqual([]);
   });
 
   it('refuses what is not an object, and columns that are not a list', () => {

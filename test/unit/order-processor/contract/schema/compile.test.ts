@@ -55,12 +55,13 @@ describe('the schema identity', () => {
 });
 
 describe('the compiled schema', () => {
-  it('lists the stored columns in cleaned-CSV order: columns, derived values, the record\'s own', () => {
+  it('lists the stored columns in cleaned-CSV order: columns (the key followed by line), derived values, the record\'s own', () => {
     expect(BUILT_IN_SCHEMA.storedColumns).toEqual([
-      'order_id', 'customer_id', 'customer_name', 'customer_email', 'product_sku', 'product_name', 'quantity', 'unit_price', 'currency', 'order_date',
+      'order_id', 'line', 'customer_id', 'customer_name', 'customer_email', 'product_sku', 'product_name', 'quantity', 'unit_price', 'currency', 'order_date',
       'total_amount', 'source_key', 'source_line', 'ingestion_id', 'processed_at',
     ]);
     expect(BUILT_IN_SCHEMA.storedTypes.get('quantity')).toBe('N');
+    expect(BUILT_IN_SCHEMA.storedTypes.get('line')).toBe('N');
     expect(BUILT_IN_SCHEMA.storedTypes.get('currency')).toBe('S');
   });
 
