@@ -101,7 +101,7 @@ describe('handler outcomes', () => {
     const cleaned = (await text(item?.processed_key ?? '')).trimEnd().split('\r\n');
     expect(item?.processed_key).toMatch(/^processed-data\/\d{4}\/\d{2}\/\d{2}\/valid\/orders-valid\..+\.csv$/);
     expect(cleaned).toHaveLength(61);
-    expect(cleaned[0]).toMatch(/^order_id,customer_id,customer_name,/);
+    expect(cleaned[0]).toMatch(/^order_id,line,customer_id,customer_name,/);
     expect(await receiveAlerts()).toEqual([]);
     const emf = emfDocs();
     expect(emf.length).toBeGreaterThan(0);
@@ -147,7 +147,7 @@ describe('handler outcomes', () => {
     expect(report[1]).toMatch(/^3,P-2,quantity,/);
     expect(item?.first_errors?.map((e) => e.line)).toEqual([3, 6, 7]);
     const cleaned = await text(item?.processed_key ?? '');
-    expect(cleaned).toContain(`P-3,,"=HYPERLINK(""http://evil"")"`); // the exact value, quoted (docs/csv-format.md, "Output files")
+    expect(cleaned).toContain(`P-3,1,,"=HYPERLINK(""http://evil"")"`); // the exact value, quoted (docs/csv-format.md, "Output files")
     expect((await orders(['P-3']))[0]?.customer_name).toBe('=HYPERLINK("http://evil")'); // exact value in DynamoDB
     expect(await keysUnder('archive/')).toContain(item?.archive_key);
     const alerts = await receiveAlerts();
