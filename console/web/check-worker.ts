@@ -50,7 +50,13 @@ self.onmessage = async (event: MessageEvent<CheckRequest>) => {
   try {
     const report =
       reportOnName(file.name) ??
-      (await validateFile(fileBytes(id, file), { file: file.name, maxErrors: CHECK_SHOWN_ERRORS, schema: await consoleSchema() }));
+      (await validateFile(fileBytes(id, file), {
+        file: file.name,
+        maxErrors: CHECK_SHOWN_ERRORS,
+        schema: await consoleSchema(),
+        // A schema with order lines reads the file twice: the File is read again rather than held in memory.
+        reopen: () => fileBytes(id, file),
+      }));
     post({ id, kind: 'done', report, ms: Math.round(performance.now() - started) });
   } catch (e) {
     post({ id, kind: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -76,6 +76,11 @@ export interface ValidateOptions {
   limits?: ContractLimits;
   /** The order schema (schema/load.ts); the built-in one when absent. */
   schema?: CompiledSchema;
+  /**
+   * A stream source read again from its start. A schema with order lines reads a file twice
+   * (whole-orders.ts); without this, a stream's bytes are kept in memory for the second read.
+   */
+  reopen?: () => ByteSource;
 }
 
 /**
@@ -112,10 +117,16 @@ export async function validateFile(source: string | ByteSource, options: Validat
     let input: ByteSource = isPath ? createReadStream(source) : source;
     if (hasOrderLines(ctx.schema)) {
       // An order is judged whole (whole-orders.ts): a first read finds the orders with a rejected
-      // line, as the processor's pass 1 does. A stream is kept in memory to be read twice.
-      const bytes = isPath ? null : await collect(source);
-      ctx.rejectedOrders = await ordersWithRejectedLines(isPath ? createReadStream(source) : replay(bytes ?? []), ctx);
-      input = isPath ? createReadStream(source) : replay(bytes ?? []);
+      // line, as the processor's pass 1 does. A stream that cannot be opened again (no `reopen`)
+      // is kept in memory to be read twice.
+      const kept = isPath || options.reopen ? null : await collect(source);
+      const open = (first: boolean): ByteSource => {
+        if (isPath) return createReadStream(source);
+        if (kept) return replay(kept);
+        return first ? source : (options.reopen?.() ?? source);
+      };
+      ctx.rejectedOrders = await ordersWithRejectedLines(open(true), ctx);
+      input = open(false);
     }
     const orders = hasOrderLines(ctx.schema) ? new Set<string>() : null;
     for await (const event of readOrders(input, ctx)) {

@@ -4,12 +4,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
 import { validateFile } from '../../../../functions/order-processor/contract/summary.ts';
 import { SAMPLE_DIR, SAMPLE_OUTCOMES } from '../../../support/sample-data.ts';
 
 const NOW = new Date('2026-01-15T12:00:00.000Z');
 
 describe('validateFile', () => {
+  it('reads a stream twice under a schema with order lines: again through reopen, or from memory', async () => {
+    // Prepare: the order-lines sample, whose bad line rejects its order's other line too
+    const file = join(SAMPLE_DIR, 'order-lines', 'orders.csv');
+    const schema = loadSchemaFile(join(SAMPLE_DIR, 'order-lines', 'order-schema.json'));
+    const bytes = readFileSync(file);
+    const chunks = async function* () {
+      for (let i = 0; i < bytes.length; i += 64) yield bytes.subarray(i, i + 64);
+    };
+    let reopened = 0;
+
+    // Act
+    const fromPath = await validateFile(file, { now: NOW, file: 'orders.csv', schema });
+    const reopenedStream = await validateFile(chunks(), { now: NOW, file: 'orders.csv', schema, reopen: () => (reopened++, chunks()) });
+    const keptStream = await validateFile(chunks(), { now: NOW, file: 'orders.csv', schema });
+
+    // Assess
+    expect(fromPath).toMatchObject({ status: 'PARTIAL', rows: 8, valid: 5, rejected: 3 });
+    expect(reopenedStream).toEqual(fromPath);
+    expect(keptStream).toEqual(fromPath);
+    expect(reopened).toBe(1);
+  });
+
   it('has a documented outcome for every file in sample-data/', () => {
     const files = readdirSync(SAMPLE_DIR).filter((name) => /\.csv(\.gz)?$/.test(name));
     expect(files.sort()).toEqual(Object.keys(SAMPLE_OUTCOMES).sort());
