@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getLedgerItem } from '../deployment/ledger-view.ts';
 import { ENV, fileLedgerKey, type LedgerItem } from '../functions/order-processor/index.ts';
@@ -36,25 +37,28 @@ interface Resources {
   ordersTable: string;
   ingestionsTable: string;
   topicArn: string;
+  /** Every deployment has a parts queue (the processor requires it); the benchmark's files are never split. */
+  partsQueueUrl: string;
 }
 
 const config = (server: Server) => clientConfig({ endpoint: server.motoEndpoint, region: REGION });
 let runs = 0;
 
-/** A versioned bucket, the orders table, the ledger and the alerts topic, fresh for one run. */
+/** A versioned bucket, the orders table, the ledger, the alerts topic and the parts queue, fresh for one run. */
 async function createResources(server: Server): Promise<Resources> {
   const name = `order-pipeline-bench-${++runs}`;
-  const [s3, ddb, sns] = [new S3Client(config(server)), new DynamoDBClient(config(server)), new SNSClient(config(server))];
+  const [s3, ddb, sns, sqs] = [new S3Client(config(server)), new DynamoDBClient(config(server)), new SNSClient(config(server)), new SQSClient(config(server))];
   try {
-    const res = { bucket: `${name}-data`, ordersTable: `${name}-orders`, ingestionsTable: `${name}-ingestions`, topicArn: '' };
+    const res = { bucket: `${name}-data`, ordersTable: `${name}-orders`, ingestionsTable: `${name}-ingestions`, topicArn: '', partsQueueUrl: '' };
     await s3.send(new CreateBucketCommand({ Bucket: res.bucket }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: res.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     await ddb.send(ordersTableCommand(res.ordersTable));
     await ddb.send(ledgerTableCommand(res.ingestionsTable));
     res.topicArn = (await sns.send(new CreateTopicCommand({ Name: `${name}-alerts` }))).TopicArn ?? '';
+    res.partsQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-parts` }))).QueueUrl ?? '';
     return res;
   } finally {
-    [s3, ddb, sns].forEach((c) => c.destroy());
+    [s3, ddb, sns, sqs].forEach((c) => c.destroy());
   }
 }
 
@@ -66,6 +70,7 @@ function processorEnv(server: Server, res: Resources, writeConcurrency: number):
     [ENV.ingestionsTable]: res.ingestionsTable,
     [ENV.alertsTopicArn]: res.topicArn,
     [ENV.dataBucket]: res.bucket,
+    [ENV.partsQueueUrl]: res.partsQueueUrl,
     [ENV.stage]: 'bench',
     [ENV.writeConcurrency]: String(writeConcurrency),
     // WARN: the benchmark measures the work, not per-file INFO lines; metrics stay on, as deployed.
