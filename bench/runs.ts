@@ -13,7 +13,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getLedgerItem } from '../deployment/ledger-view.ts';
-import { ENV, fileLedgerKey, type LedgerItem } from '../functions/order-processor/index.ts';
+import { DEFAULTS, ENV, fileLedgerKey, type LedgerItem } from '../functions/order-processor/index.ts';
 import { clientConfig, emulatorEnv } from '../tooling/aws-clients.ts';
 import { lambdaContext, objectCreatedBody, toSqsEvent, type CreatedObject } from '../tooling/lambda-events.ts';
 import { ledgerTableCommand, ordersTableCommand } from '../tooling/tables.ts';
@@ -71,6 +71,9 @@ function processorEnv(server: Server, res: Resources, writeConcurrency: number):
     [ENV.alertsTopicArn]: res.topicArn,
     [ENV.dataBucket]: res.bucket,
     [ENV.partsQueueUrl]: res.partsQueueUrl,
+    // One invocation over the whole file is what is measured: never split it (the default threshold,
+    // derived from the function's memory and timeout, is below the memory run's 1,000,000 rows).
+    [ENV.fanoutThresholdMb]: String(DEFAULTS.MAX_FILE_MB),
     [ENV.stage]: 'bench',
     [ENV.writeConcurrency]: String(writeConcurrency),
     // WARN: the benchmark measures the work, not per-file INFO lines; metrics stay on, as deployed.

@@ -13,6 +13,7 @@ export { fileVerdict, type FileVerdict } from './contract/verdict.ts';
 export { DEFAULT_LIMITS, InvalidLimitError, LIMIT_ENV, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
 export { decodeMessageBody, MalformedEventError, PART_MESSAGE_TYPE, partMessageBody, type DecodedMessage, type ObjectRef, type PartMessage, type PartPhase } from './event.ts';
 export { escapeControls, quoted } from './reports/inert.ts';
+export { DEFAULTS } from './defaults.ts';
 export { ENV, LEDGER, METRIC, METRICS_NAMESPACE, ORDERS_HASH_KEY, ORDERS_KEY, ORDERS_RANGE_KEY, PREFIX, SERVICE_NAME, type IngestionStatus } from './resource-names.ts';
 export { BUILT_IN_SCHEMA, orderSchemaFor } from './contract/schema/built-in.ts';
 export { DEFAULT_SCHEMA_FILE, loadSchemaFile, ORDER_SCHEMA_ENV, SchemaFileError, type LoadedSchema } from './contract/schema/load.ts';
