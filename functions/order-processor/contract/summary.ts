@@ -114,8 +114,10 @@ export async function validateFile(source: string | ByteSource, options: Validat
     return rejectedReport(file, unreadable ? `cannot read the file: ${unreadable}` : byName.reason);
   }
   try {
-    let input: ByteSource = isPath ? createReadStream(source) : source;
-    if (hasOrderLines(ctx.schema)) {
+    const withLines = hasOrderLines(ctx.schema);
+    // Opened only once it is known which read it is for (an unused read stream would hold its file open).
+    let input: ByteSource;
+    if (withLines) {
       // An order is judged whole (whole-orders.ts): a first read finds the orders with a rejected
       // line, as the processor's pass 1 does. A stream that cannot be opened again (no `reopen`)
       // is kept in memory to be read twice.
@@ -127,8 +129,10 @@ export async function validateFile(source: string | ByteSource, options: Validat
       };
       ctx.rejectedOrders = await ordersWithRejectedLines(open(true), ctx);
       input = open(false);
+    } else {
+      input = isPath ? createReadStream(source) : source;
     }
-    const orders = hasOrderLines(ctx.schema) ? new Set<string>() : null;
+    const orders = withLines ? new Set<string>() : null;
     for await (const event of readOrders(input, ctx)) {
       tally.observe(event);
       if (orders && event.kind === 'valid') orders.add(event.order.order_id);
