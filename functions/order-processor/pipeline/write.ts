@@ -116,19 +116,26 @@ export async function writeRows(
   const uploads = [cleaned, report].filter((u): u is ChunkedSink => u !== null);
   const tally = new RowTally(MAX_ALERT_ERRORS);
   const { counts } = tally;
-  const columns = cleanedColumnsFor(ctx.schema);
+  // The cleaned CSV's columns follow the file's header (the unknown columns a `keep` schema
+  // keeps): a part is read under its file's header; a whole file's is its first event. The
+  // header line goes out before the first row, once the columns are known.
+  let columns = cleanedColumnsFor(ctx.schema, ctx.part?.header);
+  let cleanedHeaderDue = options.headerLines ?? true;
   // With order lines, the orders written: their stale lines are deleted once the file is written.
   const orderIds = hasOrderLines(ctx.schema) ? new Set<string>() : null;
   try {
-    if (options.headerLines ?? true) {
-      await cleaned?.write(cleanedHeaderLine(columns));
-      await report?.write(errorReportHeaderLine());
-    }
+    if (options.headerLines ?? true) await report?.write(errorReportHeaderLine());
     for await (const event of readOrders(body, ctx)) {
       options.signal?.throwIfAborted();
       tally.observe(event);
-      if (event.kind === 'valid') {
+      if (event.kind === 'header') {
+        columns = cleanedColumnsFor(ctx.schema, event.header);
+      } else if (event.kind === 'valid') {
         if (!cleaned) throw new ConservationError('a row was valid in pass 2 but no row was valid in pass 1');
+        if (cleanedHeaderDue) {
+          cleanedHeaderDue = false;
+          await cleaned.write(cleanedHeaderLine(columns));
+        }
         // Awaited only when there is something to wait for: an await per row costs as much as a rule.
         orderIds?.add(event.order.order_id);
         const stored = orders.put(toItem(event.order));

@@ -12,14 +12,15 @@ import { FormatterOptions } from '@fast-csv/format';
 import { FieldFormatter } from '@fast-csv/format/build/src/formatter/index.js';
 import { BUILT_IN_SCHEMA } from '../contract/schema/built-in.ts';
 import type { CompiledSchema } from '../contract/schema/compile.ts';
-import type { Order, RowError } from '../contract/types.ts';
+import type { HeaderInfo, Order, RowError } from '../contract/types.ts';
 
 /**
- * Column order of a cleaned CSV: the schema's columns (docs/csv-format.md), then the derived
- * ones and the record's own (the schema's `storedColumns`).
+ * Column order of a cleaned CSV (docs/csv-format.md "Output files"): the schema's columns (the key
+ * followed by `line`), the unknown columns a `keep` schema keeps (in file order, under their
+ * attribute names: the file's header decides them), then the derived ones and the record's own.
  */
-export function cleanedColumnsFor(schema: Pick<CompiledSchema, 'storedColumns'> | undefined): readonly string[] {
-  return (schema ?? BUILT_IN_SCHEMA).storedColumns;
+export function cleanedColumnsFor(schema: Pick<CompiledSchema, 'cleanedColumns'> | undefined, header?: HeaderInfo): readonly string[] {
+  return (schema ?? BUILT_IN_SCHEMA).cleanedColumns(header);
 }
 
 /** The cleaned CSV's columns under the built-in schema (order-schema.json). */

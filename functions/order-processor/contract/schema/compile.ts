@@ -41,6 +41,12 @@ export interface CompiledSchema {
   readonly columnNames: readonly string[];
   /** Every stored attribute of a valid order in cleaned-CSV order: the columns (the key followed by `line`), the derived values, the record's own. */
   readonly storedColumns: readonly string[];
+  /**
+   * The cleaned CSV's columns for a file with this header (docs/csv-format.md "Output files"):
+   * `storedColumns` with the kept unknown columns (`keep`), in file order under their attribute
+   * names, between the schema's columns and the derived ones. `storedColumns` itself without a header.
+   */
+  cleanedColumns(header?: HeaderInfo): readonly string[];
   /** How each schema attribute is stored (kept unknown columns are strings). */
   readonly storedTypes: ReadonlyMap<string, StoredType>;
   readonly requirements: readonly HeaderRequirement[];
@@ -101,6 +107,9 @@ export function compileSchema(spec: SchemaSpec): CompiledSchema {
   storedTypes.set(LINE_ATTRIBUTE, 'N');
   const identity: SchemaIdentity = { name: spec.name, version: spec.version, fingerprint: schemaFingerprint(spec) };
   const plan = new ColumnPlan(spec, keySpec, identity);
+  const ownColumns = spec.columns.flatMap((c) => (c.name === spec.key ? [c.name, LINE_ATTRIBUTE] : [c.name]));
+  const added = [...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES];
+  const storedColumns = [...ownColumns, ...added];
   return {
     spec,
     identity,
@@ -109,7 +118,11 @@ export function compileSchema(spec: SchemaSpec): CompiledSchema {
     keyMaxLength: keySpec.maxLength,
     unknownColumns: spec.unknownColumns,
     columnNames: spec.columns.map((c) => c.name),
-    storedColumns: [...spec.columns.flatMap((c) => (c.name === spec.key ? [c.name, LINE_ATTRIBUTE] : [c.name])), ...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES],
+    storedColumns,
+    cleanedColumns(header) {
+      const kept = header ? keptColumns(header, spec) : [];
+      return kept.length === 0 ? storedColumns : [...ownColumns, ...kept.map(([name]) => name), ...added];
+    },
     storedTypes,
     requirements,
     columnFor(headerCell) {
@@ -372,19 +385,33 @@ function checkGroup(group: GroupCheck, values: readonly (string | undefined)[], 
 }
 
 /**
- * The unknown columns a `keep` schema stores, as [attribute, position]: the header name
- * normalised to snake_case (docs/csv-format.md "Unknown columns"); `column_<n>` (its 1-based
- * position) when that is empty or already an attribute's name.
+ * The attributes the pipeline itself gives every order (docs/csv-format.md "Derived attributes"):
+ * `line`, the derived values, the record's own and the schema version. An unknown column named
+ * like one of them is not kept: a cleaned CSV carries them, and read back under the same schema
+ * it must give the same orders, not these values again as kept strings.
+ */
+export function pipelineAttributes(spec: Pick<SchemaSpec, 'derived'>): ReadonlySet<string> {
+  return new Set<string>([LINE_ATTRIBUTE, ...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE]);
+}
+
+/**
+ * The unknown columns a `keep` schema stores, as [attribute, position], in file order: the header
+ * name normalised to snake_case (docs/csv-format.md "Unknown columns"); `column_<n>` (its 1-based
+ * position) when that is empty or an earlier kept column's (then `column_<n>_2`, … if that is
+ * taken too). A header cell that is empty, or names one of the pipeline's own attributes, is not kept.
  */
 export function keptColumns(header: HeaderInfo, spec: Pick<SchemaSpec, 'unknownColumns' | 'columns' | 'derived'>): [string, number][] {
   if (spec.unknownColumns !== 'keep') return [];
-  const taken = new Set<string>([...spec.columns.map((c) => c.name), ...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE, LINE_ATTRIBUTE]);
+  const own = pipelineAttributes(spec);
+  const taken = new Set<string>(spec.columns.map((c) => c.name));
   const kept: [string, number][] = [];
   header.canonical.forEach((column, i) => {
     const raw = header.raw[i] ?? '';
     if (column !== null || raw === '') return;
     let attribute = normalizeHeaderName(raw);
+    if (own.has(attribute)) return;
     if (attribute === '' || taken.has(attribute)) attribute = `column_${i + 1}`;
+    for (let n = 2; taken.has(attribute); n++) attribute = `column_${i + 1}_${n}`;
     taken.add(attribute);
     kept.push([attribute, i]);
   });

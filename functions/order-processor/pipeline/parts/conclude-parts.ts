@@ -31,7 +31,7 @@ export async function concludeParts(attempt: Attempt, parts: number, ports: Conc
   }
   const written = writes.reduce((sum, w) => sum + w.written, 0);
   if (decision.verdict.status !== 'FAILED' && counts.valid > 0) {
-    await ports.objects.join(bucket, attempt.keys.processed, cleanedHeaderLine(cleanedColumnsFor(ports.contract?.schema)), slices(writes, keys.cleaned, 'cleanedBytes'));
+    await ports.objects.join(bucket, attempt.keys.processed, cleanedHeaderLine(decision.cleanedColumns ?? cleanedColumnsFor(attempt.contract.schema)), slices(writes, keys.cleaned, 'cleanedBytes'));
   }
   if (counts.rejected > 0) {
     await ports.objects.join(bucket, attempt.keys.errors, errorReportHeaderLine(), slices(writes, keys.errors, 'errorsBytes'));

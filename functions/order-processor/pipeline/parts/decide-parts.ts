@@ -10,6 +10,7 @@ import { mergeDigests } from '../../contract/part-ids.ts';
 import { firstRejection } from '../../contract/parts.ts';
 import { addCounts, emptyCounts } from '../../contract/tally.ts';
 import { fileVerdict, type FileRejection } from '../../contract/verdict.ts';
+import { cleanedColumnsFor } from '../../reports/csv-output.ts';
 import type { Attempt } from '../claim.ts';
 import type { FileFigures } from '../conclude.ts';
 import { decide, verdictFor, type Verdict } from '../decide.ts';
@@ -82,7 +83,8 @@ export async function decideParts(attempt: Attempt, stored: StoredPlan, ports: D
     const lines = seeds[k] ?? [];
     if (lines.length > 0) await ports.objects.putText(bucket, keys.seeds(k), lines.join(''));
   });
-  const decision: StoredDecision = { verdict, fingerprint, totals, expected, seeded: seeds.map((l) => l.length) };
+  const cleanedColumns = [...cleanedColumnsFor(attempt.contract.schema, stored.plan.header)];
+  const decision: StoredDecision = { verdict, fingerprint, totals, expected, seeded: seeds.map((l) => l.length), cleanedColumns };
   await writeStaged(ports.objects, bucket, keys.decision, decision);
   return { kind: 'write', decision };
 }

@@ -73,6 +73,12 @@ export interface StoredDecision {
   expected: FileCounts[];
   /** Per part: how many order_ids it is seeded with (first seen in an earlier part). */
   seeded: number[];
+  /**
+   * The cleaned CSV's columns, from the plan's header (the unknown columns a `keep` schema keeps):
+   * the parts' slices have them, CONCLUDE writes them as the header line once. Absent from a
+   * decision staged before it was recorded: then the schema's columns without kept ones.
+   */
+  cleanedColumns?: string[];
 }
 
 /** What writing one part did. */

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { mapHeader } from '../../../../functions/order-processor/contract/headers.ts';
+import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
 import { FileRejectedError, type FileCounts } from '../../../../functions/order-processor/contract/types.ts';
+import { cleanedRowLine } from '../../../../functions/order-processor/reports/csv-output.ts';
 import { ConservationError } from '../../../../functions/order-processor/pipeline/errors.ts';
 import { toItem, writeRejectionReport, writeRows, writeTargets, type WriteTargets } from '../../../../functions/order-processor/pipeline/write.ts';
 import { attempt, blank, body, MemoryOrders, MemorySink, memoryPorts, order, rejected, scriptedReader, valid } from './ports.ts';
 
 const ctx = attempt().contract;
+/** The built-in schema keeping unknown columns (docs/csv-format.md "Unknown columns"). */
+const KEEP = compileSchema({ ...BUILT_IN_SCHEMA.spec, unknownColumns: 'keep' });
 const counts = (valid: number, rejected: number, blank = 0): FileCounts => ({ rows: valid + rejected, valid, rejected, blank });
 
 function targets(): WriteTargets & { orders: MemoryOrders; cleaned: MemorySink; report: MemorySink } {
@@ -79,6 +86,33 @@ describe('writeRows', () => {
     expect(to.cleaned.text.startsWith('A-1,')).toBe(true);
     expect(to.report.text).toBe('8,R-8,quantity,"quantity ""x"" is not a whole number"\r\n');
     expect(result).toMatchObject({ cleanedBytes: Buffer.byteLength(to.cleaned.text), errorsBytes: 55 });
+  });
+
+  it('carries the unknown columns a keep schema keeps in the cleaned CSV: header from the file, values in every row', async () => {
+    // Prepare
+    const to = targets();
+    const csv = 'order_id,customer_name,product_name,quantity,unit_price,Sales Channel,Notes\nA-1,Ann,Pen,2,1.50,web," fragile, ""top"" "\nA-2,Bob,Ink,1,3,,\n';
+    // Act
+    await writeRows(body(csv), { ...ctx, schema: KEEP }, counts(2, 0), to, readOrders);
+    // Assess
+    const [header, first, second] = to.cleaned.text.split('\r\n');
+    expect(header).toBe('order_id,line,customer_id,customer_name,customer_email,product_sku,product_name,quantity,unit_price,currency,order_date,sales_channel,notes,total_amount,source_key,source_line,ingestion_id,processed_at');
+    expect(first).toMatch(/^A-1,1,,Ann,,,Pen,2,1\.5,USD,,web,"fragile, ""top""",3,/);
+    expect(second).toMatch(/^A-2,1,,Bob,,,Ink,1,3,USD,,,,3,/);
+    expect(to.orders.items[0]).toMatchObject({ sales_channel: 'web', notes: 'fragile, "top"' });
+  });
+
+  it('writes a part\'s slice under its file\'s header (the part has no header event): the same kept columns, no header line', async () => {
+    // Prepare
+    const header = mapHeader(['order_id', 'customer_name', 'product_name', 'quantity', 'unit_price', 'Channel'], KEEP);
+    const part = { start: { offset: 60, line: 3 }, end: 80, next: null, header, headerLine: 1, first: false };
+    const row = { ...order('A-3', 3), channel: 'phone' };
+    const to = targets();
+    // Act
+    await writeRows(body(), { ...ctx, schema: KEEP, part }, counts(1, 0), to, scriptedReader([{ kind: 'valid', line: 3, order: row }]), { headerLines: false });
+    // Assess
+    expect(to.cleaned.text).toBe(cleanedRowLine(row, KEEP.cleanedColumns(header)));
+    expect(to.cleaned.text).toContain(',phone,');
   });
 
   it('fails with ConservationError, aborting the uploads, when pass 2 counts differ from pass 1', async () => {

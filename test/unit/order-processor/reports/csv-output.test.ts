@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { mapHeader } from '../../../../functions/order-processor/contract/headers.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
 import type { Order } from '../../../../functions/order-processor/contract/types.ts';
 import {
   CLEANED_COLUMNS,
+  cleanedColumnsFor,
   cleanedHeaderLine,
   cleanedRowLine,
   errorReportHeaderLine,
@@ -76,6 +80,34 @@ describe('cleaned CSV', () => {
   it('writes formula-looking text exactly as stored, so the cleaned CSV reads back to the same orders', () => {
     // Act / Assess: the guard's apostrophe would change the value (docs/csv-format.md, "Output files")
     expect(cleanedRowLine(order({ order_id: '-7', customer_name: '@SUM(A1)', product_name: '+cmd' }))).toMatch(/^-7,1,,@SUM\(A1\),,,\+cmd,2,9\.99,/);
+  });
+});
+
+describe('cleaned CSV with kept unknown columns', () => {
+  const keep = compileSchema({ ...BUILT_IN_SCHEMA.spec, unknownColumns: 'keep' });
+  const header = mapHeader(['Order ID', 'customer_name', 'Sales Channel', 'product_name', 'quantity', 'unit_price', 'Notes', 'processed_at'], keep);
+
+  it('puts them after the schema\'s columns, in file order under their attribute names, before the derived ones', () => {
+    // Act
+    const columns = cleanedColumnsFor(keep, header);
+    // Assess: "processed_at" names a derived column: not kept (docs/csv-format.md "Unknown columns")
+    expect(columns).toEqual([...CLEANED_COLUMNS.slice(0, 11), 'sales_channel', 'notes', ...CLEANED_COLUMNS.slice(11)]);
+    expect(cleanedHeaderLine(columns)).toBe(
+      'order_id,line,customer_id,customer_name,customer_email,product_sku,product_name,quantity,unit_price,currency,order_date,sales_channel,notes,total_amount,source_key,source_line,ingestion_id,processed_at\r\n',
+    );
+  });
+
+  it('writes their values exactly as stored, an absent one as an empty cell', () => {
+    // Act
+    const line = cleanedRowLine(order({ sales_channel: '=web, "direct"' }), cleanedColumnsFor(keep, header));
+    // Assess
+    expect(line).toBe('A-1,1,,"Smith, Jane ""JJ""",,,Widget,2,9.99,USD,,"=web, ""direct""",,19.98,raw-data/o.csv,2,ing,2026-11-22T04:00:00.000Z\r\n');
+  });
+
+  it('keeps none under ignore: the schema\'s columns whatever the header', () => {
+    // Act / Assess
+    expect(cleanedColumnsFor(BUILT_IN_SCHEMA, mapHeader(header.raw, BUILT_IN_SCHEMA))).toEqual(CLEANED_COLUMNS);
+    expect(cleanedColumnsFor(undefined)).toEqual(CLEANED_COLUMNS);
   });
 });
 

@@ -90,13 +90,37 @@ describe('unknownColumns', () => {
     expect(row?.kind === 'valid' ? row.order['sales_channel'] : 'no row').toBeUndefined();
   });
 
-  it('keep: stored as strings under snake_case names, a name already taken replaced by column_<n>', async () => {
+  it('keep: stored as strings under snake_case names; a column named like a pipeline attribute (source_key) is not kept', async () => {
     // Prepare
     const schema = schemaWith((s) => (s.unknownColumns = 'keep'));
     // Act
-    const [, row] = await read(csv, schema);
+    const [header, row] = await read(csv, schema);
     // Assess
-    expect(row?.kind === 'valid' ? row.order : row).toMatchObject({ sales_channel: 'web', notes: 'x', column_9: 'z', source_key: 'k.csv' });
+    const order = row?.kind === 'valid' ? row.order : {};
+    expect(order).toMatchObject({ sales_channel: 'web', notes: 'x', source_key: 'k.csv' });
+    expect(Object.keys(order).filter((k) => k.startsWith('column_'))).toEqual([]);
+    expect(header?.kind === 'header' ? schema.cleanedColumns(header.header) : header).toEqual([
+      ...schema.columnNames.flatMap((c) => (c === 'order_id' ? [c, 'line'] : [c])),
+      'sales_channel', 'notes',
+      'total_amount', 'source_key', 'source_line', 'ingestion_id', 'processed_at',
+    ]);
+  });
+
+  it('keep: a name that is empty once made safe, or an earlier kept column\'s, becomes column_<n> (then column_<n>_2 …)', async () => {
+    // Prepare: "Notes" and "notes" fold to one name; "!!" folds to nothing; a literal "column_8" comes before column 8
+    const schema = schemaWith((s) => (s.unknownColumns = 'keep'));
+    const header = 'order_id,customer_name,product_name,quantity,unit_price,Notes,column_8,!!,notes,Line,Total Amount,schema-version';
+    // Act
+    const [event, row] = await read(`${header}\nA-1,Ann,Pen,1,1,a,b,c,d,e,f,g\n`, schema);
+    // Assess
+    const order = row?.kind === 'valid' ? row.order : {};
+    expect(order).toMatchObject({ notes: 'a', column_8: 'b', column_8_2: 'c', column_9: 'd', line: 1, total_amount: 1, schema_version: 1 });
+    expect(event?.kind === 'header' ? schema.cleanedColumns(event.header).slice(11, 15) : event).toEqual(['notes', 'column_8', 'column_8_2', 'column_9']);
+  });
+
+  it('ignore and reject keep nothing: the cleaned CSV has the schema\'s columns', async () => {
+    const [header] = await read(csv);
+    expect(header?.kind === 'header' ? BUILT_IN_SCHEMA.cleanedColumns(header.header) : header).toBe(BUILT_IN_SCHEMA.storedColumns);
   });
 
   it('reject: the file is rejected naming the first unknown column', async () => {
