@@ -2,15 +2,18 @@
  * The cleaned CSV round-trips (docs/csv-format.md, "Output files"): reading a cleaned CSV back
  * with the contract gives exactly the orders that were written — same count, same values, all
  * valid — for random valid files with values at every length limit, formula-looking cells,
- * quotes, commas and quoted line breaks. A line break is followed by text without commas: with
+ * quotes, commas and quoted line breaks; under a schema that keeps unknown columns too (the kept
+ * columns are in the cleaned CSV; its derived columns are read back without being kept). A line break is followed by text without commas: with
  * commas, a continuation line can have the cleaned header's field count and then reads as a record
  * of its own (docs/csv-format.md, "Output files", says why no layout can prevent it).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
-import type { Order } from '../../../../functions/order-processor/contract/types.ts';
-import { cleanedHeaderLine, cleanedRowLine } from '../../../../functions/order-processor/reports/csv-output.ts';
+import { compileSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
+import { RECORD_ATTRIBUTES } from '../../../../functions/order-processor/contract/schema/format.ts';
+import type { ContractEvent, Order } from '../../../../functions/order-processor/contract/types.ts';
+import { cleanedColumnsFor, cleanedHeaderLine, cleanedRowLine } from '../../../../functions/order-processor/reports/csv-output.ts';
 import { chunked, readSource } from '../contract/reading.ts';
 
 /** The built-in schema's columns, and the length limits it declares (order-schema.json). */
@@ -109,5 +112,75 @@ describe('the cleaned CSV read back with the contract', () => {
 
   it('gives exactly the orders written when values hold quoted line breaks (CR, LF, CRLF) followed by text without commas', async () => {
     await fc.assert(fc.asyncProperty(fileArb(true), roundTrip), { numRuns: 300 });
+  });
+});
+
+/** The built-in schema keeping unknown columns (docs/csv-format.md "Unknown columns"). */
+const KEEP = compileSchema({ ...BUILT_IN_SCHEMA.spec, unknownColumns: 'keep' });
+
+/**
+ * Unknown header names: plain, folding to one name, to nothing, to `column_<n>`, named like a
+ * derived attribute (never kept), empty, non-ASCII; none is a column's name or alias.
+ */
+const UNKNOWN_NAMES = ['Sales Channel', 'notes', 'Notes', '!!', 'column_12', 'Gift-Note', 'total_amount', 'Source Line', 'line', 'schema_version', 'ProcessedAt', '', '备注', 'x'];
+
+function keepFileArb(lineBreaks: boolean): fc.Arbitrary<string> {
+  const text = textArb(lineBreaks);
+  // At most one line break per unknown cell: the record stays within 100 lines (the row's own values have fewer than 90).
+  const cell = fc.oneof(text.filter((v) => lineBreakCount([v]) <= 1), fc.constant(''), fc.constantFrom(' ', '=1+1', '-', '0042'));
+  return fc
+    .tuple(fc.array(fc.constantFrom(...UNKNOWN_NAMES), { minLength: 1, maxLength: 6 }), fileArb(lineBreaks), fc.array(fc.array(cell, { minLength: 6, maxLength: 6 }), { minLength: 12, maxLength: 12 }))
+    .map(([names, file, cells]) => {
+      const [header, ...rows] = file.split('\r\n').reduce<string[]>(joinQuotedLines, []);
+      const extra = (i: number): string => names.map((_, k) => csvValue(cells[i]?.[k] ?? '')).join(',');
+      return [`${header},${names.map(csvValue).join(',')}`, ...rows.filter((r) => r !== '').map((r, i) => `${r},${extra(i)}`), ''].join('\r\n');
+    });
+}
+
+/** Rejoins the records of a file split at CRLF where a quoted value held one (an odd count of quotes so far). */
+function joinQuotedLines(records: string[], line: string): string[] {
+  const last = records[records.length - 1];
+  if (last !== undefined && (last.match(/"/g)?.length ?? 0) % 2 === 1) records[records.length - 1] = `${last}\r\n${line}`;
+  else records.push(line);
+  return records;
+}
+
+/** An order without the attributes of its reading (where and when it was read): what the cleaned CSV must give back. */
+function withoutRecord(order: Order): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...order };
+  for (const a of RECORD_ATTRIBUTES) delete rest[a];
+  return rest;
+}
+
+const headerOf = (events: readonly ContractEvent[]) => {
+  const first = events[0];
+  if (first?.kind !== 'header') throw new Error('no header event');
+  return first.header;
+};
+
+async function keepRoundTrip(file: string): Promise<void> {
+  // Prepare: the orders a keep schema makes of the file, and its cleaned CSV
+  const first = await readSource(chunked(Buffer.from(file, 'utf8')), { schema: KEEP });
+  expect(first.error).toBeUndefined();
+  expect(first.events.filter((e) => e.kind === 'rejected')).toEqual([]);
+  const written = valid(first.events);
+  const columns = cleanedColumnsFor(KEEP, headerOf(first.events));
+  const cleaned = cleanedHeaderLine(columns) + written.map((order) => cleanedRowLine(order, columns)).join('');
+  // Act
+  const again = await readSource(chunked(Buffer.from(cleaned, 'utf8'), 61), { schema: KEEP });
+  // Assess: the same orders, the same kept columns (and no more), and the same cleaned header
+  expect(again.error).toBeUndefined();
+  expect(again.events.filter((e) => e.kind !== 'valid' && e.kind !== 'header')).toEqual([]);
+  expect(valid(again.events).map(withoutRecord)).toEqual(written.map(withoutRecord));
+  expect(cleanedColumnsFor(KEEP, headerOf(again.events))).toEqual(columns);
+}
+
+describe('the cleaned CSV of a schema that keeps unknown columns, read back with that schema', () => {
+  it('gives exactly the orders written, kept columns included, keeping none of its derived columns', async () => {
+    await fc.assert(fc.asyncProperty(keepFileArb(false), keepRoundTrip), { numRuns: 150 });
+  });
+
+  it('does so when values hold quoted line breaks followed by text without commas', async () => {
+    await fc.assert(fc.asyncProperty(keepFileArb(true), keepRoundTrip), { numRuns: 150 });
   });
 });
