@@ -8,8 +8,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { compileSchemaText } from '../../../functions/order-processor/contract/schema/load.ts';
 import { resetHandlerState } from '../../../functions/order-processor/handler.ts';
 import { ENV } from '../../../functions/order-processor/resource-names.ts';
@@ -125,6 +127,51 @@ describe('a typed optional column added as one schema entry', () => {
     expect(stored.find((o) => o.order_id === 'ORD-10002')).toMatchObject({ sales_channel: 'store', gift: true });
     expect(stored.find((o) => o.order_id === 'ORD-10006')).toMatchObject({ discount: 12.5, gift: false, shipping_country: 'IN' });
     expect(stored.find((o) => o.order_id === 'ORD-10001')).not.toHaveProperty('notes');
+  });
+
+  it('keeps unknown columns under "keep": stored as strings and carried in the cleaned CSV, which reads back to the stored orders', async () => {
+    // Prepare: the sample schema set to keep; the sample file with a warehouse column (quotes,
+    // commas, a formula-looking cell) and a processed_at column (a pipeline attribute: not kept)
+    const spec = JSON.parse(readFileSync(join(ROOT, 'sample-data/extra-columns/order-schema.json'), 'utf8')) as Record<string, unknown>;
+    const schemaText = JSON.stringify({ ...spec, unknownColumns: 'keep' });
+    writeFileSync(join(taskRoot, 'order-schema.json'), schemaText);
+    const schema = compileSchemaText(schemaText, 'order-schema.json');
+    const warehouses = ['Berlin, "Hall 2"', '=B2', '', 'Oslo', 'Madrid', ' Pune '];
+    const [header, ...rows] = readFileSync(join(ROOT, 'sample-data/extra-columns/orders.csv'), 'utf8').trimEnd().split(/\r?\n/);
+    const csv = [`${header},Warehouse,processed_at`, ...rows.map((row, i) => `${row},"${(warehouses[i] ?? '').replace(/"/g, '""')}",2020-01-01`), ''].join('\r\n');
+    const obj = await putRaw('raw-data/schema/extra-columns-kept.csv', csv);
+
+    // Act
+    const response = await run(sqsEvent(objectCreatedBody(obj)));
+    const item = await ledgerItem(obj);
+    const cleaned = await text(item?.processed_key ?? '');
+    const ctx = { sourceKey: item?.processed_key ?? '', ingestionId: 'read-back', processedAt: new Date().toISOString(), now: new Date(), schema };
+    const reread = [];
+    for await (const event of readOrders(Readable.from([Buffer.from(cleaned)]), ctx)) reread.push(event);
+
+    // Assess: stored as strings, exactly (trimmed), empty cells not stored, processed_at the pipeline's
+    expect(response.batchItemFailures).toEqual([]);
+    expect(item).toMatchObject({ status: 'PARTIAL', rows: 6, written: 4, rejected: 2 });
+    const ids = ['ORD-10001', 'ORD-10002', 'ORD-10003', 'ORD-10006'];
+    const stored = await orders(ids);
+    const byId = (id: string) => stored.find((o) => o.order_id === id);
+    expect(byId('ORD-10001')).toMatchObject({ notes: 'leave at door', warehouse: 'Berlin, "Hall 2"', shipping_country: 'DE', processed_at: item?.started_at });
+    expect(byId('ORD-10002')).toMatchObject({ warehouse: '=B2' });
+    expect(byId('ORD-10002')).not.toHaveProperty('notes');
+    expect(byId('ORD-10003')).not.toHaveProperty('warehouse');
+    expect(byId('ORD-10006')).toMatchObject({ warehouse: 'Pune' });
+    // Assess: the cleaned CSV carries them after the schema's columns, exactly as stored
+    const lines = cleaned.split('\r\n');
+    expect(lines[0]).toBe(
+      'order_id,line,customer_id,customer_name,customer_email,product_sku,product_name,quantity,unit_price,currency,order_date,shipping_country,sales_channel,discount,gift,delivery_date,notes,warehouse,total_amount,source_key,source_line,ingestion_id,processed_at',
+    );
+    expect(lines[1]).toContain(',DE,web,5,false,2025-05-06,leave at door,"Berlin, ""Hall 2""",89,');
+    expect(lines[2]).toContain(',GB,store,,true,,,=B2,49,');
+    expect(lines[4]).toContain(',IN,phone,12.5,false,2025-05-12,,Pune,249,');
+    // Assess: read back with the same schema, the cleaned CSV gives the stored orders (its derived columns not kept)
+    expect(reread.filter((e) => e.kind !== 'header' && e.kind !== 'valid')).toEqual([]);
+    const own = (order: Record<string, unknown>) => Object.fromEntries(Object.entries(order).filter(([k, v]) => v !== undefined && !['source_key', 'source_line', 'ingestion_id', 'processed_at'].includes(k)));
+    expect(reread.flatMap((e) => (e.kind === 'valid' ? [own(e.order)] : []))).toEqual(ids.map((id) => own(byId(id) ?? {})));
   });
 
   it('refuses to process anything with a broken schema file: the record fails, nothing is claimed', async () => {

@@ -56,18 +56,18 @@ const outcomeOf = (item: Partial<LedgerItem> | undefined) => Object.fromEntries(
 async function whole(text: string, schema: CompiledSchema | undefined) {
   const ref = objectRef({ size: Buffer.byteLength(text) });
   const env = memoryPorts(ref, text);
-  await processFile(ref, { ...env.ports, readOrders, contract: { ...env.ports.contract, schema } });
+  await processFile(ref, { ...env.ports, readOrders, ...(schema ? { contract: { schema } } : {}) });
   const outcome = env.ledger.finished[0]?.outcome;
   return { env, outcome };
 }
 
 async function split(text: string, chunkBytes: number, seed: number, schema: CompiledSchema | undefined) {
   const env = partsPorts(text, { chunkBytes });
-  env.ports.contract = { ...env.ports.contract, schema };
-  await processFile(env.ref, env.ports);
+  const ports = schema ? { ...env.ports, contract: { schema } } : env.ports;
+  await processFile(env.ref, ports);
   let state = seed;
   const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  await deliverAll(env.queue, env.ports, random);
+  await deliverAll(env.queue, ports, random);
   return { env, outcome: env.ledger.item(env.ref) };
 }
 
