@@ -77,16 +77,22 @@ export function exitStatusFor(reports: readonly Pick<FileReport, 'status'>[]): n
 
 /**
  * The human report of one file; `report.errors` holds the first errors, `report.rejected` counts
- * them all. `unknownColumns`: what the schema does with unknown columns (docs/csv-format.md).
+ * them all. Unknown columns: those a `keep` schema keeps, with their attribute names, and the
+ * ones ignored (docs/csv-format.md "Unknown columns").
  */
-export function formatHuman(report: FileReport, unknownColumns: 'ignore' | 'keep' | 'reject' = 'ignore'): string {
+export function formatHuman(report: FileReport): string {
   const orders = report.orders === undefined ? '' : `, orders ${report.orders}`;
   const counts = `rows ${report.rows}, valid ${report.valid}, rejected ${report.rejected}, blank ${report.blank}${orders}`;
   const lines = [`${report.status.padEnd(8)} ${report.file}: ${counts}`];
   if (report.reason) lines.push(`  reason: ${report.reason}`);
-  if (report.unknownColumns.length > 0) {
-    const what = unknownColumns === 'keep' ? 'kept unknown columns (stored as strings)' : 'ignored unknown columns';
-    lines.push(`  ${what}: ${report.unknownColumns.map((c) => JSON.stringify(c)).join(', ')}`);
+  const kept = report.keptColumns ?? [];
+  if (kept.length > 0) {
+    lines.push(`  kept unknown columns (stored as strings, in the cleaned CSV): ${kept.map((k) => `${JSON.stringify(k.column)} as ${k.attribute}`).join(', ')}`);
+  }
+  const ignored = report.unknownColumns.filter((c) => !kept.some((k) => k.column === c));
+  if (ignored.length > 0) {
+    const why = report.keptColumns ? " (named like the pipeline's own attributes)" : '';
+    lines.push(`  ignored unknown columns${why}: ${ignored.map((c) => JSON.stringify(c)).join(', ')}`);
   }
   const shown = report.errors.slice(0, SHOWN_ERRORS);
   for (const error of shown) {
@@ -183,7 +189,7 @@ export async function run(argv: string[]): Promise<number> {
       if (i === 0) await write(`${formatSchema(loaded)}\n`);
       const report = await validateFile(file, { maxErrors: SHOWN_ERRORS, limits, schema: loaded.schema });
       statuses.push({ status: report.status });
-      await write(formatHuman(report, loaded.schema.unknownColumns) + '\n');
+      await write(formatHuman(report) + '\n');
     }
   }
   if (json) await write('\n]\n');

@@ -225,6 +225,22 @@ function FileEntry({ entry, onUpload }: { entry: Entry; onUpload: () => void }) 
   );
 }
 
+/** The unknown columns: those the schema keeps (`keep`), with their attribute names, and those ignored (docs/csv-format.md "Unknown columns"). */
+function UnknownColumns({ report }: { report: FileReport }) {
+  const kept = report.keptColumns ?? [];
+  const ignored = report.unknownColumns.filter((c) => !kept.some((k) => k.column === c));
+  return (
+    <>
+      {kept.length > 0 && (
+        <p class="muted" data-testid="kept-columns">
+          kept unknown columns (stored as strings, in the cleaned CSV): {kept.map((k) => `${k.column} as ${k.attribute}`).join(', ')}
+        </p>
+      )}
+      {ignored.length > 0 && <p class="muted">ignored unknown columns: {ignored.join(', ')}</p>}
+    </>
+  );
+}
+
 function CheckResult({ report, ms }: { report: FileReport; ms: number | null }) {
   const shown = report.errors.slice(0, SHOWN_ROWS);
   return (
@@ -234,7 +250,7 @@ function CheckResult({ report, ms }: { report: FileReport; ms: number | null }) 
         {num(report.blank)} <span class="muted">({formatMs(ms)})</span>
       </p>
       {report.reason && <p class="reason">{report.reason}</p>}
-      {report.unknownColumns.length > 0 && <p class="muted">ignored unknown columns: {report.unknownColumns.join(', ')}</p>}
+      <UnknownColumns report={report} />
       {shown.length > 0 && (
         <Table caption={`first rejected rows of ${report.file}`} head={['line', 'column', 'reason', 'order_id']}>
           {shown.map((e) => (

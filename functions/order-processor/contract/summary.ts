@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ContractLimits } from './limits.ts';
 import { readOrders, type ByteSource } from './reader.ts';
-import type { CompiledSchema } from './schema/compile.ts';
+import { keptColumns, type CompiledSchema } from './schema/compile.ts';
 import { emptyCounts, RowTally, type OnRowError } from './tally.ts';
 import { FileRejectedError, type ContractContext, type FileCounts, type RowError } from './types.ts';
 import { fileVerdict, verdictOnName, type FileRejection, type RowsStatus } from './verdict.ts';
@@ -23,25 +23,47 @@ export interface FileReport extends FileCounts {
   reason: string | null;
   /** Rejected rows in file order: the first `maxErrors` of them (all by default). */
   errors: RowError[];
-  /** Header cells that name no contract column (ignored). */
+  /** Header cells that name no contract column (ignored, unless `keptColumns` lists them). */
   unknownColumns: string[];
+  /**
+   * Under `"unknownColumns": "keep"` (docs/csv-format.md "Unknown columns"): the unknown columns
+   * kept, in file order, each with the attribute it is stored as (also its cleaned-CSV column).
+   * The other unknown columns are ignored.
+   */
+  keptColumns?: KeptColumn[];
   /** With order lines (whole-orders.ts): the orders of the valid rows (an order of several lines counts once). */
   orders?: number;
+}
+
+export interface KeptColumn {
+  /** The header cell, as found (trimmed). */
+  column: string;
+  attribute: string;
 }
 
 /** `validate`'s names for the verdict's statuses (docs/csv-format.md): the processor's PROCESSED, PARTIAL, FAILED. */
 export const VALIDATE_STATUS: Record<RowsStatus, FileStatus> = { PROCESSED: 'VALID', PARTIAL: 'PARTIAL', FAILED: 'REJECTED' };
 
+/** What the header said of unknown columns: all of them, and which a `keep` schema keeps (once a header was read). */
+type UnknownColumnsSaid = Pick<FileReport, 'unknownColumns' | 'keptColumns'>;
+
+function unknownColumnsOf(tally: RowTally, schema: CompiledSchema | undefined): UnknownColumnsSaid {
+  const { header, unknownColumns } = tally;
+  if (!header || schema?.unknownColumns !== 'keep') return { unknownColumns };
+  return { unknownColumns, keptColumns: keptColumns(header, schema.spec).map(([attribute, i]) => ({ column: header.raw[i] ?? '', attribute })) };
+}
+
 /** The report of a file read to its end (or to a file-level rejection), from the one verdict (verdict.ts). */
-function reportOf(file: string, tally: RowTally, rejection: FileRejection | null): FileReport {
+function reportOf(file: string, tally: RowTally, rejection: FileRejection | null, schema: CompiledSchema | undefined): FileReport {
   const verdict = fileVerdict({ counts: tally.counts, rejection, headerLine: tally.headerLine });
-  return verdict.kind === 'rejected' ? rejectedReport(file, verdict.reason, tally.unknownColumns) : {
+  const unknown = unknownColumnsOf(tally, schema);
+  return verdict.kind === 'rejected' ? rejectedReport(file, verdict.reason, unknown) : {
     file,
     status: VALIDATE_STATUS[verdict.status],
     reason: verdict.reason,
     ...tally.counts,
     errors: tally.firstErrors,
-    unknownColumns: tally.unknownColumns,
+    ...unknown,
   };
 }
 
@@ -49,8 +71,8 @@ function reportOf(file: string, tally: RowTally, rejection: FileRejection | null
  * The report of a file rejected as a whole: nothing from it is loaded, so counts are zero and
  * rows already tallied are not listed (the reason names the line that stopped the file).
  */
-function rejectedReport(file: string, reason: string, unknownColumns: string[] = []): FileReport {
-  return { file, status: 'REJECTED', reason, ...emptyCounts(), errors: [], unknownColumns };
+function rejectedReport(file: string, reason: string, unknown: UnknownColumnsSaid = { unknownColumns: [] }): FileReport {
+  return { file, status: 'REJECTED', reason, ...emptyCounts(), errors: [], ...unknown };
 }
 
 /** The report of a file rejected by its name alone (the rule the processor applies to S3 keys), or null. */
@@ -137,13 +159,13 @@ export async function validateFile(source: string | ByteSource, options: Validat
       tally.observe(event);
       if (orders && event.kind === 'valid') orders.add(event.order.order_id);
     }
-    if (orders) return { ...reportOf(file, tally, null), orders: orders.size };
+    if (orders) return { ...reportOf(file, tally, null, ctx.schema), orders: orders.size };
   } catch (err) {
-    if (err instanceof FileRejectedError) return reportOf(file, tally, { reason: err.reason, line: err.line ?? 1 });
-    if (isPath && isSystemError(err)) return rejectedReport(file, `cannot read the file: ${describeSystemError(err)}`, tally.unknownColumns);
+    if (err instanceof FileRejectedError) return reportOf(file, tally, { reason: err.reason, line: err.line ?? 1 }, ctx.schema);
+    if (isPath && isSystemError(err)) return rejectedReport(file, `cannot read the file: ${describeSystemError(err)}`, unknownColumnsOf(tally, ctx.schema));
     throw err;
   }
-  return reportOf(file, tally, null);
+  return reportOf(file, tally, null, ctx.schema);
 }
 
 /** The first read of a file with order lines: its orders with a rejected line (a file-level problem is left to the second read). */

@@ -3,7 +3,7 @@
  * processor's scans and writes (whole file and parts), `validate`, and the benchmark. Data rows =
  * valid + rejected; blank lines are counted apart (docs/csv-format.md).
  */
-import type { ContractEvent, FileCounts, RowError } from './types.ts';
+import type { ContractEvent, FileCounts, HeaderInfo, RowError } from './types.ts';
 
 export const emptyCounts = (): FileCounts => ({ rows: 0, valid: 0, rejected: 0, blank: 0 });
 
@@ -32,6 +32,8 @@ export class RowTally {
   headerLine = 1;
   /** Header cells that name no contract column. */
   unknownColumns: string[] = [];
+  /** The file's header, once read. */
+  header: HeaderInfo | null = null;
 
   constructor(
     /** Keep at most this many rejected rows (counts stay exact): memory stays flat however many rows fail. */
@@ -43,6 +45,7 @@ export class RowTally {
     switch (event.kind) {
       case 'header':
         this.unknownColumns = event.header.unknownColumns;
+        this.header = event.header;
         if (event.span) this.headerLine = event.span.line;
         break;
       case 'valid':

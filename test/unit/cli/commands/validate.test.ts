@@ -249,4 +249,17 @@ describe('formatHuman', () => {
     expect(lines[2]).toBe('  f.csv:2 quantity: r');
     expect(lines.at(-1)).toBe('  … and 2 more rejected rows (--json lists up to 10,000 per file)');
   });
+
+  it('names the unknown columns a keep schema keeps, with their attribute names, and those it ignores', async () => {
+    // Prepare
+    const { formatHuman } = await import('../../../../cli/commands/validate.ts');
+    const keptColumns = [{ column: 'Sales Channel', attribute: 'sales_channel' }, { column: '备注', attribute: 'column_7' }];
+    // Act
+    const text = formatHuman({ file: 'f.csv', status: 'VALID', rows: 1, valid: 1, rejected: 0, blank: 0, reason: null, errors: [], unknownColumns: ['Sales Channel', '备注', 'total_amount'], keptColumns });
+    // Assess
+    expect(text.split('\n').slice(1)).toEqual([
+      '  kept unknown columns (stored as strings, in the cleaned CSV): "Sales Channel" as sales_channel, "备注" as column_7',
+      '  ignored unknown columns (named like the pipeline\'s own attributes): "total_amount"',
+    ]);
+  });
 });

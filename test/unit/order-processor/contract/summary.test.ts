@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
 import { loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
 import { validateFile } from '../../../../functions/order-processor/contract/summary.ts';
 import { SAMPLE_DIR, SAMPLE_OUTCOMES } from '../../../support/sample-data.ts';
@@ -139,6 +141,22 @@ describe('validateFile', () => {
   it('reports an unknown column of the aliases sample', async () => {
     const report = await validateFile(join(SAMPLE_DIR, 'orders-aliases.csv'), { now: NOW });
     expect(report.unknownColumns).toEqual(['Sales Channel']);
+  });
+
+  it('names the unknown columns a keep schema keeps, with their attribute names; a pipeline-named one is ignored', async () => {
+    // Prepare
+    const keep = compileSchema({ ...BUILT_IN_SCHEMA.spec, unknownColumns: 'keep' });
+    const csv = 'order_id,customer_name,product_name,quantity,unit_price,Sales Channel,备注,Source Line\nA-1,Ann,Pen,1,1,web,x,9\n';
+    const source = async function* () {
+      yield Buffer.from(csv);
+    };
+    // Act
+    const kept = await validateFile(source(), { now: NOW, schema: keep });
+    const ignored = await validateFile(source(), { now: NOW });
+    // Assess
+    expect(kept).toMatchObject({ status: 'VALID', unknownColumns: ['Sales Channel', '备注', 'Source Line'] });
+    expect(kept.keptColumns).toEqual([{ column: 'Sales Channel', attribute: 'sales_channel' }, { column: '备注', attribute: 'column_7' }]);
+    expect(ignored.keptColumns).toBeUndefined();
   });
 
   it('reports a missing file as REJECTED instead of throwing', async () => {
