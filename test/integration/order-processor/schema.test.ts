@@ -2,7 +2,8 @@
  * A typed optional column added as one schema entry, end to end: the same schema file checks a
  * file through `validate --schema` and through the real handler against moto (the function reads
  * ORDER_SCHEMA_FILE from its task root, as synth deploys it), and the stored orders, the cleaned
- * CSV, the ledger and the alert all follow it. A broken schema file stops the function.
+ * CSV, the ledger and the alert all follow it. A schema that keeps unknown columns stores them
+ * and carries them in the cleaned CSV, whole or in parts. A broken schema file stops the function.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,10 +13,13 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
+import { BUILT_IN_SCHEMA } from '../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchema } from '../../../functions/order-processor/contract/schema/compile.ts';
 import { compileSchemaText } from '../../../functions/order-processor/contract/schema/load.ts';
 import { resetHandlerState } from '../../../functions/order-processor/handler.ts';
 import { ENV } from '../../../functions/order-processor/resource-names.ts';
-import { keysUnder, ledgerItem, objectCreatedBody, orders, putRaw, receiveAlerts, run, sqsEvent, text, useProcessorEnvironment } from './setup.ts';
+import { drainParts } from './parts-driver.ts';
+import { handlerWith, keysUnder, lambdaContext, ledgerItem, objectCreatedBody, orders, partsConfig, putRaw, receiveAlerts, run, sqsEvent, text, useProcessorEnvironment } from './setup.ts';
 
 useProcessorEnvironment();
 
@@ -173,6 +177,38 @@ describe('a typed optional column added as one schema entry', () => {
     const own = (order: Record<string, unknown>) => Object.fromEntries(Object.entries(order).filter(([k, v]) => v !== undefined && !['source_key', 'source_line', 'ingestion_id', 'processed_at'].includes(k)));
     expect(reread.flatMap((e) => (e.kind === 'valid' ? [own(e.order)] : []))).toEqual(ids.map((id) => own(byId(id) ?? {})));
   });
+
+  it('carries kept columns in the cleaned CSV of a file processed in parts: one header, every row\'s values, read back whole', async () => {
+    // Prepare: a 1.3 MiB file (parts of about 1 MiB) with two unknown columns, one holding commas and quotes
+    const schema = compileSchema({ ...BUILT_IN_SCHEMA.spec, unknownColumns: 'keep' });
+    const ROWS = 5_000;
+    const note = (i: number) => `note ${i}, "${'w'.repeat(200 + (i % 50))}"`;
+    const body = ['order_id,customer_name,product_name,quantity,unit_price,Sales Channel,Notes', ...Array.from({ length: ROWS }, (_, i) => `KP-${i},Ann ${i},Pen,1,2.50,web ${i % 7},"${note(i).replace(/"/g, '""')}"`), ''].join('\r\n');
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1.2 * 1024 * 1024);
+    const obj = await putRaw('raw-data/schema/kept-in-parts.csv', body);
+    const handler = handlerWith({ config: { parts: partsConfig(), schema } });
+
+    // Act
+    const ingest = await handler(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+    await drainParts(handler);
+    const item = await ledgerItem(obj);
+    const cleaned = await text(item?.processed_key ?? '');
+    const reread = [];
+    const ctx = { sourceKey: 'cleaned.csv', ingestionId: 'read-back', processedAt: new Date().toISOString(), now: new Date(), schema };
+    for await (const event of readOrders(Readable.from([Buffer.from(cleaned)]), ctx)) reread.push(event);
+
+    // Assess
+    expect(ingest.batchItemFailures).toEqual([]);
+    expect(item).toMatchObject({ status: 'PROCESSED', rows: ROWS, written: ROWS, rejected: 0 });
+    expect(item?.parts).toBeGreaterThanOrEqual(2);
+    const lines = cleaned.split('\r\n');
+    expect(lines[0]).toBe('order_id,line,customer_id,customer_name,customer_email,product_sku,product_name,quantity,unit_price,currency,order_date,sales_channel,notes,total_amount,source_key,source_line,ingestion_id,processed_at');
+    expect(lines.filter((l) => l.startsWith('order_id,'))).toHaveLength(1);
+    const orders = reread.flatMap((e) => (e.kind === 'valid' ? [e.order] : []));
+    expect(reread.filter((e) => e.kind !== 'header' && e.kind !== 'valid')).toEqual([]);
+    expect(orders.map((o) => [o.order_id, o['sales_channel'], o['notes']])).toEqual(Array.from({ length: ROWS }, (_, i) => [`KP-${i}`, `web ${i % 7}`, note(i)]));
+    expect(orders.some((o) => Object.keys(o).some((k) => k.startsWith('column_')))).toBe(false);
+  }, 240_000);
 
   it('refuses to process anything with a broken schema file: the record fails, nothing is claimed', async () => {
     // Prepare
