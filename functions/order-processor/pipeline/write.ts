@@ -120,11 +120,12 @@ export async function writeRows(
   // keeps): a part is read under its file's header; a whole file's is its first event. The
   // header line goes out before the first row, once the columns are known.
   let columns = cleanedColumnsFor(ctx.schema, ctx.part?.header);
-  let cleanedHeaderDue = options.headerLines ?? true;
+  const headerLines = options.headerLines ?? true;
+  let cleanedHeaderDue = headerLines;
   // With order lines, the orders written: their stale lines are deleted once the file is written.
   const orderIds = hasOrderLines(ctx.schema) ? new Set<string>() : null;
   try {
-    if (options.headerLines ?? true) await report?.write(errorReportHeaderLine());
+    if (headerLines) await report?.write(errorReportHeaderLine());
     for await (const event of readOrders(body, ctx)) {
       options.signal?.throwIfAborted();
       tally.observe(event);

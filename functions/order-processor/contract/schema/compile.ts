@@ -385,12 +385,12 @@ function checkGroup(group: GroupCheck, values: readonly (string | undefined)[], 
 }
 
 /**
- * The attributes the pipeline itself gives every order (docs/csv-format.md "Derived attributes"):
+ * The attributes the pipeline itself gives every order (docs/csv-format.md "Columns", the derived ones):
  * `line`, the derived values, the record's own and the schema version. An unknown column named
  * like one of them is not kept: a cleaned CSV carries them, and read back under the same schema
  * it must give the same orders, not these values again as kept strings.
  */
-export function pipelineAttributes(spec: Pick<SchemaSpec, 'derived'>): ReadonlySet<string> {
+function pipelineAttributes(spec: Pick<SchemaSpec, 'derived'>): ReadonlySet<string> {
   return new Set<string>([LINE_ATTRIBUTE, ...spec.derived.map((d) => d.name), ...RECORD_ATTRIBUTES, SCHEMA_VERSION_ATTRIBUTE]);
 }
 
