@@ -10,6 +10,7 @@
  * slices also keep the events of a slice from outliving the young generation), and the time spent
  * is linear in the file's size whatever it holds.
  */
+import { cleanedRecordCheck, cleanedRecordProblem, mayNotReadBack, type CleanedRecordCheck } from './cleaned-record.ts';
 import { decompressedBytes, plainBytes, type ByteSource } from './input.ts';
 import { EMPTY_FILE_REASON, mapHeader } from './headers.ts';
 import { DEFAULT_LIMITS, MAX_RECORD_BYTES, MB, tooLargeReason, tooManyLinesReason, type ContractLimits } from './limits.ts';
@@ -127,6 +128,8 @@ class OrderFile {
   private records: RecordAssembler | undefined;
   private readonly schema: CompiledSchema;
   private validator: RowValidator | undefined;
+  /** Whether a valid row's record in the cleaned CSV reads back as itself (cleaned-record.ts). */
+  private cleaned: CleanedRecordCheck | undefined;
   /** Where the key column is in the header's fields (-1 before the header or when absent). */
   private keyAt = -1;
   private readonly seen: SeenOrderIds;
@@ -278,6 +281,7 @@ class OrderFile {
   private startRecords(header: HeaderInfo): void {
     this.header = header;
     this.validator = this.schema.rowValidator(header);
+    this.cleaned = cleanedRecordCheck(this.schema.cleanedColumns(header), this.ctx.sourceKey);
     this.keyAt = header.canonical.indexOf(this.schema.key);
     const shape: HeaderShape = {
       fields: header.raw.length,
@@ -311,6 +315,12 @@ class OrderFile {
     const result = (this.validator as RowValidator)(cells, span.line, this.ctx, this.seen);
     if (isRowError(result)) {
       this.out.push({ kind: 'rejected', error: result, span });
+      return;
+    }
+    const cleaned = this.cleaned as CleanedRecordCheck;
+    const unwritable = mayNotReadBack(cleaned, span) ? cleanedRecordProblem(result, cleaned) : undefined;
+    if (unwritable) {
+      this.out.push({ kind: 'rejected', error: { line: span.line, order_id: result.order_id, ...unwritable }, span });
       return;
     }
     const badLine = this.ctx.rejectedOrders?.get(result.order_id);

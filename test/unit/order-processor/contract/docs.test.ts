@@ -63,6 +63,7 @@ const cases: [string, string | Buffer][] = [
   ['too many fields', `${H}\nA-1,Ann,Pen, blue,1,1\nA-2,B,C,1,1\n`],
   ['trailing comma', `${H}\nA-1,Ann,Pen,1,1,\nA-2,B,C,1,1\n`],
   ['text after quote', `${H}\nA-1,"Ann"x,Pen,1,1\nA-2,B,C,1,1\n`],
+  ['a line of the cleaned width in a value', `${H}\nA-1,Ann,"Pen\n${'x,'.repeat(15)}x\nblue",1,1\nA-2,B,C,1,1\n`],
   ['quote never closed', `${H}\nA-2,B,C,1,1\nA-1,"Ann,Pen,1,1\n`],
   [
     'row rules',
