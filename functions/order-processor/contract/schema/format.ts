@@ -95,7 +95,7 @@ export interface SchemaSpec {
   derived: DerivedSpec[];
 }
 
-/** Attributes every stored order gets besides the schema's columns (docs/csv-format.md "Derived attributes"). */
+/** Attributes every stored order gets besides the schema's columns (docs/csv-format.md "Columns", the table "Derived for every valid row"). */
 export const RECORD_ATTRIBUTES = ['source_key', 'source_line', 'ingestion_id', 'processed_at'] as const;
 /**
  * The orders table's sort key (docs/csv-format.md "Orders with several lines"): every stored order
