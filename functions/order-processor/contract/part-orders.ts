@@ -143,6 +143,9 @@ export async function* ordersAcrossParts(
     group.push(item);
   }
   if (group.length > 0) yield await decide();
+  // Every seed belongs to an order of its part's digest; read to the end all the same, so that a
+  // caller staging the seeds as they pass gets them all.
+  while (!seed.done) seed = await pending.next();
 }
 
 function decideOrder(id: string, group: readonly { part: number; entry: PartOrderEntry }[], seeds: readonly SeedEntry[], lines: 'column' | 'by-position'): OrderAcrossParts {

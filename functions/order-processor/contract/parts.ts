@@ -72,10 +72,12 @@ const DEFAULT_CONCURRENCY = 8;
  * to the first line start at or after it that reads as a record of its own, computing that line's
  * number; with order lines (a schema with a line column or `by-position`), further on to the
  * first such line that starts another order than the record before it (sync-lines.ts), so that
- * no order's adjacent rows straddle a cut. Chunks are read in parallel (at most `concurrency` ranged reads at once). Parts whose
- * start would not move forward are merged (a part may therefore be much larger than chunkBytes
- * when such lines are sparse). Each byte after the header is read once, plus two bytes per chunk
- * and, for a chunk whose lines never read as a record of their own, at most one record more.
+ * no order's adjacent rows straddle a cut. Chunks are read in parallel (at most `concurrency`
+ * ranged reads at once). Parts whose start would not move forward are merged (a part may
+ * therefore be much larger than chunkBytes when such lines are sparse). Each byte after the
+ * header is read once, plus two bytes per chunk and, for a chunk whose lines never read as a
+ * record of their own, at most one record more; with order lines, each cut also reads on to the
+ * next order (at most ORDER_SEARCH_RECORDS records).
  */
 export async function planParts(read: RangeReader, size: number, options: PlanOptions): Promise<FilePlan> {
   const { chunkBytes, concurrency = DEFAULT_CONCURRENCY, limits, schema } = options;
