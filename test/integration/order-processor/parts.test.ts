@@ -339,12 +339,12 @@ describe('a file of order lines in parts', () => {
       for (let line = 1; line <= lines; line++) {
         const head = line === 1 ? `${id},2025-05-02T09:14:00+02:00,paid,Maria Rossi,maria@example.com,EUR,IT` : `${id},,,,,${n % 37 === 0 && line === 2 ? 'USD' : ''},`;
         const quantity = n % 29 === 0 && line === lines ? 0 : line;
-        push(`${head},SKU-${line},"Espresso cup, ${line}",${quantity},6.50,Tazza,${'n'.repeat(1500 + Math.floor(next() * 1000))}`);
+        push(`${head},SKU-${line},"Espresso cup, ${line}",${quantity},6.50,Tazza,${'n'.repeat(3000 + Math.floor(next() * 1000))}`);
       }
       orders.push({ id, start, end: offset });
-      if (n % 20 === 0 && offset > 1.9 * MiB) {
-        back.push(idOf(n - 150));
-        push(`${idOf(n - 150)},,,,,,,SKU-9,Saucer,1,2.00,Tazza,back`);
+      if (n % 10 === 0 && offset > 1.9 * MiB) {
+        back.push(idOf(n - 85));
+        push(`${idOf(n - 85)},,,,,,,SKU-9,Saucer,1,2.00,Tazza,back`);
       }
     }
     return { bytes: Buffer.from(rows.join('\r\n') + '\r\n'), orders, back };
@@ -392,5 +392,5 @@ describe('a file of order lines in parts', () => {
       else expect(by.length > 0 && by.every((i) => i === item?.ingestion_id), id).toBe(true);
     }
     expect(await keysUnder(`staging/${item?.ingestion_id}/`)).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 });
