@@ -30,6 +30,8 @@ export interface SeedEntry {
   part: number;
   id: string;
   line: number;
+  /** The line of the id's first row in `part` (its entry's line there). */
+  partLine: number;
   /** The id's first row in `part` was valid alone: read with its seeds, it is a rejected duplicate. */
   demoted: boolean;
 }
@@ -106,67 +108,74 @@ export class FirstSeenDigest {
 export async function* mergeDigests(
   digests: readonly (AsyncIterable<DigestEntry> | Iterable<DigestEntry>)[],
 ): AsyncGenerator<SeedEntry> {
-  const heap = new CursorHeap();
-  const cursors = digests.map((digest, part) => new DigestCursor(digest, part));
-  for (const cursor of cursors) if (await cursor.advance()) heap.push(cursor);
-  for (let owner = heap.pop(); owner; owner = heap.pop()) {
-    const { id, line } = owner.head;
-    if (await owner.advance()) heap.push(owner);
-    // Equal ids pop in part order: the first holds the file's first line, the later ones get seeds.
-    for (let later = heap.peek(); later && later.head.id === id; later = heap.peek()) {
-      heap.pop();
-      yield { part: later.part, id, line, demoted: later.head.valid };
-      if (await later.advance()) heap.push(later);
-    }
+  let first: DigestEntry | null = null;
+  for await (const { part, entry } of mergeById(digests, 'order_id digest')) {
+    // Equal ids come in part order: the first holds the file's first line, the later ones get seeds.
+    if (first?.id !== entry.id) first = entry;
+    else yield { part, id: entry.id, line: first.line, partLine: entry.line, demoted: entry.valid };
   }
 }
 
-/** One part's digest being merged: its current entry. */
-class DigestCursor {
-  head: DigestEntry = { id: '', line: 0, valid: false };
-  private readonly iterator: AsyncIterator<DigestEntry> | Iterator<DigestEntry>;
-  private started = false;
+/**
+ * Every entry of several streams sorted by id, in (id, part) order: a k-way merge holding one
+ * entry per stream. Throws when a stream is not strictly sorted (`what` names it).
+ */
+export async function* mergeById<T extends { id: string }>(
+  streams: readonly (AsyncIterable<T> | Iterable<T>)[],
+  what: string,
+): AsyncGenerator<{ part: number; entry: T }> {
+  const heap = new CursorHeap<T>();
+  const cursors = streams.map((stream, part) => new SortedCursor(stream, part, what));
+  for (const cursor of cursors) if (await cursor.advance()) heap.push(cursor);
+  for (let next = heap.pop(); next; next = heap.pop()) {
+    const entry = next.head as T;
+    const part = next.part;
+    if (await next.advance()) heap.push(next);
+    yield { part, entry };
+  }
+}
+
+/** One sorted stream being merged: its current entry. */
+class SortedCursor<T extends { id: string }> {
+  head: T | undefined;
+  private readonly iterator: AsyncIterator<T> | Iterator<T>;
 
   constructor(
-    digest: AsyncIterable<DigestEntry> | Iterable<DigestEntry>,
+    stream: AsyncIterable<T> | Iterable<T>,
     readonly part: number,
+    private readonly what: string,
   ) {
-    this.iterator = Symbol.asyncIterator in digest ? digest[Symbol.asyncIterator]() : digest[Symbol.iterator]();
+    this.iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : stream[Symbol.iterator]();
   }
 
   /** Moves to the next entry; false at the end. */
   async advance(): Promise<boolean> {
     const next = await this.iterator.next();
     if (next.done) return false;
-    if (this.started && compareIds(this.head.id, next.value.id) >= 0) {
-      throw new Error(`the order_id digest of part ${this.part} is not sorted: ${JSON.stringify(next.value.id)} comes after ${JSON.stringify(this.head.id)}`);
+    if (this.head && compareIds(this.head.id, next.value.id) >= 0) {
+      throw new Error(`the ${this.what} of part ${this.part} is not sorted: ${JSON.stringify(next.value.id)} comes after ${JSON.stringify(this.head.id)}`);
     }
-    this.started = true;
     this.head = next.value;
     return true;
   }
 }
 
 /** A binary min-heap of cursors by (id, part). */
-class CursorHeap {
-  private readonly items: DigestCursor[] = [];
+class CursorHeap<T extends { id: string }> {
+  private readonly items: SortedCursor<T>[] = [];
 
-  peek(): DigestCursor | undefined {
-    return this.items[0];
-  }
-
-  push(cursor: DigestCursor): void {
+  push(cursor: SortedCursor<T>): void {
     const items = this.items;
     items.push(cursor);
     for (let i = items.length - 1; i > 0; ) {
       const parent = (i - 1) >> 1;
-      if (!before(items[i] as DigestCursor, items[parent] as DigestCursor)) break;
-      [items[i], items[parent]] = [items[parent] as DigestCursor, items[i] as DigestCursor];
+      if (!before(items[i] as SortedCursor<T>, items[parent] as SortedCursor<T>)) break;
+      [items[i], items[parent]] = [items[parent] as SortedCursor<T>, items[i] as SortedCursor<T>];
       i = parent;
     }
   }
 
-  pop(): DigestCursor | undefined {
+  pop(): SortedCursor<T> | undefined {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
@@ -176,17 +185,17 @@ class CursorHeap {
       const left = 2 * i + 1;
       const right = left + 1;
       let least = i;
-      if (left < items.length && before(items[left] as DigestCursor, items[least] as DigestCursor)) least = left;
-      if (right < items.length && before(items[right] as DigestCursor, items[least] as DigestCursor)) least = right;
+      if (left < items.length && before(items[left] as SortedCursor<T>, items[least] as SortedCursor<T>)) least = left;
+      if (right < items.length && before(items[right] as SortedCursor<T>, items[least] as SortedCursor<T>)) least = right;
       if (least === i) break;
-      [items[i], items[least]] = [items[least] as DigestCursor, items[i] as DigestCursor];
+      [items[i], items[least]] = [items[least] as SortedCursor<T>, items[i] as SortedCursor<T>];
       i = least;
     }
     return top;
   }
 }
 
-function before(a: DigestCursor, b: DigestCursor): boolean {
-  const order = compareIds(a.head.id, b.head.id);
+function before<T extends { id: string }>(a: SortedCursor<T>, b: SortedCursor<T>): boolean {
+  const order = compareIds((a.head as T).id, (b.head as T).id);
   return order < 0 || (order === 0 && a.part < b.part);
 }

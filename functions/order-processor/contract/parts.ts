@@ -24,7 +24,8 @@
 import { readHeader } from './reader.ts';
 import type { CompiledSchema } from './schema/compile.ts';
 import type { ContractLimits } from './limits.ts';
-import { scanRange, type RangeReader, type RangeScan, type ScanRange } from './sync-lines.ts';
+import { scanRange, type OrderCuts, type RangeReader, type RangeScan, type ScanRange } from './sync-lines.ts';
+import { hasOrderLines } from './whole-orders.ts';
 import { FileRejectedError, type HeaderInfo, type NextSyncLine, type PartReading, type PartStart } from './types.ts';
 
 export type { NextSyncLine, PartReading, PartStart } from './types.ts';
@@ -69,10 +70,14 @@ const DEFAULT_CONCURRENCY = 8;
  * (a FileRejectedError from it is thrown unchanged: the whole file is rejected exactly as a
  * sequential read would, nothing planned), cuts nominally every `chunkBytes`, and moves each cut
  * to the first line start at or after it that reads as a record of its own, computing that line's
- * number. Chunks are read in parallel (at most `concurrency` ranged reads at once). Parts whose
- * start would not move forward are merged (a part may therefore be much larger than chunkBytes
- * when such lines are sparse). Each byte after the header is read once, plus two bytes per chunk
- * and, for a chunk whose lines never read as a record of their own, at most one record more.
+ * number; with order lines (a schema with a line column or `by-position`), further on to the
+ * first such line that starts another order than the record before it (sync-lines.ts), so that
+ * no order's adjacent rows straddle a cut. Chunks are read in parallel (at most `concurrency`
+ * ranged reads at once). Parts whose start would not move forward are merged (a part may
+ * therefore be much larger than chunkBytes when such lines are sparse). Each byte after the
+ * header is read once, plus two bytes per chunk and, for a chunk whose lines never read as a
+ * record of their own, at most one record more; with order lines, each cut also reads on to the
+ * next order (at most ORDER_SEARCH_RECORDS records).
  */
 export async function planParts(read: RangeReader, size: number, options: PlanOptions): Promise<FilePlan> {
   const { chunkBytes, concurrency = DEFAULT_CONCURRENCY, limits, schema } = options;
@@ -85,7 +90,11 @@ export async function planParts(read: RangeReader, size: number, options: PlanOp
   const { header, span } = await readHeader(read(0, size), limits, schema);
   const ranges = rangesAfterHeader(span.end, size, chunkBytes);
   const fields = header.raw.length;
-  const scans = await mapBounded(ranges, concurrency, (range) => scanRange(read, size, range, fields));
+  const orders: OrderCuts | undefined =
+    schema && hasOrderLines(schema)
+      ? { shape: { fields, columnAt: (i) => header.canonical[i] ?? null, nameAt: (i) => header.raw[i] }, orderKey: schema.orderKey(header) }
+      : undefined;
+  const scans = await mapBounded(ranges, concurrency, (range) => scanRange(read, size, range, fields, orders));
   return { header, headerLine: span.line, size, parts: partsOf(scans, span.line + 1, size) };
 }
 
@@ -107,12 +116,17 @@ function rangesAfterHeader(headerEnd: number, size: number, chunkBytes: number):
   return ranges;
 }
 
-/** Parts from the scanned ranges, in order: a new part at every synchronisation line found. */
+/**
+ * Parts from the scanned ranges, in order: a new part at every cut found (with order lines, a
+ * range's cut may lie past the next ones' start, or be theirs too: a cut that does not move
+ * forward is dropped).
+ */
 function partsOf(scans: RangeScan[], firstLine: number, size: number): PlannedPart[] {
   const starts: (PartStart & { length: number })[] = [];
   let line = firstLine;
   for (const { sync, lineBreaks } of scans) {
-    if (sync) starts.push({ offset: sync.offset, line: line + sync.before, length: sync.length });
+    const last = starts[starts.length - 1];
+    if (sync && (!last || sync.offset > last.offset)) starts.push({ offset: sync.offset, line: line + sync.before, length: sync.length });
     line += lineBreaks;
   }
   const parts: PlannedPart[] = [];

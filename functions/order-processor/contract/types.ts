@@ -72,6 +72,11 @@ export interface ContractContext {
    * order_id → the line of its first rejected row. Their valid rows are rejected, naming it.
    */
   rejectedOrders?: ReadonlyMap<string, number>;
+  /**
+   * With an `id` line column, read in parts: order_id → its valid rows in earlier parts, so that
+   * its rows here are numbered on from there (contract/part-orders.ts).
+   */
+  linesBefore?: ReadonlyMap<string, number>;
 }
 
 /** Where a part starts in the (decompressed) file: a byte offset and the physical line starting there. */

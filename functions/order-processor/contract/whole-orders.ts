@@ -1,9 +1,10 @@
 /**
  * An order is written whole or not at all (docs/csv-format.md "Orders with several lines"): when
  * any line of an order is rejected, its other lines are rejected too, each naming the bad line.
- * A first read of the file (the processor's pass 1, or `validate`'s first read) finds the orders
- * with a rejected line; the second read, given them as the context's `rejectedOrders`, rejects
- * their valid rows (reader.ts). Applies to schemas with order lines only: without them an order
+ * A first read of the file (the processor's pass 1, or `validate`'s first read; for a file in
+ * parts, the parts' scans decided across parts by part-orders.ts) finds the orders with a rejected
+ * line; the second read, given them as the context's `rejectedOrders`, rejects their valid rows
+ * (reader.ts). Applies to schemas with order lines only: without them an order
  * is one row, and a repeated order_id stays a duplicate of the first.
  */
 import { OrderIdSet } from './order-id-set.ts';

@@ -36,7 +36,8 @@ export async function processFile(eventRef: ObjectRef, ports: ProcessorPorts, de
 }
 
 /**
- * Where a file goes, decided here only: whole when the schema has order lines; else in parts when its object is FANOUT_THRESHOLD_MB or more,
+ * Where a file goes, decided here only: in parts when its object is FANOUT_THRESHOLD_MB or more
+ * (a file of order lines too: it is cut between orders, docs/architecture.md "Large files in parts"),
  * or when it inflates past that while pass 1 reads it (a small .csv.gz: nothing is written during
  * pass 1, so switching there is free); whole otherwise, and whole when planning hands it back
  * (one part only, or a gzip file that does not decompress within the caps). On any fault the
@@ -53,9 +54,6 @@ async function route(attempt: Attempt, ports: ProcessorPorts, delivery: Delivery
   try {
     const upFront = decideUpFront(attempt.ref);
     if (upFront) return await concludeWithoutRows(attempt, upFront, nothingRead(), ports);
-    // A file of order lines is never split: an order's rows may straddle a part boundary, and
-    // parts cannot yet judge an order as a whole (docs/csv-format.md "Orders with several lines").
-    if ((attempt.contract.schema?.lines ?? 'one') !== 'one') return await processWhole(attempt, ports, run);
     const large = attempt.ref.size >= thresholdBytes;
     if (!large) {
       const read = await processWhole(attempt, ports, run, thresholdBytes);

@@ -8,14 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { fileLedgerKey, validateFile, type FileReport, type LedgerItem } from '../../../functions/order-processor/index.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CompiledSchema } from '../../../functions/order-processor/contract/schema/compile.ts';
+import { fileLedgerKey, loadSchemaFile, validateFile, type FileReport, type LedgerItem } from '../../../functions/order-processor/index.ts';
 import { ledgerTableCommand, ordersTableCommand } from '../../../tooling/tables.ts';
-import { largeFile } from '../../../scripts/generate-orders.ts';
+import { largeFile, random } from '../../../scripts/generate-orders.ts';
 import { drainParts, partsDeadLetters } from './parts-driver.ts';
 import {
   BUCKET,
@@ -30,6 +32,8 @@ import {
   metricSum,
   objectCreatedBody,
   orders,
+  ORDERS,
+  orderLines,
   partsConfig,
   putRaw,
   receiveAlerts,
@@ -100,8 +104,8 @@ function failWrittenOnce(part: string): (s3: S3Client) => void {
     );
 }
 
-async function runWhole(obj: PutResult): Promise<LedgerItem | undefined> {
-  const whole = handlerWith({ config: { ordersTable: WHOLE_ORDERS, ingestionsTable: WHOLE_INGESTIONS } });
+async function runWhole(obj: PutResult, schema?: CompiledSchema): Promise<LedgerItem | undefined> {
+  const whole = handlerWith({ config: { ordersTable: WHOLE_ORDERS, ingestionsTable: WHOLE_INGESTIONS, ...(schema ? { schema } : {}) } });
   const response = await whole(sqsEvent(objectCreatedBody(obj)), lambdaContext());
   expect(response.batchItemFailures).toEqual([]);
   return ledgerItemIn(WHOLE_INGESTIONS, obj);
@@ -306,4 +310,87 @@ describe('a file in parts rejected as a whole', () => {
     expect(item).toMatchObject({ status: 'FAILED', reason: report.reason, rows: 0, parts: 1 });
     expect(await keysUnder(`staging/${item?.ingestion_id}/`)).toEqual([]);
   });
+});
+
+describe('a file of order lines in parts', () => {
+  const SCHEMA_FILE = fileURLToPath(new URL('../../../sample-data/shop-export/order-schema.json', import.meta.url));
+  const HEADER = 'Order Number,Created at,Financial Status,Billing Name,Email,Currency,Shipping Country Code,Lineitem SKU,Lineitem Name,Lineitem Quantity,Lineitem Price,Vendor,Notes';
+
+  /**
+   * A shop export of about 2.2 MiB: orders of 1-7 lines (order-level fields on the first row
+   * only), now and then a later row with another currency, a line with quantity 0, or a row of an
+   * order of about 1.2 MiB earlier (in an earlier part) coming back.
+   */
+  function shopExport(): { bytes: Buffer; orders: { id: string; start: number; end: number }[]; back: string[] } {
+    const next = random(17);
+    const rows: string[] = [HEADER];
+    const orders: { id: string; start: number; end: number }[] = [];
+    const back: string[] = [];
+    const idOf = (n: number) => `SHOP-${String(n).padStart(6, '0')}`;
+    let offset = Buffer.byteLength(HEADER) + 2;
+    const push = (row: string) => {
+      rows.push(row);
+      offset += Buffer.byteLength(row) + 2;
+    };
+    for (let n = 1; offset < 2.2 * MiB; n++) {
+      const id = idOf(n);
+      const start = offset;
+      const lines = 1 + Math.floor(next() * 7);
+      for (let line = 1; line <= lines; line++) {
+        const head = line === 1 ? `${id},2025-05-02T09:14:00+02:00,paid,Maria Rossi,maria@example.com,EUR,IT` : `${id},,,,,${n % 37 === 0 && line === 2 ? 'USD' : ''},`;
+        const quantity = n % 29 === 0 && line === lines ? 0 : line;
+        push(`${head},SKU-${line},"Espresso cup, ${line}",${quantity},6.50,Tazza,${'n'.repeat(3000 + Math.floor(next() * 1000))}`);
+      }
+      orders.push({ id, start, end: offset });
+      if (n % 10 === 0 && offset > 1.9 * MiB) {
+        back.push(idOf(n - 85));
+        push(`${idOf(n - 85)},,,,,,,SKU-9,Saucer,1,2.00,Tazza,back`);
+      }
+    }
+    return { bytes: Buffer.from(rows.join('\r\n') + '\r\n'), orders, back };
+  }
+
+  it('has exactly the outcome of validate and of an unsplit run, orders straddling the nominal cuts, and re-imports each order exactly', async () => {
+    // Prepare: the shop schema; stale lines of earlier files on some orders
+    const { bytes: body, orders: planned, back } = shopExport();
+    const straddling = planned.filter((o) => Math.floor(o.start / MiB) !== Math.floor((o.end - 1) / MiB));
+    expect(straddling.length).toBeGreaterThanOrEqual(2);
+    const schema = loadSchemaFile(SCHEMA_FILE);
+    const report = await validateFile(Readable.from([body]), { file: 'shop.csv', schema });
+    expect(report.status).toBe('PARTIAL');
+    const sample = [...straddling.map((o) => o.id), ...back, 'SHOP-000029', 'SHOP-000037', 'SHOP-000040', 'SHOP-000100'];
+    for (const id of sample) await env.doc.send(new PutCommand({ TableName: ORDERS, Item: { order_id: id, line: 50, ingestion_id: 'an-earlier-file' } }));
+    const split = await putRaw('raw-data/large/shop.csv', body);
+    const whole = await putRaw('raw-data/large/shop-whole.csv', body);
+    const handler = handlerWith({ config: { parts: partsConfig(), schema } });
+    clearOutput();
+    // Act
+    await handler(sqsEvent(objectCreatedBody(split)), lambdaContext());
+    await drainParts(handler, { concurrency: 3 });
+    // Assess: split, with the outcome of validate
+    const item = await ledgerItem(split);
+    expect(item?.parts).toBeGreaterThanOrEqual(2);
+    expect(item).toMatchObject({ status: 'PARTIAL', rows: report.rows, written: report.valid, rejected: report.rejected, orders_written: report.orders });
+    expectConservation(item);
+    const reportLines = (await text(item?.errors_key ?? '')).trimEnd().split('\r\n').slice(1);
+    expect(reportLines.map((l) => Number(l.split(',')[0]))).toEqual(report.errors.map((e) => e.line));
+    expect(item?.first_errors).toEqual(report.errors.slice(0, 10));
+    expect(report.errors.some((e) => e.reason.includes('comes back after its rows ended'))).toBe(true);
+    expect(report.errors.some((e) => e.reason.includes('has a rejected line'))).toBe(true);
+    // Assess: the same as an unsplit run of the same bytes
+    const unsplit = await runWhole(whole, schema);
+    expect(unsplit).toMatchObject({ parts: 1 });
+    for (const field of ['status', 'rows', 'written', 'orders_written', 'rejected', 'blank', 'first_errors'] as const) expect(item?.[field]).toEqual(unsplit?.[field]);
+    expect(await text(item?.errors_key ?? '')).toBe(await text(unsplit?.errors_key ?? ''));
+    expect(normalisedCleaned(await text(item?.processed_key ?? ''))).toEqual(normalisedCleaned(await text(unsplit?.processed_key ?? '')));
+    // Assess: each order holds exactly the file's lines (an order rejected whole keeps what it had)
+    const rejectedWhole = new Set(report.errors.map((e) => e.order_id));
+    expect(sample.filter((id) => rejectedWhole.has(id)).length).toBeGreaterThanOrEqual(2);
+    for (const id of sample) {
+      const by = (await orderLines(id)).map((l) => l.ingestion_id);
+      if (rejectedWhole.has(id)) expect(by, id).toEqual(['an-earlier-file']);
+      else expect(by.length > 0 && by.every((i) => i === item?.ingestion_id), id).toBe(true);
+    }
+    expect(await keysUnder(`staging/${item?.ingestion_id}/`)).toEqual([]);
+  }, 300_000);
 });

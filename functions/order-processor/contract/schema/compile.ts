@@ -54,6 +54,12 @@ export interface CompiledSchema {
   columnFor(headerCell: string): string | null;
   /** The row validator of a file with this header. */
   rowValidator(header: HeaderInfo): RowValidator;
+  /**
+   * The order a record of the header's field count belongs to, as the row validator sees it: its
+   * trimmed key when well-formed, else null (such a row neither ends nor continues an order). The
+   * planner cuts files of order lines between orders with it (contract/sync-lines.ts).
+   */
+  orderKey(header: HeaderInfo): (cells: readonly string[]) => string | null;
 }
 
 export type RowValidator = (cells: readonly string[], line: number, ctx: ContractContext, seen: SeenOrderIds) => Order | RowError;
@@ -130,6 +136,7 @@ export function compileSchema(spec: SchemaSpec): CompiledSchema {
       return byName.get(name) ?? bySquashed.get(squash(name)) ?? null;
     },
     rowValidator: (header) => plan.validator(header),
+    orderKey: (header) => plan.orderKey(header),
   };
 }
 
@@ -165,6 +172,17 @@ class ColumnPlan {
       const price = spec.columns[at(d.of[1])];
       return { name: d.name, quantity: at(d.of[0]), price: at(d.of[1]), unit: 10 ** (price?.type === 'decimal' ? price.scale : 0) };
     });
+  }
+
+  orderKey(header: HeaderInfo): (cells: readonly string[]) => string | null {
+    const at = header.canonical.indexOf(this.spec.key);
+    const { keyExpected } = this;
+    const keyName = this.spec.key;
+    const keyMax = this.keySpec.maxLength;
+    return (cells) => {
+      const id = (cells[at] ?? '').trim();
+      return idProblem(keyName, id, keyMax, keyExpected) === null ? id : null;
+    };
   }
 
   validator(header: HeaderInfo): RowValidator {
@@ -214,7 +232,7 @@ class ColumnPlan {
       }
       let orderLine = lineValue;
       if (idLines && problems.length === 0) {
-        orderLine = (idLines.get(orderId) ?? 0) + 1;
+        orderLine = (idLines.get(orderId) ?? ctx.linesBefore?.get(orderId) ?? 0) + 1;
         idLines.set(orderId, orderLine);
       }
       if (problems.length > 0) {
@@ -309,7 +327,10 @@ function checkDuplicateLine(keyName: string, lineName: string, id: string, order
  * The lines of `"lines": "by-position"` (docs/csv-format.md "Orders with several lines"): one
  * file's current order — its block of adjacent rows — and its first row's order-level values.
  * `seen` maps each order_id to the last line of its block, so an order whose rows come back after
- * another order's is recognised and rejected naming where its rows ended.
+ * another order's is recognised and rejected naming where its rows ended. A row that comes back
+ * ends the current block too (the next row of that order is no longer adjacent to it): which
+ * order a row continues then depends only on the row before it with a well-formed order_id,
+ * which is what lets a file be cut between two orders and read in parts (contract/parts.ts).
  */
 class OrderBlocks {
   private id: string | null = null;
@@ -342,6 +363,7 @@ class OrderBlocks {
           column: this.keyName,
           reason: `${this.keyName} ${quote(id)} comes back after its rows ended on line ${ended}; expected the rows of one order next to each other`,
         });
+        this.id = null;
         return 0;
       }
       this.id = id;

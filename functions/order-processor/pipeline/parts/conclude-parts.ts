@@ -37,7 +37,8 @@ export async function concludeParts(attempt: Attempt, parts: number, ports: Conc
     await ports.objects.join(bucket, attempt.keys.errors, errorReportHeaderLine(), slices(writes, keys.errors, 'errorsBytes'));
   }
   const firstErrors = writes.flatMap((w) => w.firstErrors).slice(0, MAX_ALERT_ERRORS);
-  const tally: FileFigures = { counts, written, firstErrors, bytes: attempt.ref.size, fingerprint: decision.fingerprint, partsDone: parts };
+  const orders = decision.ordersWritten === undefined ? {} : { ordersWritten: decision.ordersWritten };
+  const tally: FileFigures = { counts, written, firstErrors, bytes: attempt.ref.size, fingerprint: decision.fingerprint, partsDone: parts, ...orders };
   const outcome = await conclude(attempt, decision.verdict, tally, ports);
   await removeStaging(attempt, ports);
   return outcome;

@@ -2,11 +2,15 @@
  * DECIDE, once every part is scanned: the whole-file verdict before anything is written, exactly
  * as a whole read decides it (decide.ts) — the earliest file-level problem by offset, no data
  * rows, all rows rejected, duplicate content — on counts made exact across parts by merging the
- * parts' order_id digests (an id repeated in a later part is that part's rejected duplicate).
- * A file to be written gets its per-part expectations and seeds staged for WRITE.
+ * parts' order_id digests (an id repeated in a later part is that part's rejected duplicate) and,
+ * with order lines, their order digests (contract/part-orders.ts: an order with a rejected row in
+ * any part is rejected whole in every part). A file to be written gets its per-part expectations
+ * and seeds staged for WRITE.
  */
 import { BLOCK_BYTES, treeFingerprint } from '../fingerprint.ts';
-import { mergeDigests } from '../../contract/part-ids.ts';
+import { mergeDigests, type SeedEntry } from '../../contract/part-ids.ts';
+import { ordersAcrossParts } from '../../contract/part-orders.ts';
+import { hasOrderLines } from '../../contract/whole-orders.ts';
 import { firstRejection } from '../../contract/parts.ts';
 import { addCounts, emptyCounts } from '../../contract/tally.ts';
 import { fileVerdict, type FileRejection } from '../../contract/verdict.ts';
@@ -15,7 +19,7 @@ import type { Attempt } from '../claim.ts';
 import type { FileFigures } from '../conclude.ts';
 import { decide, verdictFor, type Verdict } from '../decide.ts';
 import type { ProcessorPorts } from '../ports.ts';
-import { seedLine, stagedDigest } from './digests.ts';
+import { orderSeedLine, parseOrderDigestLine, seedLine, stagedDigest } from './digests.ts';
 import { mapBounded, partIndices, readStaged, STAGING_CONCURRENCY, stagingKeys, writeStaged, type PartScan, type StoredDecision, type StoredPlan } from './staging.ts';
 
 export type PartsDecision =
@@ -65,9 +69,30 @@ export async function decideParts(attempt: Attempt, stored: StoredPlan, ports: D
   const seeds = parts.map((): string[] => []);
   const demoted = parts.map(() => 0);
   const digests = scans.map((s) => stagedDigest(ports.objects, bucket, keys.digest(s.part), s.digestBytes));
-  for await (const seed of mergeDigests(digests)) {
-    seeds[seed.part]?.push(seedLine(seed.id, seed.line));
-    if (seed.demoted) demoted[seed.part] = (demoted[seed.part] ?? 0) + 1;
+  const schema = attempt.contract.schema;
+  const lines = schema && hasOrderLines(schema) ? schema.lines : 'one';
+  async function* seedsOf(): AsyncGenerator<SeedEntry> {
+    for await (const seed of mergeDigests(digests)) {
+      seeds[seed.part]?.push(seedLine(seed.id, seed.line));
+      // With order lines the orders decide which rows the writes reject (below).
+      if (seed.demoted && lines === 'one') demoted[seed.part] = (demoted[seed.part] ?? 0) + 1;
+      yield seed;
+    }
+  }
+  const orderSeeds = parts.map((): string[] => []);
+  let ordersWritten = 0;
+  if (lines === 'one') {
+    for await (const seed of seedsOf()) void seed;
+  } else {
+    const orderDigests = scans.map((s) => stagedDigest(ports.objects, bucket, keys.orders(s.part), s.ordersBytes ?? 0, parseOrderDigestLine));
+    for await (const order of ordersAcrossParts(orderDigests, seedsOf(), lines)) {
+      if (order.loaded) ordersWritten++;
+      for (const one of order.parts) {
+        demoted[one.part] = (demoted[one.part] ?? 0) + one.demoted;
+        // A part's write needs the orders it rejects whole (when it has valid rows of them) and the lines numbered before it.
+        if ((one.badLine > 0 && one.demoted > 0) || one.before > 0) orderSeeds[one.part]?.push(orderSeedLine(one));
+      }
+    }
   }
   const expected = scans.map((s, k) => {
     const moved = demoted[k] ?? 0;
@@ -80,11 +105,14 @@ export async function decideParts(attempt: Attempt, stored: StoredPlan, ports: D
     return { kind: 'conclude', verdict, tally: { counts: totals, written: 0, firstErrors: [], bytes: size, fingerprint } };
   }
   await mapBounded(parts, STAGING_CONCURRENCY, async (k) => {
-    const lines = seeds[k] ?? [];
-    if (lines.length > 0) await ports.objects.putText(bucket, keys.seeds(k), lines.join(''));
+    const seeded = seeds[k] ?? [];
+    if (seeded.length > 0) await ports.objects.putText(bucket, keys.seeds(k), seeded.join(''));
+    const ordered = orderSeeds[k] ?? [];
+    if (ordered.length > 0) await ports.objects.putText(bucket, keys.orderSeeds(k), ordered.join(''));
   });
   const cleanedColumns = [...cleanedColumnsFor(attempt.contract.schema, stored.plan.header)];
-  const decision: StoredDecision = { verdict, fingerprint, totals, expected, seeded: seeds.map((l) => l.length), cleanedColumns };
+  const withOrders = lines === 'one' ? {} : { ordersWritten, orderSeeded: orderSeeds.map((l) => l.length) };
+  const decision: StoredDecision = { verdict, fingerprint, totals, expected, seeded: seeds.map((l) => l.length), cleanedColumns, ...withOrders };
   await writeStaged(ports.objects, bucket, keys.decision, decision);
   return { kind: 'write', decision };
 }

@@ -5,6 +5,7 @@
  * connection open between reads, however many parts there are.
  */
 import type { DigestEntry } from '../../contract/part-ids.ts';
+import type { OrderSeed, PartOrderEntry } from '../../contract/part-orders.ts';
 import { OrderIdSet } from '../../contract/order-id-set.ts';
 import type { SeenOrderIds } from '../../contract/rules.ts';
 import type { ObjectStore } from '../ports.ts';
@@ -55,7 +56,40 @@ export async function* stagedLines(
   if (carry !== '') yield carry;
 }
 
-/** A staged digest as entries, for mergeDigests. */
-export async function* stagedDigest(objects: ObjectStore, bucket: string, key: string, size: number): AsyncGenerator<DigestEntry> {
-  for await (const line of stagedLines(objects, bucket, key, size)) if (line !== '') yield parseDigestLine(line);
+/** A staged digest as entries, for mergeDigests (or, with `parse`, another staged NDJSON as entries). */
+export async function* stagedDigest<T = DigestEntry>(
+  objects: ObjectStore,
+  bucket: string,
+  key: string,
+  size: number,
+  parse: (line: string) => T = parseDigestLine as (line: string) => T,
+): AsyncGenerator<T> {
+  for await (const line of stagedLines(objects, bucket, key, size)) if (line !== '') yield parse(line);
+}
+
+/** One order of a part's order digest (contract/part-orders.ts): [id, first line, first rejected line, valid rows]. */
+export const orderDigestLine = (entry: PartOrderEntry): string => `${JSON.stringify([entry.id, entry.first, entry.rejected, entry.valid])}\n`;
+
+export function parseOrderDigestLine(line: string): PartOrderEntry {
+  const value: unknown = JSON.parse(line);
+  if (!Array.isArray(value) || typeof value[0] !== 'string' || !value.slice(1, 4).every((n) => typeof n === 'number')) {
+    throw new Error(`a staged order digest line is not [id, first, rejected, valid]: ${line.slice(0, 100)}`);
+  }
+  return { id: value[0], first: value[1] as number, rejected: value[2] as number, valid: value[3] as number };
+}
+
+/** What a part's second read needs of one of its orders: [id, the order's first rejected line or 0, its valid rows in earlier parts]. */
+export const orderSeedLine = (seed: Pick<OrderSeed, 'id' | 'badLine' | 'before'>): string => `${JSON.stringify([seed.id, seed.badLine, seed.before])}\n`;
+
+/** A part's order seeds: the orders with a rejected line (id → that line) and the lines numbered before it (id → valid rows). */
+export function parseOrderSeeds(text: string): { rejectedOrders: Map<string, number>; linesBefore: Map<string, number> } {
+  const rejectedOrders = new Map<string, number>();
+  const linesBefore = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const [id, badLine, before] = JSON.parse(line) as [string, number, number];
+    if (badLine > 0) rejectedOrders.set(id, badLine);
+    if (before > 0) linesBefore.set(id, before);
+  }
+  return { rejectedOrders, linesBefore };
 }

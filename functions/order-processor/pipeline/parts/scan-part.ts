@@ -1,10 +1,12 @@
 /**
  * SCAN one part: the contract over the part's bytes (with the file's line numbers), nothing
  * written. Staged for DECIDE: the part's counts, its first file-level problem (reason, line,
- * offset), the hashes of the fingerprint's blocks that start in it, and the digest of the
- * order_ids first seen in it.
+ * offset), the hashes of the fingerprint's blocks that start in it, the digest of the
+ * order_ids first seen in it, and with order lines the digest of its orders (contract/part-orders.ts).
  */
 import { FirstSeenDigest } from '../../contract/part-ids.ts';
+import { PartOrders } from '../../contract/part-orders.ts';
+import { hasOrderLines } from '../../contract/whole-orders.ts';
 import { partReading } from '../../contract/parts.ts';
 import { RowTally } from '../../contract/tally.ts';
 import { FileRejectedError, type ContractContext } from '../../contract/types.ts';
@@ -12,7 +14,7 @@ import type { Attempt } from '../claim.ts';
 import { ObjectGoneError } from '../errors.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { HashingSource } from '../scan.ts';
-import { digestLine } from './digests.ts';
+import { digestLine, orderDigestLine } from './digests.ts';
 import { stagingKeys, writeStaged, type PartProblem, type PartScan, type StoredPlan } from './staging.ts';
 
 type ScanPorts = Pick<ProcessorPorts, 'objects' | 'readOrders'>;
@@ -36,12 +38,15 @@ export async function scanPart(attempt: Attempt, stored: StoredPlan, part: numbe
   const planned = stored.plan.parts[part];
   const source = new HashingSource(body, planned?.start.offset ?? 0);
   const digest = new FirstSeenDigest();
+  const schema = attempt.contract.schema;
+  const orders = schema && hasOrderLines(schema) ? PartOrders.of(schema) : null;
   const tally = new RowTally(0);
   let problem: PartProblem | null = null;
 
   try {
     for await (const event of ports.readOrders(source, partContext(attempt, stored, part, digest.seen))) {
       digest.observe(event);
+      orders?.observe(event);
       tally.observe(event);
     }
     await source.drain();
@@ -71,8 +76,10 @@ export async function scanPart(attempt: Attempt, stored: StoredPlan, part: numbe
   const lines = problem ? '' : digest.entries().map(digestLine).join('');
   // An empty digest is not stored: DECIDE reads a digest only as far as its size says.
   if (lines !== '') await ports.objects.putText(attempt.ref.bucket, keys.digest(part), lines);
+  const orderLines = problem || !orders ? '' : orders.entries().map(orderDigestLine).join('');
+  if (orderLines !== '') await ports.objects.putText(attempt.ref.bucket, keys.orders(part), orderLines);
   const blocks = problem ? { first: 0, hashes: [] } : { first: source.blocks.first, hashes: source.blocks.finish() };
-  const scanned: PartScan = { part, counts, problem, blocks, digestBytes: Buffer.byteLength(lines) };
+  const scanned: PartScan = { part, counts, problem, blocks, digestBytes: Buffer.byteLength(lines), ...(orders ? { ordersBytes: Buffer.byteLength(orderLines) } : {}) };
   await writeStaged(ports.objects, attempt.ref.bucket, keys.scan(part), scanned);
   return scanned;
 }

@@ -25,6 +25,10 @@ export function stagingKeys(ingestionId: string) {
     scan: (part: number) => `${prefix}scan-${pad(part)}.json`,
     digest: (part: number) => `${prefix}digest-${pad(part)}.ndjson`,
     seeds: (part: number) => `${prefix}seeds-${pad(part)}.ndjson`,
+    /** With order lines: the part's orders as its scan saw them (contract/part-orders.ts). */
+    orders: (part: number) => `${prefix}orders-${pad(part)}.ndjson`,
+    /** With order lines: what the part's write needs of its orders (rejected whole, lines before). */
+    orderSeeds: (part: number) => `${prefix}order-seeds-${pad(part)}.ndjson`,
     written: (part: number) => `${prefix}written-${pad(part)}.json`,
     cleaned: (part: number) => `${prefix}cleaned-${pad(part)}.csv`,
     errors: (part: number) => `${prefix}errors-${pad(part)}.csv`,
@@ -62,6 +66,8 @@ export interface PartScan {
   blocks: { first: number; hashes: string[] };
   /** Size of its order_id digest (NDJSON, sorted by id). */
   digestBytes: number;
+  /** With order lines: size of its order digest (NDJSON, sorted by id). */
+  ordersBytes?: number;
 }
 
 /** DECIDE's result for a file that is written: the verdict and what each part must find again. */
@@ -79,6 +85,10 @@ export interface StoredDecision {
    * decision staged before it was recorded: then the schema's columns without kept ones.
    */
   cleanedColumns?: string[];
+  /** With order lines: the orders loaded (each once, whichever parts hold its rows). */
+  ordersWritten?: number;
+  /** With order lines, per part: how many of its orders have order seeds. */
+  orderSeeded?: number[];
 }
 
 /** What writing one part did. */

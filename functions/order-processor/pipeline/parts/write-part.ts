@@ -1,19 +1,21 @@
 /**
  * WRITE one part: the part's bytes read again, seeded with the order_ids first seen in earlier
- * parts, so every event is exactly a sequential read's; valid rows → the orders table (the same
+ * parts (and, with order lines, the orders rejected whole and the lines numbered in earlier parts),
+ * so every event is exactly a sequential read's; valid rows → the orders table (the same
  * writer as a whole file), the part's slices of the cleaned CSV and of the errors report →
- * staging; then conservation against what DECIDE expects of this part.
+ * staging; then conservation against what DECIDE expects of this part, and with order lines the
+ * stale lines of the orders it wrote deleted.
  */
 import { OrderIdSet } from '../../contract/order-id-set.ts';
 import type { SeenOrderIds } from '../../contract/rules.ts';
 import type { Attempt } from '../claim.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { writeRows, writeTargets } from '../write.ts';
-import { parseSeeds } from './digests.ts';
+import { parseOrderSeeds, parseSeeds } from './digests.ts';
 import { openPart, partContext } from './scan-part.ts';
 import { stagingKeys, writeStaged, type PartWrite, type StoredDecision, type StoredPlan } from './staging.ts';
 
-type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter' | 'ledger'>;
+type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter' | 'ledger' | 'orderLines' | 'log'>;
 
 export async function writePart(attempt: Attempt, stored: StoredPlan, decision: StoredDecision, part: number, ports: WritePorts): Promise<PartWrite> {
   const { bucket } = attempt.ref;
@@ -26,20 +28,33 @@ export async function writePart(attempt: Attempt, stored: StoredPlan, decision: 
     if (text === null) throw new Error(`the seeds of part ${part} are missing from staging`);
     seen = parseSeeds(text);
   }
+  let orders = {};
+  if ((decision.orderSeeded?.[part] ?? 0) > 0) {
+    const text = await ports.objects.getText(bucket, keys.orderSeeds(part));
+    if (text === null) throw new Error(`the order seeds of part ${part} are missing from staging`);
+    orders = parseOrderSeeds(text);
+  }
   const targets = writeTargets(bucket, { cleaned: keys.cleaned(part), errors: keys.errors(part) }, expected, ports);
   const noteLoaded = () => ports.ledger.notePartLoaded(attempt.pk, attempt.attemptId, part, targets.orders.written);
   const body = await openPart(stored, part, ports);
   let result;
   try {
-    result = await writeRows(body, partContext(attempt, stored, part, seen), expected, targets, ports.readOrders, { headerLines: false });
+    result = await writeRows(body, { ...partContext(attempt, stored, part, seen), ...orders }, expected, targets, ports.readOrders, { headerLines: false });
   } catch (error) {
     // Rows upserted before the failure are in the table: the file's outcome must count them.
     if (targets.orders.written > 0) await noteLoaded();
     throw error;
   }
-  // Noted before anything else can fail (staging the result, counting the part).
+  // Noted before anything else can fail (pruning, staging the result, counting the part).
   await noteLoaded();
-  const written: PartWrite = { part, ...result };
+  if (result.orderIds) {
+    // Re-import is exact: each order written here holds only this file's lines once every part
+    // has written its own (a line another part writes again is put back by that part).
+    const pruned = await ports.orderLines.pruneStale(result.orderIds, attempt.ingestionId);
+    ports.log.info('Removed the order lines this file no longer has', { part, ...pruned });
+  }
+  const { orderIds: _written, ...kept } = result;
+  const written: PartWrite = { part, ...kept };
   await writeStaged(ports.objects, bucket, keys.written(part), written);
   return written;
 }

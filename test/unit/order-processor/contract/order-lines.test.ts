@@ -140,6 +140,17 @@ describe('lines by position', () => {
     ]);
   });
 
+  it('ends the order before a row that comes back: its next row is not adjacent to it either', async () => {
+    // Act: O-1, O-2, O-1 again, O-2 again
+    const events = await read(['O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-2,2025-05-01,Bob,,EUR,Cup,1,1', 'O-1,,,,,Pad,1,1', 'O-2,,,,,Mug,1,1']);
+    // Assess
+    expect(rejected(events).map((e) => [e.line, e.reason])).toEqual([
+      [4, 'order_id "O-1" comes back after its rows ended on line 2; expected the rows of one order next to each other'],
+      [5, 'order_id "O-2" comes back after its rows ended on line 3; expected the rows of one order next to each other'],
+    ]);
+    expect(valid(events).map((o) => [o.order_id, o.line])).toEqual([['O-1', 1], ['O-2', 1]]);
+  });
+
   it('rejects rows of an order that come back after another order, naming where its rows ended', async () => {
     // Act
     const events = await read(['O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-1,,,,,Ink,1,1', 'O-2,2025-05-01,Bob,,EUR,Cup,1,1', 'O-1,,,,,Pad,1,1']);

@@ -121,10 +121,10 @@ describe('mergeDigests', () => {
 
     // Assess
     expect(seeds).toEqual([
-      { part: 1, id: 'A', line: 2, demoted: true },
-      { part: 2, id: 'A', line: 2, demoted: false },
-      { part: 1, id: 'B', line: 3, demoted: true },
-      { part: 2, id: 'C', line: 12, demoted: true },
+      { part: 1, id: 'A', line: 2, partLine: 10, demoted: true },
+      { part: 2, id: 'A', line: 2, partLine: 22, demoted: false },
+      { part: 1, id: 'B', line: 3, partLine: 11, demoted: true },
+      { part: 2, id: 'C', line: 12, partLine: 20, demoted: true },
     ]);
   });
 

@@ -6,6 +6,9 @@
  */
 import fc from 'fast-check';
 import type { ContractLimits } from '../../../../functions/order-processor/contract/limits.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import type { CompiledSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
+import { compileSchemaJson } from '../../../../functions/order-processor/contract/schema/load.ts';
 
 /** One generated file. */
 export interface PartsFile {
@@ -78,3 +81,102 @@ export const CHUNK_BYTES = fc.oneof(
   { arbitrary: fc.integer({ min: 1, max: 200 }), weight: 2 },
   fc.integer({ min: 1, max: 3000 }),
 );
+
+/** The three ways a schema has order lines, each with a header and a schema. */
+export const ORDER_LINE_SCHEMAS = {
+  'by-position': {
+    header: 'order_id,customer_name,currency,product_name,quantity,unit_price',
+    schema: compileSchemaJson(
+      {
+        ...BUILT_IN_SCHEMA.spec,
+        name: 'by-position',
+        lines: 'by-position',
+        columns: BUILT_IN_SCHEMA.spec.columns.map((c) => (c.name === 'customer_name' || c.name === 'currency' ? { ...c, level: 'order' as const } : c)),
+      },
+      'by-position.json',
+    ),
+  },
+  'line column': {
+    header: 'order_id,line_number,customer_name,product_name,quantity,unit_price',
+    schema: compileSchemaJson(
+      {
+        ...BUILT_IN_SCHEMA.spec,
+        name: 'line-column',
+        key: ['order_id', 'line_number'],
+        columns: [...BUILT_IN_SCHEMA.spec.columns, { name: 'line_number', type: 'integer', required: true, min: 1, max: 100_000, aliases: [] }],
+      },
+      'line-column.json',
+    ),
+  },
+  'id line column': {
+    header: 'order_id,line_ref,customer_name,product_name,quantity,unit_price',
+    schema: compileSchemaJson(
+      {
+        ...BUILT_IN_SCHEMA.spec,
+        name: 'id-lines',
+        key: ['order_id', 'line_ref'],
+        columns: [...BUILT_IN_SCHEMA.spec.columns, { name: 'line_ref', type: 'id', required: true, maxLength: 16, aliases: [] }],
+      },
+      'id-lines.json',
+    ),
+  },
+} as const;
+
+export type OrderLineKind = keyof typeof ORDER_LINE_SCHEMAS;
+
+/** A generated file of order lines (its text is what a failing case shows). */
+export class OrderLinesFile {
+  constructor(
+    readonly kind: OrderLineKind,
+    readonly text: string,
+  ) {}
+  get bytes(): Buffer {
+    return Buffer.from(this.text);
+  }
+  get schema(): CompiledSchema {
+    return ORDER_LINE_SCHEMAS[this.kind].schema;
+  }
+}
+
+type LineRow = 'valid' | 'later' | 'conflict' | 'invalid' | 'fields' | 'blank' | 'multiline' | 'stray' | 'badKey';
+const LINE_ROW = fc.constantFrom<LineRow>('valid', 'valid', 'valid', 'later', 'later', 'later', 'conflict', 'invalid', 'fields', 'blank', 'multiline', 'stray', 'badKey');
+
+/** One row of order `id` (its `n`-th generated row), as the kind of schema writes it. */
+function orderLineRow(kind: OrderLineKind, id: string, n: number, row: LineRow, line: number, eol: string): string {
+  const second = kind === 'by-position' ? (row === 'later' ? ',' : row === 'conflict' ? 'Bob,USD' : 'Ann,EUR') : `${kind === 'line column' ? line : `X${line}`},${row === 'conflict' ? 'Bob' : 'Ann'}`;
+  const product = row === 'multiline' ? `"Widget${eol}more"` : `Pen ${n}`;
+  switch (row) {
+    case 'blank':
+      return '';
+    case 'fields':
+      return `${id},${second},${product},1`;
+    case 'invalid':
+      return `${id},${second},${product},x,1.50`;
+    case 'stray':
+      return `${id},${second},"${product},1,1.50`;
+    case 'badKey':
+      return `${id}#,${second},${product},1,1.50`;
+    default:
+      return `${id},${second},${product},${(n % 3) + 1},1.50`;
+  }
+}
+
+/**
+ * Files of order lines: runs of rows of one order (an order's id may come back later), rows that
+ * inherit or conflict with the order's first row, bad rows, rows without a readable order, blank
+ * lines, quoted line breaks and stray quotes; with a line column, lines that repeat.
+ */
+export const orderLinesFileArb: fc.Arbitrary<OrderLinesFile> = fc
+  .record({
+    kind: fc.constantFrom<OrderLineKind>('by-position', 'line column', 'id line column'),
+    eol: fc.constantFrom('\n', '\r\n'),
+    runs: fc.array(
+      fc.record({ id: fc.integer({ min: 1, max: 8 }), rows: fc.array(fc.tuple(LINE_ROW, fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 5 }) }),
+      { maxLength: 14 },
+    ),
+  })
+  .map(({ kind, eol, runs }) => {
+    const rows = runs.flatMap(({ id, rows: lines }) => lines.map(([row, line], n) => orderLineRow(kind, `O-${id}`, n, n === 0 && row === 'later' ? 'valid' : row, line, eol)));
+    const text = [ORDER_LINE_SCHEMAS[kind].header, ...rows].join(eol) + eol;
+    return new OrderLinesFile(kind, text);
+  });

@@ -15,8 +15,11 @@ import {
   type RangeReader,
 } from '../../../../functions/order-processor/contract/parts.ts';
 import type { ContractLimits } from '../../../../functions/order-processor/contract/limits.ts';
+import { ordersAcrossParts, PartOrders } from '../../../../functions/order-processor/contract/part-orders.ts';
 import type { SeenOrderIds } from '../../../../functions/order-processor/contract/rules.ts';
-import { FileRejectedError, type ContractEvent, type FileCounts } from '../../../../functions/order-processor/contract/types.ts';
+import type { CompiledSchema } from '../../../../functions/order-processor/contract/schema/compile.ts';
+import { FileRejectedError, type ContractContext, type ContractEvent, type FileCounts } from '../../../../functions/order-processor/contract/types.ts';
+import { hasOrderLines, OrdersWithRejectedLines } from '../../../../functions/order-processor/contract/whole-orders.ts';
 import { chunked, makeContext } from './reading.ts';
 
 /** Reads [start, end) of `data` in pieces of `piece` bytes, counting the reads. */
@@ -47,14 +50,27 @@ function verdictOf(error: unknown): Verdict {
 }
 
 /** The events of a sequential read and its verdict (the oracle). */
-export async function readSequentially(data: Uint8Array, limits?: ContractLimits, piece?: number): Promise<Outcome> {
+export async function readSequentially(data: Uint8Array, limits?: ContractLimits, piece?: number, extra: Partial<ContractContext> = {}): Promise<Outcome> {
   const events: ContractEvent[] = [];
   try {
-    for await (const event of readOrders(chunked(data, piece), makeContext({ limits }))) events.push(event);
+    for await (const event of readOrders(chunked(data, piece), makeContext({ limits, ...extra }))) events.push(event);
     return { events, rejection: null };
   } catch (error) {
     return { events, rejection: verdictOf(error) };
   }
+}
+
+/**
+ * The oracle of a file with order lines: the events of its second sequential read, given the
+ * orders with a rejected line its first read found (contract/whole-orders.ts), as the processor's
+ * pass 2 and `validate` see them.
+ */
+export async function readTwiceSequentially(data: Uint8Array, schema: CompiledSchema, limits?: ContractLimits): Promise<Outcome> {
+  const first = await readSequentially(data, limits, undefined, { schema });
+  if (first.rejection) return first;
+  const orders = new OrdersWithRejectedLines();
+  for (const event of first.events) orders.observe(event);
+  return readSequentially(data, limits, undefined, { schema, rejectedOrders: orders.orders });
 }
 
 /** Reads one part; its events, and the rejection it throws if any. */
@@ -65,11 +81,12 @@ export async function readPart(
   seen: SeenOrderIds,
   limits?: ContractLimits,
   observe?: (event: ContractEvent) => void,
+  extra: Partial<ContractContext> = {},
 ): Promise<{ events: ContractEvent[]; rejection: FileRejectedError | undefined }> {
   const part = partReading(plan, index);
   const events: ContractEvent[] = [];
   try {
-    for await (const event of readOrders(read(part.start.offset, part.end), makeContext({ limits, part, seen }))) {
+    for await (const event of readOrders(read(part.start.offset, part.end), makeContext({ limits, part, seen, ...extra }))) {
       observe?.(event);
       events.push(event);
     }
@@ -87,21 +104,26 @@ function verdictAcross(rejections: (FileRejectedError | undefined)[]): Verdict |
 }
 
 /** Plans, or the rejection planning throws. */
-export async function plan(read: RangeReader, size: number, chunkBytes: number, limits?: ContractLimits): Promise<FilePlan | Verdict> {
+export async function plan(read: RangeReader, size: number, chunkBytes: number, limits?: ContractLimits, schema?: CompiledSchema): Promise<FilePlan | Verdict> {
   try {
-    return await planParts(read, size, { chunkBytes, concurrency: 3, limits });
+    return await planParts(read, size, { chunkBytes, concurrency: 3, limits, ...(schema ? { schema } : {}) });
   } catch (error) {
     return verdictOf(error);
   }
 }
 
-/** Every part read in order with one seen map for the file. */
-export async function readInOrder(read: RangeReader, filePlan: FilePlan, limits?: ContractLimits): Promise<Outcome> {
+/**
+ * Every part read in order with one seen map for the file (and, with order lines, each order's
+ * valid rows so far: an `id` line column numbers an order's rows on from there).
+ */
+export async function readInOrder(read: RangeReader, filePlan: FilePlan, limits?: ContractLimits, schema?: CompiledSchema): Promise<Outcome> {
   const seen: SeenOrderIds = new Map();
+  const linesBefore = new Map<string, number>();
   const events: ContractEvent[] = [];
   const rejections: (FileRejectedError | undefined)[] = [];
   for (const part of filePlan.parts) {
-    const result = await readPart(read, filePlan, part.index, seen, limits);
+    const result = await readPart(read, filePlan, part.index, seen, limits, undefined, schema ? { schema, linesBefore: new Map(linesBefore) } : {});
+    for (const event of result.events) if (event.kind === 'valid') linesBefore.set(event.order.order_id, (linesBefore.get(event.order.order_id) ?? 0) + 1);
     events.push(...result.events);
     rejections.push(result.rejection);
   }
@@ -122,25 +144,54 @@ const tally = (events: ContractEvent[]) => ({
  * The parallel model: every part scanned with an empty seen map (its digest kept), the digests
  * merged (as sorted async streams), then every part read again with its seeds only.
  */
-export async function readInParallel(read: RangeReader, filePlan: FilePlan, limits?: ContractLimits): Promise<ParallelOutcome> {
+export async function readInParallel(read: RangeReader, filePlan: FilePlan, limits?: ContractLimits, schema?: CompiledSchema): Promise<ParallelOutcome> {
+  const lines = schema && hasOrderLines(schema) ? schema.lines : null;
   const scans = await Promise.all(
     filePlan.parts.map(async (part) => {
       const digest = new FirstSeenDigest();
-      const scan = await readPart(read, filePlan, part.index, digest.seen, limits, (event) => digest.observe(event));
-      return { ...scan, digest: digest.entries() };
+      const orders = schema ? PartOrders.of(schema) : null;
+      const observe = (event: ContractEvent) => {
+        digest.observe(event);
+        orders?.observe(event);
+      };
+      const scan = await readPart(read, filePlan, part.index, digest.seen, limits, observe, schema ? { schema } : {});
+      return { ...scan, digest: digest.entries(), orders: orders?.entries() ?? [] };
     }),
   );
   const rejection = firstRejection(scans.map((scan) => scan.rejection));
   if (rejection) return { events: [], rejection: verdictOf(rejection), counts: [] };
-  const seeds = filePlan.parts.map(() => ({ seen: new Map() as SeenOrderIds, demoted: 0 }));
+  const seeds = filePlan.parts.map(() => ({ seen: new Map() as SeenOrderIds, demoted: 0, rejectedOrders: new Map<string, number>(), linesBefore: new Map<string, number>() }));
   const streams = scans.map((scan) => (async function* () { yield* scan.digest; })());
-  for await (const entry of mergeDigests(streams)) {
-    const target = seeds[entry.part];
-    if (!target) throw new Error(`a seed for part ${entry.part}, which the plan does not have`);
-    target.seen.set(entry.id, entry.line);
-    if (entry.demoted) target.demoted++;
+  async function* seedsOf() {
+    for await (const entry of mergeDigests(streams)) {
+      const target = seeds[entry.part];
+      if (!target) throw new Error(`a seed for part ${entry.part}, which the plan does not have`);
+      target.seen.set(entry.id, entry.line);
+      // With order lines the order digests say which rows the second read rejects.
+      if (entry.demoted && !lines) target.demoted++;
+      yield entry;
+    }
   }
-  const rereads = await Promise.all(filePlan.parts.map((part) => readPart(read, filePlan, part.index, seeds[part.index]?.seen ?? new Map(), limits)));
+  if (lines && lines !== 'one') {
+    for await (const order of ordersAcrossParts(scans.map((scan) => scan.orders), seedsOf(), lines)) {
+      for (const one of order.parts) {
+        const target = seeds[one.part];
+        if (!target) throw new Error(`an order seed for part ${one.part}, which the plan does not have`);
+        target.demoted += one.demoted;
+        if (one.badLine > 0) target.rejectedOrders.set(one.id, one.badLine);
+        if (one.before > 0) target.linesBefore.set(one.id, one.before);
+      }
+    }
+  } else {
+    for await (const entry of seedsOf()) void entry;
+  }
+  const rereads = await Promise.all(
+    filePlan.parts.map((part) => {
+      const seeded = seeds[part.index];
+      const extra: Partial<ContractContext> = schema && seeded ? { schema, rejectedOrders: seeded.rejectedOrders, linesBefore: seeded.linesBefore } : {};
+      return readPart(read, filePlan, part.index, seeded?.seen ?? new Map(), limits, undefined, extra);
+    }),
+  );
   const events = rereads.flatMap((reread) => reread.events);
   const counts = scans.map((scan, i) => {
     const scanned = tally(scan.events);

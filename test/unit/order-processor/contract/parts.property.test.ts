@@ -8,9 +8,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_BYTES } from '../../../../functions/order-processor/contract/limits.ts';
+import { LineSplitter, type LineItem } from '../../../../functions/order-processor/contract/lines.ts';
+import { RecordAssembler } from '../../../../functions/order-processor/contract/records.ts';
 import { isBlank, tokenizeLine } from '../../../../functions/order-processor/contract/tokenizer.ts';
-import { CHUNK_BYTES, EOL, fileArb, HEADERS, ID, recordArb } from './parts-files.ts';
-import { isPlan, memoryReader, plan, readInOrder, readInParallel, readSequentially, type Outcome } from './parts-reading.ts';
+import { CHUNK_BYTES, EOL, fileArb, HEADERS, ID, orderLinesFileArb, recordArb } from './parts-files.ts';
+import { isPlan, memoryReader, plan, readInOrder, readInParallel, readSequentially, readTwiceSequentially, type Outcome } from './parts-reading.ts';
 
 const PIECE = fc.constantFrom(1, 3, 17, 64 * 1024);
 
@@ -119,6 +121,103 @@ describe('reading a file in parts, property-based', () => {
     );
   });
 });
+
+describe('reading a file of order lines in parts, property-based', () => {
+  it('gives, read part by part with one seen map, the events of one sequential read', async () => {
+    await fc.assert(
+      fc.asyncProperty(orderLinesFileArb, CHUNK_BYTES, async (file, chunkBytes) => {
+        // Prepare
+        const expected = await readSequentially(file.bytes, undefined, undefined, { schema: file.schema });
+        const read = memoryReader(file.bytes, 17);
+
+        // Act
+        const planned = await plan(read, file.bytes.length, chunkBytes, undefined, file.schema);
+        const outcome = isPlan(planned) ? await readInOrder(read, planned, undefined, file.schema) : { events: [], rejection: planned };
+
+        // Assess
+        expect(comparable(outcome)).toBe(comparable(expected));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives, scanned in parallel and re-read with the seeds and the orders decided across parts, the events of the second sequential read and exact counts from the scans', async () => {
+    const partCounts: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(orderLinesFileArb, CHUNK_BYTES, async (file, chunkBytes) => {
+        // Prepare
+        const expected = await readTwiceSequentially(file.bytes, file.schema);
+        const read = memoryReader(file.bytes, 29);
+
+        // Act
+        const planned = await plan(read, file.bytes.length, chunkBytes, undefined, file.schema);
+        if (!isPlan(planned)) throw new Error(`the file was rejected: ${planned.reason}`);
+        const outcome = await readInParallel(read, planned, undefined, file.schema);
+
+        // Assess
+        expect(comparable(outcome)).toBe(comparable(expected));
+        for (const { adjusted, reread } of outcome.counts) expect(adjusted).toEqual(reread);
+        partCounts.push(planned.parts.length);
+      }),
+      { numRuns: 400 },
+    );
+    // Most files are really split, many in several parts.
+    expect(partCounts.filter((n) => n > 1).length).toBeGreaterThan(partCounts.length / 2);
+    expect(Math.max(...partCounts)).toBeGreaterThan(5);
+  });
+
+  it('cuts only between two orders: the record before a cut and the one after it belong to different orders', async () => {
+    await fc.assert(
+      fc.asyncProperty(orderLinesFileArb, CHUNK_BYTES, async (file, chunkBytes) => {
+        // Prepare
+        const { events } = await readSequentially(file.bytes, undefined, undefined, { schema: file.schema });
+        const header = events[0];
+        if (header?.kind !== 'header') throw new Error('no header');
+        const orderKey = file.schema.orderKey(header.header);
+        const read = memoryReader(file.bytes);
+
+        // Act
+        const planned = await plan(read, file.bytes.length, chunkBytes, undefined, file.schema);
+        if (!isPlan(planned)) throw new Error('the file was rejected');
+
+        // Assess: the oracle reads the records of the whole file, each cell as it is
+        const records = physicalRecords(file.bytes, header.header.raw.length, orderKey);
+        for (const part of planned.parts.slice(1)) {
+          const at = records.findIndex((r) => r.start === part.start.offset);
+          expect(at).toBeGreaterThan(0);
+          const after = records[at];
+          const before = records.slice(0, at).reverse().find((r) => r.key !== null);
+          expect(after?.key).not.toBeNull();
+          expect(after?.key).not.toBe(before?.key);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** The records of a file as a sequential read finds them, with the order each belongs to (null: none). */
+function physicalRecords(bytes: Buffer, fields: number, orderKey: (cells: readonly string[]) => string | null): { start: number; key: string | null }[] {
+  const out: { start: number; key: string | null }[] = [];
+  const records = new RecordAssembler({ fields, columnAt: () => null, nameAt: () => undefined }, (record) => {
+    if (record.kind === 'empty') return;
+    const placed = record.kind === 'fields' && record.cells.length === fields && !isBlank(record.cells) ? orderKey(record.cells) : null;
+    out.push({ start: record.span.start, key: placed });
+  });
+  const splitter = new LineSplitter(MAX_RECORD_BYTES, Number.POSITIVE_INFINITY, () => '', 0, 1);
+  let header = true;
+  const onLine = (item: LineItem) => {
+    if (header) {
+      if (item.kind === 'line') header = false;
+      return;
+    }
+    records.push(item);
+  };
+  splitter.push(bytes, onLine);
+  splitter.end(onLine);
+  records.end();
+  return out;
+}
 
 interface PhysicalLineOf {
   number: number;

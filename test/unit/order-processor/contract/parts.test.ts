@@ -11,7 +11,8 @@ import { FileRejectedError } from '../../../../functions/order-processor/contrac
 import { plan, isPlan, memoryReader, readInOrder, readPart, readSequentially, type Outcome } from './parts-reading.ts';
 import { makeContext, MINIMAL_HEADER, outline, readAll } from './reading.ts';
 import { readOrders } from '../../../../functions/order-processor/contract/reader.ts';
-import { loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
+import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchemaJson, loadSchemaFile } from '../../../../functions/order-processor/contract/schema/load.ts';
 
 const H = MINIMAL_HEADER; // 55 bytes
 const HINT = 'expected a closing " at the end of the same value (write a literal quote inside a value as "")';
@@ -231,6 +232,33 @@ describe('planParts', () => {
   ])('refuses a %s that is not a whole number of at least 1', async (name, options) => {
     // Act + Assess
     await expect(planParts(memoryReader(Buffer.from(H)), 55, options)).rejects.toThrow(new RegExp(`${name} must be a whole number`));
+  });
+});
+
+describe('planParts with order lines', () => {
+  const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
+  const planLines = (bytes: Buffer, chunkBytes: number) => planParts(memoryReader(bytes, 64 * 1024), bytes.length, { chunkBytes, schema });
+
+  it('moves each cut on to the first line starting another order than the record before it', async () => {
+    // Prepare: header 0-56, A-1 rows on lines 2-4 (56-104), B-1 on line 5 (104) and on lines 6-7
+    // (a quoted line break), C-1 on line 8 (143), D-1 on line 9 (158)
+    const text = `${H}\nA-1,Ann,Pen,1,1\nA-1,Ann,Ink,1,1\nA-1,Ann,Pad,1,1\nB-1,Bob,Pen,1,1\nB-1,Bob,"Cup\nblue",1,1\nC-1,Cy,Pen,1,1\nD-1,Di,Pen,1,1\n`;
+    // Act: nominal cuts at 60 (inside line 2) and 120 (line 6)
+    const planned = await planLines(Buffer.from(text), 60);
+    // Assess: 60 → line 3 reads as a record of its own (A-1), on to line 5 (B-1); 120 → line 8
+    // is the first to read as a record of its own (what came before it is not known there), on to line 9 (D-1)
+    expect(startsOf(planned)).toEqual([[0, 1], [104, 5], [158, 9]]);
+  });
+
+  it('gives up a cut when no other order starts within 100,001 records of it (the part goes on to the next cut)', async () => {
+    // Prepare: one order of 250,000 rows, then another; a single nominal cut in the middle
+    const far = Buffer.from(`${H}\n${'A-1,Ann,Pen,1,1\n'.repeat(250_000)}B-1,Bob,Pen,1,1\n`);
+    const near = Buffer.from(`${H}\n${'A-1,Ann,Pen,1,1\n'.repeat(150_000)}B-1,Bob,Pen,1,1\n`);
+    // Act
+    const [gaveUp, found] = [await planLines(far, Math.ceil(far.length / 2) + 1), await planLines(near, Math.ceil(near.length / 2) + 1)];
+    // Assess
+    expect(startsOf(gaveUp)).toEqual([[0, 1]]);
+    expect(startsOf(found)).toEqual([[0, 1], [near.length - 16, 150_002]]);
   });
 });
 

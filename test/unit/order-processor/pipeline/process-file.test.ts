@@ -4,6 +4,7 @@ import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/
 import { compileSchemaJson } from '../../../../functions/order-processor/contract/schema/load.ts';
 import { processFile } from '../../../../functions/order-processor/pipeline/process-file.ts';
 import type { ReadOrders } from '../../../../functions/order-processor/pipeline/ports.ts';
+import { partsPorts } from './parts/fixtures.ts';
 import { blank, memoryPorts, objectRef, rejected, scriptedReader, valid } from './ports.ts';
 
 const TEXT = 'order_id,quantity\nA-1,1\n';
@@ -59,16 +60,18 @@ describe('processFile', () => {
     expect(env.objects.copies).toEqual([{ from: ref.key, to: result.kind === 'done' ? result.keys.archive : '' }]);
   });
 
-  it('reads a file of order lines whole, however large, even where files are split', async () => {
-    // Prepare: parts from 1 byte; the schema numbers lines by position
-    const ref = objectRef({ size: 6 * 1024 ** 3 });
-    const env = memoryPorts(ref, TEXT);
+  it('plans a file of order lines in parts like any other above the threshold, cut between its orders', async () => {
+    // Prepare: parts of 40 bytes; the schema numbers lines by position
+    const text = ['order_id,customer_name,product_name,quantity,unit_price', 'O-1,Ann,Pen,1,1', 'O-1,Ann,Ink,1,1', 'O-1,Ann,Pad,1,1', 'O-2,Bob,Cup,1,1', 'O-2,Bob,Mug,1,1', ''].join('\n');
+    const env = partsPorts(text, { chunkBytes: 40 });
     const schema = compileSchemaJson({ ...BUILT_IN_SCHEMA.spec, name: 'lines', lines: 'by-position' }, 'lines.json');
     // Act
-    const result = await processFile(ref, { ...env.ports, parts: { ...env.ports.parts, thresholdBytes: 1 }, contract: { schema } });
-    // Assess
-    expect(result.kind === 'done' && result.outcome.status).toBe('PROCESSED');
-    expect(env.objects.opens).toBe(2);
+    const result = await processFile(env.ref, { ...env.ports, contract: { schema } });
+    // Assess: the nominal cut (byte 40, inside O-1's rows) moves to O-2's first row
+    expect(result).toEqual({ kind: 'planned', parts: 2 });
+    expect(env.queue.sent.map((m) => m.part)).toEqual([0, 1]);
+    const plan = JSON.parse(env.objects.read(`staging/${env.ledger.item(env.ref)?.ingestion_id}/plan.json`)?.toString() ?? '{}') as { plan: { parts: { start: { line: number } }[] } };
+    expect(plan.plan.parts.map((p) => p.start.line)).toEqual([1, 5]);
   });
 
   it('gives pass 2 the orders pass 1 found with a rejected line, and writes none of their lines', async () => {

@@ -13,6 +13,7 @@ import { compileSchema, type CompiledSchema } from '../../../../../functions/ord
 import type { LedgerItem } from '../../../../../functions/order-processor/ledger-item.ts';
 import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
 import { memoryPorts, objectRef } from '../ports.ts';
+import { orderLinesFileArb } from '../../contract/parts-files.ts';
 import { deliverAll, partsPorts } from './fixtures.ts';
 
 const HEADER = 'order_id,customer_name,product_name,quantity,unit_price';
@@ -50,10 +51,10 @@ function csv(rows: Row[], eol: string, bom: boolean, unknown: boolean): string {
 }
 
 /** What a person sees of a file's outcome. */
-const OUTCOME_FIELDS = ['status', 'rows', 'written', 'rejected', 'blank', 'reason', 'first_errors', 'processed_key', 'archive_key', 'failed_key', 'errors_key'] as const;
+const OUTCOME_FIELDS = ['status', 'rows', 'written', 'orders_written', 'rejected', 'blank', 'reason', 'first_errors', 'processed_key', 'archive_key', 'failed_key', 'errors_key'] as const;
 const outcomeOf = (item: Partial<LedgerItem> | undefined) => Object.fromEntries(OUTCOME_FIELDS.map((f) => [f, item?.[f] ?? null]));
 
-async function whole(text: string, schema: CompiledSchema | undefined) {
+async function whole(text: string, schema?: CompiledSchema) {
   const ref = objectRef({ size: Buffer.byteLength(text) });
   const env = memoryPorts(ref, text);
   await processFile(ref, { ...env.ports, readOrders, ...(schema ? { contract: { schema } } : {}) });
@@ -69,6 +70,21 @@ async function split(text: string, chunkBytes: number, seed: number, schema: Com
   const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   await deliverAll(env.queue, ports, random);
   return { env, outcome: env.ledger.item(env.ref) };
+}
+
+type Run = Awaited<ReturnType<typeof whole>> | Awaited<ReturnType<typeof split>>;
+
+/** The same outcome, the same cleaned CSV and errors report byte for byte, the same items, the same orders re-imported. */
+function expectSameEnd(one: Run, parts: Run): void {
+  expect(outcomeOf(parts.outcome)).toEqual(outcomeOf(one.outcome));
+  for (const key of ['processed_key', 'errors_key'] as const) {
+    const at = one.outcome?.[key];
+    if (at) expect(parts.env.objects.read(at)?.toString()).toBe(one.env.objects.read(at)?.toString());
+  }
+  const items = (env: Run['env']) => env.orders.flatMap((o) => o.items).sort((a, b) => Number(a.source_line) - Number(b.source_line));
+  expect(items(parts.env)).toEqual(items(one.env));
+  const pruned = (env: Run['env']) => [...new Set(env.orderLines.calls.flatMap((c) => c.orderIds))].sort();
+  expect(pruned(parts.env)).toEqual(pruned(one.env));
 }
 
 describe('a file processed in parts', () => {
@@ -89,15 +105,9 @@ describe('a file processed in parts', () => {
           // Act
           const [one, parts] = [await whole(text, schema), await split(text, chunkBytes, seed, schema)];
           // Assess
-          expect(outcomeOf(parts.outcome)).toEqual(outcomeOf(one.outcome));
-          for (const key of ['processed_key', 'errors_key'] as const) {
-            const at = one.outcome?.[key];
-            if (at) expect(parts.env.objects.read(at)?.toString()).toBe(one.env.objects.read(at)?.toString());
-          }
+          expectSameEnd(one, parts);
           const cleaned = one.outcome?.processed_key ? one.env.objects.read(one.outcome.processed_key)?.toString() : undefined;
           if (keep && cleaned) expect(cleaned.slice(0, cleaned.indexOf('\r\n'))).toContain(',order_date,sales_channel,notes,total_amount,');
-          const items = (env: typeof one.env) => env.orders.flatMap((o) => o.items).sort((a, b) => Number(a.source_line) - Number(b.source_line));
-          expect(items(parts.env)).toEqual(items(one.env));
           partCounts.push(parts.outcome?.parts ?? 1);
           if ((parts.outcome?.parts ?? 1) > 1) expect(parts.env.objects.keysUnder('staging/')).toEqual([]);
         },
@@ -108,4 +118,21 @@ describe('a file processed in parts', () => {
     expect(partCounts.filter((n) => n > 1).length).toBeGreaterThan(partCounts.length / 3);
     expect(Math.max(...partCounts)).toBeGreaterThan(5);
   }, 60_000);
+
+  it('ends exactly as the same bytes processed whole for a file of order lines, its orders straddling cuts', async () => {
+    const partCounts: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(orderLinesFileArb, fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1, max: 1000 }), async (file, chunkBytes, seed) => {
+        // Act
+        const [one, parts] = [await whole(file.text, file.schema), await split(file.text, chunkBytes, seed, file.schema)];
+        // Assess
+        expectSameEnd(one, parts);
+        partCounts.push(parts.outcome?.parts ?? 1);
+        if ((parts.outcome?.parts ?? 1) > 1) expect(parts.env.objects.keysUnder('staging/')).toEqual([]);
+      }),
+      { numRuns: 120 },
+    );
+    expect(partCounts.filter((n) => n > 1).length).toBeGreaterThan(partCounts.length / 3);
+    expect(Math.max(...partCounts)).toBeGreaterThan(5);
+  }, 120_000);
 });
