@@ -36,6 +36,12 @@ export interface WriterOptions {
   random?: () => number;
   /** Called before each retry (for logs). */
   onRetry?: (info: { attempt: number; delayMs: number; unprocessed: number; error?: string }) => void;
+  /**
+   * Awaited before a batch is sent, with the rows sent so far including that batch (batches go in
+   * the order the items were put); the batch waits, the producer does not. A rejection fails the
+   * batch like a write error.
+   */
+  beforeSend?: (rowsSent: number) => Promise<void>;
 }
 
 const RETRYABLE_ERROR_NAMES = new Set([
@@ -137,6 +143,7 @@ export class DynamoBatchWriter implements OrderSink {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
   private confirmed = 0;
+  private sent = 0;
   private readonly concurrency: number;
   private readonly deadlineMs: number;
   private readonly baseDelayMs: number;
@@ -202,7 +209,11 @@ export class DynamoBatchWriter implements OrderSink {
     this.bufferKeys = new Set();
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     this.throwIfFailed();
-    const request: Promise<void> = this.writeWithRetry(batch)
+    this.sent += batch.length;
+    const { beforeSend } = this.options;
+    const rowsSent = this.sent;
+    const send = beforeSend ? beforeSend(rowsSent).then(() => this.writeWithRetry(batch)) : this.writeWithRetry(batch);
+    const request: Promise<void> = send
       .catch((error: unknown) => {
         // Stored, not thrown here: the producer sees it on its next put() or flush().
         this.failure ??= error;

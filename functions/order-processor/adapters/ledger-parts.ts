@@ -4,7 +4,7 @@
  * superseded plan or a final file is never changed, each part is counted once, and each step
  * (DECIDE, CONCLUDE) is claimed by one invocation at a time.
  */
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LEDGER } from '../resource-names.ts';
 import type { LedgerItem, FilePhase } from '../ledger-item.ts';
 import type { PhaseCondition } from '../pipeline/ports.ts';
@@ -125,9 +125,10 @@ export async function markPart(
 /**
  * Records that part `part` has upserted `rows` rows so far (the most any of its receives
  * confirmed), before it can fail: a file whose part fails for good then counts them as written.
- * Best kept: only while the item is PROCESSING under this plan in WRITE; never lowers the figure.
+ * Only while the item is PROCESSING under this plan in WRITE (false otherwise); never lowers the
+ * figure (true then too: it is recorded).
  */
-export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: string, pk: string, planId: string, part: number, rows: number): Promise<void> {
+export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: string, pk: string, planId: string, part: number, rows: number): Promise<boolean> {
   try {
     await doc.send(
       new UpdateCommand({
@@ -139,7 +140,76 @@ export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: str
         ExpressionAttributeValues: { ':rows': rows, ':plan': planId, ':processing': 'PROCESSING', ':write': 'WRITE' satisfies FilePhase },
       }),
     );
+    return true;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+  }
+  // Not noted: already as high, or the file is not in WRITE under this plan any more.
+  const out = await doc.send(new GetCommand({ TableName: tableName, Key: { [LEDGER.hashKey]: pk }, ConsistentRead: true }));
+  const item = out.Item as LedgerItem | undefined;
+  return item?.status === 'PROCESSING' && item.phase === 'WRITE' && (item.plan_id ?? item.attempt_id) === planId;
+}
+
+/**
+ * A file read whole is its one part, part 0: before a batch is sent, the rows this ingestion has
+ * sent so far (in file order) and pass 1's counts, while the item is PROCESSING and not in parts;
+ * never lowers the figure.
+ */
+export async function noteWholeSent(doc: DynamoDBDocumentClient, tableName: string, pk: string, rowsSent: number, planned: NonNullable<LedgerItem['planned']>): Promise<void> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LEDGER.hashKey]: pk },
+        // The whole map: a file read whole has no other part.
+        UpdateExpression: 'SET #loaded = :loaded, #planned = :planned',
+        ConditionExpression: '#status = :processing AND (attribute_not_exists(#phase) OR #phase = :plan) AND (attribute_not_exists(#loaded.#part) OR #loaded.#part < :rows)',
+        ExpressionAttributeNames: { '#loaded': 'parts_loaded', '#part': '0', '#planned': 'planned', '#status': 'status', '#phase': 'phase' },
+        ExpressionAttributeValues: { ':loaded': { '0': rowsSent }, ':rows': rowsSent, ':planned': planned, ':processing': 'PROCESSING', ':plan': 'PLAN' satisfies FilePhase },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * Adds a late part's rows to its FAILED file (parts/fail-file.ts), once: only while the part's
+ * noted figure is still `before` and `written` is still what the caller read (else false: read again).
+ */
+export async function amendFailed(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  planId: string,
+  part: { index: number; before: number; rows: number },
+  expect: { written: number },
+  values: Required<Pick<LedgerItem, 'written' | 'orders_written' | 'unloaded' | 'reason'>>,
+): Promise<boolean> {
+  const set = setExpression({ ...values });
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LEDGER.hashKey]: pk },
+        UpdateExpression: `${set.expression}, #loaded.#part = :rows`,
+        ConditionExpression: `${UNDER_PLAN} AND #status = :failed AND #written = :before_written AND ${
+          part.before === 0 ? '(attribute_not_exists(#loaded.#part) OR #loaded.#part = :zero)' : '#loaded.#part = :before'
+        }`,
+        ExpressionAttributeNames: { ...set.names, ...PLAN_NAMES, '#loaded': 'parts_loaded', '#part': String(part.index), '#status': 'status', '#written': 'written' },
+        ExpressionAttributeValues: {
+          ...set.values,
+          ':rows': part.rows,
+          ':plan': planId,
+          ':failed': 'FAILED',
+          ':before_written': expect.written,
+          ...(part.before === 0 ? { ':zero': 0 } : { ':before': part.before }),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
 }

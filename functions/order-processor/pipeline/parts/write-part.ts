@@ -10,10 +10,11 @@ import type { Attempt } from '../claim.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { writeRows, writeTargets } from '../write.ts';
 import { parseSeeds } from './digests.ts';
+import { addLateRows } from './fail-file.ts';
 import { openPart, partContext } from './scan-part.ts';
 import { stagingKeys, writeStaged, type PartWrite, type StoredDecision, type StoredPlan } from './staging.ts';
 
-type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter' | 'ledger'>;
+type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter' | 'ledger' | 'log' | 'metrics'>;
 
 export async function writePart(attempt: Attempt, stored: StoredPlan, decision: StoredDecision, part: number, ports: WritePorts): Promise<PartWrite> {
   const { bucket } = attempt.ref;
@@ -27,7 +28,11 @@ export async function writePart(attempt: Attempt, stored: StoredPlan, decision: 
     seen = parseSeeds(text);
   }
   const targets = writeTargets(bucket, { cleaned: keys.cleaned(part), errors: keys.errors(part) }, expected, ports);
-  const noteLoaded = () => ports.ledger.notePartLoaded(attempt.pk, attempt.attemptId, part, targets.orders.written);
+  // A file another part has failed meanwhile gets the rows added to its count (fail-file.ts).
+  const noteLoaded = async () => {
+    const rows = targets.orders.written;
+    if (!(await ports.ledger.notePartLoaded(attempt.pk, attempt.attemptId, part, rows))) await addLateRows(attempt.pk, attempt.attemptId, part, rows, ports);
+  };
   const body = await openPart(stored, part, ports);
   let result;
   try {

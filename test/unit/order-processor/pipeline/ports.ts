@@ -24,6 +24,8 @@ import type {
   PartMark,
   PartsQueue,
   PhaseCondition,
+  PlannedCounts,
+  LateRowsValues,
   PrunedLines,
   ProcessorPorts,
   ReadOrders,
@@ -312,9 +314,22 @@ export class MemoryLedger implements LedgerPort {
   }
   async notePartLoaded(pk: string, planId: string, part: number, rows: number) {
     const item = this.items.get(pk);
-    if (!item || underPlan(item) !== planId || item.status !== 'PROCESSING' || item.phase !== 'WRITE') return;
+    if (!item || underPlan(item) !== planId || item.status !== 'PROCESSING' || item.phase !== 'WRITE') return false;
     const before = item.parts_loaded?.[String(part)];
     if (before === undefined || before < rows) item.parts_loaded = { ...item.parts_loaded, [String(part)]: rows };
+    return true;
+  }
+  async noteWholeSent(pk: string, rowsSent: number, planned: PlannedCounts) {
+    const item = this.items.get(pk);
+    if (!item || item.status !== 'PROCESSING' || (item.phase && item.phase !== 'PLAN')) return;
+    if ((item.parts_loaded?.['0'] ?? -1) < rowsSent) Object.assign(item, { parts_loaded: { '0': rowsSent }, planned });
+  }
+  async amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number }, expect: { written: number }, values: LateRowsValues) {
+    const item = this.items.get(pk);
+    if (!item || underPlan(item) !== planId || item.status !== 'FAILED' || item.written !== expect.written) return false;
+    if ((item.parts_loaded?.[String(part.index)] ?? 0) !== part.before) return false;
+    Object.assign(item, values, { parts_loaded: { ...item.parts_loaded, [String(part.index)]: part.rows } });
+    return true;
   }
   async release(pk: string, attemptId: string, reason: string, content: string | null) {
     this.released.push({ pk, attemptId, reason, content });
