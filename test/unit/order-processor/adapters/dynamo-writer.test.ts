@@ -47,6 +47,55 @@ describe('DynamoBatchWriter', () => {
     expect(batches.every((b) => b.length <= MAX_BATCH_SIZE)).toBe(true);
   });
 
+  it('sends no batch before beforeSend, given the rows sent so far including it, has resolved', async () => {
+    // Prepare: notes resolve only when the test lets them
+    const events: string[] = [];
+    const pending: (() => void)[] = [];
+    const writer = new DynamoBatchWriter(
+      async (items) => {
+        events.push(`send ${items.length}`);
+        return [];
+      },
+      {
+        keyOf,
+        concurrency: 4,
+        beforeSend: (rows) => {
+          events.push(`note ${rows}`);
+          return new Promise<void>((resolve) => pending.push(resolve));
+        },
+      },
+    );
+    // Act
+    for (let i = 0; i < 60; i++) await writer.put(item(i));
+    const flushing = writer.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    const beforeNotes = [...events];
+    for (const resolve of pending) resolve();
+    await flushing;
+    // Assess
+    expect(beforeNotes).toEqual(['note 25', 'note 50', 'note 60']);
+    expect(events.slice(3).sort()).toEqual(['send 10', 'send 25', 'send 25']);
+    expect(writer.written).toBe(60);
+  });
+
+  it('fails the batch, and flush, when beforeSend rejects: nothing of it is sent', async () => {
+    // Prepare
+    const sent: number[] = [];
+    const writer = new DynamoBatchWriter(
+      async (items) => {
+        sent.push(items.length);
+        return [];
+      },
+      { keyOf, beforeSend: async () => Promise.reject(new Error('ledger unavailable')) },
+    );
+    // Act
+    for (let i = 0; i < 10; i++) await writer.put(item(i));
+    // Assess
+    await expect(writer.flush()).rejects.toThrow('ledger unavailable');
+    expect(sent).toEqual([]);
+    expect(writer.written).toBe(0);
+  });
+
   it('never puts the same key twice in one batch (flushes first)', async () => {
     // Prepare
     const batches: WriteItem[][] = [];

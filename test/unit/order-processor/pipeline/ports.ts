@@ -21,6 +21,7 @@ import type {
   ObjectStore,
   OrderLinesPort,
   OrderSink,
+  OrderWriterOptions,
   PartMark,
   PartsQueue,
   PhaseCondition,
@@ -135,7 +136,10 @@ export class MemoryOrders implements OrderSink {
   items: Record<string, unknown>[] = [];
   /** Confirm fewer writes than were put (a writer that lost some). */
   lose = 0;
+  /** Each item is a batch of its own: `beforeSend` is awaited before it counts as sent. */
+  constructor(private readonly options: OrderWriterOptions = {}) {}
   async put(item: Record<string, unknown>) {
+    await this.options.beforeSend?.(this.items.length + 1);
     this.items.push(item);
   }
   async flush() {}
@@ -411,8 +415,8 @@ export function memoryPorts(ref = objectRef(), text?: string) {
   const ports = {
     objects,
     ledger,
-    openOrderWriter: () => {
-      const sink = new MemoryOrders();
+    openOrderWriter: (options?: OrderWriterOptions) => {
+      const sink = new MemoryOrders(options);
       orders.push(sink);
       return sink;
     },
