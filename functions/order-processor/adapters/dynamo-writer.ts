@@ -38,7 +38,7 @@ export interface WriterOptions {
   onRetry?: (info: { attempt: number; delayMs: number; unprocessed: number; error?: string }) => void;
   /**
    * Awaited before a batch is sent, with the rows sent so far including that batch (batches go in
-   * the order the items were put); the batch waits, the producer does not. A rejection fails the
+   * the order the items were put); the batch waits in its request slot. A rejection fails the
    * batch like a write error.
    */
   beforeSend?: (rowsSent: number) => Promise<void>;
@@ -144,9 +144,6 @@ export class DynamoBatchWriter implements OrderSink {
   private failure: unknown = null;
   private confirmed = 0;
   private sent = 0;
-  /** Requests being sent (at most `concurrency`), and the batches waiting for one of their slots. */
-  private sending = 0;
-  private readonly slotWaiters: (() => void)[] = [];
   private readonly concurrency: number;
   private readonly deadlineMs: number;
   private readonly baseDelayMs: number;
@@ -176,9 +173,9 @@ export class DynamoBatchWriter implements OrderSink {
   /**
    * Queues one item. Returns nothing when the item was only buffered (24 items in 25: no promise
    * and no await per row), else a promise that resolves once it is; it waits while `concurrency`
-   * requests are already in flight (with `beforeSend`: while as many more batches wait for their
-   * note or a slot), which pauses the producer (the CSV parser) instead of buffering the whole
-   * file. A failure of an earlier request rejects it.
+   * requests are already in flight (a batch waiting for its note counts as one), which pauses the
+   * producer (the CSV parser) instead of buffering the whole file. A failure of an earlier request
+   * rejects it.
    */
   put(item: WriteItem): Promise<void> | undefined {
     if (this.failure !== null) return Promise.reject(this.failure);
@@ -211,36 +208,21 @@ export class DynamoBatchWriter implements OrderSink {
     const batch = this.buffer;
     this.buffer = [];
     this.bufferKeys = new Set();
-    const { beforeSend } = this.options;
-    // With notes, as many batches again may wait for theirs without holding a request slot: the
-    // note's round trip overlaps the requests in flight instead of adding to each one.
-    const limit = beforeSend ? 2 * this.concurrency : this.concurrency;
-    while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     this.throwIfFailed();
     this.sent += batch.length;
-    const noted = beforeSend?.(this.sent);
-    const request: Promise<void> = this.sendAfter(noted, batch)
+    // The note is asked for only once the batch holds a request slot (batches take slots in
+    // order), and the batch is sent as soon as it lands: a note never covers a batch that could
+    // still be waiting, so a process that dies between the two has sent (almost) exactly what it noted.
+    const { beforeSend } = this.options;
+    const send = beforeSend ? beforeSend(this.sent).then(() => this.writeWithRetry(batch)) : this.writeWithRetry(batch);
+    const request: Promise<void> = send
       .catch((error: unknown) => {
         // Stored, not thrown here: the producer sees it on its next put() or flush().
         this.failure ??= error;
       })
       .finally(() => this.inFlight.delete(request));
     this.inFlight.add(request);
-  }
-
-  /** Sends the batch once its note (if any) has landed, holding one of the `concurrency` request slots. */
-  private async sendAfter(noted: Promise<void> | undefined, batch: WriteItem[]): Promise<void> {
-    if (noted) await noted;
-    if (this.sending < this.concurrency) this.sending++;
-    else await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
-    try {
-      await this.writeWithRetry(batch);
-    } finally {
-      // The slot passes to the next batch waiting for one, or is freed.
-      const next = this.slotWaiters.shift();
-      if (next) next();
-      else this.sending--;
-    }
   }
 
   private async writeWithRetry(items: WriteItem[]): Promise<void> {

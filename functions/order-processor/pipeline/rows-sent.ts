@@ -7,9 +7,14 @@
  * A retry that can no longer read the file (its version deleted) reads N instead of denying the
  * rows in the table.
  *
- * Cost: at most one ledger UpdateItem (1 write unit: the item is under 1 KB while processing) per
- * batch of 25 orders, fewer when batches go out faster than notes land: one note is in flight at a
- * time and covers every batch queued meanwhile; a batch waits for its note, the reader does not.
+ * Exact because a note is asked for only once its batch holds a request slot, and the batch is
+ * sent as soon as the note lands (adapters/dynamo-writer.ts): the figure never runs ahead of the
+ * batches sent, and a batch is never sent before a figure that covers it.
+ *
+ * Cost (docs/performance.md, "What the ledger's notes cost"): at most one ledger UpdateItem (1
+ * write unit: the item is under 1 KB while processing) per batch of 25 orders, fewer when batches
+ * take their slots faster than notes land (one note is in flight at a time and covers every batch
+ * waiting for one); each batch waits for its note in its slot: up to two ledger round trips more.
  */
 import type { PlannedCounts, LedgerPort, OrderWriterOptions } from './ports.ts';
 

@@ -78,46 +78,33 @@ describe('DynamoBatchWriter', () => {
     expect(writer.written).toBe(60);
   });
 
-  it('with notes, keeps at most `concurrency` requests sending while as many more batches wait for a note or a slot', async () => {
-    // Prepare: requests and notes that end only when the test lets them
-    let sending = 0;
-    let most = 0;
+  it('asks for a batch\'s note only once the batch holds a request slot: a note never covers a batch still waiting', async () => {
+    // Prepare: requests that end only when the test lets them
+    const noted: number[] = [];
     const finishes: (() => void)[] = [];
-    const notes: (() => void)[] = [];
     const writer = new DynamoBatchWriter(
       async () => {
-        most = Math.max(most, ++sending);
         await new Promise<void>((resolve) => finishes.push(resolve));
-        sending--;
         return [];
       },
-      { keyOf, concurrency: 2, beforeSend: () => new Promise<void>((resolve) => notes.push(resolve)) },
+      { keyOf, concurrency: 2, beforeSend: async (rows) => void noted.push(rows) },
     );
-    // Act: 4 batches are taken while no note has landed; the put that completes the 5th waits
-    let produced = 0;
+    // Act: 3 batches; the third waits for a slot
     const producing = (async () => {
-      for (let i = 0; i < 5 * 25; i++) {
-        await writer.put(item(i));
-        produced++;
-      }
+      for (let i = 0; i < 75; i++) await writer.put(item(i));
     })();
     await new Promise((resolve) => setImmediate(resolve));
-    const whileNoting = produced;
-    for (const land of notes.splice(0)) land();
+    const whileTwoAreSending = [...noted];
+    finishes.shift()?.();
     await new Promise((resolve) => setImmediate(resolve));
-    const sendingAtOnce = sending;
-    while (finishes.length > 0 || notes.length > 0) {
-      for (const land of notes.splice(0)) land();
-      finishes.shift()?.();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    const afterOneEnded = [...noted];
+    for (const finish of finishes.splice(0)) finish();
     await producing;
     await writer.flush();
     // Assess
-    expect(whileNoting).toBe(5 * 25 - 1);
-    expect(sendingAtOnce).toBe(2);
-    expect(most).toBe(2);
-    expect(writer.written).toBe(125);
+    expect(whileTwoAreSending).toEqual([25, 50]);
+    expect(afterOneEnded).toEqual([25, 50, 75]);
+    expect(writer.written).toBe(75);
   });
 
   it('fails the batch, and flush, when beforeSend rejects: nothing of it is sent', async () => {
