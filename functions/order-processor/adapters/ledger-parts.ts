@@ -174,37 +174,39 @@ export async function noteWholeSent(doc: DynamoDBDocumentClient, tableName: stri
 }
 
 /**
- * Adds a late part's rows to its FAILED file (parts/fail-file.ts), once: only while the part's
- * noted figure is still `before` and `written` is still what the caller read (else false: read again).
+ * Sets a FAILED file's counts for rows written after (or while) another part failed it
+ * (parts/fail-file.ts), once: only while `written` is still what the caller read and, with `part`,
+ * the part's noted figure is still `before` (then raised to `rows`); else false: read again.
  */
 export async function amendFailed(
   doc: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
   planId: string,
-  part: { index: number; before: number; rows: number },
+  part: { index: number; before: number; rows: number } | null,
   expect: { written: number },
   values: Required<Pick<LedgerItem, 'written' | 'orders_written' | 'unloaded' | 'reason'>>,
 ): Promise<boolean> {
   const set = setExpression({ ...values });
+  const names: Record<string, string> = { ...set.names, ...PLAN_NAMES, '#status': 'status', '#written': 'written' };
+  const vals: Record<string, unknown> = { ...set.values, ':plan': planId, ':failed': 'FAILED', ':before_written': expect.written };
+  let update = set.expression;
+  let condition = `${UNDER_PLAN} AND #status = :failed AND #written = :before_written`;
+  if (part) {
+    Object.assign(names, { '#loaded': 'parts_loaded', '#part': String(part.index) });
+    Object.assign(vals, { ':rows': part.rows, ':before': part.before });
+    update += ', #loaded.#part = :rows';
+    condition += part.before === 0 ? ' AND (attribute_not_exists(#loaded.#part) OR #loaded.#part = :before)' : ' AND #loaded.#part = :before';
+  }
   try {
     await doc.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { [LEDGER.hashKey]: pk },
-        UpdateExpression: `${set.expression}, #loaded.#part = :rows`,
-        ConditionExpression: `${UNDER_PLAN} AND #status = :failed AND #written = :before_written AND ${
-          part.before === 0 ? '(attribute_not_exists(#loaded.#part) OR #loaded.#part = :zero)' : '#loaded.#part = :before'
-        }`,
-        ExpressionAttributeNames: { ...set.names, ...PLAN_NAMES, '#loaded': 'parts_loaded', '#part': String(part.index), '#status': 'status', '#written': 'written' },
-        ExpressionAttributeValues: {
-          ...set.values,
-          ':rows': part.rows,
-          ':plan': planId,
-          ':failed': 'FAILED',
-          ':before_written': expect.written,
-          ...(part.before === 0 ? { ':zero': 0 } : { ':before': part.before }),
-        },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: vals,
       }),
     );
     return true;

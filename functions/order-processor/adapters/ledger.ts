@@ -216,7 +216,7 @@ export class Ledger implements LedgerPort {
   }
 
   /** A late part's rows added to its FAILED file (ledger-parts.ts). */
-  amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number }, expect: { written: number }, values: LateRowsValues): Promise<boolean> {
+  amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number } | null, expect: { written: number }, values: LateRowsValues): Promise<boolean> {
     return amendFailed(this.doc, this.tableName, pk, planId, part, expect, values);
   }
 

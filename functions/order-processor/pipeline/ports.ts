@@ -167,10 +167,11 @@ export interface LedgerPort {
    */
   noteWholeSent(pk: string, rowsSent: number, planned: PlannedCounts): Promise<void>;
   /**
-   * A part that wrote after another part failed its file: adds its rows to the FAILED item once
-   * (only while its noted figure is still `before` and `written` still `expect.written`); false when the item changed.
+   * Rows written after (or while) another part failed the file: sets `values` on the FAILED item
+   * once — only while `written` is still `expect.written` and, with `part`, its noted figure still
+   * `before` (then raised to `rows`); false when the item changed.
    */
-  amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number }, expect: { written: number }, values: LateRowsValues): Promise<boolean>;
+  amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number } | null, expect: { written: number }, values: LateRowsValues): Promise<boolean>;
   /** Counts a part scanned or written, once. */
   markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten?: number): Promise<PartMark>;
   /**

@@ -15,8 +15,9 @@
  * Another part may still be writing when the file fails: its rows land in the table after the
  * outcome was recorded. It adds them to the FAILED item when it notes them (addLateRows), once:
  * written and orders_written grow, unloaded shrinks by as much, the reason is restated with the
- * new count. The alert, sent when the file failed, is not sent again: its count is as of the
- * failure (docs/operations.md says where the final count is).
+ * new count. A part whose note lands while the outcome is being recorded is counted by the
+ * failing part right after (recountFailed). The alert, sent when the file failed, is not sent
+ * again: its count is as of the failure (docs/operations.md says where the final count is).
  */
 import type { PartMessage } from '../../event.ts';
 import { fileLedgerKey, isFinalStatus, type LedgerItem } from '../../ledger-item.ts';
@@ -56,7 +57,27 @@ export async function failFileForPart(message: PartMessage, receives: number, er
     if (conflict instanceof LedgerConflictError) return false;
     throw conflict;
   }
+  await recountFailed(item.pk, message.planId, ports);
   return true;
+}
+
+/**
+ * A part that noted or counted its rows between the read above and the outcome (its write landed
+ * while the file was still PROCESSING) is not in the recorded counts: counted now, from the item
+ * as it is, once (the same rule as failedCounts).
+ */
+async function recountFailed(pk: string, planId: string, ports: LatePorts): Promise<void> {
+  for (let tries = 0; tries < LATE_ROWS_TRIES; tries++) {
+    const item = await ports.ledger.get(pk);
+    if (!item || item.status !== 'FAILED' || planIdOf(item) !== planId) return;
+    const added = Math.min(failedCounts(item).written - (item.written ?? 0), item.unloaded ?? 0);
+    if (added <= 0) return;
+    if (await ports.ledger.amendFailed(pk, planId, null, { written: item.written ?? 0 }, lateValues(item, added))) {
+      recordLateRows(ports.metrics, added);
+      ports.log.warn('Rows noted while the file was failing: added to its count', { rows_added: added });
+      return;
+    }
+  }
 }
 
 /** Tries before giving up when other late parts keep changing the item. */

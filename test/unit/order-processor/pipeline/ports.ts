@@ -328,11 +328,11 @@ export class MemoryLedger implements LedgerPort {
     if (!item || item.status !== 'PROCESSING' || (item.phase && item.phase !== 'PLAN')) return;
     if ((item.parts_loaded?.['0'] ?? -1) < rowsSent) Object.assign(item, { parts_loaded: { '0': rowsSent }, planned });
   }
-  async amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number }, expect: { written: number }, values: LateRowsValues) {
+  async amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number } | null, expect: { written: number }, values: LateRowsValues) {
     const item = this.items.get(pk);
     if (!item || underPlan(item) !== planId || item.status !== 'FAILED' || item.written !== expect.written) return false;
-    if ((item.parts_loaded?.[String(part.index)] ?? 0) !== part.before) return false;
-    Object.assign(item, values, { parts_loaded: { ...item.parts_loaded, [String(part.index)]: part.rows } });
+    if (part && (item.parts_loaded?.[String(part.index)] ?? 0) !== part.before) return false;
+    Object.assign(item, values, part ? { parts_loaded: { ...item.parts_loaded, [String(part.index)]: part.rows } } : {});
     return true;
   }
   async release(pk: string, attemptId: string, reason: string, content: string | null) {

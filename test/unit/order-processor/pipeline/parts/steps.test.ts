@@ -7,7 +7,7 @@ import { concludeParts } from '../../../../../functions/order-processor/pipeline
 import { addCounts } from '../../../../../functions/order-processor/contract/tally.ts';
 import { earliestProblem, partsFingerprint } from '../../../../../functions/order-processor/pipeline/parts/decide-parts.ts';
 import { digestLine, parseDigestLine, parseSeeds, seedLine, stagedLines } from '../../../../../functions/order-processor/pipeline/parts/digests.ts';
-import { addLateRows, failedCounts, failedPartReason } from '../../../../../functions/order-processor/pipeline/parts/fail-file.ts';
+import { addLateRows, failedCounts, failedPartReason, failFileForPart } from '../../../../../functions/order-processor/pipeline/parts/fail-file.ts';
 import { loadedSoFar } from '../../../../../functions/order-processor/pipeline/outcome.ts';
 import type { ProcessorPorts } from '../../../../../functions/order-processor/pipeline/ports.ts';
 import { attemptOf, partMessages } from '../../../../../functions/order-processor/pipeline/parts/file-in-parts.ts';
@@ -15,7 +15,7 @@ import { stagingKeys, type PartScan, type PartWrite, type StoredDecision, type S
 import { writePart } from '../../../../../functions/order-processor/pipeline/parts/write-part.ts';
 import { handlePart } from '../../../../../functions/order-processor/pipeline/parts/handle-part.ts';
 import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
-import { INGESTION_ID, MemoryLedger, MemoryObjects, memoryLog, memoryMetrics, objectRef } from '../ports.ts';
+import { INGESTION_ID, MemoryAlerts, MemoryLedger, MemoryObjects, memoryLog, memoryMetrics, objectRef } from '../ports.ts';
 import { partsPorts, sha256 } from './fixtures.ts';
 import { fingerprintOf } from '../../../../../functions/order-processor/pipeline/fingerprint.ts';
 
@@ -174,6 +174,36 @@ describe('addLateRows', () => {
     // Assess
     expect([failing, whole, otherPlan]).toEqual([4, 0, 0]);
     expect(ledger.items.get(pk)).toMatchObject({ written: 64, unloaded: 26 });
+  });
+});
+
+describe('failFileForPart', () => {
+  it('counts a part that noted its rows while the outcome was being recorded, once', async () => {
+    // Prepare: a file in WRITE under plan-1; part 0 written (30 rows), part 2 noted 5
+    const ledger = new MemoryLedger();
+    const pk = 'file#bkt/raw-data/big.csv#v1';
+    ledger.items.set(pk, {
+      pk, status: 'PROCESSING', plan_id: 'plan-1', attempt_id: 'plan-1', ingestion_id: INGESTION_ID, bucket: 'bkt', key: 'raw-data/big.csv', version_id: 'v1', etag: 'e', size: 1,
+      ingest_day: '2026-11-22', started_at: '2026-11-22T00:00:00.000Z', phase: 'WRITE', parts: 3, parts_written: new Set([0]), parts_rows_written: 30,
+      parts_loaded: { '0': 30, '2': 5 }, planned: counts(90, 10, 0),
+    });
+    // Part 1 notes 12 rows after the failing part read the item, before its outcome is recorded
+    const finish = ledger.finish.bind(ledger);
+    ledger.finish = async (key, attemptId, outcome) => {
+      await ledger.notePartLoaded(key, 'plan-1', 1, 12);
+      await finish(key, attemptId, outcome);
+    };
+    const metrics = memoryMetrics();
+    const ports = { ledger, alerts: new MemoryAlerts(), log: memoryLog() as unknown as ProcessorPorts['log'], metrics: metrics as unknown as ProcessorPorts['metrics'], now: () => new Date(), stage: 'test' };
+    const message = { type: 'order-pipeline.part', version: 1, phase: 'write', bucket: 'bkt', key: 'raw-data/big.csv', versionId: 'v1', etag: 'e', size: 1, ingestionId: INGESTION_ID, planId: 'plan-1', part: 2, parts: 3 } as PartMessage;
+    // Act
+    const failed = await failFileForPart(message, 3, new Error('boom'), ports);
+    // Assess: the alert has the count as of the failure; the ledger has every row
+    expect(failed).toBe(true);
+    expect(ports.alerts.sent[0]?.subject).toContain('(failed, 35 of 100 rows written)');
+    expect(ledger.items.get(pk)).toMatchObject({ status: 'FAILED', written: 47, unloaded: 43, rejected: 10 });
+    expect(ledger.items.get(pk)?.reason).toMatch(/; 47 rows are loaded in the orders table under ingestion_id \S+; the other 43 valid rows are not loaded$/);
+    expect(metrics.sum('RowsWritten')).toBe(47);
   });
 });
 
