@@ -16,7 +16,8 @@ import { stagingKeys, writeStaged, type PartWrite, type StoredDecision, type Sto
 
 type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter' | 'ledger' | 'log' | 'metrics'>;
 
-export async function writePart(attempt: Attempt, stored: StoredPlan, decision: StoredDecision, part: number, ports: WritePorts): Promise<PartWrite> {
+/** With `signal` aborted (the last-receive guard), the part stops before its next row; what it wrote is noted. */
+export async function writePart(attempt: Attempt, stored: StoredPlan, decision: StoredDecision, part: number, ports: WritePorts, signal?: AbortSignal): Promise<PartWrite> {
   const { bucket } = attempt.ref;
   const keys = stagingKeys(attempt.ingestionId);
   const expected = decision.expected[part];
@@ -36,7 +37,7 @@ export async function writePart(attempt: Attempt, stored: StoredPlan, decision: 
   const body = await openPart(stored, part, ports);
   let result;
   try {
-    result = await writeRows(body, partContext(attempt, stored, part, seen), expected, targets, ports.readOrders, { headerLines: false });
+    result = await writeRows(body, partContext(attempt, stored, part, seen), expected, targets, ports.readOrders, { headerLines: false, ...(signal ? { signal } : {}) });
   } catch (error) {
     // Rows upserted before the failure are in the table: the file's outcome must count them.
     if (targets.orders.written > 0) await noteLoaded();
