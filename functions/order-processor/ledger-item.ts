@@ -96,11 +96,14 @@ export interface LedgerItem {
   sent_phase?: FilePhase;
   /** The part whose invocation holds DECIDE or CONCLUDE (its own redelivery takes over once the lease expires). */
   lead_part?: number;
-  /** DECIDE's counts, kept for the outcome of a file whose part fails for good. */
+  /** DECIDE's counts (a file read whole: pass 1's), kept for the outcome of a file that fails after rows were written. */
   planned?: { rows: number; valid: number; rejected: number; blank: number };
   /** Rows confirmed written by the parts written so far. */
   parts_rows_written?: number;
-  /** Per part (index as the key): the most rows any of its receives upserted, noted before it could fail. */
+  /**
+   * Per part (index as the key): the most rows any of its receives upserted, noted before it could
+   * fail. A file read whole is part 0: the rows its attempts sent, noted before each batch (pipeline/rows-sent.ts).
+   */
   parts_loaded?: Record<string, number>;
   /** Rows read but not loaded: valid rows of a file that failed after (or before) part of it was written. */
   unloaded?: number;

@@ -63,6 +63,12 @@ export function recordFileMetrics(metrics: MetricsSink, m: FileMetrics): void {
   metrics.addMetric(METRIC.fileProcessingTime, MetricUnit.Milliseconds, m.durationMs);
 }
 
+/** Rows a part wrote after its file had failed, added to the file's count (parts/fail-file.ts): its file is not counted again. */
+export function recordLateRows(metrics: MetricsSink, rows: number): void {
+  metrics.addMetric(METRIC.rowsWritten, MetricUnit.Count, rows);
+  metrics.addMetric(METRIC.ordersWritten, MetricUnit.Count, rows);
+}
+
 /** An alert could not be sent after the SDK's retries (the alarm on AlertsFailed watches this). */
 export function recordAlertFailed(metrics: MetricsSink): void {
   metrics.addMetric(METRIC.alertsFailed, MetricUnit.Count, 1);

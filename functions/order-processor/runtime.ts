@@ -214,8 +214,9 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
   return {
     objects: s3ObjectStore(deps.s3),
     ledger: new Ledger(deps.doc, config.ingestionsTable, (config.schema ?? BUILT_IN_SCHEMA).identity),
-    openOrderWriter: () =>
+    openOrderWriter: (options = {}) =>
       new DynamoBatchWriter(orderBatchSender(deps.doc, config.ordersTable, ORDERS_KEY), {
+        ...options,
         keyOf: (item) => orderItemKey(item, ORDERS_KEY),
         concurrency: config.writeConcurrency,
         retryDeadlineMs: config.writeRetryDeadlineMs,

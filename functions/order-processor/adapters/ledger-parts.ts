@@ -4,7 +4,7 @@
  * superseded plan or a final file is never changed, each part is counted once, and each step
  * (DECIDE, CONCLUDE) is claimed by one invocation at a time.
  */
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LEDGER } from '../resource-names.ts';
 import type { LedgerItem, FilePhase } from '../ledger-item.ts';
 import type { PhaseCondition } from '../pipeline/ports.ts';
@@ -125,9 +125,10 @@ export async function markPart(
 /**
  * Records that part `part` has upserted `rows` rows so far (the most any of its receives
  * confirmed), before it can fail: a file whose part fails for good then counts them as written.
- * Best kept: only while the item is PROCESSING under this plan in WRITE; never lowers the figure.
+ * Only while the item is PROCESSING under this plan in WRITE (false otherwise); never lowers the
+ * figure (true then too: it is recorded).
  */
-export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: string, pk: string, planId: string, part: number, rows: number): Promise<void> {
+export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: string, pk: string, planId: string, part: number, rows: number): Promise<boolean> {
   try {
     await doc.send(
       new UpdateCommand({
@@ -139,7 +140,78 @@ export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: str
         ExpressionAttributeValues: { ':rows': rows, ':plan': planId, ':processing': 'PROCESSING', ':write': 'WRITE' satisfies FilePhase },
       }),
     );
+    return true;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+  }
+  // Not noted: already as high, or the file is not in WRITE under this plan any more.
+  const out = await doc.send(new GetCommand({ TableName: tableName, Key: { [LEDGER.hashKey]: pk }, ConsistentRead: true }));
+  const item = out.Item as LedgerItem | undefined;
+  return item?.status === 'PROCESSING' && item.phase === 'WRITE' && (item.plan_id ?? item.attempt_id) === planId;
+}
+
+/**
+ * A file read whole is its one part, part 0: before a batch is sent, the rows this ingestion has
+ * sent so far (in file order) and pass 1's counts, while the item is PROCESSING and not in parts;
+ * never lowers the figure.
+ */
+export async function noteWholeSent(doc: DynamoDBDocumentClient, tableName: string, pk: string, rowsSent: number, planned: NonNullable<LedgerItem['planned']>): Promise<void> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LEDGER.hashKey]: pk },
+        // The whole map: a file read whole has no other part.
+        UpdateExpression: 'SET #loaded = :loaded, #planned = :planned',
+        ConditionExpression: '#status = :processing AND (attribute_not_exists(#phase) OR #phase = :plan) AND (attribute_not_exists(#loaded.#part) OR #loaded.#part < :rows)',
+        ExpressionAttributeNames: { '#loaded': 'parts_loaded', '#part': '0', '#planned': 'planned', '#status': 'status', '#phase': 'phase' },
+        ExpressionAttributeValues: { ':loaded': { '0': rowsSent }, ':rows': rowsSent, ':planned': planned, ':processing': 'PROCESSING', ':plan': 'PLAN' satisfies FilePhase },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * Sets a FAILED file's counts for rows written after (or while) another part failed it
+ * (parts/fail-file.ts), once: only while `written` is still what the caller read and, with `part`,
+ * the part's noted figure is still `before` (then raised to `rows`); else false: read again.
+ */
+export async function amendFailed(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  planId: string,
+  part: { index: number; before: number; rows: number } | null,
+  expect: { written: number },
+  values: Required<Pick<LedgerItem, 'written' | 'orders_written' | 'unloaded' | 'reason'>>,
+): Promise<boolean> {
+  const set = setExpression({ ...values });
+  const names: Record<string, string> = { ...set.names, ...PLAN_NAMES, '#status': 'status', '#written': 'written' };
+  const vals: Record<string, unknown> = { ...set.values, ':plan': planId, ':failed': 'FAILED', ':before_written': expect.written };
+  let update = set.expression;
+  let condition = `${UNDER_PLAN} AND #status = :failed AND #written = :before_written`;
+  if (part) {
+    Object.assign(names, { '#loaded': 'parts_loaded', '#part': String(part.index) });
+    Object.assign(vals, { ':rows': part.rows, ':before': part.before });
+    update += ', #loaded.#part = :rows';
+    condition += part.before === 0 ? ' AND (attribute_not_exists(#loaded.#part) OR #loaded.#part = :before)' : ' AND #loaded.#part = :before';
+  }
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [LEDGER.hashKey]: pk },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: vals,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
 }

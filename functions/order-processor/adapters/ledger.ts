@@ -11,9 +11,9 @@ import { LEDGER } from '../resource-names.ts';
 import type { ObjectRef } from '../event.ts';
 import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type FilePhase } from '../ledger-item.ts';
 import { isConditionFailure, setExpression } from './ledger-expressions.ts';
-import { markPart, notePartLoaded, updatePhase } from './ledger-parts.ts';
+import { amendFailed, markPart, notePartLoaded, noteWholeSent, updatePhase } from './ledger-parts.ts';
 import { LedgerConflictError } from '../pipeline/errors.ts';
-import type { ClaimOptions, ClaimResult, ContentOwner, LedgerPort, PartMark, PhaseCondition } from '../pipeline/ports.ts';
+import type { ClaimOptions, ClaimResult, ContentOwner, LateRowsValues, LedgerPort, PartMark, PhaseCondition, PlannedCounts } from '../pipeline/ports.ts';
 
 export type { ClaimOptions, ClaimResult } from '../pipeline/ports.ts';
 
@@ -206,8 +206,18 @@ export class Ledger implements LedgerPort {
   }
 
   /** Rows a part has upserted so far (ledger-parts.ts). */
-  notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<void> {
+  notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<boolean> {
     return notePartLoaded(this.doc, this.tableName, pk, planId, part, rows);
+  }
+
+  /** Rows a file read whole has sent so far, and pass 1's counts (ledger-parts.ts). */
+  noteWholeSent(pk: string, rowsSent: number, planned: PlannedCounts): Promise<void> {
+    return noteWholeSent(this.doc, this.tableName, pk, rowsSent, planned);
+  }
+
+  /** A late part's rows added to its FAILED file (ledger-parts.ts). */
+  amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number } | null, expect: { written: number }, values: LateRowsValues): Promise<boolean> {
+    return amendFailed(this.doc, this.tableName, pk, planId, part, expect, values);
   }
 
   /**

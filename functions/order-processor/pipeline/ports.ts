@@ -76,6 +76,12 @@ export interface OrderSink {
   readonly written: number;
 }
 
+/** What a writer of one file's orders does besides writing (adapters/dynamo-writer.ts). */
+export interface OrderWriterOptions {
+  /** Awaited before each batch is sent, with the rows sent so far including it (pipeline/rows-sent.ts notes them). */
+  beforeSend?: (rowsSent: number) => Promise<void>;
+}
+
 /** What removing stale order lines did (docs/performance.md "Re-import"). */
 export interface PrunedLines {
   orders: number;
@@ -126,6 +132,12 @@ export interface PhaseCondition {
   unsent?: boolean;
 }
 
+/** Pass 1's counts, kept on the ledger item for a file that fails after rows were written. */
+export type PlannedCounts = NonNullable<LedgerItem['planned']>;
+
+/** What a part's late rows change on its FAILED file's item. */
+export type LateRowsValues = Required<Pick<LedgerItem, 'written' | 'orders_written' | 'unloaded' | 'reason'>>;
+
 /** A part counted (or found counted already), and the ledger item after it; null if the item is gone. */
 export interface PartMark {
   marked: boolean;
@@ -143,8 +155,23 @@ export interface LedgerPort {
   finish(pk: string, attemptId: string, outcome: Partial<LedgerItem> & { status: FinalStatus }): Promise<void>;
   /** A step of a file in parts (the plan id is the planning attempt's id); false when the condition does not hold. */
   updatePhase(pk: string, planId: string, expect: PhaseCondition, values: Partial<LedgerItem>, remove?: readonly (keyof LedgerItem)[]): Promise<boolean>;
-  /** Records the rows a part has upserted so far, before it can fail (never lowers the figure). */
-  notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<void>;
+  /**
+   * Records the rows a part has upserted so far, before it can fail (never lowers the figure);
+   * false when the file is not in WRITE under this plan (final, or re-planned).
+   */
+  notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<boolean>;
+  /**
+   * A file read whole: records, before a batch is sent, how many of its valid rows (in file order)
+   * this ingestion has sent to the orders table, and pass 1's counts; never lowers the figure.
+   * Any attempt of the file may (its attempts send the same rows in the same order).
+   */
+  noteWholeSent(pk: string, rowsSent: number, planned: PlannedCounts): Promise<void>;
+  /**
+   * Rows written after (or while) another part failed the file: sets `values` on the FAILED item
+   * once — only while `written` is still `expect.written` and, with `part`, its noted figure still
+   * `before` (then raised to `rows`); false when the item changed.
+   */
+  amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number } | null, expect: { written: number }, values: LateRowsValues): Promise<boolean>;
   /** Counts a part scanned or written, once. */
   markPart(pk: string, planId: string, phase: 'SCAN' | 'WRITE', part: number, rowsWritten?: number): Promise<PartMark>;
   /**
@@ -188,7 +215,7 @@ export interface ProcessorPorts {
   objects: ObjectStore;
   ledger: LedgerPort;
   /** A writer for one file's orders (batches, retries, back-pressure). */
-  openOrderWriter(): OrderSink;
+  openOrderWriter(options?: OrderWriterOptions): OrderSink;
   /** Deletes the lines of an order an earlier file wrote that this file no longer has. */
   orderLines: OrderLinesPort;
   alerts: AlertPublisher;

@@ -6,7 +6,7 @@
  */
 import type { ObjectRef } from '../event.ts';
 import { claim, type Attempt } from './claim.ts';
-import { concludeUnfinished, concludeWithoutRows, nothingRead, unfinishedCounts } from './conclude.ts';
+import { concludeUnfinished, concludeWithoutRows, nothingRead } from './conclude.ts';
 import { DeadlineError, deadlineGuard } from './deadline.ts';
 import { decideUpFront } from './decide.ts';
 import { describeError } from './errors.ts';
@@ -14,7 +14,7 @@ import type { FileOutcome, FileResult } from './outcome.ts';
 import { resumeFromIngest } from './parts/handle-part.ts';
 import { planFile } from './parts/plan-file.ts';
 import type { LastReceive, ProcessorPorts } from './ports.ts';
-import { processWhole, WholeRun } from './whole-file.ts';
+import { processWhole, unfinishedWhole, WholeRun } from './whole-file.ts';
 
 /** The delivery of the file's message: its receive count, and on the last receive when to give up. */
 export interface Delivery extends LastReceive {
@@ -69,7 +69,7 @@ async function route(attempt: Attempt, ports: ProcessorPorts, delivery: Delivery
     if (error instanceof DeadlineError) {
       if (run.claimedContent) await ports.ledger.releaseContent(run.claimedContent, attempt.pk);
       const why = `${error.message}: raise LAMBDA_TIMEOUT_SECONDS or lower FANOUT_THRESHOLD_MB, then upload the file again`;
-      return await concludeUnfinished(attempt, unfinishedCounts(run.counts, run.orders?.written ?? 0), why, ports);
+      return await concludeUnfinished(attempt, await unfinishedWhole(attempt, run, ports), why, ports);
     }
     await ports.ledger.release(attempt.pk, attempt.attemptId, describeError(error), run.claimedContent);
     throw error;

@@ -6,11 +6,12 @@
  * finds a small .csv.gz inflating past the threshold.
  */
 import type { Attempt } from './claim.ts';
-import { conclude, concludeWithoutRows, nothingRead, type FileFigures } from './conclude.ts';
-import { decide, OBJECT_GONE, OBJECT_GONE_BEFORE_WRITES } from './decide.ts';
+import { conclude, concludeUnfinished, concludeWithoutRows, nothingRead, unfinishedCounts, type FileFigures, type UnfinishedCounts } from './conclude.ts';
+import { decide, OBJECT_GONE, OBJECT_GONE_BEFORE_WRITES, type Verdict } from './decide.ts';
 import type { FileCounts } from '../contract/types.ts';
 import type { FileOutcome } from './outcome.ts';
 import type { OrderSink, ProcessorPorts } from './ports.ts';
+import { noteSentRows, rowsSentBefore } from './rows-sent.ts';
 import { scan, type TooLargeForOnePass } from './scan.ts';
 import { writeRows, writeTargets } from './write.ts';
 
@@ -34,7 +35,7 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
 export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run: WholeRun, stopAtBytes?: number): Promise<FileOutcome | TooLargeForOnePass> {
   const { signal } = run;
   const first = await ports.objects.open(attempt.ref);
-  if (!first) return conclude(attempt, OBJECT_GONE, nothingRead(), ports);
+  if (!first) return concludeGone(attempt, OBJECT_GONE, ports);
   const scanned = await scan(first, attempt.contract, ports.readOrders, { ...(stopAtBytes === undefined ? {} : { stopAtBytes }), ...(signal ? { signal } : {}) });
   if ('tooLarge' in scanned) return scanned;
   const decision = await decide(attempt, scanned, ports);
@@ -48,9 +49,11 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   if (!second) {
     if (decision.claimedContent) await ports.ledger.releaseContent(decision.claimedContent, attempt.pk);
     run.claimedContent = null;
-    return conclude(attempt, OBJECT_GONE_BEFORE_WRITES, nothingRead(), ports);
+    return concludeGone(attempt, OBJECT_GONE_BEFORE_WRITES, ports);
   }
-  const targets = writeTargets(attempt.ref.bucket, { cleaned: attempt.keys.processed, errors: attempt.keys.errors }, scanned.counts, ports);
+  // Each batch waits until the ledger notes it as sent: a retry that cannot read the file again still counts its rows.
+  const notes = noteSentRows(ports.ledger, attempt.pk, scanned.counts);
+  const targets = writeTargets(attempt.ref.bucket, { cleaned: attempt.keys.processed, errors: attempt.keys.errors }, scanned.counts, ports, notes);
   run.orders = targets.orders;
   const contract = scanned.rejectedOrders ? { ...attempt.contract, rejectedOrders: scanned.rejectedOrders } : attempt.contract;
   const written = await writeRows(second, contract, scanned.counts, targets, ports.readOrders, signal ? { signal } : {});
@@ -61,4 +64,33 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   }
   const orders = written.orderIds ? { ordersWritten: written.orderIds.size } : {};
   return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors, ...orders }, ports);
+}
+
+/** An earlier attempt sent rows to the table, then stopped; this one can no longer read the version. */
+export const GONE_AFTER_EARLIER_WRITES =
+  'the object version was deleted while it was being processed: an earlier attempt stopped after sending rows to the orders table, and this one could not read the file again';
+
+/**
+ * The version is gone before this attempt could read it (again). Rows an earlier attempt sent are
+ * in the table under this ingestion id: the file ends FAILED with them counted (pass 1's counts
+ * from the ledger, rows = written + rejected + unloaded) instead of denying them; with none, the
+ * verdict as it stands (nothing was loaded).
+ */
+async function concludeGone(attempt: Attempt, verdict: Verdict, ports: ProcessorPorts): Promise<FileOutcome> {
+  const item = await ports.ledger.get(attempt.pk);
+  const sent = rowsSentBefore(item);
+  if (sent === 0 || !item?.planned) return conclude(attempt, verdict, nothingRead(), ports);
+  return concludeUnfinished(attempt, unfinishedCounts(item.planned, sent), GONE_AFTER_EARLIER_WRITES, ports);
+}
+
+/**
+ * What a whole read stopped by its last-receive guard has loaded: the rows this attempt's writer
+ * confirmed, or more if an earlier attempt sent more (the ledger's note); pass 1's counts from this
+ * attempt, or from the ledger when the guard stopped it before its pass 1 ended.
+ */
+export async function unfinishedWhole(attempt: Attempt, run: WholeRun, ports: Pick<ProcessorPorts, 'ledger'>): Promise<UnfinishedCounts> {
+  const item = await ports.ledger.get(attempt.pk);
+  const counts = run.counts ?? item?.planned ?? null;
+  const written = counts ? Math.max(run.orders?.written ?? 0, rowsSentBefore(item)) : 0;
+  return unfinishedCounts(counts, written);
 }

@@ -9,7 +9,7 @@ import { FileRejectedError, type ContractContext, type FileCounts, type Order, t
 import { MAX_ALERT_ERRORS } from '../reports/alerts.ts';
 import { cleanedColumnsFor, cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../reports/csv-output.ts';
 import { ConservationError } from './errors.ts';
-import type { ObjectBody, OrderSink, ProcessorPorts, ReadOrders, TextSink } from './ports.ts';
+import type { ObjectBody, OrderSink, OrderWriterOptions, ProcessorPorts, ReadOrders, TextSink } from './ports.ts';
 
 /** Where pass 2 writes; a sink is null when pass 1 found nothing for it. */
 export interface WriteTargets {
@@ -78,9 +78,15 @@ export interface OutputKeys {
 }
 
 /** The targets of a pass 2: a cleaned CSV if pass 1 found valid rows, an errors report if it found rejected ones. */
-export function writeTargets(bucket: string, keys: OutputKeys, expected: FileCounts, ports: Pick<ProcessorPorts, 'objects' | 'openOrderWriter'>): WriteTargets {
+export function writeTargets(
+  bucket: string,
+  keys: OutputKeys,
+  expected: FileCounts,
+  ports: Pick<ProcessorPorts, 'objects' | 'openOrderWriter'>,
+  writer?: OrderWriterOptions,
+): WriteTargets {
   return {
-    orders: ports.openOrderWriter(),
+    orders: ports.openOrderWriter(writer),
     cleaned: expected.valid > 0 ? ports.objects.upload(bucket, keys.cleaned) : null,
     report: expected.rejected > 0 ? ports.objects.upload(bucket, keys.errors) : null,
   };

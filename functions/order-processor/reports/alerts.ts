@@ -88,9 +88,11 @@ function nextSteps(outcome: FileOutcome): string[] {
       ];
     default:
       if (outcome.written > 0) {
-        // A file in parts whose part failed for good after other parts were written.
+        // A file that failed after rows were written (a part that failed for good, a whole file stopped or deleted mid-write).
         return [
-          `${outcome.written} rows were written before processing stopped; the other ${outcome.rejected} were not.`,
+          `${outcome.written} rows were written before processing stopped; the other ${outcome.rows - outcome.written} were not (${outcome.unloaded} valid, ${outcome.rejected} rejected).`,
+          'The counts are as of this alert: a part of the file still writing when it failed adds its rows to the',
+          `ledger afterwards (order-pipeline status shows the final count; every row is under ingestion_id ${outcome.ingestionId}).`,
           'Once the problem named above is fixed, upload the file again: writes are idempotent upserts.',
         ];
       }

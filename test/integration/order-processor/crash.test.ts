@@ -12,6 +12,7 @@ import { readOrders } from '../../../functions/order-processor/contract/reader.t
 import { toItem } from '../../../functions/order-processor/pipeline/write.ts';
 import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../../../functions/order-processor/reports/csv-output.ts';
 import {
+  deleteVersion,
   expectConservation,
   HEADER,
   keysUnder,
@@ -31,6 +32,10 @@ import {
 useProcessorEnvironment();
 
 const DRIVER = fileURLToPath(new URL('./crash-driver.ts', import.meta.url));
+
+/** 600 orders (24 batches of 25), every 50th rejected: 588 valid, 12 rejected. */
+const killedRows = (prefix: string): string[] =>
+  Array.from({ length: 600 }, (_, i) => `${prefix}-${i + 1},Customer ${i + 1},Widget ${i % 7},${i % 50 === 49 ? 'none' : (i % 5) + 1},${(i % 9) + 0.5}`);
 
 /** Runs the handler in a child process that kills itself after `batches` confirmed writes. */
 function runAndCrash(body: string, batches: number): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
@@ -57,7 +62,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number): Prom
 describe('handler killed mid-file', () => {
   it('ends, after redelivery, in the state of an uninterrupted run: identical items, exact counts, one outcome', async () => {
     // Prepare: 600 orders (24 batches of 25), every 50th rejected
-    const rows = Array.from({ length: 600 }, (_, i) => `KL-${i + 1},Customer ${i + 1},Widget ${i % 7},${i % 50 === 49 ? 'none' : (i % 5) + 1},${(i % 9) + 0.5}`);
+    const rows = killedRows('KL');
     const csv = `${HEADER}\n${rows.join('\n')}\n`;
     const obj = await putRaw('raw-data/killed.csv', csv);
     const body = objectCreatedBody(obj);
@@ -107,5 +112,36 @@ describe('handler killed mid-file', () => {
     expect(await receiveAlerts()).toHaveLength(1);
     expect(metricSum('FilesPartial')).toBe(1);
     expect(metricSum('RowsWritten')).toBe(588);
+  });
+
+  it('counts the killed attempt\'s rows when the version is then permanently deleted: FAILED, written = the items in the table', async () => {
+    // Prepare
+    const csv = `${HEADER}\n${killedRows('KD').join('\n')}\n`;
+    const obj = await putRaw('raw-data/killed-then-deleted.csv', csv);
+    const body = objectCreatedBody(obj);
+    // Act: the first delivery dies right after DynamoDB answered its 5th batch, before any code of ours saw the answer
+    const crash = await runAndCrash(body, 5);
+    expect(crash).toMatchObject({ signal: 'SIGKILL' });
+    const held = await ledgerItem(obj);
+    // Act: the version is deleted (DeleteObject with its VersionId), then SQS redelivers once the lease has expired
+    await deleteVersion(obj);
+    await until(async () => ((await ledgerItem(obj))?.lease_expires_at ?? 0) < Date.now(), 10_000);
+    const response = await run(sqsEvent(body));
+    // Assess: the rows in the table are counted, not denied
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(obj);
+    const inTable = await ordersOfIngestion(item?.ingestion_id ?? '');
+    expect(inTable).toBe(5 * 25);
+    expect(item).toMatchObject({ status: 'FAILED', rows: 600, written: inTable, rejected: 12, unloaded: 588 - inTable, attempts: 2, ingestion_id: held?.ingestion_id });
+    expectConservation(item);
+    expect(item?.reason).toBe(
+      `the object version was deleted while it was being processed: an earlier attempt stopped after sending rows to the orders table, and this one could not read the file again; 125 rows are loaded in the orders table under ingestion_id ${item?.ingestion_id}; the other 463 valid rows are not loaded`,
+    );
+    const alerts = await receiveAlerts();
+    expect(alerts.map((a) => a.subject)).toEqual(['[order-pipeline it] FAILED: killed-then-deleted.csv (failed, 125 of 600 rows written)']);
+    expect(alerts[0]?.message).toContain('125 rows are loaded in the orders table');
+    expect(alerts[0]?.message).toContain('125 written, 12 rejected');
+    expect(metricSum('FilesFailed')).toBe(1);
+    expect(metricSum('RowsWritten')).toBe(125);
   });
 });

@@ -227,4 +227,40 @@ describe('Ledger parts protocol', () => {
     await expect(second).rejects.toThrow(LedgerConflictError);
     expect(await l.get(pk)).toMatchObject({ status: 'FAILED', reason: 'part 1 failed' });
   });
+
+  it('notes the rows a file read whole has sent, never lowering the figure, and only while it is PROCESSING and not in parts', async () => {
+    // Prepare
+    const l = ledger();
+    const claimed = await l.claimFile(ref('raw-data/ledger/whole.csv'), { now: new Date(), leaseMs: 60_000 });
+    if (claimed.kind !== 'claimed') throw new Error('not claimed');
+    const pk = fileLedgerKey(ref('raw-data/ledger/whole.csv'));
+    const planned = { rows: 60, valid: 55, rejected: 5, blank: 0 };
+    // Act
+    await l.noteWholeSent(pk, 25, planned);
+    await l.noteWholeSent(pk, 50, planned);
+    await l.noteWholeSent(pk, 25, planned);
+    const noted = await l.get(pk);
+    await l.finish(pk, claimed.attemptId, { status: 'PARTIAL' });
+    await l.noteWholeSent(pk, 55, planned);
+    // Assess
+    expect(noted).toMatchObject({ parts_loaded: { '0': 50 }, planned });
+    expect((await l.get(pk))?.parts_loaded).toEqual({ '0': 50 });
+  });
+
+  it('adds a late part\'s rows to its FAILED file once, and tells a part noting rows of a file no longer in WRITE', async () => {
+    // Prepare: a file in WRITE whose part 0 noted 10 rows, then FAILED with them counted
+    const { l, pk, plan } = await planned('raw-data/ledger/late.csv', 2);
+    await l.updatePhase(pk, plan, { phase: 'SCAN' }, { phase: 'WRITE', parts_loaded: {} });
+    const inWrite = await l.notePartLoaded(pk, plan, 0, 10);
+    await l.finish(pk, plan, { status: 'FAILED', written: 10, unloaded: 40, reason: 'r' });
+    const values = { written: 30, orders_written: 30, unloaded: 20, reason: 'r2' };
+    // Act
+    const afterFailure = await l.notePartLoaded(pk, plan, 1, 20);
+    const added = await l.amendFailed(pk, plan, { index: 1, before: 0, rows: 20 }, { written: 10 }, values);
+    const again = await l.amendFailed(pk, plan, { index: 1, before: 0, rows: 20 }, { written: 10 }, values);
+    // Assess
+    expect([inWrite, afterFailure, added, again]).toEqual([true, false, true, false]);
+    expect(await l.get(pk)).toMatchObject({ status: 'FAILED', written: 30, unloaded: 20, reason: 'r2', parts_loaded: { '0': 10, '1': 20 } });
+  });
 });
+

@@ -14,10 +14,13 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
 import type { CompiledSchema } from '../../../functions/order-processor/contract/schema/compile.ts';
 import { fileLedgerKey, loadSchemaFile, validateFile, type FileReport, type LedgerItem } from '../../../functions/order-processor/index.ts';
+import { loadedSoFar } from '../../../functions/order-processor/pipeline/outcome.ts';
 import { ledgerTableCommand, ordersTableCommand } from '../../../tooling/tables.ts';
 import { largeFile, random } from '../../../scripts/generate-orders.ts';
+import { toSqsEvent } from '../../../tooling/lambda-events.ts';
 import { drainParts, partsDeadLetters } from './parts-driver.ts';
 import {
   BUCKET,
@@ -35,6 +38,8 @@ import {
   ORDERS,
   orderLines,
   partsConfig,
+  PARTS_MAX_RECEIVES,
+  PARTS_QUEUE,
   putRaw,
   receiveAlerts,
   sqsEvent,
@@ -257,6 +262,91 @@ describe('a file in parts whose part keeps failing', () => {
     const alerts = await receiveAlerts();
     expect(alerts.map((a) => a.subject)).toEqual([`[order-pipeline it] FAILED: failing.csv (failed, ${item?.written} of ${item?.rows} rows written)`]);
     expect(alerts[0]?.message).toContain('Once the problem named above is fixed, upload the file again');
+  }, 240_000);
+});
+
+describe('a part still writing when another part fails the file', () => {
+  /** A write message of the file's plan, delivered as the `receives`th receive. */
+  const delivery = (body: string, receives: number): SQSEvent =>
+    toSqsEvent([{ MessageId: `late-${receives}-${body.length}-${Math.random()}`, ReceiptHandle: 'r', Body: body, Attributes: { ApproximateReceiveCount: String(receives) } }], PARTS_QUEUE);
+
+  it('adds its rows to the FAILED file once it has written them: written = the items in the table, the reason restated, one alert', async () => {
+    // Prepare: a file of at least 3 parts, scanned and decided; its write messages held back
+    const small = largeFile({ minBytes: 2.2 * MiB, chunkBytes: MiB, seed: 13, idPrefix: 'LT-' });
+    const report = await validateFile(Readable.from([small.bytes]));
+    const obj = await putRaw('raw-data/large/late-part.csv', small.bytes);
+    const handler = handlerWith({ config: { parts: partsConfig() } });
+    await handler(sqsEvent(objectCreatedBody(obj)), lambdaContext());
+    const writes = new Map<number, string>();
+    await drainParts(async (event, context) => {
+      const body = event.Records[0]?.body ?? '';
+      const message = JSON.parse(body) as { phase: string; part: number };
+      if (message.phase !== 'write') return handler(event, context);
+      writes.set(message.part, body);
+      return { batchItemFailures: [] };
+    });
+    expect(writes.size).toBeGreaterThanOrEqual(3);
+    clearOutput();
+    // Part 2 fails on its last receive (staging its result is refused, after its rows were written and noted)
+    const failing = handlerWith({
+      config: { parts: partsConfig() },
+      s3: (s3) =>
+        s3.middlewareStack.add(
+          (next, context) => async (args) => {
+            if (context.commandName === 'PutObjectCommand' && ((args.input as { Key?: string }).Key ?? '').endsWith('written-00001.json')) {
+              throw Object.assign(new Error('injected: the staging area refuses this part'), { name: 'AccessDenied' });
+            }
+            return next(args);
+          },
+          { step: 'initialize', name: 'failWritten' },
+        ),
+    });
+    // Part 1 is writing: after its first batch, part 2 fails the file; part 1 then writes the rest
+    let failedMeanwhile: LedgerItem | undefined;
+    const writing = handlerWith({
+      config: { parts: partsConfig(), writeConcurrency: 1 },
+      ddb: (ddb) => {
+        let batches = 0;
+        ddb.middlewareStack.add(
+          (next, context) => async (args) => {
+            const result = await next(args);
+            if (context.commandName === 'BatchWriteItemCommand' && ++batches === 1) {
+              await failing(delivery(writes.get(1) ?? '', PARTS_MAX_RECEIVES), lambdaContext());
+              failedMeanwhile = await ledgerItem(obj);
+            }
+            return result;
+          },
+          { step: 'initialize', name: 'failTheFileMeanwhile' },
+        );
+      },
+    });
+    // Act
+    const late = await writing(delivery(writes.get(0) ?? '', 1), lambdaContext());
+    // The other parts' messages come after the file failed: dropped, nothing written
+    for (const [part, body] of writes) if (part > 1) expect((await handler(delivery(body, 1), lambdaContext())).batchItemFailures).toEqual([]);
+    // Assess: the file failed while part 1 was writing, counting only what was noted then
+    expect(late.batchItemFailures).toEqual([]);
+    expect(failedMeanwhile).toMatchObject({ status: 'FAILED' });
+    const atFailure = failedMeanwhile?.written ?? 0;
+    expect(atFailure).toBeGreaterThan(0);
+    // Assess: the ledger tells the truth about the table, part 1's late rows included, once
+    const item = await ledgerItem(obj);
+    const inTable = await ordersOfIngestion(item?.ingestion_id ?? '');
+    expect(item?.written).toBe(inTable);
+    expect(inTable).toBeGreaterThan(atFailure + 25);
+    expect(item).toMatchObject({ status: 'FAILED', rows: report.rows, rejected: report.rejected, orders_written: inTable, unloaded: report.valid - inTable });
+    expectConservation(item);
+    expect(item?.reason).toMatch(/^part 2 of \d+ failed to write 3 time\(s\), the last with AccessDenied: injected: the staging area refuses this part; /);
+    expect(item?.reason?.endsWith(loadedSoFar(inTable, report.valid - inTable, item?.ingestion_id ?? ''))).toBe(true);
+    expect(metricSum('FilesFailed')).toBe(1);
+    expect(metricSum('RowsWritten')).toBe(inTable);
+    // One alert, sent when the file failed: its count is as of then, and it says where the final count is
+    const alerts = await receiveAlerts();
+    expect(alerts.map((a) => a.subject)).toEqual([`[order-pipeline it] FAILED: late-part.csv (failed, ${atFailure} of ${report.rows} rows written)`]);
+    expect(alerts[0]?.message).toContain('The counts are as of this alert');
+    // A redelivery of part 1 adds nothing again
+    await handler(delivery(writes.get(0) ?? '', 2), lambdaContext());
+    expect((await ledgerItem(obj))?.written).toBe(inTable);
   }, 240_000);
 });
 

@@ -37,9 +37,16 @@ export async function handlePart(message: PartMessage, receiveCount: number, por
       ports.log.error('Could not record that the file failed; its part goes to the DLQ', { error: describeError(failure) });
     }
   };
-  const guard = lastReceive && handling.deadlineMs !== undefined ? deadlineGuard(handling.deadlineMs, 'the part', failFile) : undefined;
+  // At the deadline a part still writing stops before its next row (its writes in flight land and
+  // are noted: write-part.ts), so the rows it wrote are counted instead of running on uncounted.
+  const stop = new AbortController();
+  const onDeadline = async (error: Error): Promise<void> => {
+    stop.abort(error);
+    await failFile(error);
+  };
+  const guard = lastReceive && handling.deadlineMs !== undefined ? deadlineGuard(handling.deadlineMs, 'the part', onDeadline) : undefined;
   try {
-    return await runPart(message, ports);
+    return await runPart(message, ports, stop.signal);
   } catch (error) {
     if (lastReceive && !guard?.fired) await failFile(error);
     throw error;
@@ -48,7 +55,7 @@ export async function handlePart(message: PartMessage, receiveCount: number, por
   }
 }
 
-async function runPart(message: PartMessage, ports: ProcessorPorts): Promise<PartStep> {
+async function runPart(message: PartMessage, ports: ProcessorPorts, signal: AbortSignal): Promise<PartStep> {
   const item = await ports.ledger.get(fileLedgerKey(message));
   if (!item) {
     ports.log.warn('The file of this part has no ledger item: message dropped');
@@ -66,7 +73,7 @@ async function runPart(message: PartMessage, ports: ProcessorPorts): Promise<Par
     // be out: acknowledging it would leave nobody to resend them.
     throw new FileBusyError(`the ${item.phase} messages of s3://${item.bucket}/${item.key} are being sent until ${new Date(item.lease_expires_at ?? 0).toISOString()}; will retry`);
   }
-  return message.phase === 'scan' ? scanStep(item, message.part, ports) : writeStep(item, message.part, ports);
+  return message.phase === 'scan' ? scanStep(item, message.part, ports) : writeStep(item, message.part, ports, signal);
 }
 
 /** A message for a file already final: finish what a conclusion may have left (original in raw-data/, staging). */
@@ -95,14 +102,14 @@ async function scanStep(item: LedgerItem, part: number, ports: ProcessorPorts): 
   return 'scanned';
 }
 
-async function writeStep(item: LedgerItem, part: number, ports: ProcessorPorts): Promise<PartStep> {
+async function writeStep(item: LedgerItem, part: number, ports: ProcessorPorts, signal: AbortSignal): Promise<PartStep> {
   if (item.phase === 'SCAN' || item.phase === 'DECIDE') throw new FileBusyError(`s3://${item.bucket}/${item.key} is not decided yet; will retry`);
   if (item.phase === 'CONCLUDE') return (await takeOver(item, 'CONCLUDE', part, ports)) ? runConclude(item, ports) : waitOrDrop(item, part);
   let now = item;
   if (!hasPart(item.parts_written, part)) {
     const stored = await loadPlan(item, ports);
     const decision = await readStaged<StoredDecision>(ports.objects, item.bucket, stagingKeys(item.ingestion_id).decision);
-    const written = await writePart(attemptOf(item, ports.contract, new Date(stored.now)), stored, decision, part, ports);
+    const written = await writePart(attemptOf(item, ports.contract, new Date(stored.now)), stored, decision, part, ports, signal);
     const mark = await ports.ledger.markPart(item.pk, planIdOf(item), 'WRITE', part, written.written);
     if (!mark.item) return 'dropped';
     now = mark.item;

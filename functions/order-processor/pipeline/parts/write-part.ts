@@ -12,12 +12,14 @@ import type { Attempt } from '../claim.ts';
 import type { ProcessorPorts } from '../ports.ts';
 import { writeRows, writeTargets } from '../write.ts';
 import { parseOrderSeeds, parseSeeds } from './digests.ts';
+import { addLateRows } from './fail-file.ts';
 import { openPart, partContext } from './scan-part.ts';
 import { stagingKeys, writeStaged, type PartWrite, type StoredDecision, type StoredPlan } from './staging.ts';
 
-type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter' | 'ledger' | 'orderLines' | 'log'>;
+type WritePorts = Pick<ProcessorPorts, 'objects' | 'readOrders' | 'openOrderWriter' | 'ledger' | 'orderLines' | 'log' | 'metrics'>;
 
-export async function writePart(attempt: Attempt, stored: StoredPlan, decision: StoredDecision, part: number, ports: WritePorts): Promise<PartWrite> {
+/** With `signal` aborted (the last-receive guard), the part stops before its next row; what it wrote is noted. */
+export async function writePart(attempt: Attempt, stored: StoredPlan, decision: StoredDecision, part: number, ports: WritePorts, signal?: AbortSignal): Promise<PartWrite> {
   const { bucket } = attempt.ref;
   const keys = stagingKeys(attempt.ingestionId);
   const expected = decision.expected[part];
@@ -35,11 +37,15 @@ export async function writePart(attempt: Attempt, stored: StoredPlan, decision: 
     orders = parseOrderSeeds(text);
   }
   const targets = writeTargets(bucket, { cleaned: keys.cleaned(part), errors: keys.errors(part) }, expected, ports);
-  const noteLoaded = () => ports.ledger.notePartLoaded(attempt.pk, attempt.attemptId, part, targets.orders.written);
+  // A file another part has failed meanwhile gets the rows added to its count (fail-file.ts).
+  const noteLoaded = async () => {
+    const rows = targets.orders.written;
+    if (!(await ports.ledger.notePartLoaded(attempt.pk, attempt.attemptId, part, rows))) await addLateRows(attempt.pk, attempt.attemptId, part, rows, ports);
+  };
   const body = await openPart(stored, part, ports);
   let result;
   try {
-    result = await writeRows(body, { ...partContext(attempt, stored, part, seen), ...orders }, expected, targets, ports.readOrders, { headerLines: false });
+    result = await writeRows(body, { ...partContext(attempt, stored, part, seen), ...orders }, expected, targets, ports.readOrders, { headerLines: false, ...(signal ? { signal } : {}) });
   } catch (error) {
     // Rows upserted before the failure are in the table: the file's outcome must count them.
     if (targets.orders.written > 0) await noteLoaded();

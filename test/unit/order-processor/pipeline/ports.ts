@@ -21,9 +21,12 @@ import type {
   ObjectStore,
   OrderLinesPort,
   OrderSink,
+  OrderWriterOptions,
   PartMark,
   PartsQueue,
   PhaseCondition,
+  PlannedCounts,
+  LateRowsValues,
   PrunedLines,
   ProcessorPorts,
   ReadOrders,
@@ -133,7 +136,10 @@ export class MemoryOrders implements OrderSink {
   items: Record<string, unknown>[] = [];
   /** Confirm fewer writes than were put (a writer that lost some). */
   lose = 0;
+  /** Each item is a batch of its own: `beforeSend` is awaited before it counts as sent. */
+  constructor(private readonly options: OrderWriterOptions = {}) {}
   async put(item: Record<string, unknown>) {
+    await this.options.beforeSend?.(this.items.length + 1);
     this.items.push(item);
   }
   async flush() {}
@@ -312,9 +318,22 @@ export class MemoryLedger implements LedgerPort {
   }
   async notePartLoaded(pk: string, planId: string, part: number, rows: number) {
     const item = this.items.get(pk);
-    if (!item || underPlan(item) !== planId || item.status !== 'PROCESSING' || item.phase !== 'WRITE') return;
+    if (!item || underPlan(item) !== planId || item.status !== 'PROCESSING' || item.phase !== 'WRITE') return false;
     const before = item.parts_loaded?.[String(part)];
     if (before === undefined || before < rows) item.parts_loaded = { ...item.parts_loaded, [String(part)]: rows };
+    return true;
+  }
+  async noteWholeSent(pk: string, rowsSent: number, planned: PlannedCounts) {
+    const item = this.items.get(pk);
+    if (!item || item.status !== 'PROCESSING' || (item.phase && item.phase !== 'PLAN')) return;
+    if ((item.parts_loaded?.['0'] ?? -1) < rowsSent) Object.assign(item, { parts_loaded: { '0': rowsSent }, planned });
+  }
+  async amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number } | null, expect: { written: number }, values: LateRowsValues) {
+    const item = this.items.get(pk);
+    if (!item || underPlan(item) !== planId || item.status !== 'FAILED' || item.written !== expect.written) return false;
+    if (part && (item.parts_loaded?.[String(part.index)] ?? 0) !== part.before) return false;
+    Object.assign(item, values, part ? { parts_loaded: { ...item.parts_loaded, [String(part.index)]: part.rows } } : {});
+    return true;
   }
   async release(pk: string, attemptId: string, reason: string, content: string | null) {
     this.released.push({ pk, attemptId, reason, content });
@@ -396,8 +415,8 @@ export function memoryPorts(ref = objectRef(), text?: string) {
   const ports = {
     objects,
     ledger,
-    openOrderWriter: () => {
-      const sink = new MemoryOrders();
+    openOrderWriter: (options?: OrderWriterOptions) => {
+      const sink = new MemoryOrders(options);
       orders.push(sink);
       return sink;
     },

@@ -4,8 +4,9 @@ import { BUILT_IN_SCHEMA } from '../../../../functions/order-processor/contract/
 import { compileSchemaJson } from '../../../../functions/order-processor/contract/schema/load.ts';
 import { processFile } from '../../../../functions/order-processor/pipeline/process-file.ts';
 import type { ReadOrders } from '../../../../functions/order-processor/pipeline/ports.ts';
+import type { LedgerItem } from '../../../../functions/order-processor/ledger-item.ts';
 import { partsPorts } from './parts/fixtures.ts';
-import { blank, memoryPorts, objectRef, rejected, scriptedReader, valid } from './ports.ts';
+import { blank, INGESTION_ID, memoryPorts, objectRef, rejected, scriptedReader, valid } from './ports.ts';
 
 const TEXT = 'order_id,quantity\nA-1,1\n';
 const sha = fingerprintOf(Buffer.from(TEXT));
@@ -151,6 +152,58 @@ describe('processFile', () => {
     expect(env.objects.copies).toEqual([]);
   });
 
+  it('notes on the ledger, before each batch is sent, the rows sent so far and pass 1\'s counts', async () => {
+    // Prepare: the claimed item, as the ledger holds it
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const pk = 'file#bkt/raw-data/orders.csv#v1';
+    env.ledger.items.set(pk, claimedItem(pk));
+    const notes: number[] = [];
+    const noteWholeSent = env.ledger.noteWholeSent.bind(env.ledger);
+    env.ledger.noteWholeSent = async (key, rows, planned) => {
+      notes.push(rows);
+      await noteWholeSent(key, rows, planned);
+    };
+    const reader = scriptedReader([valid('A-1', 2), rejected(3), valid('A-3', 4)]);
+    // Act
+    await processFile(ref, { ...env.ports, readOrders: reader });
+    // Assess: one note per batch (here a row), in order, never lowered
+    expect(notes).toEqual([1, 2]);
+    expect(env.ledger.items.get(pk)).toMatchObject({ parts_loaded: { '0': 2 }, planned: { rows: 3, valid: 2, rejected: 1, blank: 0 } });
+  });
+
+  it('counts the rows an earlier attempt sent when the version is gone before this attempt reads it: FAILED, nothing denied', async () => {
+    // Prepare: an earlier attempt sent 40 of 90 valid rows, then stopped; the version is deleted
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const pk = 'file#bkt/raw-data/orders.csv#v1';
+    env.ledger.items.set(pk, { ...claimedItem(pk), parts_loaded: { '0': 40 }, planned: { rows: 100, valid: 90, rejected: 10, blank: 2 } });
+    env.objects.goneFromOpen = 1;
+    // Act
+    const result = await processFile(ref, env.ports);
+    // Assess
+    const outcome = result.kind === 'done' ? result.outcome : null;
+    expect(outcome).toMatchObject({ status: 'FAILED', rows: 100, written: 40, rejected: 10, unloaded: 50, blank: 2, original: null });
+    expect(outcome?.reason).toBe(
+      'the object version was deleted while it was being processed: an earlier attempt stopped after sending rows to the orders table, and this one could not read the file again; 40 rows are loaded in the orders table under ingestion_id 20261122T040512Z-1a2b3c4d; the other 50 valid rows are not loaded',
+    );
+    expect(env.ledger.items.get(pk)).toMatchObject({ status: 'FAILED', written: 40, unloaded: 50 });
+    expect(env.alerts.sent.map((a) => a.subject)).toEqual(['[order-pipeline test] FAILED: orders.csv (failed, 40 of 100 rows written)']);
+  });
+
+  it('still says nothing was loaded when the version is gone and no attempt sent a row', async () => {
+    // Prepare
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    env.ledger.items.set('file#bkt/raw-data/orders.csv#v1', claimedItem('file#bkt/raw-data/orders.csv#v1'));
+    env.objects.goneFromOpen = 1;
+    // Act
+    const result = await processFile(ref, env.ports);
+    // Assess
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'FAILED', rows: 0, written: 0, unloaded: 0 });
+    expect(result.kind === 'done' && result.outcome.reason).toMatch(/no longer exists \(deleted or overwritten before it was processed\)/);
+  });
+
   it('releases the claim and the content, and rethrows, when pass 2 fails', async () => {
     // Prepare
     const ref = objectRef();
@@ -216,6 +269,27 @@ describe('processFile', () => {
     expect(env.objects.copies).toEqual([]);
   });
 
+  it('counts, when stopped on its last receive, the rows an earlier attempt sent beyond this one\'s', async () => {
+    // Prepare: an earlier attempt sent 3 rows; this one writes 1, then the guard stops it
+    const ref = objectRef();
+    const env = memoryPorts(ref, TEXT);
+    const pk = 'file#bkt/raw-data/orders.csv#v1';
+    env.ledger.items.set(pk, { ...claimedItem(pk), parts_loaded: { '0': 3 }, planned: { rows: 4, valid: 4, rejected: 0, blank: 0 } });
+    const rows = [valid('A-1', 2), valid('A-2', 3), valid('A-3', 4), valid('A-4', 5)];
+    let pass = 0;
+    const readOrders: ReadOrders = async function* () {
+      pass++;
+      for (const [i, event] of rows.entries()) {
+        if (pass === 2 && i === 1) await new Promise((resolve) => setTimeout(resolve, 20));
+        yield event;
+      }
+    };
+    // Act
+    const result = await processFile(ref, { ...env.ports, readOrders }, { receiveCount: 3, deadlineMs: 0 });
+    // Assess
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'FAILED', rows: 4, written: 3, rejected: 0, unloaded: 1 });
+  });
+
   it('lets a slow file run on before its last receive (a retry follows)', async () => {
     // Prepare
     const ref = objectRef();
@@ -226,3 +300,20 @@ describe('processFile', () => {
     expect(result.kind === 'done' && result.outcome.status).toBe('PROCESSED');
   });
 });
+
+/** The file's item as the claim leaves it (the memory ledger's claim does not store one). */
+function claimedItem(pk: string): LedgerItem {
+  return {
+    pk,
+    status: 'PROCESSING',
+    attempt_id: 'attempt-1',
+    ingestion_id: INGESTION_ID,
+    bucket: 'bkt',
+    key: 'raw-data/orders.csv',
+    version_id: 'v1',
+    etag: 'e',
+    size: 10,
+    ingest_day: '2026-11-21',
+    started_at: '2026-11-21T23:59:59.000Z',
+  };
+}

@@ -122,12 +122,15 @@ describe('alertBody', () => {
 
   it('says how many rows were written when a file in parts failed after some of its parts were', () => {
     // Prepare
-    const failed = outcome({ status: 'FAILED', rows: 100, written: 60, rejected: 40, reason: 'part 3 of 8 failed to write 3 time(s)', errorsReport: null, original: null });
+    const failed = outcome({ status: 'FAILED', rows: 100, written: 60, rejected: 10, unloaded: 30, reason: 'part 3 of 8 failed to write 3 time(s)', errorsReport: null, original: null });
     // Act
     const [subject, body] = [alertSubject(failed), alertBody(failed)];
     // Assess
     expect(subject).toBe('[order-pipeline] FAILED: orders.csv (failed, 60 of 100 rows written)');
-    expect(body).toContain('60 rows were written before processing stopped; the other 40 were not.');
+    expect(body).toContain('60 rows were written before processing stopped; the other 40 were not (30 valid, 10 rejected).');
+    // A part still writing when the file failed adds its rows to the ledger later: the alert says its counts are as of now.
+    expect(body).toContain('The counts are as of this alert');
+    expect(body).toContain(`every row is under ingestion_id ${failed.ingestionId}`);
     expect(body).not.toContain('Nothing from this file was written.');
   });
 });

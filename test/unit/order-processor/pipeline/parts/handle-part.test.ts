@@ -9,7 +9,7 @@ import { stagingKeys } from '../../../../../functions/order-processor/pipeline/p
 import { fingerprintOf } from '../../../../../functions/order-processor/pipeline/fingerprint.ts';
 import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
 import type { ReadOrders } from '../../../../../functions/order-processor/pipeline/ports.ts';
-import { INGESTION_ID } from '../ports.ts';
+import { INGESTION_ID, MemoryOrders } from '../ports.ts';
 import { deliverAll, partsPorts } from './fixtures.ts';
 
 const HEADER = 'order_id,customer_name,product_name,quantity,unit_price';
@@ -384,6 +384,42 @@ describe('handlePart', () => {
     expect(env.item()?.reason).toMatch(/^part 2 of \d+ failed to scan 3 time\(s\), the last with DeadlineError: the part did not finish within the function's time/);
     expect(env.alerts.sent).toHaveLength(1);
     expect(env.metrics.sum('FilesFailed')).toBe(1);
+  });
+
+  it('stops a part still writing at the deadline of its last receive, and counts what it wrote', async () => {
+    // Prepare: 60 orders in parts of about 600 bytes, scanned and decided; every put takes 5 ms
+    const text = `${HEADER}\n${Array.from({ length: 60 }, (_, i) => `W-${i + 1},Ann,Pen,1,2`).join('\n')}\n`;
+    const env = await planned(text, { chunkBytes: 600 });
+    const writes: PartMessage[] = [];
+    for (let messages = env.queue.take(); messages.length > 0; messages = env.queue.take()) {
+      for (const m of messages) if (m.phase === 'write') writes.push(m);
+      for (const m of messages) if (m.phase === 'scan') await handlePart(m, 1, env.ports);
+    }
+    expect(env.item()?.phase).toBe('WRITE');
+    expect(writes.length).toBeGreaterThanOrEqual(2);
+    const sinks: MemoryOrders[] = [];
+    const slowWriter = () => {
+      const sink = new MemoryOrders();
+      const put = sink.put.bind(sink);
+      sink.put = async (item) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return put(item);
+      };
+      sinks.push(sink);
+      return sink;
+    };
+    // Act: part 1's write message on its last receive, with 20 ms left
+    const handled = handlePart(byPart(writes, 0), 3, { ...env.ports, openOrderWriter: slowWriter }, { deadlineMs: 20 });
+    // Assess: it stopped early; the file is FAILED with exactly the rows it upserted
+    await expect(handled).rejects.toThrow(/the part did not finish within the function's time/);
+    const wrote = sinks[0]?.items.length ?? 0;
+    expect(wrote).toBeGreaterThan(0);
+    expect(wrote).toBeLessThan(env.item()?.planned?.valid ?? 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sinks[0]?.items.length).toBe(wrote);
+    const item = env.item();
+    expect(item).toMatchObject({ status: 'FAILED', written: wrote, rows: 60, rejected: 0, unloaded: 60 - wrote });
+    expect(env.alerts.sent).toHaveLength(1);
   });
 
   it('sets no deadline before the last receive', async () => {

@@ -7,13 +7,15 @@ import { concludeParts } from '../../../../../functions/order-processor/pipeline
 import { addCounts } from '../../../../../functions/order-processor/contract/tally.ts';
 import { earliestProblem, partsFingerprint } from '../../../../../functions/order-processor/pipeline/parts/decide-parts.ts';
 import { digestLine, parseDigestLine, parseSeeds, seedLine, stagedLines } from '../../../../../functions/order-processor/pipeline/parts/digests.ts';
-import { failedCounts, failedPartReason } from '../../../../../functions/order-processor/pipeline/parts/fail-file.ts';
+import { addLateRows, failedCounts, failedPartReason, failFileForPart } from '../../../../../functions/order-processor/pipeline/parts/fail-file.ts';
+import { loadedSoFar } from '../../../../../functions/order-processor/pipeline/outcome.ts';
+import type { ProcessorPorts } from '../../../../../functions/order-processor/pipeline/ports.ts';
 import { attemptOf, partMessages } from '../../../../../functions/order-processor/pipeline/parts/file-in-parts.ts';
 import { stagingKeys, type PartScan, type PartWrite, type StoredDecision, type StoredPlan } from '../../../../../functions/order-processor/pipeline/parts/staging.ts';
 import { writePart } from '../../../../../functions/order-processor/pipeline/parts/write-part.ts';
 import { handlePart } from '../../../../../functions/order-processor/pipeline/parts/handle-part.ts';
 import { processFile } from '../../../../../functions/order-processor/pipeline/process-file.ts';
-import { INGESTION_ID, MemoryObjects, objectRef } from '../ports.ts';
+import { INGESTION_ID, MemoryAlerts, MemoryLedger, MemoryObjects, memoryLog, memoryMetrics, objectRef } from '../ports.ts';
 import { partsPorts, sha256 } from './fixtures.ts';
 import { fingerprintOf } from '../../../../../functions/order-processor/pipeline/fingerprint.ts';
 
@@ -129,6 +131,79 @@ describe('failedCounts', () => {
     const reason = failedPartReason(message, 3, new Error('boom'));
     // Assess
     expect(reason).toBe('part 3 of 8 failed to write 3 time(s), the last with Error: boom');
+  });
+});
+
+describe('addLateRows', () => {
+  const pk = 'file#bkt/raw-data/big.csv#v1';
+  /** A file FAILED by part 3 while part 1 was still writing: 60 rows counted, 30 valid rows not loaded. */
+  function failedFile() {
+    const ledger = new MemoryLedger();
+    const reason = `part 3 of 4 failed to write 3 time(s), the last with Error: boom; ${loadedSoFar(60, 30, INGESTION_ID)}`;
+    ledger.items.set(pk, {
+      pk, status: 'FAILED', plan_id: 'plan-1', ingestion_id: INGESTION_ID, bucket: 'bkt', key: 'raw-data/big.csv', version_id: 'v1', etag: 'e', size: 1,
+      ingest_day: '2026-11-22', started_at: '2026-11-22T00:00:00.000Z', phase: 'WRITE', parts_written: new Set([0, 2]), parts_loaded: { '3': 5 },
+      rows: 100, written: 60, orders_written: 60, rejected: 10, unloaded: 30, reason,
+    });
+    const metrics = memoryMetrics();
+    return { ledger, metrics, ports: { ledger, log: memoryLog() as unknown as ProcessorPorts['log'], metrics: metrics as unknown as ProcessorPorts['metrics'] } };
+  }
+
+  it('adds the rows a part wrote after its file failed, once, and restates the reason with the new count', async () => {
+    // Prepare
+    const { ledger, metrics, ports } = failedFile();
+    // Act: part 1 wrote 22 rows after the file failed; its note comes twice (a redelivery)
+    const added = await addLateRows(pk, 'plan-1', 1, 22, ports);
+    const again = await addLateRows(pk, 'plan-1', 1, 22, ports);
+    // Assess
+    expect([added, again]).toEqual([22, 0]);
+    const item = ledger.items.get(pk);
+    expect(item).toMatchObject({ status: 'FAILED', written: 82, orders_written: 82, unloaded: 8, parts_loaded: { '1': 22, '3': 5 } });
+    expect((item?.rows ?? 0) - (item?.written ?? 0) - (item?.rejected ?? 0) - (item?.unloaded ?? 0)).toBe(0);
+    expect(item?.reason).toBe(`part 3 of 4 failed to write 3 time(s), the last with Error: boom; ${loadedSoFar(82, 8, INGESTION_ID)}`);
+    expect(metrics.sum('RowsWritten')).toBe(22);
+  });
+
+  it('adds only what a part had not noted when the file failed, and nothing for a part counted whole, another plan or a file not FAILED', async () => {
+    // Prepare
+    const { ledger, ports } = failedFile();
+    // Act
+    const failing = await addLateRows(pk, 'plan-1', 3, 9, ports);
+    const whole = await addLateRows(pk, 'plan-1', 2, 30, ports);
+    const otherPlan = await addLateRows(pk, 'plan-2', 1, 30, ports);
+    // Assess
+    expect([failing, whole, otherPlan]).toEqual([4, 0, 0]);
+    expect(ledger.items.get(pk)).toMatchObject({ written: 64, unloaded: 26 });
+  });
+});
+
+describe('failFileForPart', () => {
+  it('counts a part that noted its rows while the outcome was being recorded, once', async () => {
+    // Prepare: a file in WRITE under plan-1; part 0 written (30 rows), part 2 noted 5
+    const ledger = new MemoryLedger();
+    const pk = 'file#bkt/raw-data/big.csv#v1';
+    ledger.items.set(pk, {
+      pk, status: 'PROCESSING', plan_id: 'plan-1', attempt_id: 'plan-1', ingestion_id: INGESTION_ID, bucket: 'bkt', key: 'raw-data/big.csv', version_id: 'v1', etag: 'e', size: 1,
+      ingest_day: '2026-11-22', started_at: '2026-11-22T00:00:00.000Z', phase: 'WRITE', parts: 3, parts_written: new Set([0]), parts_rows_written: 30,
+      parts_loaded: { '0': 30, '2': 5 }, planned: counts(90, 10, 0),
+    });
+    // Part 1 notes 12 rows after the failing part read the item, before its outcome is recorded
+    const finish = ledger.finish.bind(ledger);
+    ledger.finish = async (key, attemptId, outcome) => {
+      await ledger.notePartLoaded(key, 'plan-1', 1, 12);
+      await finish(key, attemptId, outcome);
+    };
+    const metrics = memoryMetrics();
+    const ports = { ledger, alerts: new MemoryAlerts(), log: memoryLog() as unknown as ProcessorPorts['log'], metrics: metrics as unknown as ProcessorPorts['metrics'], now: () => new Date(), stage: 'test' };
+    const message = { type: 'order-pipeline.part', version: 1, phase: 'write', bucket: 'bkt', key: 'raw-data/big.csv', versionId: 'v1', etag: 'e', size: 1, ingestionId: INGESTION_ID, planId: 'plan-1', part: 2, parts: 3 } as PartMessage;
+    // Act
+    const failed = await failFileForPart(message, 3, new Error('boom'), ports);
+    // Assess: the alert has the count as of the failure; the ledger has every row
+    expect(failed).toBe(true);
+    expect(ports.alerts.sent[0]?.subject).toContain('(failed, 35 of 100 rows written)');
+    expect(ledger.items.get(pk)).toMatchObject({ status: 'FAILED', written: 47, unloaded: 43, rejected: 10 });
+    expect(ledger.items.get(pk)?.reason).toMatch(/; 47 rows are loaded in the orders table under ingestion_id \S+; the other 43 valid rows are not loaded$/);
+    expect(metrics.sum('RowsWritten')).toBe(47);
   });
 });
 
