@@ -102,7 +102,7 @@ export interface LedgerItem {
   parts_rows_written?: number;
   /**
    * Per part (index as the key): the most rows any of its receives upserted, noted before it could
-   * fail. A file read whole is part 0: the rows its attempts sent, noted before each batch (pipeline/rows-sent.ts).
+   * fail. A file read whole is part 0: the rows the table confirmed to its attempts, noted as confirmed (a lower bound, pipeline/rows-loaded.ts).
    */
   parts_loaded?: Record<string, number>;
   /** Rows read but not loaded: valid rows of a file that failed after (or before) part of it was written. */

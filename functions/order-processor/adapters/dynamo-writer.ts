@@ -36,12 +36,8 @@ export interface WriterOptions {
   random?: () => number;
   /** Called before each retry (for logs). */
   onRetry?: (info: { attempt: number; delayMs: number; unprocessed: number; error?: string }) => void;
-  /**
-   * Awaited before a batch is sent, with the rows sent so far including that batch (batches go in
-   * the order the items were put); the batch waits in its request slot. A rejection fails the
-   * batch like a write error.
-   */
-  beforeSend?: (rowsSent: number) => Promise<void>;
+  /** Told, never awaited, each time DynamoDB confirms items: the items confirmed so far. */
+  onConfirmed?: (confirmed: number) => void;
 }
 
 const RETRYABLE_ERROR_NAMES = new Set([
@@ -143,7 +139,6 @@ export class DynamoBatchWriter implements OrderSink {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
   private confirmed = 0;
-  private sent = 0;
   private readonly concurrency: number;
   private readonly deadlineMs: number;
   private readonly baseDelayMs: number;
@@ -173,9 +168,8 @@ export class DynamoBatchWriter implements OrderSink {
   /**
    * Queues one item. Returns nothing when the item was only buffered (24 items in 25: no promise
    * and no await per row), else a promise that resolves once it is; it waits while `concurrency`
-   * requests are already in flight (a batch waiting for its note counts as one), which pauses the
-   * producer (the CSV parser) instead of buffering the whole file. A failure of an earlier request
-   * rejects it.
+   * requests are already in flight, which pauses the producer (the CSV parser) instead of
+   * buffering the whole file. A failure of an earlier request rejects it.
    */
   put(item: WriteItem): Promise<void> | undefined {
     if (this.failure !== null) return Promise.reject(this.failure);
@@ -210,13 +204,7 @@ export class DynamoBatchWriter implements OrderSink {
     this.bufferKeys = new Set();
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     this.throwIfFailed();
-    this.sent += batch.length;
-    // The note is asked for only once the batch holds a request slot (batches take slots in
-    // order), and the batch is sent as soon as it lands: a note never covers a batch that could
-    // still be waiting, so a process that dies between the two has sent (almost) exactly what it noted.
-    const { beforeSend } = this.options;
-    const send = beforeSend ? beforeSend(this.sent).then(() => this.writeWithRetry(batch)) : this.writeWithRetry(batch);
-    const request: Promise<void> = send
+    const request: Promise<void> = this.writeWithRetry(batch)
       .catch((error: unknown) => {
         // Stored, not thrown here: the producer sees it on its next put() or flush().
         this.failure ??= error;
@@ -233,6 +221,7 @@ export class DynamoBatchWriter implements OrderSink {
       try {
         const left = await this.send(pending);
         this.confirmed += pending.length - left.length;
+        this.options.onConfirmed?.(this.confirmed);
         if (left.length === 0) return;
         pending = left;
         lastError = undefined;

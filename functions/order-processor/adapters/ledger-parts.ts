@@ -151,11 +151,11 @@ export async function notePartLoaded(doc: DynamoDBDocumentClient, tableName: str
 }
 
 /**
- * A file read whole is its one part, part 0: before a batch is sent, the rows this ingestion has
- * sent so far (in file order) and pass 1's counts, while the item is PROCESSING and not in parts;
- * never lowers the figure.
+ * A file read whole is its one part, part 0: the rows the orders table has confirmed for this
+ * ingestion so far (pipeline/rows-loaded.ts) and pass 1's counts, while the item is PROCESSING
+ * and not in parts; never lowers the figure.
  */
-export async function noteWholeSent(doc: DynamoDBDocumentClient, tableName: string, pk: string, rowsSent: number, planned: NonNullable<LedgerItem['planned']>): Promise<void> {
+export async function noteWholeLoaded(doc: DynamoDBDocumentClient, tableName: string, pk: string, rowsLoaded: number, planned: NonNullable<LedgerItem['planned']>): Promise<void> {
   try {
     await doc.send(
       new UpdateCommand({
@@ -165,7 +165,7 @@ export async function noteWholeSent(doc: DynamoDBDocumentClient, tableName: stri
         UpdateExpression: 'SET #loaded = :loaded, #planned = :planned',
         ConditionExpression: '#status = :processing AND (attribute_not_exists(#phase) OR #phase = :plan) AND (attribute_not_exists(#loaded.#part) OR #loaded.#part < :rows)',
         ExpressionAttributeNames: { '#loaded': 'parts_loaded', '#part': '0', '#planned': 'planned', '#status': 'status', '#phase': 'phase' },
-        ExpressionAttributeValues: { ':loaded': { '0': rowsSent }, ':rows': rowsSent, ':planned': planned, ':processing': 'PROCESSING', ':plan': 'PLAN' satisfies FilePhase },
+        ExpressionAttributeValues: { ':loaded': { '0': rowsLoaded }, ':rows': rowsLoaded, ':planned': planned, ':processing': 'PROCESSING', ':plan': 'PLAN' satisfies FilePhase },
       }),
     );
   } catch (error) {

@@ -11,7 +11,7 @@ import { LEDGER } from '../resource-names.ts';
 import type { ObjectRef } from '../event.ts';
 import { contentLedgerKey, fileLedgerKey, newIngestionId, objectAttributes, type FinalStatus, type LedgerItem, type FilePhase } from '../ledger-item.ts';
 import { isConditionFailure, setExpression } from './ledger-expressions.ts';
-import { amendFailed, markPart, notePartLoaded, noteWholeSent, updatePhase } from './ledger-parts.ts';
+import { amendFailed, markPart, notePartLoaded, noteWholeLoaded, updatePhase } from './ledger-parts.ts';
 import { LedgerConflictError } from '../pipeline/errors.ts';
 import type { ClaimOptions, ClaimResult, ContentOwner, LateRowsValues, LedgerPort, PartMark, PhaseCondition, PlannedCounts } from '../pipeline/ports.ts';
 
@@ -210,9 +210,9 @@ export class Ledger implements LedgerPort {
     return notePartLoaded(this.doc, this.tableName, pk, planId, part, rows);
   }
 
-  /** Rows a file read whole has sent so far, and pass 1's counts (ledger-parts.ts). */
-  noteWholeSent(pk: string, rowsSent: number, planned: PlannedCounts): Promise<void> {
-    return noteWholeSent(this.doc, this.tableName, pk, rowsSent, planned);
+  /** Rows of a file read whole the table has confirmed so far, and pass 1's counts (ledger-parts.ts). */
+  noteWholeLoaded(pk: string, rowsLoaded: number, planned: PlannedCounts): Promise<void> {
+    return noteWholeLoaded(this.doc, this.tableName, pk, rowsLoaded, planned);
   }
 
   /** A late part's rows added to its FAILED file (ledger-parts.ts). */

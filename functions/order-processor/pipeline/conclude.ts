@@ -169,9 +169,11 @@ export async function concludeUnfinished(
   what: string,
   ports: Omit<ConcludePorts, 'objects'>,
   partsDone = 0,
+  /** `written` is a lower bound (rows an earlier, killed attempt noted: pipeline/rows-loaded.ts). */
+  atLeast = false,
 ): Promise<FileOutcome> {
   const { ref } = attempt;
-  const reason = summarizeReason(`${what}; ${loadedSoFar(counts.written, counts.unloaded, attempt.ingestionId)}`);
+  const reason = summarizeReason(`${what}; ${loadedSoFar(counts.written, counts.unloaded, attempt.ingestionId, atLeast)}`);
   const outcome: FileOutcome = {
     status: 'FAILED',
     bucket: ref.bucket,

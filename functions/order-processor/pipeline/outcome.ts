@@ -37,8 +37,9 @@ const int = (n: number): string => n.toLocaleString('en-US');
  * How far a file that failed midway was loaded, for its reason and alert: the rows that ARE in the
  * orders table under its ingestion id, and those that are not.
  */
-export function loadedSoFar(written: number, unloaded: number, ingestionId: string): string {
+export function loadedSoFar(written: number, unloaded: number, ingestionId: string, atLeast = false): string {
   if (written === 0) return unloaded > 0 ? `nothing was loaded (${int(unloaded)} valid rows are not in the table)` : 'nothing was loaded';
+  if (atLeast) return `at least ${int(written)} rows are loaded in the orders table under ingestion_id ${ingestionId} (query it for the exact rows); at most ${int(unloaded)} valid rows are not loaded`;
   const rest = unloaded > 0 ? `; the other ${int(unloaded)} valid rows are not loaded` : '';
   return `${int(written)} rows are loaded in the orders table under ingestion_id ${ingestionId}${rest}`;
 }

@@ -78,8 +78,8 @@ export interface OrderSink {
 
 /** What a writer of one file's orders does besides writing (adapters/dynamo-writer.ts). */
 export interface OrderWriterOptions {
-  /** Awaited before each batch is sent, with the rows sent so far including it (pipeline/rows-sent.ts notes them). */
-  beforeSend?: (rowsSent: number) => Promise<void>;
+  /** Told, never awaited, each time the table confirms rows: the rows confirmed so far (pipeline/rows-loaded.ts notes them). */
+  onConfirmed?: (confirmed: number) => void;
 }
 
 /** What removing stale order lines did (docs/performance.md "Re-import"). */
@@ -161,11 +161,10 @@ export interface LedgerPort {
    */
   notePartLoaded(pk: string, planId: string, part: number, rows: number): Promise<boolean>;
   /**
-   * A file read whole: records, before a batch is sent, how many of its valid rows (in file order)
-   * this ingestion has sent to the orders table, and pass 1's counts; never lowers the figure.
-   * Any attempt of the file may (its attempts send the same rows in the same order).
+   * A file read whole: records how many of its valid rows the orders table has confirmed for this
+   * ingestion so far (a lower bound, pipeline/rows-loaded.ts), and pass 1's counts; never lowers the figure.
    */
-  noteWholeSent(pk: string, rowsSent: number, planned: PlannedCounts): Promise<void>;
+  noteWholeLoaded(pk: string, rowsLoaded: number, planned: PlannedCounts): Promise<void>;
   /**
    * Rows written after (or while) another part failed the file: sets `values` on the FAILED item
    * once — only while `written` is still `expect.written` and, with `part`, its noted figure still

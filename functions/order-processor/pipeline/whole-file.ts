@@ -11,7 +11,7 @@ import { decide, OBJECT_GONE, OBJECT_GONE_BEFORE_WRITES, type Verdict } from './
 import type { FileCounts } from '../contract/types.ts';
 import type { FileOutcome } from './outcome.ts';
 import type { OrderSink, ProcessorPorts } from './ports.ts';
-import { noteSentRows, rowsSentBefore } from './rows-sent.ts';
+import { noteLoadedRows, rowsLoadedBefore } from './rows-loaded.ts';
 import { scan, type TooLargeForOnePass } from './scan.ts';
 import { writeRows, writeTargets } from './write.ts';
 
@@ -51,8 +51,8 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
     run.claimedContent = null;
     return concludeGone(attempt, OBJECT_GONE_BEFORE_WRITES, ports);
   }
-  // Each batch waits until the ledger notes it as sent: a retry that cannot read the file again still counts its rows.
-  const notes = noteSentRows(ports.ledger, attempt.pk, scanned.counts);
+  // The ledger notes the rows the table confirms (never awaited): a retry that cannot read the file again still counts them.
+  const notes = noteLoadedRows(ports.ledger, attempt.pk, scanned.counts, (error) => ports.log.warn('Could not note the rows loaded so far on the ledger; the notes stop, the file goes on', { error: String(error) }));
   const targets = writeTargets(attempt.ref.bucket, { cleaned: attempt.keys.processed, errors: attempt.keys.errors }, scanned.counts, ports, notes);
   run.orders = targets.orders;
   const contract = scanned.rejectedOrders ? { ...attempt.contract, rejectedOrders: scanned.rejectedOrders } : attempt.contract;
@@ -66,31 +66,31 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors, ...orders }, ports);
 }
 
-/** An earlier attempt sent rows to the table, then stopped; this one can no longer read the version. */
+/** An earlier attempt loaded rows, then stopped; this one can no longer read the version. */
 export const GONE_AFTER_EARLIER_WRITES =
-  'the object version was deleted while it was being processed: an earlier attempt stopped after sending rows to the orders table, and this one could not read the file again';
+  'the object version was deleted while it was being processed: an earlier attempt stopped after loading rows into the orders table, and this one could not read the file again';
 
 /**
- * The version is gone before this attempt could read it (again). Rows an earlier attempt sent are
- * in the table under this ingestion id: the file ends FAILED with them counted (pass 1's counts
- * from the ledger, rows = written + rejected + unloaded) instead of denying them; with none, the
- * verdict as it stands (nothing was loaded).
+ * The version is gone before this attempt could read it (again). Rows an earlier attempt loaded
+ * are in the table under this ingestion id: the file ends FAILED with the rows its notes counted
+ * (a lower bound, said so; pass 1's counts from the ledger, rows = written + rejected + unloaded)
+ * instead of denying them; with none noted, the verdict as it stands.
  */
 async function concludeGone(attempt: Attempt, verdict: Verdict, ports: ProcessorPorts): Promise<FileOutcome> {
   const item = await ports.ledger.get(attempt.pk);
-  const sent = rowsSentBefore(item);
-  if (sent === 0 || !item?.planned) return conclude(attempt, verdict, nothingRead(), ports);
-  return concludeUnfinished(attempt, unfinishedCounts(item.planned, sent), GONE_AFTER_EARLIER_WRITES, ports);
+  const loaded = rowsLoadedBefore(item);
+  if (loaded === 0 || !item?.planned) return conclude(attempt, verdict, nothingRead(), ports);
+  return concludeUnfinished(attempt, unfinishedCounts(item.planned, loaded), GONE_AFTER_EARLIER_WRITES, ports, 0, true);
 }
 
 /**
  * What a whole read stopped by its last-receive guard has loaded: the rows this attempt's writer
- * confirmed, or more if an earlier attempt sent more (the ledger's note); pass 1's counts from this
+ * confirmed, or more if an earlier attempt's note counts more (pipeline/rows-loaded.ts); pass 1's counts from this
  * attempt, or from the ledger when the guard stopped it before its pass 1 ended.
  */
 export async function unfinishedWhole(attempt: Attempt, run: WholeRun, ports: Pick<ProcessorPorts, 'ledger'>): Promise<UnfinishedCounts> {
   const item = await ports.ledger.get(attempt.pk);
   const counts = run.counts ?? item?.planned ?? null;
-  const written = counts ? Math.max(run.orders?.written ?? 0, rowsSentBefore(item)) : 0;
+  const written = counts ? Math.max(run.orders?.written ?? 0, rowsLoadedBefore(item)) : 0;
   return unfinishedCounts(counts, written);
 }

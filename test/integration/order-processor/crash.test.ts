@@ -114,7 +114,7 @@ describe('handler killed mid-file', () => {
     expect(metricSum('RowsWritten')).toBe(588);
   });
 
-  it('counts the killed attempt\'s rows when the version is then permanently deleted: FAILED, written = the items in the table', async () => {
+  it('counts the killed attempt\'s rows when the version is then permanently deleted: FAILED, at least the rows it noted, never more than the table holds', async () => {
     // Prepare
     const csv = `${HEADER}\n${killedRows('KD').join('\n')}\n`;
     const obj = await putRaw('raw-data/killed-then-deleted.csv', csv);
@@ -123,25 +123,27 @@ describe('handler killed mid-file', () => {
     const crash = await runAndCrash(body, 5);
     expect(crash).toMatchObject({ signal: 'SIGKILL' });
     const held = await ledgerItem(obj);
+    const noted = held?.parts_loaded?.['0'] ?? 0;
     // Act: the version is deleted (DeleteObject with its VersionId), then SQS redelivers once the lease has expired
     await deleteVersion(obj);
     await until(async () => ((await ledgerItem(obj))?.lease_expires_at ?? 0) < Date.now(), 10_000);
     const response = await run(sqsEvent(body));
-    // Assess: the rows in the table are counted, not denied
+    // Assess: the rows the killed attempt noted (it notes confirmations as they come) are counted, a lower bound said so
     expect(response.batchItemFailures).toEqual([]);
     const item = await ledgerItem(obj);
     const inTable = await ordersOfIngestion(item?.ingestion_id ?? '');
     expect(inTable).toBe(5 * 25);
-    expect(item).toMatchObject({ status: 'FAILED', rows: 600, written: inTable, rejected: 12, unloaded: 588 - inTable, attempts: 2, ingestion_id: held?.ingestion_id });
+    expect(noted).toBeGreaterThan(0);
+    expect(noted).toBeLessThanOrEqual(inTable);
+    expect(item).toMatchObject({ status: 'FAILED', rows: 600, written: noted, rejected: 12, unloaded: 588 - noted, attempts: 2, ingestion_id: held?.ingestion_id });
     expectConservation(item);
     expect(item?.reason).toBe(
-      `the object version was deleted while it was being processed: an earlier attempt stopped after sending rows to the orders table, and this one could not read the file again; 125 rows are loaded in the orders table under ingestion_id ${item?.ingestion_id}; the other 463 valid rows are not loaded`,
+      `the object version was deleted while it was being processed: an earlier attempt stopped after loading rows into the orders table, and this one could not read the file again; at least ${noted} rows are loaded in the orders table under ingestion_id ${item?.ingestion_id} (query it for the exact rows); at most ${588 - noted} valid rows are not loaded`,
     );
     const alerts = await receiveAlerts();
-    expect(alerts.map((a) => a.subject)).toEqual(['[order-pipeline it] FAILED: killed-then-deleted.csv (failed, 125 of 600 rows written)']);
-    expect(alerts[0]?.message).toContain('125 rows are loaded in the orders table');
-    expect(alerts[0]?.message).toContain('125 written, 12 rejected');
+    expect(alerts.map((a) => a.subject)).toEqual([`[order-pipeline it] FAILED: killed-then-deleted.csv (failed, ${noted} of 600 rows written)`]);
+    expect(alerts[0]?.message).toContain(`at least ${noted} rows are loaded in the orders table`);
     expect(metricSum('FilesFailed')).toBe(1);
-    expect(metricSum('RowsWritten')).toBe(125);
+    expect(metricSum('RowsWritten')).toBe(noted);
   });
 });

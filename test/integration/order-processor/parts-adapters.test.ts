@@ -236,12 +236,12 @@ describe('Ledger parts protocol', () => {
     const pk = fileLedgerKey(ref('raw-data/ledger/whole.csv'));
     const planned = { rows: 60, valid: 55, rejected: 5, blank: 0 };
     // Act
-    await l.noteWholeSent(pk, 25, planned);
-    await l.noteWholeSent(pk, 50, planned);
-    await l.noteWholeSent(pk, 25, planned);
+    await l.noteWholeLoaded(pk, 25, planned);
+    await l.noteWholeLoaded(pk, 50, planned);
+    await l.noteWholeLoaded(pk, 25, planned);
     const noted = await l.get(pk);
     await l.finish(pk, claimed.attemptId, { status: 'PARTIAL' });
-    await l.noteWholeSent(pk, 55, planned);
+    await l.noteWholeLoaded(pk, 55, planned);
     // Assess
     expect(noted).toMatchObject({ parts_loaded: { '0': 50 }, planned });
     expect((await l.get(pk))?.parts_loaded).toEqual({ '0': 50 });

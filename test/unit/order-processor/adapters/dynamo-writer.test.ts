@@ -47,82 +47,23 @@ describe('DynamoBatchWriter', () => {
     expect(batches.every((b) => b.length <= MAX_BATCH_SIZE)).toBe(true);
   });
 
-  it('sends no batch before beforeSend, given the rows sent so far including it, has resolved', async () => {
-    // Prepare: notes resolve only when the test lets them
-    const events: string[] = [];
-    const pending: (() => void)[] = [];
+  it('tells onConfirmed the items confirmed so far after each answer, without waiting on it', async () => {
+    // Prepare: the second answer leaves 5 items unprocessed (retried)
+    const told: number[] = [];
+    let calls = 0;
     const writer = new DynamoBatchWriter(
       async (items) => {
-        events.push(`send ${items.length}`);
-        return [];
+        calls++;
+        return calls === 2 ? items.slice(0, 5) : [];
       },
-      {
-        keyOf,
-        concurrency: 4,
-        beforeSend: (rows) => {
-          events.push(`note ${rows}`);
-          return new Promise<void>((resolve) => pending.push(resolve));
-        },
-      },
+      { keyOf, concurrency: 1, baseDelayMs: 0, onConfirmed: (confirmed) => void told.push(confirmed) },
     );
     // Act
     for (let i = 0; i < 60; i++) await writer.put(item(i));
-    const flushing = writer.flush();
-    await new Promise((resolve) => setImmediate(resolve));
-    const beforeNotes = [...events];
-    for (const resolve of pending) resolve();
-    await flushing;
-    // Assess
-    expect(beforeNotes).toEqual(['note 25', 'note 50', 'note 60']);
-    expect(events.slice(3).sort()).toEqual(['send 10', 'send 25', 'send 25']);
-    expect(writer.written).toBe(60);
-  });
-
-  it('asks for a batch\'s note only once the batch holds a request slot: a note never covers a batch still waiting', async () => {
-    // Prepare: requests that end only when the test lets them
-    const noted: number[] = [];
-    const finishes: (() => void)[] = [];
-    const writer = new DynamoBatchWriter(
-      async () => {
-        await new Promise<void>((resolve) => finishes.push(resolve));
-        return [];
-      },
-      { keyOf, concurrency: 2, beforeSend: async (rows) => void noted.push(rows) },
-    );
-    // Act: 3 batches; the third waits for a slot
-    const producing = (async () => {
-      for (let i = 0; i < 75; i++) await writer.put(item(i));
-    })();
-    await new Promise((resolve) => setImmediate(resolve));
-    const whileTwoAreSending = [...noted];
-    finishes.shift()?.();
-    await new Promise((resolve) => setImmediate(resolve));
-    const afterOneEnded = [...noted];
-    for (const finish of finishes.splice(0)) finish();
-    await producing;
     await writer.flush();
-    // Assess
-    expect(whileTwoAreSending).toEqual([25, 50]);
-    expect(afterOneEnded).toEqual([25, 50, 75]);
-    expect(writer.written).toBe(75);
-  });
-
-  it('fails the batch, and flush, when beforeSend rejects: nothing of it is sent', async () => {
-    // Prepare
-    const sent: number[] = [];
-    const writer = new DynamoBatchWriter(
-      async (items) => {
-        sent.push(items.length);
-        return [];
-      },
-      { keyOf, beforeSend: async () => Promise.reject(new Error('ledger unavailable')) },
-    );
-    // Act
-    for (let i = 0; i < 10; i++) await writer.put(item(i));
-    // Assess
-    await expect(writer.flush()).rejects.toThrow('ledger unavailable');
-    expect(sent).toEqual([]);
-    expect(writer.written).toBe(0);
+    // Assess: 25, then 20 of 25, then the 5 retried, then 10
+    expect(told).toEqual([25, 45, 50, 60]);
+    expect(writer.written).toBe(60);
   });
 
   it('never puts the same key twice in one batch (flushes first)', async () => {

@@ -136,11 +136,11 @@ export class MemoryOrders implements OrderSink {
   items: Record<string, unknown>[] = [];
   /** Confirm fewer writes than were put (a writer that lost some). */
   lose = 0;
-  /** Each item is a batch of its own: `beforeSend` is awaited before it counts as sent. */
+  /** Each item is a batch of its own, confirmed as it is put (`onConfirmed` told). */
   constructor(private readonly options: OrderWriterOptions = {}) {}
   async put(item: Record<string, unknown>) {
-    await this.options.beforeSend?.(this.items.length + 1);
     this.items.push(item);
+    this.options.onConfirmed?.(this.items.length);
   }
   async flush() {}
   async settle() {}
@@ -323,10 +323,10 @@ export class MemoryLedger implements LedgerPort {
     if (before === undefined || before < rows) item.parts_loaded = { ...item.parts_loaded, [String(part)]: rows };
     return true;
   }
-  async noteWholeSent(pk: string, rowsSent: number, planned: PlannedCounts) {
+  async noteWholeLoaded(pk: string, rowsLoaded: number, planned: PlannedCounts) {
     const item = this.items.get(pk);
     if (!item || item.status !== 'PROCESSING' || (item.phase && item.phase !== 'PLAN')) return;
-    if ((item.parts_loaded?.['0'] ?? -1) < rowsSent) Object.assign(item, { parts_loaded: { '0': rowsSent }, planned });
+    if ((item.parts_loaded?.['0'] ?? -1) < rowsLoaded) Object.assign(item, { parts_loaded: { '0': rowsLoaded }, planned });
   }
   async amendFailed(pk: string, planId: string, part: { index: number; before: number; rows: number } | null, expect: { written: number }, values: LateRowsValues) {
     const item = this.items.get(pk);

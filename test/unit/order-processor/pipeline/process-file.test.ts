@@ -152,27 +152,27 @@ describe('processFile', () => {
     expect(env.objects.copies).toEqual([]);
   });
 
-  it('notes on the ledger, before each batch is sent, the rows sent so far and pass 1\'s counts', async () => {
+  it('notes on the ledger, as the table confirms rows, the rows loaded so far and pass 1\'s counts', async () => {
     // Prepare: the claimed item, as the ledger holds it
     const ref = objectRef();
     const env = memoryPorts(ref, TEXT);
     const pk = 'file#bkt/raw-data/orders.csv#v1';
     env.ledger.items.set(pk, claimedItem(pk));
     const notes: number[] = [];
-    const noteWholeSent = env.ledger.noteWholeSent.bind(env.ledger);
-    env.ledger.noteWholeSent = async (key, rows, planned) => {
+    const noteWholeLoaded = env.ledger.noteWholeLoaded.bind(env.ledger);
+    env.ledger.noteWholeLoaded = async (key, rows, planned) => {
       notes.push(rows);
-      await noteWholeSent(key, rows, planned);
+      await noteWholeLoaded(key, rows, planned);
     };
     const reader = scriptedReader([valid('A-1', 2), rejected(3), valid('A-3', 4)]);
     // Act
     await processFile(ref, { ...env.ports, readOrders: reader });
-    // Assess: one note per batch (here a row), in order, never lowered
+    // Assess: notes in order, never lowered (here every row is a confirmed batch)
     expect(notes).toEqual([1, 2]);
     expect(env.ledger.items.get(pk)).toMatchObject({ parts_loaded: { '0': 2 }, planned: { rows: 3, valid: 2, rejected: 1, blank: 0 } });
   });
 
-  it('counts the rows an earlier attempt sent when the version is gone before this attempt reads it: FAILED, nothing denied', async () => {
+  it('counts the rows an earlier attempt noted as loaded when the version is gone before this attempt reads it: FAILED, at least those, nothing denied', async () => {
     // Prepare: an earlier attempt sent 40 of 90 valid rows, then stopped; the version is deleted
     const ref = objectRef();
     const env = memoryPorts(ref, TEXT);
@@ -185,7 +185,7 @@ describe('processFile', () => {
     const outcome = result.kind === 'done' ? result.outcome : null;
     expect(outcome).toMatchObject({ status: 'FAILED', rows: 100, written: 40, rejected: 10, unloaded: 50, blank: 2, original: null });
     expect(outcome?.reason).toBe(
-      'the object version was deleted while it was being processed: an earlier attempt stopped after sending rows to the orders table, and this one could not read the file again; 40 rows are loaded in the orders table under ingestion_id 20261122T040512Z-1a2b3c4d; the other 50 valid rows are not loaded',
+      'the object version was deleted while it was being processed: an earlier attempt stopped after loading rows into the orders table, and this one could not read the file again; at least 40 rows are loaded in the orders table under ingestion_id 20261122T040512Z-1a2b3c4d (query it for the exact rows); at most 50 valid rows are not loaded',
     );
     expect(env.ledger.items.get(pk)).toMatchObject({ status: 'FAILED', written: 40, unloaded: 50 });
     expect(env.alerts.sent.map((a) => a.subject)).toEqual(['[order-pipeline test] FAILED: orders.csv (failed, 40 of 100 rows written)']);
