@@ -56,7 +56,7 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   const written = await writeRows(second, contract, scanned.counts, targets, ports.readOrders, signal ? { signal } : {});
   if (written.orderIds) {
     // Re-import is exact: each order written holds only this file's lines (before the outcome is final, so a retry does it again).
-    const pruned = await ports.orderLines.pruneStale(written.orderIds, attempt.ingestionId);
+    const pruned = await ports.orderLines.pruneStale(written.orderIds, { processed_at: attempt.contract.processedAt, ingestion_id: attempt.ingestionId });
     ports.log.info('Removed the order lines this file no longer has', { ...pruned });
   }
   const orders = written.orderIds ? { ordersWritten: written.orderIds.size } : {};

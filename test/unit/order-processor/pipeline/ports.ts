@@ -24,6 +24,7 @@ import type {
   PartMark,
   PartsQueue,
   PhaseCondition,
+  LineRank,
   PrunedLines,
   ProcessorPorts,
   ReadOrders,
@@ -416,10 +417,10 @@ export function memoryPorts(ref = objectRef(), text?: string) {
 
 /** The re-import port in memory: records which orders each ingestion asked to prune. */
 export class MemoryOrderLines implements OrderLinesPort {
-  readonly calls: { orderIds: string[]; ingestionId: string }[] = [];
-  async pruneStale(orderIds: Iterable<string>, ingestionId: string): Promise<PrunedLines> {
+  readonly calls: { orderIds: string[]; own: LineRank }[] = [];
+  async pruneStale(orderIds: Iterable<string>, own: LineRank): Promise<PrunedLines> {
     const ids = [...orderIds];
-    this.calls.push({ orderIds: ids, ingestionId });
-    return { orders: ids.length, reads: ids.length, deleted: 0 };
+    this.calls.push({ orderIds: ids, own });
+    return { orders: ids.length, reads: ids.length, deleted: 0, superseded: 0 };
   }
 }
