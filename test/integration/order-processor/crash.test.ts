@@ -2,12 +2,14 @@
  * The processor dies mid-file against moto: a child process runs the real handler and is killed
  * (SIGKILL) after some batches were written and before the file was routed. The redelivery after
  * the claim's lease ends in the same final state as an uninterrupted run: identical items, exact
- * counts, one cleaned CSV, one report, one alert, one outcome.
+ * counts, one cleaned CSV, one report, one alert, one outcome. And a re-import of orders with
+ * several lines killed mid-write or mid-deletion leaves, once redelivered, exactly the new file's
+ * lines (docs/csv-format.md "Re-import: an order holds one file's lines").
  */
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { toItem } from '../../../functions/order-processor/pipeline/write.ts';
 import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../../../functions/order-processor/reports/csv-output.ts';
@@ -26,17 +28,22 @@ import {
   text,
   useProcessorEnvironment,
   ordersOfIngestion,
+  orderLines,
+  shopCsv,
+  SHOP_SCHEMA,
+  useBuiltInSchema,
+  useSchema,
 } from './setup.ts';
 
 useProcessorEnvironment();
 
 const DRIVER = fileURLToPath(new URL('./crash-driver.ts', import.meta.url));
 
-/** Runs the handler in a child process that kills itself after `batches` confirmed writes. */
-function runAndCrash(body: string, batches: number): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+/** Runs the handler in a child process that kills itself after `batches` confirmed requests of `command` (default: BatchWriteItem). */
+function runAndCrash(body: string, batches: number, command = 'BatchWriteItemCommand'): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', DRIVER], {
-      env: { ...process.env, EVENT_BODY: body, CRASH_AFTER_BATCHES: String(batches), LAMBDA_TIMEOUT_SECONDS: '1' },
+      env: { ...process.env, EVENT_BODY: body, CRASH_AFTER_BATCHES: String(batches), CRASH_ON_COMMAND: command, LAMBDA_TIMEOUT_SECONDS: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -107,5 +114,51 @@ describe('handler killed mid-file', () => {
     expect(await receiveAlerts()).toHaveLength(1);
     expect(metricSum('FilesPartial')).toBe(1);
     expect(metricSum('RowsWritten')).toBe(588);
+  });
+});
+
+describe('re-import of orders with several lines, killed mid-file', () => {
+  afterEach(useBuiltInSchema);
+
+  it.each([
+    ['mid-write', 'PutItemCommand', 30],
+    ['mid-deletion', 'DeleteItemCommand', 10],
+  ])('leaves exactly the new lines once redelivered after dying %s', async (when, command, requests) => {
+    // Prepare: 40 orders of three lines, re-imported with two (the second line changed, the third dropped), and one new order
+    const ids = Array.from({ length: 40 }, (_, i) => `RX-${when}-${i + 1}`);
+    const before = shopCsv(ids.map((id) => [id, [['Pen', 1], ['Ink', 1], ['Pad', 1]]] as const));
+    const after = shopCsv([...ids.map((id) => [id, [['Pen', 2], ['Pad', 1]]] as const), [`RX-${when}-NEW`, [['Cup', 1]]] as const]);
+    // Prepare: the first export loaded whole
+    useSchema(SHOP_SCHEMA);
+    const first = await putRaw(`raw-data/reimport-${when}-1.csv`, before);
+    expect((await run(sqsEvent(objectCreatedBody(first)))).batchItemFailures).toEqual([]);
+    expect(await orderLines(`RX-${when}-1`)).toHaveLength(3);
+    const second = await putRaw(`raw-data/reimport-${when}-2.csv`, after);
+    const body = objectCreatedBody(second);
+    // Act: the re-import dies after some of its puts, or some of its deletes
+    const crash = await runAndCrash(body, requests, command);
+    // Assess: it died where it was meant to, holding its claim, with lines the second file drops still in the table
+    expect(crash).toMatchObject({ signal: 'SIGKILL' });
+    const held = await ledgerItem(second);
+    expect(held).toMatchObject({ status: 'PROCESSING', attempts: 1 });
+    const stale = (await Promise.all(ids.map((id) => orderLines(id)))).filter((lines) => lines.length === 3).length;
+    expect(stale).toBeGreaterThan(0);
+    // Act: SQS redelivers once the lease has expired
+    await until(async () => ((await ledgerItem(second))?.lease_expires_at ?? 0) < Date.now(), 10_000);
+    const response = await run(sqsEvent(body));
+    // Assess: one exact outcome; every order holds exactly the second file's lines
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(second);
+    expect(item).toMatchObject({ status: 'PROCESSED', rows: 81, written: 81, rejected: 0, orders_written: 41, attempts: 2, ingestion_id: held?.ingestion_id });
+    expectConservation(item);
+    for (const id of ids) {
+      const lines = (await orderLines(id)).map((l) => [l.line, l.product_name, l.quantity, l.ingestion_id]);
+      expect(lines, id).toEqual([
+        [1, 'Pen', 2, item?.ingestion_id],
+        [2, 'Pad', 1, item?.ingestion_id],
+      ]);
+    }
+    expect((await orderLines(`RX-${when}-NEW`)).map((l) => l.line)).toEqual([1]);
+    expect(await ordersOfIngestion(item?.ingestion_id ?? '')).toBe(81);
   });
 });

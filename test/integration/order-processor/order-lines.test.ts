@@ -11,15 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetHandlerState } from '../../../functions/order-processor/handler.ts';
 import type { LedgerItem } from '../../../functions/order-processor/index.ts';
-import { ENV } from '../../../functions/order-processor/resource-names.ts';
-import { expectConservation, ledgerItem, logLines, objectCreatedBody, orderLines, putRaw, run, sqsEvent, useProcessorEnvironment } from './setup.ts';
+import { expectConservation, ledgerItem, logLines, objectCreatedBody, orderLines, putRaw, run, SHOP_HEADER, SHOP_SCHEMA, sqsEvent, useBuiltInSchema, useProcessorEnvironment, useSchema } from './setup.ts';
 
 useProcessorEnvironment();
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOP_SCHEMA = join(ROOT, 'sample-data/shop-export/order-schema.json');
 const LINES_SCHEMA = join(ROOT, 'sample-data/order-lines/order-schema.json');
 
 interface Report {
@@ -38,15 +35,6 @@ function validateJson(file: string, schema: string): Promise<Report> {
       resolve((JSON.parse(stdout) as Report[])[0] as Report);
     });
   });
-}
-
-/** The handler with `schema` as its schema file (as synth puts it beside the function's code). */
-function useSchema(schema: string): void {
-  const taskRoot = mkdtempSync(join(tmpdir(), 'order-lines-task-root-'));
-  writeFileSync(join(taskRoot, 'order-schema.json'), readFileSync(schema));
-  process.env.LAMBDA_TASK_ROOT = taskRoot;
-  process.env[ENV.orderSchemaFile] = 'order-schema.json';
-  resetHandlerState();
 }
 
 /** One file through validate and through the handler; both outcomes. */
@@ -72,11 +60,7 @@ function expectSameOutcome(report: Report, item: LedgerItem | undefined): void {
 
 const lineNumbers = (items: Record<string, unknown>[]) => items.map((i) => i.line);
 
-afterEach(() => {
-  delete process.env.LAMBDA_TASK_ROOT;
-  delete process.env[ENV.orderSchemaFile];
-  resetHandlerState();
-});
+afterEach(useBuiltInSchema);
 
 describe('orders with several lines, through the handler and validate alike', () => {
   it('loads the shop-style sample: lines by position, order-level fields taken from each first row', async () => {
@@ -140,7 +124,7 @@ describe('orders with several lines, through the handler and validate alike', ()
 describe('re-import', () => {
   it('leaves exactly the new lines of an order that lost a line, also when the file is delivered again', async () => {
     // Prepare: the first export has three lines of RE-1, the second (another file) two
-    const header = 'Order Number,Created at,Billing Name,Email,Currency,Lineitem Name,Lineitem Quantity,Lineitem Price';
+    const header = SHOP_HEADER;
     useSchema(SHOP_SCHEMA);
     const first = await putRaw('raw-data/lines/reimport-1.csv', [header, 'RE-1,2025-05-01,Ann,,EUR,Pen,1,1', 'RE-1,,,,,Ink,1,1', 'RE-1,,,,,Pad,1,1', 'RE-2,2025-05-01,Bob,,EUR,Cup,1,1', ''].join('\n'));
     await run(sqsEvent(objectCreatedBody(first)));
