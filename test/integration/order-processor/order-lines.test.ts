@@ -25,6 +25,7 @@ interface Report {
   valid: number;
   rejected: number;
   orders: number;
+  orders_rejected: number;
   errors: { line: number; order_id: string | null; column: string | null; reason: string }[];
 }
 
@@ -55,6 +56,7 @@ function expectSameOutcome(report: Report, item: LedgerItem | undefined): void {
   expect(item).toMatchObject({ status, rows: report.rows, written: report.valid, rejected: report.rejected });
   expect(item?.first_errors ?? []).toEqual(report.errors.slice(0, 10));
   expect(item?.orders_written).toBe(report.orders);
+  expect(item?.orders_rejected).toBe(report.orders_rejected);
   expectConservation(item);
 }
 
@@ -67,7 +69,7 @@ describe('orders with several lines, through the handler and validate alike', ()
     // Act
     const { report, item } = await throughBoth('raw-data/lines/shop-export.csv', readFileSync(join(ROOT, 'sample-data/shop-export/orders.csv')), SHOP_SCHEMA);
     // Assess
-    expect(report).toMatchObject({ status: 'VALID', rows: 10, valid: 10, rejected: 0, orders: 4 });
+    expect(report).toMatchObject({ status: 'VALID', rows: 10, valid: 10, rejected: 0, orders: 4, orders_rejected: 0 });
     expectSameOutcome(report, item);
     const order = await orderLines('SHOP-1001');
     expect(lineNumbers(order)).toEqual([1, 2, 3]);
@@ -79,7 +81,7 @@ describe('orders with several lines, through the handler and validate alike', ()
     // Act
     const { report, item } = await throughBoth('raw-data/lines/order-lines.csv', readFileSync(join(ROOT, 'sample-data/order-lines/orders.csv')), LINES_SCHEMA);
     // Assess
-    expect(report).toMatchObject({ status: 'PARTIAL', rows: 8, valid: 5, rejected: 3 });
+    expect(report).toMatchObject({ status: 'PARTIAL', rows: 8, valid: 5, rejected: 3, orders: 2, orders_rejected: 2 });
     expectSameOutcome(report, item);
     expect(lineNumbers(await orderLines('ORD-L102'))).toEqual([1, 2]);
     expect(await orderLines('ORD-L101')).toEqual([]);
@@ -104,7 +106,7 @@ describe('orders with several lines, through the handler and validate alike', ()
     // Act
     const { report, item } = await throughBoth('raw-data/lines/mixed.csv', csv, SHOP_SCHEMA);
     // Assess
-    expect(report).toMatchObject({ status: 'PARTIAL', rows: 10, valid: 3, rejected: 7, orders: 2 });
+    expect(report).toMatchObject({ status: 'PARTIAL', rows: 10, valid: 3, rejected: 7, orders: 2, orders_rejected: 3 });
     expect(report.errors.map((e) => [e.line, e.order_id, e.reason])).toEqual([
       [2, 'SPLIT-1', 'order SPLIT-1 has a rejected line (line 4); an order is loaded only with all its lines'],
       [4, 'SPLIT-1', 'order_id "SPLIT-1" comes back after its rows ended on line 2; expected the rows of one order next to each other'],
