@@ -55,7 +55,7 @@ export function processorStatements(props: ProcessorProps, logGroupArn: string):
     {
       // Upsert validated orders (BatchWriteItem puts only; with order lines, one conditional PutItem
       // per line), then, with order lines, read each written order's keys (Query) and delete the
-      // lines an older file left (conditional DeleteItem): docs/csv-format.md "Re-import".
+      // lines an older file left (conditional DeleteItem): docs/csv-format.md "Re-import is exact".
       sid: 'WriteOrders',
       effect: 'Allow',
       actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],

@@ -82,7 +82,7 @@ export interface PrunedLines {
   /** Query requests (one per order, more for an order of more than 1 MB of keys). */
   reads: number;
   deleted: number;
-  /** Orders a newer file holds: this file's lines of them were deleted (docs/csv-format.md "Re-import"). */
+  /** Orders a newer file holds: this file's lines of them were deleted (docs/csv-format.md "Re-import is exact"). */
   superseded: number;
 }
 

@@ -4,7 +4,7 @@
  * the claim's lease ends in the same final state as an uninterrupted run: identical items, exact
  * counts, one cleaned CSV, one report, one alert, one outcome. And a re-import of orders with
  * several lines killed mid-write or mid-deletion leaves, once redelivered, exactly the new file's
- * lines (docs/csv-format.md "Re-import: an order holds one file's lines").
+ * lines (docs/csv-format.md "Re-import is exact").
  */
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';

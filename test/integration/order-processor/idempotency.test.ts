@@ -2,7 +2,7 @@
  * The processor against moto, on duplicates and idempotency: redeliveries, the same content under
  * another key, concurrent deliveries, claims held or expired, and the ledger's by-day index; and
  * two files carrying the same orders with several lines at the same time: each order ends with
- * exactly the lines of the newer file (docs/csv-format.md "Re-import: an order holds one file's lines").
+ * exactly the lines of the newer file (docs/csv-format.md "Re-import is exact").
  */
 import { fingerprintOf } from '../../../functions/order-processor/pipeline/fingerprint.ts';
 import { describe, expect, it } from 'vitest';
@@ -209,7 +209,7 @@ function expectedLines(file: ShopOrders, ingestionId: string): Record<string, un
   return Object.fromEntries(file.map(([id, lines]) => [id, lines.map(([product], i) => [i + 1, product, ingestionId])]));
 }
 
-/** The newer of two files by the rule of docs/csv-format.md "Re-import": started later, then the greater ingestion id. */
+/** The newer of two files by the rule of docs/csv-format.md "Re-import is exact": started later, then the greater ingestion id. */
 const newer = (a: LedgerItem, b: LedgerItem): LedgerItem =>
   compareRanks({ processed_at: a.started_at, ingestion_id: a.ingestion_id }, { processed_at: b.started_at, ingestion_id: b.ingestion_id }) > 0 ? a : b;
 
