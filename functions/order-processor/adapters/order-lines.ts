@@ -1,7 +1,6 @@
 /**
- * Re-import is exact (docs/csv-format.md "Re-import is exact"): once a file
- * with order lines is written, each order it wrote holds exactly the lines of one file — the
- * newest that carried it, by rank: the file's `processed_at` (when its first attempt started; a
+ * Re-import is exact (docs/csv-format.md "Re-import is exact"): once a file with order lines is
+ * written, each order it wrote holds exactly the lines of one file — the newest that carried it, by rank: the file's `processed_at` (when its first attempt started; a
  * retry keeps it), then its ingestion id. Two steps make that hold under redelivery, a crash and
  * files written at the same time:
  *
