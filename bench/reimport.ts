@@ -8,7 +8,7 @@
  *  4. its re-import with two of the three lines (the second changed, the third dropped).
  * Each file in a process of its own (the handler's source, run with tsx, as the tests run it).
  *
- * Run alone with `npm run bench:reimport` (BENCH_QUICK=1: 200 orders instead of 2,000), or as
+ * Run alone with `npm run bench:reimport` (BENCH_QUICK=1: 200 orders instead of 1,000), or as
  * part of `npm run bench`.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -107,13 +107,17 @@ async function invokeCounted(spec: ChildArgs): Promise<ReimportRun> {
 const SELF = fileURLToPath(import.meta.url);
 
 /** The four files, each in a process of its own, against moto at `motoEndpoint` (fresh resources). */
-export async function measureReimport(server: Server, quick: boolean): Promise<ReimportRun[]> {
-  const orders = quick ? 200 : 2000;
+export async function measureReimport(server: Server, quick: boolean, say: (text: string) => void = () => undefined): Promise<ReimportRun[]> {
+  const orders = quick ? 200 : 1000;
   const res = await createResources(server);
   const env = processorEnv(server, res, 4);
   // Each kind of file has orders of its own (prefix), except the re-import, which carries the first import's orders.
-  const one = (what: string, prefix: string, lines: FileSpec['lines'], shop: boolean): Promise<ReimportRun> =>
-    runTypescript<ReimportRun>(SELF, { what, prefix, orders, lines, shop, res } satisfies ChildArgs, { ...env, POWERTOOLS_METRICS_DISABLED: 'true' });
+  const one = async (what: string, prefix: string, lines: FileSpec['lines'], shop: boolean): Promise<ReimportRun> => {
+    const started = performance.now();
+    const run = await runTypescript<ReimportRun>(SELF, { what, prefix, orders, lines, shop, res } satisfies ChildArgs, { ...env, POWERTOOLS_METRICS_DISABLED: 'true' });
+    say(`${what}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return run;
+  };
   return [
     await one('single-line orders, built-in schema', 'S', [['Pen', 1]], false),
     await one('single-line orders, schema with order lines', 'SL', [['Pen', 1]], true),
@@ -137,7 +141,7 @@ if (process.send) {
   const { startMoto } = await import('../tooling/emulator.ts');
   const moto = await startMoto();
   try {
-    const runs = await measureReimport({ motoEndpoint: moto.endpoint, motoPid: moto.pid, proxy: null }, process.env.BENCH_QUICK === '1');
+    const runs = await measureReimport({ motoEndpoint: moto.endpoint, motoPid: moto.pid, proxy: null }, process.env.BENCH_QUICK === '1', (text) => process.stderr.write(`[reimport] ${text}\n`));
     process.stdout.write(`Re-import: the orders table's requests per order (docs/performance.md "Re-import of orders with several lines")\n${reimportTable(runs)}\n`);
   } finally {
     await moto.stop();

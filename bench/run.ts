@@ -81,7 +81,7 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
     say(`memory: the processor on ${files.big.rows.toLocaleString('en-US')} rows…`);
     const big = await runBundle(instant, bundle.file, files.big, c);
     say('re-import: the orders table\'s requests per order, on moto…');
-    const reimport = await measureReimport(onMoto, o.quick);
+    const reimport = await measureReimport(onMoto, o.quick, say);
 
     machine.loadAverage.end = loadavg()[0] ?? 0;
     const partial = {
