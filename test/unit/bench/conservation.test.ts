@@ -25,3 +25,17 @@ describe('fileConservation', () => {
     expect(result.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([check]);
   });
 });
+
+describe('conservationFailures, re-import', () => {
+  it('fails a re-import run that did not write every line, naming it', async () => {
+    // Prepare: the recorded run, with re-import runs added
+    const { conservationFailures, readResults } = await import('../../../bench/report.ts');
+    const run = { what: 're-import', orders: 10, lines: 20, requests: { BatchWriteItem: 0, PutItem: 20, Query: 10, DeleteItem: 10 }, cpuMicrosPerLine: 1, status: 'PROCESSED', written: 20 };
+    // Act
+    const clean = conservationFailures({ ...readResults(), reimport: [run] });
+    const short = conservationFailures({ ...readResults(), reimport: [{ ...run, written: 19 }] });
+    // Assess
+    expect(clean).toEqual([]);
+    expect(short).toEqual(['re-import, re-import: every line written (PROCESSED, 19 of 20)']);
+  });
+});
