@@ -58,7 +58,8 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'conservationO
 export function conservationFailures(r: BenchResults): string[] {
   const runs = { 'instant table, processor': r.instantTable.processor, 'instant table, bare loop': r.instantTable.bare, 'moto, processor': r.moto.processor, 'moto, bare loop': r.moto.bare };
   const all = [...Object.entries(runs), ...memoryRuns(r).map((m) => [`memory, ${int(m.rows)} rows`, m] as const)];
-  return all.flatMap(([name, run]) => run.conservation.checks.filter((c) => !c.ok).map((c) => `${name}: ${c.name} (${c.detail})`));
+  const reimport = (r.reimport ?? []).filter((run) => run.status !== 'PROCESSED' || run.written !== run.lines).map((run) => `re-import, ${run.what}: every line written (${run.status}, ${run.written} of ${run.lines})`);
+  return [...all.flatMap(([name, run]) => run.conservation.checks.filter((c) => !c.ok).map((c) => `${name}: ${c.name} (${c.detail})`)), ...reimport];
 }
 
 const table = (head: string[], rows: (string | number)[][], right = new Set<number>()) =>

@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../tooling/project.ts';
 import type { ColdStartResult } from './cold-start.ts';
 import type { BenchFile } from './data.ts';
 import type { HostileResult } from './hostile.ts';
+import type { ReimportRun } from './reimport.ts';
 
 export const RESULTS_PATH = join(PROJECT_ROOT, 'bench', 'results.json');
 export const OUT_RESULTS_PATH = (quick: boolean) => join(PROJECT_ROOT, 'bench', 'out', quick ? 'results-quick.json' : 'results.json');
@@ -93,6 +94,8 @@ export interface BenchResults {
   memory: { runs: FileRun[]; idSet: IdSetSize[] };
   coldStart: ColdStartResult;
   hostile: HostileResult[];
+  /** The orders table's requests per order of a re-import (bench/reimport.ts); absent from runs before it existed. */
+  reimport?: ReimportRun[];
   targets: TargetResult[];
   /** Every conservation check of every run held. */
   conservationOk: boolean;

@@ -7,7 +7,8 @@
  *  3. the instant table: the Lambda bundle on the main file, and a bare BatchWriteItem loop with the
  *     same items and client, against a proxy that answers BatchWriteItem at once (instant-table.ts);
  *  4. moto itself: moto's own BatchWriteItem ceiling, and the bundle on the same file;
- *  5. memory: the bundle's peak RSS on the main and the large file, and the duplicate-id set.
+ *  5. memory: the bundle's peak RSS on the main and the large file, and the duplicate-id set;
+ *  6. re-import: the orders table's requests per order, on moto (reimport.ts).
  * Prints the targets next to the recorded baseline (bench/results.json) and the tables; writes
  * bench/out/. A full run on a quiet machine (or with --record) is recorded: bench/results.json
  * and docs/performance.md's tables. Exit status 1 when a conservation check fails or `validate`
@@ -28,6 +29,7 @@ import { startInstantTable, type InstantTable } from './instant-table.ts';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.ts';
 import { conservationFailures, evaluateTargets, machineWasBusy, readResults, sections, writeDocTables } from './report.ts';
 import { OUT_RESULTS_PATH, RESULTS_PATH, type BenchResults, type IdSetSize, type Machine } from './results.ts';
+import { measureReimport, reimportTable } from './reimport.ts';
 import { runBareLoop, runBundle, type Server } from './runs.ts';
 
 const started = performance.now();
@@ -78,6 +80,8 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
     const onMotoRuns = { bare: await runBareLoop(onMoto, files.moto, c), processor: await runBundle(onMoto, bundle.file, files.moto, c) };
     say(`memory: the processor on ${files.big.rows.toLocaleString('en-US')} rows…`);
     const big = await runBundle(instant, bundle.file, files.big, c);
+    say('re-import: the orders table\'s requests per order, on moto…');
+    const reimport = await measureReimport(onMoto, o.quick, say);
 
     machine.loadAverage.end = loadavg()[0] ?? 0;
     const partial = {
@@ -93,6 +97,7 @@ async function measure(o: BenchOptions): Promise<{ results: BenchResults; hostil
       memory: { runs: [instantTable.processor, big], idSet },
       coldStart,
       hostile: hostile.results,
+      reimport,
     };
     const results: BenchResults = { ...partial, targets: evaluateTargets(partial), conservationOk: false };
     results.conservationOk = conservationFailures(results).length === 0;
@@ -123,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
   const s = sections(results, baseline);
   const failures = conservationFailures(results);
   process.stdout.write(
-    [s.machine, '', s.targets, '', s.runs, '', s.memory, '', s['cold-start'], '', s.hostile, '', failures.length === 0 ? 'conservation: every check held' : `CONSERVATION FAILED:\n  ${failures.join('\n  ')}`, ''].join('\n'),
+    [s.machine, '', s.targets, '', s.runs, '', s.memory, '', s['cold-start'], '', s.hostile, '', `Re-import: the orders table's requests per order\n${reimportTable(results.reimport ?? [])}`, '', failures.length === 0 ? 'conservation: every check held' : `CONSERVATION FAILED:\n  ${failures.join('\n  ')}`, ''].join('\n'),
   );
   const out = OUT_RESULTS_PATH(options.quick);
   mkdirSync(dirname(out), { recursive: true });

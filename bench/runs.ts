@@ -32,7 +32,7 @@ export interface Server {
   proxy: InstantTable | null;
 }
 
-interface Resources {
+export interface Resources {
   bucket: string;
   ordersTable: string;
   ingestionsTable: string;
@@ -45,7 +45,7 @@ const config = (server: Server) => clientConfig({ endpoint: server.motoEndpoint,
 let runs = 0;
 
 /** A versioned bucket, the orders table, the ledger, the alerts topic and the parts queue, fresh for one run. */
-async function createResources(server: Server): Promise<Resources> {
+export async function createResources(server: Server): Promise<Resources> {
   const name = `order-pipeline-bench-${++runs}`;
   const [s3, ddb, sns, sqs] = [new S3Client(config(server)), new DynamoDBClient(config(server)), new SNSClient(config(server)), new SQSClient(config(server))];
   try {
@@ -63,7 +63,7 @@ async function createResources(server: Server): Promise<Resources> {
 }
 
 /** The environment the stack gives the processor, its AWS calls sent to the server. */
-function processorEnv(server: Server, res: Resources, writeConcurrency: number): Record<string, string> {
+export function processorEnv(server: Server, res: Resources, writeConcurrency: number): Record<string, string> {
   return {
     ...emulatorEnv(server.proxy?.endpoint ?? server.motoEndpoint, REGION),
     [ENV.ordersTable]: res.ordersTable,

@@ -76,7 +76,7 @@ export function dashboardBody(props: DashboardView): { widgets: Widget[] } {
     custom(METRIC.filesFailed),
     custom(METRIC.filesDuplicate),
   ]);
-  add('Rows and orders', [custom(METRIC.rowsReceived), custom(METRIC.rowsWritten), custom(METRIC.rowsRejected), custom(METRIC.ordersWritten)]);
+  add('Rows and orders', [custom(METRIC.rowsReceived), custom(METRIC.rowsWritten), custom(METRIC.rowsRejected), custom(METRIC.ordersWritten), custom(METRIC.ordersRejected)]);
   add('Bytes processed and file processing time', [
     custom(METRIC.bytesProcessed),
     [METRICS_NAMESPACE, METRIC.fileProcessingTime, 'service', SERVICE_NAME, { stat: 'p95', yAxis: 'right', label: 'FileProcessingTime p95 (ms)' }],

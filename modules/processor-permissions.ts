@@ -53,10 +53,12 @@ export function processorStatements(props: ProcessorProps, logGroupArn: string):
       resources: [objects(PREFIX.staging)],
     },
     {
-      // Upsert validated orders (BatchWriteItem puts only).
+      // Upsert validated orders (BatchWriteItem puts only; with order lines, one conditional PutItem
+      // per line), then, with order lines, read each written order's keys (Query) and delete the
+      // lines an older file left (conditional DeleteItem): docs/csv-format.md "Re-import is exact".
       sid: 'WriteOrders',
       effect: 'Allow',
-      actions: ['dynamodb:BatchWriteItem'],
+      actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
       resources: [props.tables.orders.arn],
     },
     {

@@ -6,7 +6,7 @@ import { describeAlarms } from '../../deployment/alarms.ts';
 import { recentIngestions } from '../../deployment/ledger-view.ts';
 import { deadLetterName, processorQueues, queueName, type QueueRole } from '../../deployment/processor-queues.ts';
 import { queueDepth, type QueueDepth } from '../../deployment/queues.ts';
-import { outcomeDetail, partsCell } from '../render/file-progress.ts';
+import { ordersCell, outcomeDetail, partsCell } from '../render/file-progress.ts';
 import { toJson } from '../render/json.ts';
 import { renderTable } from '../render/table.ts';
 import { bold, dim, green, out, red, yellow } from '../render/terminal.ts';
@@ -104,8 +104,8 @@ export async function run(argv: string[]): Promise<number> {
           partsCell(i),
           i.rows ?? '-',
           i.written ?? '-',
-          // Orders written: an order of several lines counts once (older items: one per row written).
-          i.orders_written ?? i.written ?? '-',
+          // Orders written (and rejected whole, when any): an order of several lines counts once (older items: one per row).
+          ordersCell(i),
           i.rejected ?? '-',
           i.schema_name === undefined ? '-' : `${i.schema_name} v${i.schema_version ?? '?'}`,
           outcomeDetail(i),

@@ -81,7 +81,8 @@ export function exitStatusFor(reports: readonly Pick<FileReport, 'status'>[]): n
  * ones ignored (docs/csv-format.md "Unknown columns").
  */
 export function formatHuman(report: FileReport): string {
-  const orders = report.orders === undefined ? '' : `, orders ${report.orders}`;
+  const rejectedOrders = report.ordersRejected ? `, orders rejected ${report.ordersRejected}` : '';
+  const orders = report.orders === undefined ? '' : `, orders ${report.orders}${rejectedOrders}`;
   const counts = `rows ${report.rows}, valid ${report.valid}, rejected ${report.rejected}, blank ${report.blank}${orders}`;
   const lines = [`${report.status.padEnd(8)} ${report.file}: ${counts}`];
   if (report.reason) lines.push(`  reason: ${report.reason}`);
@@ -129,7 +130,7 @@ export function jsonFileReport(report: FileReport, identity: SchemaIdentity): Js
   const errors = report.errors.slice(0, JSON_MAX_ERRORS);
   // A file rejected as a whole lists no rows (report.rejected is then 0).
   const errors_omitted = Math.max(0, rejected - errors.length);
-  const orders = report.orders === undefined ? {} : { orders: report.orders };
+  const orders = report.orders === undefined ? {} : { orders: report.orders, orders_rejected: report.ordersRejected ?? 0 };
   return { file, status, rows, valid, rejected, blank, ...orders, reason, schema: { name, version, fingerprint }, errors, errors_omitted };
 }
 

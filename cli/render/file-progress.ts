@@ -30,6 +30,17 @@ export function describeParts(item: LedgerItem): string | null {
 /** The `parts` column: how many parts a split file has, `-` for one processed in one piece. */
 export const partsCell = (item: LedgerItem): string | number => partsProgress(item)?.parts ?? '-';
 
+/**
+ * The `orders` column: orders written, and those rejected whole when any (`4 (1 rejected)`);
+ * an order of several lines counts once. Older items: one per row.
+ */
+export function ordersCell(item: LedgerItem): string | number {
+  const written = item.orders_written ?? item.written;
+  if (written === undefined) return '-';
+  const rejected = item.orders_rejected ?? item.rejected ?? 0;
+  return rejected > 0 ? `${written} (${rejected} rejected)` : written;
+}
+
 /** The last column of a ledger row: why (FAILED, DUPLICATE), how far (PROCESSING), or where it went. */
 export function outcomeDetail(item: LedgerItem): string {
   if (item.status === 'FAILED' || item.status === 'DUPLICATE') return escapeControls(item.reason ?? '');

@@ -32,3 +32,10 @@ export async function loadWritePath() {
   ]);
   return { readOrders, toItem, orderBatchSender, clientsFromEnv };
 }
+
+// For the benchmark's count of DynamoDB requests per order (bench/reimport.ts): the handler as
+// wired in the function, over clients the benchmark observes. Loaded on demand, as above.
+export async function loadHandlerWiring() {
+  const [{ readOrders }, { clientsFromEnv, configFromEnv, createSqsHandler }] = await Promise.all([import('./contract/reader.ts'), import('./runtime.ts')]);
+  return { readOrders, clientsFromEnv, configFromEnv, createSqsHandler };
+}

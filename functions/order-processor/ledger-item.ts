@@ -64,6 +64,8 @@ export interface LedgerItem {
   written?: number;
   /** Orders written: rows of one order (its lines) count once; equal to `written` without order lines. */
   orders_written?: number;
+  /** Orders rejected: with order lines, whole (a line of theirs was rejected); equal to `rejected` without them. */
+  orders_rejected?: number;
   rejected?: number;
   blank?: number;
   reason?: string | null;

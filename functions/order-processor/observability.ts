@@ -47,6 +47,8 @@ export interface FileMetrics {
   written: number;
   /** Orders written (an order of several lines counts once). */
   orders: number;
+  /** Orders rejected (with order lines, an order with a rejected line is rejected whole). */
+  ordersRejected: number;
   rejected: number;
   bytes: number;
   durationMs: number;
@@ -59,6 +61,7 @@ export function recordFileMetrics(metrics: MetricsSink, m: FileMetrics): void {
   metrics.addMetric(METRIC.rowsWritten, MetricUnit.Count, m.written);
   metrics.addMetric(METRIC.ordersWritten, MetricUnit.Count, m.orders);
   metrics.addMetric(METRIC.rowsRejected, MetricUnit.Count, m.rejected);
+  metrics.addMetric(METRIC.ordersRejected, MetricUnit.Count, m.ordersRejected);
   metrics.addMetric(METRIC.bytesProcessed, MetricUnit.Bytes, m.bytes);
   metrics.addMetric(METRIC.fileProcessingTime, MetricUnit.Milliseconds, m.durationMs);
 }

@@ -71,6 +71,8 @@ export const METRIC = {
   /** Orders written: an order of several lines counts once (RowsWritten counts its lines). */
   ordersWritten: 'OrdersWritten',
   rowsRejected: 'RowsRejected',
+  /** Orders rejected: with order lines, an order with a rejected line is rejected whole (RowsRejected counts its lines). */
+  ordersRejected: 'OrdersRejected',
   bytesProcessed: 'BytesProcessed',
   fileProcessingTime: 'FileProcessingTime',
   /** An alert could not be published after retries; the file's outcome is recorded regardless. */

@@ -17,12 +17,13 @@ import type { CompiledSchema } from './contract/schema/compile.ts';
 import { loadSchemaFile, SchemaFileError } from './contract/schema/load.ts';
 import { snsAlertPublisher } from './adapters/alert-publisher.ts';
 import { DynamoBatchWriter, orderBatchSender, orderItemKey, type WriterOptions } from './adapters/dynamo-writer.ts';
-import { dynamoOrderLines } from './adapters/order-lines.ts';
+import { dynamoOrderLines, orderLineSender } from './adapters/order-lines.ts';
 import { Ledger } from './adapters/ledger.ts';
 import { sqsPartsQueue } from './adapters/parts-queue.ts';
 import { s3ObjectStore } from './adapters/s3-objects.ts';
 import { createBatchHandler, type SqsHandler } from './batch.ts';
 import { readOrders } from './contract/reader.ts';
+import { hasOrderLines } from './contract/whole-orders.ts';
 import { observability, type Observability } from './observability.ts';
 import { handlePart } from './pipeline/parts/handle-part.ts';
 import type { PartsSettings, ProcessorPorts, ReadOrders } from './pipeline/ports.ts';
@@ -211,11 +212,13 @@ export function lastReceiveDeadline(context: Pick<Context, 'getRemainingTimeInMi
 /** The steps' ports over the SDK clients (adapters/). */
 export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metrics }: Observability): ProcessorPorts {
   const { config } = deps;
+  const schema = config.schema ?? BUILT_IN_SCHEMA;
   return {
     objects: s3ObjectStore(deps.s3),
-    ledger: new Ledger(deps.doc, config.ingestionsTable, (config.schema ?? BUILT_IN_SCHEMA).identity),
+    ledger: new Ledger(deps.doc, config.ingestionsTable, schema.identity),
     openOrderWriter: (options = {}) =>
-      new DynamoBatchWriter(orderBatchSender(deps.doc, config.ordersTable, ORDERS_KEY), {
+      // With order lines, each line a conditional put: a newer file's line is never replaced (adapters/order-lines.ts).
+      new DynamoBatchWriter(hasOrderLines(schema) ? orderLineSender(deps.doc, config.ordersTable) : orderBatchSender(deps.doc, config.ordersTable, ORDERS_KEY), {
         ...options,
         keyOf: (item) => orderItemKey(item, ORDERS_KEY),
         concurrency: config.writeConcurrency,
@@ -231,7 +234,7 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
     now: deps.now ?? (() => new Date()),
     leaseMs,
     ...(config.stage ? { stage: config.stage } : {}),
-    contract: { ...(config.limits ? { limits: config.limits } : {}), schema: config.schema ?? BUILT_IN_SCHEMA },
+    contract: { ...(config.limits ? { limits: config.limits } : {}), schema },
     parts: partsSettings(deps, config.parts),
   };
 }

@@ -139,7 +139,7 @@ describe('Processor', () => {
       [['s3:ListBucket'], [BUCKET_ARN]],
       [['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], [`${BUCKET_ARN}/processed-data/*`, `${BUCKET_ARN}/archive/*`, `${BUCKET_ARN}/failed-data/*`]],
       [['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], [`${BUCKET_ARN}/staging/*`]],
-      [['dynamodb:BatchWriteItem'], [ORDERS_ARN]],
+      [['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], [ORDERS_ARN]],
       [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [LEDGER_ARN]],
       [['sns:Publish'], [TOPIC_ARN]],
       [['kms:GenerateDataKey', 'kms:Decrypt'], [KEY_ARN]],

@@ -33,6 +33,8 @@ export interface FileReport extends FileCounts {
   keptColumns?: KeptColumn[];
   /** With order lines (whole-orders.ts): the orders of the valid rows (an order of several lines counts once). */
   orders?: number;
+  /** With order lines: the orders rejected whole (a line of theirs was rejected; whole-orders.ts). */
+  ordersRejected?: number;
 }
 
 export interface KeptColumn {
@@ -159,7 +161,7 @@ export async function validateFile(source: string | ByteSource, options: Validat
       tally.observe(event);
       if (orders && event.kind === 'valid') orders.add(event.order.order_id);
     }
-    if (orders) return { ...reportOf(file, tally, null, ctx.schema), orders: orders.size };
+    if (orders) return { ...reportOf(file, tally, null, ctx.schema), orders: orders.size, ordersRejected: ctx.rejectedOrders?.size ?? 0 };
   } catch (err) {
     if (err instanceof FileRejectedError) return reportOf(file, tally, { reason: err.reason, line: err.line ?? 1 }, ctx.schema);
     if (isPath && isSystemError(err)) return rejectedReport(file, `cannot read the file: ${describeSystemError(err)}`, unknownColumnsOf(tally, ctx.schema));

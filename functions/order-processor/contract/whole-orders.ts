@@ -40,6 +40,13 @@ export class OrdersWithRejectedLines {
     }
   }
 
+  /** The file's orders: every order_id of a row, valid or rejected, once. */
+  get count(): number {
+    let onlyRejected = 0;
+    for (const id of this.orders.keys()) if (!this.validRows.has(id)) onlyRejected++;
+    return this.validRows.size + onlyRejected;
+  }
+
   /** Valid rows of the first read that the second rejects (lines of orders with a rejected line). */
   get demoted(): number {
     let rows = 0;

@@ -28,6 +28,8 @@ export interface FileFigures {
   partsDone?: number;
   /** Orders written, when a file's orders may have several lines (else one per row written). */
   ordersWritten?: number;
+  /** With order lines: the file's orders, and those rejected whole (a line of theirs was rejected; contract/whole-orders.ts). */
+  orders?: { inFile: number; rejected: number };
 }
 
 /** The tally of a file decided without reading it. */
@@ -85,6 +87,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFi
     rows: counts.rows,
     written: tally.written,
     ordersWritten: tally.ordersWritten ?? tally.written,
+    ordersRejected: ordersRejected(tally, counts, wholeRejection ? 'none' : loaded ? 'loaded' : 'not-loaded'),
     rejected: counts.rejected,
     unloaded: 0,
     blank: counts.blank,
@@ -119,6 +122,7 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFi
     rows: counts.rows,
     written: tally.written,
     orders_written: outcome.ordersWritten,
+    orders_rejected: outcome.ordersRejected,
     rejected: counts.rejected,
     blank: counts.blank,
     reason,
@@ -129,6 +133,16 @@ export async function conclude(attempt: Attempt, verdict: Verdict, tally: FileFi
   });
   if (to.original) await ports.objects.removeFromLanding(ref);
   return outcome;
+}
+
+/**
+ * Orders rejected, as rows are: with order lines, the orders rejected whole when the file is loaded,
+ * every order of a file that is not (each of its rows counts as rejected), none of a file rejected
+ * as a whole (it counts no rows); without order lines, one per rejected row.
+ */
+function ordersRejected(tally: FileFigures, counts: FileCounts, loading: 'loaded' | 'not-loaded' | 'none'): number {
+  if (!tally.orders) return counts.rejected;
+  return loading === 'none' ? 0 : loading === 'loaded' ? tally.orders.rejected : tally.orders.inFile;
 }
 
 const GONE_AFTER_WRITES = 'the object version was deleted while it was being processed, after its rows were written: the original could not be archived';

@@ -17,6 +17,8 @@ export interface FileOutcome {
   written: number;
   /** Orders written (rows of the same order count once); absent: one per row written. */
   ordersWritten?: number;
+  /** Orders rejected (with order lines: whole, for a rejected line); absent: one per row rejected. */
+  ordersRejected?: number;
   rejected: number;
   /** Valid rows read but not loaded (a file that failed after some or none of its rows were written). */
   unloaded: number;

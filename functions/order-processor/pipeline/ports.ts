@@ -82,20 +82,28 @@ export interface OrderWriterOptions {
   onConfirmed?: (confirmed: number) => void;
 }
 
-/** What removing stale order lines did (docs/performance.md "Re-import"). */
+/** What removing stale order lines did (docs/performance.md "Re-import of orders with several lines"). */
 export interface PrunedLines {
   orders: number;
   /** Query requests (one per order, more for an order of more than 1 MB of keys). */
   reads: number;
   deleted: number;
+  /** Orders a newer file holds: this file's lines of them were deleted (docs/csv-format.md "Re-import is exact"). */
+  superseded: number;
+}
+
+/** What orders one file's lines against another's (adapters/order-lines.ts): when it started, then its ingestion id. */
+export interface LineRank {
+  processed_at: string;
+  ingestion_id: string;
 }
 
 /**
- * Re-import is exact (adapters/order-lines.ts): each order's lines in the table that `ingestionId`
- * did not write are deleted.
+ * Re-import is exact (adapters/order-lines.ts): each order keeps only the lines of the newest
+ * file (by rank) that wrote it; the older lines are deleted.
  */
 export interface OrderLinesPort {
-  pruneStale(orderIds: Iterable<string>, ingestionId: string): Promise<PrunedLines>;
+  pruneStale(orderIds: Iterable<string>, own: LineRank): Promise<PrunedLines>;
 }
 
 export type ClaimResult =

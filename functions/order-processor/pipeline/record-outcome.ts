@@ -46,6 +46,7 @@ export async function recordOutcome(record: OutcomeRecord, ports: Pick<Processor
     rows: outcome.rows,
     written: outcome.written,
     orders_written: outcome.ordersWritten ?? outcome.written,
+    orders_rejected: outcome.ordersRejected ?? outcome.rejected,
     rejected: outcome.rejected,
     unloaded: outcome.unloaded,
     blank: outcome.blank,
@@ -61,6 +62,6 @@ export async function recordOutcome(record: OutcomeRecord, ports: Pick<Processor
   });
   // Counted now that the outcome is final, exactly once: a retry finds the file final.
   const { status, rows, written, rejected } = outcome;
-  recordFileMetrics(ports.metrics, { status, rows, written, orders: outcome.ordersWritten ?? written, rejected, bytes: record.bytes, durationMs });
+  recordFileMetrics(ports.metrics, { status, rows, written, orders: outcome.ordersWritten ?? written, ordersRejected: outcome.ordersRejected ?? rejected, rejected, bytes: record.bytes, durationMs });
   return durationMs;
 }

@@ -17,6 +17,8 @@ export interface ScanResult extends FileRead {
    * already move their valid rows to rejected. Absent when the schema has no order lines.
    */
   rejectedOrders?: RejectedOrders;
+  /** With order lines: the file's orders (each order_id of a row once); rejectedOrders' are among them. */
+  orders?: number;
   /** The first rejected rows, for the alert and the ledger (the errors report gets all of them in pass 2). */
   firstErrors: RowError[];
   /** Bytes read (all of them, unless the file was rejected part-way). */
@@ -104,7 +106,7 @@ export async function scan(body: ObjectBody, ctx: ContractContext, readOrders: R
     }
     const fingerprint = await source.finish();
     const read = { firstErrors: tally.firstErrors, rejection: null, headerLine: tally.headerLine, bytes: source.bytes, fingerprint };
-    return orders ? { ...read, counts: orders.adjust(tally.counts), rejectedOrders: orders.orders } : { ...read, counts: tally.counts };
+    return orders ? { ...read, counts: orders.adjust(tally.counts), rejectedOrders: orders.orders, orders: orders.count } : { ...read, counts: tally.counts };
   } catch (error) {
     if (!(error instanceof FileRejectedError)) throw error;
     // Like `validate` (contract/summary.ts): a file rejected as a whole counts zero rows, whatever

@@ -8,6 +8,7 @@
 import type { Attempt } from './claim.ts';
 import { conclude, concludeUnfinished, concludeWithoutRows, nothingRead, unfinishedCounts, type FileFigures, type UnfinishedCounts } from './conclude.ts';
 import { decide, OBJECT_GONE, OBJECT_GONE_BEFORE_WRITES, type Verdict } from './decide.ts';
+import { ConservationError } from './errors.ts';
 import type { FileCounts } from '../contract/types.ts';
 import type { FileOutcome } from './outcome.ts';
 import type { OrderSink, ProcessorPorts } from './ports.ts';
@@ -42,7 +43,8 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   run.claimedContent = decision.claimedContent;
   run.counts = scanned.counts;
   const { verdict } = decision;
-  const tally: FileFigures = { counts: scanned.counts, written: 0, firstErrors: scanned.firstErrors, bytes: scanned.bytes, fingerprint: scanned.fingerprint };
+  const orders = scanned.rejectedOrders && scanned.orders !== undefined ? { orders: { inFile: scanned.orders, rejected: scanned.rejectedOrders.size } } : {};
+  const tally: FileFigures = { counts: scanned.counts, written: 0, firstErrors: scanned.firstErrors, bytes: scanned.bytes, fingerprint: scanned.fingerprint, ...orders };
   if (verdict.kind !== 'write') return concludeWithoutRows(attempt, verdict, tally, ports);
 
   const second = await ports.objects.open(attempt.ref);
@@ -57,13 +59,16 @@ export async function processWhole(attempt: Attempt, ports: ProcessorPorts, run:
   run.orders = targets.orders;
   const contract = scanned.rejectedOrders ? { ...attempt.contract, rejectedOrders: scanned.rejectedOrders } : attempt.contract;
   const written = await writeRows(second, contract, scanned.counts, targets, ports.readOrders, signal ? { signal } : {});
+  if (written.orderIds && tally.orders && written.orderIds.size + tally.orders.rejected !== tally.orders.inFile) {
+    throw new ConservationError(`${tally.orders.inFile} orders in pass 1 but ${written.orderIds.size} written and ${tally.orders.rejected} rejected in pass 2`);
+  }
   if (written.orderIds) {
     // Re-import is exact: each order written holds only this file's lines (before the outcome is final, so a retry does it again).
-    const pruned = await ports.orderLines.pruneStale(written.orderIds, attempt.ingestionId);
+    const pruned = await ports.orderLines.pruneStale(written.orderIds, { processed_at: attempt.contract.processedAt, ingestion_id: attempt.ingestionId });
     ports.log.info('Removed the order lines this file no longer has', { ...pruned });
   }
-  const orders = written.orderIds ? { ordersWritten: written.orderIds.size } : {};
-  return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors, ...orders }, ports);
+  const ordersWritten = written.orderIds ? { ordersWritten: written.orderIds.size } : {};
+  return conclude(attempt, verdict, { ...tally, written: written.written, firstErrors: written.firstErrors, ...ordersWritten }, ports);
 }
 
 /** An earlier attempt loaded rows, then stopped; this one can no longer read the version. */

@@ -104,6 +104,18 @@ function nextSteps(outcome: FileOutcome): string[] {
   }
 }
 
+/**
+ * The orders, when they differ from the rows: an order of several lines counts once, and with order
+ * lines an order with a rejected line is rejected whole (docs/csv-format.md "Counting rows and orders").
+ */
+function ordersLine(outcome: FileOutcome): string[] {
+  const written = outcome.ordersWritten ?? outcome.written;
+  const rejected = outcome.ordersRejected ?? outcome.rejected;
+  if (written === outcome.written && rejected === outcome.rejected) return [];
+  const why = rejected > 0 ? 'an order of several lines counts once, and is loaded only with all its lines' : 'an order of several lines counts once';
+  return [`Orders:     ${written} written, ${rejected} rejected (${why})`];
+}
+
 export function alertBody(outcome: FileOutcome, schema: SchemaIdentity = BUILT_IN_SCHEMA.identity): string {
   const lines = [
     `File:       ${quoted(`s3://${outcome.bucket}/${outcome.key}`)}${outcome.versionId ? ` (version ${quoted(outcome.versionId)})` : ''}`,
@@ -112,7 +124,7 @@ export function alertBody(outcome: FileOutcome, schema: SchemaIdentity = BUILT_I
     outcome.status === 'FAILED' && outcome.rows === 0
       ? 'Rows:       none loaded: the file was rejected as a whole, so no row counts (see the reason above)'
       : `Rows:       ${outcome.rows} data rows: ${outcome.written} written, ${outcome.rejected} rejected; ${outcome.blank} blank lines skipped`,
-    ...(outcome.ordersWritten !== undefined && outcome.ordersWritten !== outcome.written ? [`Orders:     ${outcome.ordersWritten} written (an order of several lines counts once)`] : []),
+    ...ordersLine(outcome),
     `Schema:     ${quoted(schema.name)} version ${schema.version} (fingerprint ${schema.fingerprint})`,
   ];
   if (outcome.duplicateOf) lines.push(`Same content as: ${quoted(outcome.duplicateOf)}`);

@@ -1,10 +1,12 @@
 /**
  * Runs the real handler on one message in a process of its own and dies (SIGKILL, no cleanup, as
- * a Lambda that runs out of memory or is stopped) right after the orders table confirms the Nth
- * BatchWriteItem. Used by crash.test.ts; run with `node --import tsx crash-driver.ts`.
+ * a Lambda that runs out of memory or is stopped) right after DynamoDB confirms the Nth request of
+ * one kind: a BatchWriteItem by default, or CRASH_ON_COMMAND (a conditional PutItem of an order
+ * line, a DeleteItem of a stale line). Used by crash.test.ts; run with `node --import tsx crash-driver.ts`.
  *
  * Environment: the emulator's AWS_* variables and the processor's own (resource-names.ts ENV), plus
- * EVENT_BODY (the SQS message body), CRASH_AFTER_BATCHES, and LAMBDA_TIMEOUT_SECONDS (the
+ * EVENT_BODY (the SQS message body), CRASH_AFTER_BATCHES (requests), CRASH_ON_COMMAND (the SDK
+ * command's name, default BatchWriteItemCommand), and LAMBDA_TIMEOUT_SECONDS (the
  * invocation's remaining time, which sets how long the claim's lease lasts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,6 +19,7 @@ import { configFromEnv, createSqsHandler } from '../../../functions/order-proces
 import { lambdaContext, toSqsEvent } from '../../../tooling/lambda-events.ts';
 
 const crashAfter = Number(process.env.CRASH_AFTER_BATCHES);
+const crashOn = process.env.CRASH_ON_COMMAND ?? 'BatchWriteItemCommand';
 const body = process.env.EVENT_BODY ?? '';
 
 const ddb = new DynamoDBClient({});
@@ -24,7 +27,7 @@ let confirmed = 0;
 ddb.middlewareStack.add(
   (next, context) => async (args) => {
     const result = await next(args);
-    if (context.commandName === 'BatchWriteItemCommand' && ++confirmed >= crashAfter) process.kill(process.pid, 'SIGKILL');
+    if (context.commandName === crashOn && ++confirmed >= crashAfter) process.kill(process.pid, 'SIGKILL');
     return result;
   },
   { step: 'initialize', name: 'dieAfterBatches' },

@@ -2,12 +2,14 @@
  * The processor dies mid-file against moto: a child process runs the real handler and is killed
  * (SIGKILL) after some batches were written and before the file was routed. The redelivery after
  * the claim's lease ends in the same final state as an uninterrupted run: identical items, exact
- * counts, one cleaned CSV, one report, one alert, one outcome.
+ * counts, one cleaned CSV, one report, one alert, one outcome. And a re-import of orders with
+ * several lines killed mid-write or mid-deletion leaves, once redelivered, exactly the new file's
+ * lines (docs/csv-format.md "Re-import is exact").
  */
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { toItem } from '../../../functions/order-processor/pipeline/write.ts';
 import { cleanedHeaderLine, cleanedRowLine, errorReportHeaderLine, errorReportLine } from '../../../functions/order-processor/reports/csv-output.ts';
@@ -27,6 +29,11 @@ import {
   text,
   useProcessorEnvironment,
   ordersOfIngestion,
+  orderLines,
+  shopCsv,
+  SHOP_SCHEMA,
+  useBuiltInSchema,
+  useSchema,
 } from './setup.ts';
 
 useProcessorEnvironment();
@@ -37,11 +44,11 @@ const DRIVER = fileURLToPath(new URL('./crash-driver.ts', import.meta.url));
 const killedRows = (prefix: string): string[] =>
   Array.from({ length: 600 }, (_, i) => `${prefix}-${i + 1},Customer ${i + 1},Widget ${i % 7},${i % 50 === 49 ? 'none' : (i % 5) + 1},${(i % 9) + 0.5}`);
 
-/** Runs the handler in a child process that kills itself after `batches` confirmed writes. */
-function runAndCrash(body: string, batches: number): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+/** Runs the handler in a child process that kills itself after `batches` confirmed requests of `command` (default: BatchWriteItem). */
+function runAndCrash(body: string, batches: number, command = 'BatchWriteItemCommand'): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', DRIVER], {
-      env: { ...process.env, EVENT_BODY: body, CRASH_AFTER_BATCHES: String(batches), LAMBDA_TIMEOUT_SECONDS: '1' },
+      env: { ...process.env, EVENT_BODY: body, CRASH_AFTER_BATCHES: String(batches), CRASH_ON_COMMAND: command, LAMBDA_TIMEOUT_SECONDS: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -145,5 +152,53 @@ describe('handler killed mid-file', () => {
     expect(alerts[0]?.message).toContain(`at least ${noted} rows are loaded in the orders table`);
     expect(metricSum('FilesFailed')).toBe(1);
     expect(metricSum('RowsWritten')).toBe(noted);
+  });
+});
+
+describe('re-import of orders with several lines, killed mid-file', () => {
+  afterEach(useBuiltInSchema);
+
+  it.each([
+    // [when, the request that kills it, after how many, orders still holding a dropped line at most]
+    ['mid-write', 'PutItemCommand', 30, 40],
+    ['mid-deletion', 'DeleteItemCommand', 10, 30],
+  ])('leaves exactly the new lines once redelivered after dying %s', async (when, command, requests, staleAtMost) => {
+    // Prepare: 40 orders of three lines, re-imported with two (the second line changed, the third dropped), and one new order
+    const ids = Array.from({ length: 40 }, (_, i) => `RX-${when}-${i + 1}`);
+    const before = shopCsv(ids.map((id) => [id, [['Pen', 1], ['Ink', 1], ['Pad', 1]]] as const));
+    const after = shopCsv([...ids.map((id) => [id, [['Pen', 2], ['Pad', 1]]] as const), [`RX-${when}-NEW`, [['Cup', 1]]] as const]);
+    // Prepare: the first export loaded whole
+    useSchema(SHOP_SCHEMA);
+    const first = await putRaw(`raw-data/reimport-${when}-1.csv`, before);
+    expect((await run(sqsEvent(objectCreatedBody(first)))).batchItemFailures).toEqual([]);
+    expect(await orderLines(`RX-${when}-1`)).toHaveLength(3);
+    const second = await putRaw(`raw-data/reimport-${when}-2.csv`, after);
+    const body = objectCreatedBody(second);
+    // Act: the re-import dies after some of its puts, or some of its deletes
+    const crash = await runAndCrash(body, requests, command);
+    // Assess: it died where it was meant to, holding its claim, with lines the second file drops still in the table
+    expect(crash).toMatchObject({ signal: 'SIGKILL' });
+    const held = await ledgerItem(second);
+    expect(held).toMatchObject({ status: 'PROCESSING', attempts: 1 });
+    const stale = (await Promise.all(ids.map((id) => orderLines(id)))).filter((lines) => lines.length === 3).length;
+    expect(stale).toBeGreaterThan(0);
+    expect(stale).toBeLessThanOrEqual(staleAtMost);
+    // Act: SQS redelivers once the lease has expired
+    await until(async () => ((await ledgerItem(second))?.lease_expires_at ?? 0) < Date.now(), 10_000);
+    const response = await run(sqsEvent(body));
+    // Assess: one exact outcome; every order holds exactly the second file's lines
+    expect(response.batchItemFailures).toEqual([]);
+    const item = await ledgerItem(second);
+    expect(item).toMatchObject({ status: 'PROCESSED', rows: 81, written: 81, rejected: 0, orders_written: 41, orders_rejected: 0, attempts: 2, ingestion_id: held?.ingestion_id });
+    expectConservation(item);
+    for (const id of ids) {
+      const lines = (await orderLines(id)).map((l) => [l.line, l.product_name, l.quantity, l.ingestion_id]);
+      expect(lines, id).toEqual([
+        [1, 'Pen', 2, item?.ingestion_id],
+        [2, 'Pad', 1, item?.ingestion_id],
+      ]);
+    }
+    expect((await orderLines(`RX-${when}-NEW`)).map((l) => l.line)).toEqual([1]);
+    expect(await ordersOfIngestion(item?.ingestion_id ?? '')).toBe(81);
   });
 });

@@ -11,15 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetHandlerState } from '../../../functions/order-processor/handler.ts';
 import type { LedgerItem } from '../../../functions/order-processor/index.ts';
-import { ENV } from '../../../functions/order-processor/resource-names.ts';
-import { expectConservation, ledgerItem, logLines, objectCreatedBody, orderLines, putRaw, run, sqsEvent, useProcessorEnvironment } from './setup.ts';
+import { expectConservation, ledgerItem, logLines, objectCreatedBody, orderLines, putRaw, run, SHOP_HEADER, SHOP_SCHEMA, sqsEvent, useBuiltInSchema, useProcessorEnvironment, useSchema } from './setup.ts';
 
 useProcessorEnvironment();
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOP_SCHEMA = join(ROOT, 'sample-data/shop-export/order-schema.json');
 const LINES_SCHEMA = join(ROOT, 'sample-data/order-lines/order-schema.json');
 
 interface Report {
@@ -28,6 +25,7 @@ interface Report {
   valid: number;
   rejected: number;
   orders: number;
+  orders_rejected: number;
   errors: { line: number; order_id: string | null; column: string | null; reason: string }[];
 }
 
@@ -38,15 +36,6 @@ function validateJson(file: string, schema: string): Promise<Report> {
       resolve((JSON.parse(stdout) as Report[])[0] as Report);
     });
   });
-}
-
-/** The handler with `schema` as its schema file (as synth puts it beside the function's code). */
-function useSchema(schema: string): void {
-  const taskRoot = mkdtempSync(join(tmpdir(), 'order-lines-task-root-'));
-  writeFileSync(join(taskRoot, 'order-schema.json'), readFileSync(schema));
-  process.env.LAMBDA_TASK_ROOT = taskRoot;
-  process.env[ENV.orderSchemaFile] = 'order-schema.json';
-  resetHandlerState();
 }
 
 /** One file through validate and through the handler; both outcomes. */
@@ -67,23 +56,20 @@ function expectSameOutcome(report: Report, item: LedgerItem | undefined): void {
   expect(item).toMatchObject({ status, rows: report.rows, written: report.valid, rejected: report.rejected });
   expect(item?.first_errors ?? []).toEqual(report.errors.slice(0, 10));
   expect(item?.orders_written).toBe(report.orders);
+  expect(item?.orders_rejected).toBe(report.orders_rejected);
   expectConservation(item);
 }
 
 const lineNumbers = (items: Record<string, unknown>[]) => items.map((i) => i.line);
 
-afterEach(() => {
-  delete process.env.LAMBDA_TASK_ROOT;
-  delete process.env[ENV.orderSchemaFile];
-  resetHandlerState();
-});
+afterEach(useBuiltInSchema);
 
 describe('orders with several lines, through the handler and validate alike', () => {
   it('loads the shop-style sample: lines by position, order-level fields taken from each first row', async () => {
     // Act
     const { report, item } = await throughBoth('raw-data/lines/shop-export.csv', readFileSync(join(ROOT, 'sample-data/shop-export/orders.csv')), SHOP_SCHEMA);
     // Assess
-    expect(report).toMatchObject({ status: 'VALID', rows: 10, valid: 10, rejected: 0, orders: 4 });
+    expect(report).toMatchObject({ status: 'VALID', rows: 10, valid: 10, rejected: 0, orders: 4, orders_rejected: 0 });
     expectSameOutcome(report, item);
     const order = await orderLines('SHOP-1001');
     expect(lineNumbers(order)).toEqual([1, 2, 3]);
@@ -95,7 +81,7 @@ describe('orders with several lines, through the handler and validate alike', ()
     // Act
     const { report, item } = await throughBoth('raw-data/lines/order-lines.csv', readFileSync(join(ROOT, 'sample-data/order-lines/orders.csv')), LINES_SCHEMA);
     // Assess
-    expect(report).toMatchObject({ status: 'PARTIAL', rows: 8, valid: 5, rejected: 3 });
+    expect(report).toMatchObject({ status: 'PARTIAL', rows: 8, valid: 5, rejected: 3, orders: 2, orders_rejected: 2 });
     expectSameOutcome(report, item);
     expect(lineNumbers(await orderLines('ORD-L102'))).toEqual([1, 2]);
     expect(await orderLines('ORD-L101')).toEqual([]);
@@ -120,7 +106,7 @@ describe('orders with several lines, through the handler and validate alike', ()
     // Act
     const { report, item } = await throughBoth('raw-data/lines/mixed.csv', csv, SHOP_SCHEMA);
     // Assess
-    expect(report).toMatchObject({ status: 'PARTIAL', rows: 10, valid: 3, rejected: 7, orders: 2 });
+    expect(report).toMatchObject({ status: 'PARTIAL', rows: 10, valid: 3, rejected: 7, orders: 2, orders_rejected: 3 });
     expect(report.errors.map((e) => [e.line, e.order_id, e.reason])).toEqual([
       [2, 'SPLIT-1', 'order SPLIT-1 has a rejected line (line 4); an order is loaded only with all its lines'],
       [4, 'SPLIT-1', 'order_id "SPLIT-1" comes back after its rows ended on line 2; expected the rows of one order next to each other'],
@@ -140,7 +126,7 @@ describe('orders with several lines, through the handler and validate alike', ()
 describe('re-import', () => {
   it('leaves exactly the new lines of an order that lost a line, also when the file is delivered again', async () => {
     // Prepare: the first export has three lines of RE-1, the second (another file) two
-    const header = 'Order Number,Created at,Billing Name,Email,Currency,Lineitem Name,Lineitem Quantity,Lineitem Price';
+    const header = SHOP_HEADER;
     useSchema(SHOP_SCHEMA);
     const first = await putRaw('raw-data/lines/reimport-1.csv', [header, 'RE-1,2025-05-01,Ann,,EUR,Pen,1,1', 'RE-1,,,,,Ink,1,1', 'RE-1,,,,,Pad,1,1', 'RE-2,2025-05-01,Bob,,EUR,Cup,1,1', ''].join('\n'));
     await run(sqsEvent(objectCreatedBody(first)));

@@ -23,6 +23,11 @@ import { lambdaContext as buildContext, objectCreatedBody as createdBody, toSqsE
 import { ledgerTableCommand, ordersTableCommand } from '../../../tooling/tables.ts';
 import type { AwsClientConfig } from '../../../tooling/aws-clients.ts';
 import { emulatorEnv, useMoto } from '../../support/moto.ts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENV } from '../../../functions/order-processor/resource-names.ts';
 
 export const BUCKET = 'order-pipeline-it-data';
 export const ORDERS = 'order-pipeline-it-orders';
@@ -389,4 +394,38 @@ export async function deleteVersion(obj: PutResult, bucket = BUCKET): Promise<vo
 /** An error as a 5xx answer from AWS: the SDK retries it, and so does our writer. */
 export function serviceUnavailable(): Error {
   return Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
+}
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The shop-style sample's schema: lines by position, order-level columns (sample-data/shop-export/). */
+export const SHOP_SCHEMA = join(ROOT, 'sample-data/shop-export/order-schema.json');
+/** The header of a shop-style export under SHOP_SCHEMA. */
+export const SHOP_HEADER = 'Order Number,Created at,Billing Name,Email,Currency,Lineitem Name,Lineitem Quantity,Lineitem Price';
+
+/** Orders of a shop-style export: each order's id and its lines as [product, quantity]. */
+export type ShopOrders = readonly (readonly [string, readonly (readonly [string, number])[]])[];
+
+/** A shop-style export under SHOP_SCHEMA (lines by position). */
+export function shopCsv(orders: ShopOrders): string {
+  const rows = orders.flatMap(([id, lines]) => lines.map(([product, quantity], i) => (i === 0 ? `${id},2025-05-01,Ann,,EUR,${product},${quantity},1` : `${id},,,,,${product},${quantity},1`)));
+  return `${SHOP_HEADER}\n${rows.join('\n')}\n`;
+}
+
+/**
+ * The handler (and any child process started from this one's environment) with `schema` as its
+ * schema file, as synth puts it beside the function's code. Undo with useBuiltInSchema().
+ */
+export function useSchema(schema: string): void {
+  const taskRoot = mkdtempSync(join(tmpdir(), 'order-schema-task-root-'));
+  writeFileSync(join(taskRoot, 'order-schema.json'), readFileSync(schema));
+  process.env.LAMBDA_TASK_ROOT = taskRoot;
+  process.env[ENV.orderSchemaFile] = 'order-schema.json';
+  resetHandlerState();
+}
+
+/** Back to the built-in schema (order-schema.json). */
+export function useBuiltInSchema(): void {
+  delete process.env.LAMBDA_TASK_ROOT;
+  delete process.env[ENV.orderSchemaFile];
+  resetHandlerState();
 }

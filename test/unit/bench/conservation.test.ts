@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { conservationFailures, readResults } from '../../../bench/report.ts';
 import { fileConservation } from '../../../bench/runs.ts';
 
 const ledger = { status: 'PROCESSED' as const, rows: 1000, written: 990, rejected: 10 };
@@ -23,5 +24,18 @@ describe('fileConservation', () => {
   ])('fails on %s, naming the check', (_, result, check) => {
     expect(result.ok).toBe(false);
     expect(result.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([check]);
+  });
+});
+
+describe('conservationFailures, re-import', () => {
+  it('fails a re-import run that did not write every line, naming it', () => {
+    // Prepare: the recorded run, with re-import runs added
+    const run = { what: 're-import', orders: 10, lines: 20, requests: { BatchWriteItem: 0, PutItem: 20, Query: 10, DeleteItem: 10 }, cpuMicrosPerLine: 1, status: 'PROCESSED', written: 20 };
+    // Act
+    const clean = conservationFailures({ ...readResults(), reimport: [run] });
+    const short = conservationFailures({ ...readResults(), reimport: [{ ...run, written: 19 }] });
+    // Assess
+    expect(clean).toEqual([]);
+    expect(short).toEqual(['re-import, re-import: every line written (PROCESSED, 19 of 20)']);
   });
 });

@@ -54,9 +54,9 @@ export async function writePart(attempt: Attempt, stored: StoredPlan, decision: 
   // Noted before anything else can fail (pruning, staging the result, counting the part).
   await noteLoaded();
   if (result.orderIds) {
-    // Re-import is exact: each order written here holds only this file's lines once every part
-    // has written its own (a line another part writes again is put back by that part).
-    const pruned = await ports.orderLines.pruneStale(result.orderIds, attempt.ingestionId);
+    // Re-import is exact: each order written here keeps only the newest file's lines; the parts
+    // of one file share its rank, so no part deletes another part's lines (docs/csv-format.md).
+    const pruned = await ports.orderLines.pruneStale(result.orderIds, { processed_at: attempt.contract.processedAt, ingestion_id: attempt.ingestionId });
     ports.log.info('Removed the order lines this file no longer has', { part, ...pruned });
   }
   const { orderIds: _written, ...kept } = result;

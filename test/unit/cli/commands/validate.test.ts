@@ -262,4 +262,16 @@ describe('formatHuman', () => {
       '  ignored unknown columns (named like the pipeline\'s own attributes): "total_amount"',
     ]);
   });
+
+  it('counts orders beside rows with order lines: written, and rejected whole when any', async () => {
+    // Prepare
+    const { formatHuman } = await import('../../../../cli/commands/validate.ts');
+    const report = { file: 'f.csv', status: 'PARTIAL' as const, rows: 10, valid: 7, rejected: 3, blank: 0, reason: null, errors: [], unknownColumns: [] };
+    // Act
+    const partial = formatHuman({ ...report, orders: 3, ordersRejected: 1 });
+    const clean = formatHuman({ ...report, rejected: 0, valid: 10, status: 'VALID', orders: 4, ordersRejected: 0 });
+    // Assess
+    expect(partial.split('\n')[0]).toBe('PARTIAL  f.csv: rows 10, valid 7, rejected 3, blank 0, orders 3, orders rejected 1');
+    expect(clean.split('\n')[0]).toBe('VALID    f.csv: rows 10, valid 10, rejected 0, blank 0, orders 4');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeParts, outcomeDetail, partsCell } from '../../../../cli/render/file-progress.ts';
+import { describeParts, ordersCell, outcomeDetail, partsCell } from '../../../../cli/render/file-progress.ts';
 import type { LedgerItem } from '../../../../deployment/ledger-view.ts';
 
 /** A ledger item with the given attributes (the rest do not matter here). */
@@ -29,6 +29,16 @@ describe('partsCell', () => {
     // Assess
     expect(partsCell(anItem({ parts: 8 }))).toBe(8);
     expect(partsCell(anItem({ parts: 1 }))).toBe('-');
+  });
+});
+
+describe('ordersCell', () => {
+  it('shows the orders written, those rejected whole when any, and one per row for items without order counts', () => {
+    // Assess
+    expect(ordersCell(anItem({ status: 'PARTIAL', written: 7, orders_written: 3, rejected: 3, orders_rejected: 1 }))).toBe('3 (1 rejected)');
+    expect(ordersCell(anItem({ status: 'PROCESSED', written: 10, orders_written: 4, rejected: 0, orders_rejected: 0 }))).toBe(4);
+    expect(ordersCell(anItem({ status: 'PARTIAL', written: 5, rejected: 2 }))).toBe('5 (2 rejected)');
+    expect(ordersCell(anItem({}))).toBe('-');
   });
 });
 

@@ -63,6 +63,20 @@ describe('OrdersWithRejectedLines', () => {
     expect([...orders.orders]).toEqual([['O-1', 3]]);
     expect(orders.demoted).toBe(2);
     expect(orders.adjust({ rows: 6, valid: 3, rejected: 3, blank: 0 })).toEqual({ rows: 6, valid: 1, rejected: 5, blank: 0 });
+    // The file's orders: O-1 and O-2 (the row without an id is no order)
+    expect(orders.count).toBe(2);
+  });
+
+  it('counts an order whose every row is rejected among the file\'s orders once', async () => {
+    // Prepare: O-1 valid, O-2 rejected on both its rows, O-3 valid then bad
+    const csv = [SHOP_HEADER, 'O-1,2025-05-01,Ann,,EUR,Pen,1,1', 'O-2,2025-05-01,Bob,,EUR,Ink,0,1', 'O-2,,,,,Cup,x,1', 'O-3,2025-05-01,Cy,,EUR,Pad,1,1', 'O-3,,,,,Mug,0,1', ''].join('\n');
+    const orders = new OrdersWithRejectedLines();
+    // Act
+    const { events } = await readSource(chunked(bytes(csv)), { schema: SHOP_SCHEMA });
+    for (const event of events) orders.observe(event);
+    // Assess
+    expect(orders.count).toBe(3);
+    expect(orders.orders.size).toBe(2);
   });
 });
 
@@ -73,7 +87,7 @@ describe('validate, reading twice', () => {
     // Act
     const report = await validateFile(path, { now: NOW, schema: SHOP_SCHEMA });
     // Assess
-    expect(report).toMatchObject({ status: 'PARTIAL', rows: 4, valid: 1, rejected: 3, blank: 0 });
+    expect(report).toMatchObject({ status: 'PARTIAL', rows: 4, valid: 1, rejected: 3, blank: 0, orders: 1, ordersRejected: 1 });
     expect(report.errors.map((e) => [e.line, e.column])).toEqual([[2, 'order_id'], [3, 'quantity'], [4, 'order_id']]);
   });
 

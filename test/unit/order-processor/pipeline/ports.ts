@@ -27,6 +27,7 @@ import type {
   PhaseCondition,
   PlannedCounts,
   LateRowsValues,
+  LineRank,
   PrunedLines,
   ProcessorPorts,
   ReadOrders,
@@ -435,10 +436,10 @@ export function memoryPorts(ref = objectRef(), text?: string) {
 
 /** The re-import port in memory: records which orders each ingestion asked to prune. */
 export class MemoryOrderLines implements OrderLinesPort {
-  readonly calls: { orderIds: string[]; ingestionId: string }[] = [];
-  async pruneStale(orderIds: Iterable<string>, ingestionId: string): Promise<PrunedLines> {
+  readonly calls: { orderIds: string[]; own: LineRank }[] = [];
+  async pruneStale(orderIds: Iterable<string>, own: LineRank): Promise<PrunedLines> {
     const ids = [...orderIds];
-    this.calls.push({ orderIds: ids, ingestionId });
-    return { orders: ids.length, reads: ids.length, deleted: 0 };
+    this.calls.push({ orderIds: ids, own });
+    return { orders: ids.length, reads: ids.length, deleted: 0, superseded: 0 };
   }
 }

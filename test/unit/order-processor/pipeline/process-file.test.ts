@@ -89,7 +89,9 @@ describe('processFile', () => {
     // Assess
     expect(reader.contexts[0]?.rejectedOrders).toBeUndefined();
     expect(reader.contexts[1]?.rejectedOrders).toEqual(new Map([['O-1', 3]]));
-    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'PARTIAL', rows: 3, written: 1, rejected: 2 });
+    expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'PARTIAL', rows: 3, written: 1, rejected: 2, ordersWritten: 1, ordersRejected: 1 });
+    expect(env.ledger.finished[0]?.outcome).toMatchObject({ orders_written: 1, orders_rejected: 1 });
+    expect(env.metrics.sum('OrdersRejected')).toBe(1);
     expect(env.orders.flatMap((o) => o.items.map((i) => i.order_id))).toEqual(['O-2']);
     expect(env.orderLines.calls.map((c) => c.orderIds)).toEqual([['O-2']]);
   });
@@ -104,7 +106,7 @@ describe('processFile', () => {
     const result = await processFile(ref, { ...env.ports, readOrders: scriptedReader(pass, pass), contract: { schema } });
     // Assess
     expect(result.kind === 'done' && result.outcome).toMatchObject({ status: 'PROCESSED', rows: 3, written: 3, ordersWritten: 2 });
-    expect(env.ledger.finished[0]?.outcome).toMatchObject({ written: 3, orders_written: 2 });
+    expect(env.ledger.finished[0]?.outcome).toMatchObject({ written: 3, orders_written: 2, orders_rejected: 0 });
     expect(env.metrics.sum('RowsWritten')).toBe(3);
     expect(env.metrics.sum('OrdersWritten')).toBe(2);
   });

@@ -113,10 +113,14 @@ describe('alertBody', () => {
 
   it('counts orders apart from rows when an order has several lines, and only then', () => {
     // Act
-    const lines = alertBody(outcome({ status: 'PARTIAL', rows: 10, written: 7, ordersWritten: 3, rejected: 3 }));
+    const lines = alertBody(outcome({ status: 'PARTIAL', rows: 10, written: 7, ordersWritten: 3, ordersRejected: 1, rejected: 3 }));
+    const allWritten = alertBody(outcome({ status: 'PROCESSED', rows: 10, written: 10, ordersWritten: 4, ordersRejected: 0, rejected: 0 }));
+    const oneLineEach = alertBody(outcome({ status: 'PARTIAL', rows: 10, written: 7, ordersWritten: 7, ordersRejected: 1, rejected: 3 }));
     const single = alertBody(outcome({ status: 'PARTIAL', rows: 10, written: 7, ordersWritten: 7, rejected: 3 }));
     // Assess
-    expect(lines).toContain('Orders:     3 written (an order of several lines counts once)');
+    expect(lines).toContain('Orders:     3 written, 1 rejected (an order of several lines counts once, and is loaded only with all its lines)');
+    expect(allWritten).toContain('Orders:     4 written, 0 rejected (an order of several lines counts once)');
+    expect(oneLineEach).toContain('Orders:     7 written, 1 rejected (an order of several lines counts once, and is loaded only with all its lines)');
     expect(single).not.toContain('Orders:');
   });
 
