@@ -11,7 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidLimitError, limitsFromEnv, type ContractLimits } from './contract/limits.ts';
-import { DEFAULTS, wholeFileThresholdMb } from './defaults.ts';
+import { DEFAULTS, ORDER_LINES_SPLIT_DIVISOR, wholeFileThresholdMb } from './defaults.ts';
 import { BUILT_IN_SCHEMA } from './contract/schema/built-in.ts';
 import type { CompiledSchema } from './contract/schema/compile.ts';
 import { loadSchemaFile, SchemaFileError } from './contract/schema/load.ts';
@@ -235,19 +235,25 @@ export function processorPorts(deps: RecordDeps, leaseMs: number, { logger, metr
     leaseMs,
     ...(config.stage ? { stage: config.stage } : {}),
     contract: { ...(config.limits ? { limits: config.limits } : {}), schema },
-    parts: partsSettings(deps, config.parts),
+    parts: partsSettings(deps, config.parts, schema),
   };
 }
 
 const MiB = 1024 * 1024;
 
-function partsSettings(deps: RecordDeps, parts: PartsConfig): PartsSettings {
-  return {
-    queue: sqsPartsQueue(deps.sqs, parts.queueUrl),
-    thresholdBytes: parts.thresholdMb * MiB,
-    chunkBytes: parts.chunkMb * MiB,
-    maxReceives: parts.maxReceives,
-  };
+function partsSettings(deps: RecordDeps, parts: PartsConfig, schema: CompiledSchema): PartsSettings {
+  return { queue: sqsPartsQueue(deps.sqs, parts.queueUrl), ...splitSizes(parts, schema), maxReceives: parts.maxReceives };
+}
+
+/**
+ * Where files are split and how large their parts are: FANOUT_THRESHOLD_MB and FANOUT_CHUNK_MB, each
+ * divided by ORDER_LINES_SPLIT_DIVISOR (at least 1 MiB) under a schema with order lines, whose rows
+ * cost several times the CPU to write (defaults.ts).
+ */
+export function splitSizes(parts: Pick<PartsConfig, 'thresholdMb' | 'chunkMb'>, schema: Pick<CompiledSchema, 'lines'>): Pick<PartsSettings, 'thresholdBytes' | 'chunkBytes'> {
+  const divisor = hasOrderLines(schema) ? ORDER_LINES_SPLIT_DIVISOR : 1;
+  const bytes = (mb: number) => Math.max(MiB, Math.floor((mb * MiB) / divisor));
+  return { thresholdBytes: bytes(parts.thresholdMb), chunkBytes: bytes(parts.chunkMb) };
 }
 
 /** The dependencies of the deployed function: SDK clients and configuration from the environment, the contract's reader. */

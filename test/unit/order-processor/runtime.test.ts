@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../functions/order-processor/contract/limits.ts';
 import { readOrders } from '../../../functions/order-processor/contract/reader.ts';
 import { BUILT_IN_SCHEMA } from '../../../functions/order-processor/contract/schema/built-in.ts';
+import { compileSchema } from '../../../functions/order-processor/contract/schema/compile.ts';
+import { ORDER_LINES_SPLIT_DIVISOR } from '../../../functions/order-processor/defaults.ts';
 import { observability } from '../../../functions/order-processor/observability.ts';
 import {
   clientsFromEnv,
@@ -13,6 +15,7 @@ import {
   leaseFor,
   lastReceiveDeadline,
   processorPorts,
+  splitSizes,
   type RecordDeps,
 } from '../../../functions/order-processor/runtime.ts';
 
@@ -83,6 +86,18 @@ describe('configFromEnv for large files', () => {
     const ports = processorPorts(deps, 1000, observability());
     // Assess
     expect(ports.parts).toMatchObject({ thresholdBytes: 107 * 1024 * 1024, chunkBytes: 2 * 1024 * 1024, maxReceives: 3 });
+  });
+});
+
+describe('splitSizes', () => {
+  it('splits files of a schema with order lines at an eighth of the threshold, into parts of an eighth of the chunk, never below 1 MiB', () => {
+    // Prepare
+    const lines = compileSchema({ ...BUILT_IN_SCHEMA.spec, lines: 'by-position' });
+    const MiB = 1024 * 1024;
+    // Act / Assess
+    expect(splitSizes({ thresholdMb: 107, chunkMb: 64 }, BUILT_IN_SCHEMA)).toEqual({ thresholdBytes: 107 * MiB, chunkBytes: 64 * MiB });
+    expect(splitSizes({ thresholdMb: 107, chunkMb: 64 }, lines)).toEqual({ thresholdBytes: Math.floor((107 * MiB) / ORDER_LINES_SPLIT_DIVISOR), chunkBytes: (64 * MiB) / ORDER_LINES_SPLIT_DIVISOR });
+    expect(splitSizes({ thresholdMb: 2, chunkMb: 1 }, lines)).toEqual({ thresholdBytes: MiB, chunkBytes: MiB });
   });
 });
 
