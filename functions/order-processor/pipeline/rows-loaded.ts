@@ -5,9 +5,10 @@
  * this ingestion has loaded so far, with pass 1's counts. A retry that can no longer read the file
  * reads that figure instead of saying nothing was loaded.
  *
- * The figure is a lower bound that trails the writes by at most one ledger round trip: notes are
- * never awaited by the writer (one in flight at a time, each covering every confirmation that came
- * meanwhile), so the write path keeps its speed; a note that fails stops the notes, never the file.
+ * The figure is a lower bound that trails the writes by at most NOTE_INTERVAL_MS and one ledger
+ * round trip: notes are never awaited by the writer (one in flight at a time, at most two a second,
+ * each covering every confirmation before it), so the write path keeps its speed and the notes cost
+ * a few requests a second whatever the rate; a note that fails stops the notes, never the file.
  * An exact figure would need each batch to wait for a note before it is sent (tried: about half
  * the write throughput) or an index on ingestion_id (a second write per order) — for a corner that
  * needs a process killed mid-write *and* the version permanently deleted before the retry. The
@@ -15,18 +16,38 @@
  */
 import type { LedgerPort, OrderWriterOptions, PlannedCounts } from './ports.ts';
 
+/** At most one note per this many milliseconds: a few notes a second whatever the write rate. */
+export const NOTE_INTERVAL_MS = 500;
+
 /**
- * Notes a rising figure, one note in flight at a time and never awaited: each note covers every
- * figure reported while the one before was in flight. After a failed note it stops (reported once).
+ * Notes a rising figure, never awaited: one note in flight at a time, at most one per
+ * `intervalMs`, each covering every figure told before it starts. After a failed note it stops
+ * (reported once).
  */
-export function trailingNotes(note: (rows: number) => Promise<void>, onError: (error: unknown) => void): (rows: number) => void {
+export function trailingNotes(
+  note: (rows: number) => Promise<void>,
+  onError: (error: unknown) => void,
+  intervalMs = NOTE_INTERVAL_MS,
+  now: () => number = Date.now,
+): (rows: number) => void {
   let noted = 0;
   let wanted = 0;
   let busy = false;
   let stopped = false;
+  let lastStart = -Infinity;
   const next = (): void => {
     if (busy || stopped || wanted <= noted) return;
+    const wait = lastStart + intervalMs - now();
     busy = true;
+    if (wait > 0) {
+      // A timer, not a loop: the writer goes on; unref'd so that it never keeps a process alive.
+      setTimeout(() => {
+        busy = false;
+        next();
+      }, wait).unref?.();
+      return;
+    }
+    lastStart = now();
     const target = wanted;
     note(target).then(
       () => {

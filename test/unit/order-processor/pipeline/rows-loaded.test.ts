@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rowsLoadedBefore, trailingNotes } from '../../../../functions/order-processor/pipeline/rows-loaded.ts';
 
 /** A note that lands only when the test says so. */
@@ -21,7 +21,7 @@ describe('trailingNotes', () => {
   it('keeps one note in flight, never awaited; the next covers every figure told meanwhile', async () => {
     // Prepare
     const slow = slowNotes();
-    const tell = trailingNotes(slow.note, () => undefined);
+    const tell = trailingNotes(slow.note, () => undefined, 0);
     // Act: 25 starts a note; 50, 75 and 100 come while it is in flight
     tell(25);
     tell(50);
@@ -38,7 +38,7 @@ describe('trailingNotes', () => {
   it('never notes a figure again or lower once it is noted', async () => {
     // Prepare
     const noted: number[] = [];
-    const tell = trailingNotes(async (rows) => void noted.push(rows), () => undefined);
+    const tell = trailingNotes(async (rows) => void noted.push(rows), () => undefined, 0);
     // Act
     for (const rows of [25, 25, 10, 30]) {
       tell(rows);
@@ -48,6 +48,28 @@ describe('trailingNotes', () => {
     expect(noted).toEqual([25, 30]);
   });
 
+  it('starts at most one note per interval, the next covering every figure told meanwhile', async () => {
+    // Prepare: a clock the test moves
+    vi.useFakeTimers();
+    try {
+      const noted: number[] = [];
+      const tell = trailingNotes(async (rows) => void noted.push(rows), () => undefined, 500, () => Date.now());
+      // Act
+      tell(25);
+      await vi.advanceTimersByTimeAsync(0);
+      tell(50);
+      tell(75);
+      await vi.advanceTimersByTimeAsync(499);
+      const beforeInterval = [...noted];
+      await vi.advanceTimersByTimeAsync(1);
+      // Assess
+      expect(beforeInterval).toEqual([25]);
+      expect(noted).toEqual([25, 75]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('stops after a note fails, reporting it once', async () => {
     // Prepare
     const errors: unknown[] = [];
@@ -55,7 +77,7 @@ describe('trailingNotes', () => {
     const tell = trailingNotes(async () => {
       notes++;
       throw new Error('throttled');
-    }, (error) => void errors.push(error));
+    }, (error) => void errors.push(error), 0);
     // Act
     tell(25);
     await new Promise((resolve) => setImmediate(resolve));
