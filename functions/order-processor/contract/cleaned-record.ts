@@ -14,15 +14,13 @@
  * Only records that can break are checked: those spanning lines, long ones, and all of a file whose
  * key holds a line break; a one-line record of ordinary size costs nothing here.
  */
-import { quote } from './headers.ts';
+import { countText, quote } from './headers.ts';
 import { MAX_RECORD_BYTES, MAX_RECORD_LINES } from './limits.ts';
 import { isBlank, tokenizeLine } from './tokenizer.ts';
 import type { Order } from './types.ts';
 
-const int = (n: number): string => n.toLocaleString('en-US');
-
-/** A cell's text as the cleaned CSV writes it: absent values are empty cells. */
-export const cleanedCellText = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+/** A value's text in a CSV cell, cleaned CSV or errors report alike: an absent value is an empty cell. */
+export const csvCellText = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
 /**
  * How the cleaned CSV quotes a cell, exactly as reports/csv-output.ts writes it with fast-csv: quoted
@@ -60,14 +58,14 @@ export function mayNotReadBack(check: CleanedRecordCheck, span: { line: number; 
 /** What is wrong with an order's cleaned record, or undefined when it reads back as itself. */
 export function cleanedRecordProblem(order: Order, check: CleanedRecordCheck): { column: string | null; reason: string } | undefined {
   const { columns } = check;
-  const cells = columns.map((name) => cleanedCell(cleanedCellText(order[name])));
+  const cells = columns.map((name) => cleanedCell(csvCellText(order[name])));
   const text = cells.join(',');
   const bytes = Buffer.byteLength(text) + 2;
   if (bytes > MAX_RECORD_BYTES) {
     return {
       column: null,
       reason:
-        `the row's record in the cleaned CSV would be ${int(bytes)} bytes; expected at most ${int(MAX_RECORD_BYTES)} bytes ` +
+        `the row's record in the cleaned CSV would be ${countText(bytes)} bytes; expected at most ${countText(MAX_RECORD_BYTES)} bytes ` +
         'so that the cleaned CSV reads back (docs/csv-format.md, "Output files")',
     };
   }
@@ -88,7 +86,7 @@ export function cleanedRecordProblem(order: Order, check: CleanedRecordCheck): {
     return {
       column: null,
       reason:
-        `the row's record in the cleaned CSV would span ${int(breaks.length + 1)} lines (its values' line breaks, and the file name's); ` +
+        `the row's record in the cleaned CSV would span ${countText(breaks.length + 1)} lines (its values' line breaks, and the file name's); ` +
         `expected at most ${MAX_RECORD_LINES} lines so that the cleaned CSV reads back (docs/csv-format.md, "Output files")`,
     };
   }

@@ -93,6 +93,9 @@ export function mapHeader(cells: readonly string[], schema: HeaderSchema, line =
 export const MAX_QUOTED_CHARS = 100;
 
 
+/** A count or limit as shown inside a reason: 1,048,576 (the same in every reason, alert and report). */
+export const countText = (n: number): string => n.toLocaleString('en-US');
+
 /**
  * A value as shown inside a reason: JSON-style double quotes, so spaces and empties are visible,
  * and invisible characters escaped by the one escaper (reports/inert.ts: a zero-width space

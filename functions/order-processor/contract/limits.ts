@@ -7,6 +7,7 @@
  *    read by `validate` and by the processor with `limitsFromEnv`.
  */
 import { DEFAULTS } from '../defaults.ts';
+import { countText } from './headers.ts';
 
 /** A record (one row, quoted line breaks included) may not exceed this many bytes. */
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -47,8 +48,6 @@ export class InvalidLimitError extends Error {
   }
 }
 
-const int = (n: number): string => n.toLocaleString('en-US');
-
 /**
  * Reads MAX_FILE_MB and MAX_FILE_LINES; an unset or empty variable means the default. Pure (the
  * environment is a parameter). Throws InvalidLimitError naming the variable, its value and what
@@ -66,8 +65,8 @@ export function limitsFromEnv(env: Readonly<Record<string, string | undefined>>)
       throw new InvalidLimitError(
         variable,
         raw,
-        `${variable}=${JSON.stringify(raw)} is not a valid cap; expected a whole number of ${unit} from 1 to ${int(max)} ` +
-          `(unset means ${int(DEFAULT_LIMITS[key])})`,
+        `${variable}=${JSON.stringify(raw)} is not a valid cap; expected a whole number of ${unit} from 1 to ${countText(max)} ` +
+          `(unset means ${countText(DEFAULT_LIMITS[key])})`,
       );
     }
     limits[key] = value;
@@ -77,9 +76,9 @@ export function limitsFromEnv(env: Readonly<Record<string, string | undefined>>)
 
 /** The file-level reasons of the caps (docs/csv-format.md lists them). */
 export function tooLargeReason(limits: ContractLimits): string {
-  return `the file is larger than ${int(limits.maxFileMb)} MB once decompressed; expected at most ${int(limits.maxFileMb)} MB (the ${LIMIT_ENV.maxFileMb} setting)`;
+  return `the file is larger than ${countText(limits.maxFileMb)} MB once decompressed; expected at most ${countText(limits.maxFileMb)} MB (the ${LIMIT_ENV.maxFileMb} setting)`;
 }
 
 export function tooManyLinesReason(limits: ContractLimits): string {
-  return `the file has more than ${int(limits.maxFileLines)} lines; expected at most ${int(limits.maxFileLines)} lines (the ${LIMIT_ENV.maxFileLines} setting)`;
+  return `the file has more than ${countText(limits.maxFileLines)} lines; expected at most ${countText(limits.maxFileLines)} lines (the ${LIMIT_ENV.maxFileLines} setting)`;
 }

@@ -12,7 +12,7 @@
  */
 import { cleanedRecordCheck, cleanedRecordProblem, mayNotReadBack, type CleanedRecordCheck } from './cleaned-record.ts';
 import { decompressedBytes, plainBytes, type ByteSource } from './input.ts';
-import { EMPTY_FILE_REASON, mapHeader } from './headers.ts';
+import { countText, EMPTY_FILE_REASON, mapHeader } from './headers.ts';
 import { DEFAULT_LIMITS, MAX_RECORD_BYTES, MB, tooLargeReason, tooManyLinesReason, type ContractLimits } from './limits.ts';
 import { OrderIdSet } from './order-id-set.ts';
 import { LineSplitter, type EmptyRun, type LineItem, type PhysicalLine } from './lines.ts';
@@ -258,7 +258,7 @@ class OrderFile {
     const rejectLine = (reason: string) => new FileRejectedError(reason, line.number, line.start);
     if (line.overlong) {
       throw rejectLine(
-        `${where} is ${line.length.toLocaleString('en-US')} bytes long and no header row came before it; expected a header row of column names of at most ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes`,
+        `${where} is ${countText(line.length)} bytes long and no header row came before it; expected a header row of column names of at most ${countText(MAX_RECORD_BYTES)} bytes`,
       );
     }
     const own = localTokens(line);

@@ -17,7 +17,7 @@
  * are held, so time is linear and memory bounded (a restart re-walks at most MAX_RECORD_LINES
  * cached lines).
  */
-import { quote } from './headers.ts';
+import { countText, quote } from './headers.ts';
 import { MAX_RECORD_BYTES, MAX_RECORD_LINES } from './limits.ts';
 import type { EmptyRun, LineItem, PhysicalLine } from './lines.ts';
 import { isBlank, tokenizeLine, type LineTokens } from './tokenizer.ts';
@@ -55,8 +55,6 @@ export interface HeaderShape {
   nameAt(index: number): string | undefined;
 }
 
-const int = (n: number): string => n.toLocaleString('en-US');
-
 const LITERAL_QUOTE_HINT = 'expected a closing " at the end of the same value (write a literal quote inside a value as "")';
 
 /** How a line reads on its own, computed once. */
@@ -93,7 +91,7 @@ export function textAfterQuoteReason(field: number, found: string): string {
 }
 
 export function overlongLineReason(length: number): string {
-  return `the line is ${int(length)} bytes long; expected a record of at most ${int(MAX_RECORD_BYTES)} bytes (one order per line)`;
+  return `the line is ${countText(length)} bytes long; expected a record of at most ${countText(MAX_RECORD_BYTES)} bytes (one order per line)`;
 }
 
 type Failure =
@@ -284,7 +282,7 @@ export class RecordAssembler {
       case 'lines':
         return `${but} is not closed within ${MAX_RECORD_LINES} lines`;
       case 'bytes':
-        return `${but} is not closed within ${int(MAX_RECORD_BYTES)} bytes`;
+        return `${but} is not closed within ${countText(MAX_RECORD_BYTES)} bytes`;
       case 'fields':
         return `and closes on line ${failure.line}, but the record it makes (lines ${first.number}-${failure.line}) has ${failure.fields} fields, not ${this.header.fields}`;
       case 'after':

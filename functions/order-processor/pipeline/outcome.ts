@@ -5,6 +5,7 @@
 import type { RowError } from '../contract/types.ts';
 import type { FinalStatus } from '../ledger-item.ts';
 import type { DestinationKeys } from '../naming.ts';
+import { countText } from '../contract/headers.ts';
 
 /** One file's final outcome (the alert renders it; the ledger item records the same facts). */
 export interface FileOutcome {
@@ -33,17 +34,15 @@ export interface FileOutcome {
   duplicateOf: string | null;
 }
 
-const int = (n: number): string => n.toLocaleString('en-US');
-
 /**
  * How far a file that failed midway was loaded, for its reason and alert: the rows that ARE in the
  * orders table under its ingestion id, and those that are not.
  */
 export function loadedSoFar(written: number, unloaded: number, ingestionId: string, atLeast = false): string {
-  if (written === 0) return unloaded > 0 ? `nothing was loaded (${int(unloaded)} valid rows are not in the table)` : 'nothing was loaded';
-  if (atLeast) return `at least ${int(written)} rows are loaded in the orders table under ingestion_id ${ingestionId} (query it for the exact rows); at most ${int(unloaded)} valid rows are not loaded`;
-  const rest = unloaded > 0 ? `; the other ${int(unloaded)} valid rows are not loaded` : '';
-  return `${int(written)} rows are loaded in the orders table under ingestion_id ${ingestionId}${rest}`;
+  if (written === 0) return unloaded > 0 ? `nothing was loaded (${countText(unloaded)} valid rows are not in the table)` : 'nothing was loaded';
+  if (atLeast) return `at least ${countText(written)} rows are loaded in the orders table under ingestion_id ${ingestionId} (query it for the exact rows); at most ${countText(unloaded)} valid rows are not loaded`;
+  const rest = unloaded > 0 ? `; the other ${countText(unloaded)} valid rows are not loaded` : '';
+  return `${countText(written)} rows are loaded in the orders table under ingestion_id ${ingestionId}${rest}`;
 }
 
 export type FileResult =

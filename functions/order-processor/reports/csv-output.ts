@@ -10,6 +10,7 @@
  */
 import { FormatterOptions } from '@fast-csv/format';
 import { FieldFormatter } from '@fast-csv/format/build/src/formatter/index.js';
+import { csvCellText } from '../contract/cleaned-record.ts';
 import { BUILT_IN_SCHEMA } from '../contract/schema/built-in.ts';
 import type { CompiledSchema } from '../contract/schema/compile.ts';
 import type { HeaderInfo, Order, RowError } from '../contract/types.ts';
@@ -51,8 +52,6 @@ export function neutralizeFormula(value: string): string {
 const isAlphanumeric = (code: number): boolean =>
   (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 
-const toCell = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
-
 function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(',')}${ROW_END}`;
 }
@@ -83,5 +82,5 @@ export const errorReportHeaderLine = (): string => csvLine(ERROR_REPORT_COLUMNS)
 
 /** One report line; every cell is neutralised because the report is meant to be opened by people. */
 export function errorReportLine(error: RowError): string {
-  return csvLine([error.line, error.order_id, error.column, error.reason].map((v) => neutralizeFormula(toCell(v))));
+  return csvLine([error.line, error.order_id, error.column, error.reason].map((v) => neutralizeFormula(csvCellText(v))));
 }

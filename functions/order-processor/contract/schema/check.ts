@@ -5,7 +5,7 @@
  */
 import { ISO_3166_ALPHA2_CODES } from '../countries.ts';
 import { ISO_4217_CODES } from '../currencies.ts';
-import { normalizeHeaderName } from '../headers.ts';
+import { countText, normalizeHeaderName } from '../headers.ts';
 import { parseIsoDate } from '../iso-date.ts';
 import { firstAsciiLookAlike } from '../look-alikes.ts';
 import {
@@ -141,7 +141,7 @@ function unknownKeys(object: Json, allowed: readonly string[], at: string, p: Pr
 
 function wholeNumber(value: unknown, place: string, p: Problems, min: number, max: number, what = 'a whole number'): number | undefined {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    p.expect(place, value, `${what} from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`);
+    p.expect(place, value, `${what} from ${countText(min)} to ${countText(max)}`);
     return undefined;
   }
   return value;
@@ -284,7 +284,7 @@ export const MAX_ORDER_LINES = 100_000;
 function checkLineColumn(name: string, columns: readonly ColumnSpec[], p: Problems): void {
   const i = columns.findIndex((c) => c.name === name);
   const column = columns[i];
-  const expected = `a required integer column with min 1 or more and max ${MAX_ORDER_LINES.toLocaleString('en-US')} or less, e.g. { "name": "${name}", "type": "integer", "required": true, "min": 1, "max": ${MAX_ORDER_LINES} }, or a required id column`;
+  const expected = `a required integer column with min 1 or more and max ${countText(MAX_ORDER_LINES)} or less, e.g. { "name": "${name}", "type": "integer", "required": true, "min": 1, "max": ${MAX_ORDER_LINES} }, or a required id column`;
   if (!column || name === TABLE_KEY) return void p.expect('key[1]', name, `the name of a column of this schema other than "${TABLE_KEY}" (the line column)`);
   const integerLines = column.type === 'integer' && column.min >= 1 && column.max <= MAX_ORDER_LINES;
   if (!column.required || !(integerLines || column.type === 'id')) {

@@ -9,7 +9,7 @@
  */
 import { ISO_3166_ALPHA2_CODES } from '../countries.ts';
 import { ISO_4217_CODES } from '../currencies.ts';
-import { quote } from '../headers.ts';
+import { countText, quote } from '../headers.ts';
 import { hasIsoDateShape, isCanonicalIso, parseIsoDate } from '../iso-date.ts';
 import { codePointName, firstAsciiLookAlike, firstControlCharacter, hasInvisibleCharacter, hasVisibleCharacter, isPrintableAscii } from '../look-alikes.ts';
 import type { OrderValue } from '../types.ts';
@@ -33,8 +33,6 @@ export interface RowClock {
  */
 export type CellRule = (value: string | undefined, problems: Problem[], clock: RowClock) => OrderValue | undefined;
 
-const int = (n: number): string => n.toLocaleString('en-US');
-
 /** Length in characters (code points), cheap when UTF-16 length is already within `limit`. */
 export function lengthOver(value: string, limit: number): number | null {
   if (value.length <= limit) return null;
@@ -54,9 +52,9 @@ export function expectedText(spec: ColumnSpec): string {
     case 'email':
       return 'expected an address like name@example.com';
     case 'integer':
-      return `expected a whole number from ${int(spec.min)} to ${int(spec.max)}`;
+      return `expected a whole number from ${countText(spec.min)} to ${countText(spec.max)}`;
     case 'decimal':
-      return `expected a decimal number from ${int(spec.min)} to ${int(spec.max)} with ${decimalsText(spec.scale)}, e.g. ${decimalExample(spec.scale)}`;
+      return `expected a decimal number from ${countText(spec.min)} to ${countText(spec.max)} with ${decimalsText(spec.scale)}, e.g. ${decimalExample(spec.scale)}`;
     case 'boolean':
       return 'expected true, false, yes, no, 1 or 0 (any case)';
     case 'date':
@@ -274,8 +272,8 @@ function decimalProblem(value: string, min: number, scale: number, maxMinor: num
   if (fraction.length > scale) return scale === 0 ? 'has decimals' : `has more than ${decimalsText(scale).slice('at most '.length)}`;
   const magnitude = Number(whole) * unit + (scale === 0 ? 0 : Number(fraction.padEnd(scale, '0')));
   const minor = sign === '-' ? -magnitude : magnitude;
-  if (minor > maxMinor) return `is more than ${int(maxMinor / unit)}`;
-  if (minor < minMinor) return `is less than ${int(minMinor / unit)}`;
+  if (minor > maxMinor) return `is more than ${countText(maxMinor / unit)}`;
+  if (minor < minMinor) return `is less than ${countText(minMinor / unit)}`;
   return minor;
 }
 

@@ -4,8 +4,8 @@
  * for any schema (to document your own). Pure.
  */
 import type { ColumnSpec, SchemaSpec } from './format.ts';
+import { countText } from '../headers.ts';
 
-const int = (n: number): string => n.toLocaleString('en-US');
 const code = (text: string): string => `\`${text}\``;
 
 /** What a column's rule accepts, from its type and options. */
@@ -14,13 +14,13 @@ export function ruleText(column: ColumnSpec, key: string): string {
     case 'id':
       return `1–${column.maxLength} characters of \`A-Z a-z 0-9 . _ : -\`${column.name === key ? '; unique within the file (case-sensitive)' : ''}`;
     case 'text':
-      return `≤ ${int(column.maxLength)} characters, no control characters but tab and line breaks`;
+      return `≤ ${countText(column.maxLength)} characters, no control characters but tab and line breaks`;
     case 'email':
       return `a plausible address, ≤ ${column.maxLength} characters; no look-alikes of ASCII letters`;
     case 'integer':
-      return `whole number ${int(column.min)} … ${int(column.max)}, ASCII digits`;
+      return `whole number ${countText(column.min)} … ${countText(column.max)}, ASCII digits`;
     case 'decimal':
-      return `decimal ${int(column.min)} … ${int(column.max)}, at most ${column.scale} decimal${column.scale === 1 ? '' : 's'}, ASCII digits`;
+      return `decimal ${countText(column.min)} … ${countText(column.max)}, at most ${column.scale} decimal${column.scale === 1 ? '' : 's'}, ASCII digits`;
     case 'boolean':
       return '`true`/`false`, `yes`/`no`, `1`/`0`, any case';
     case 'date':
